@@ -1,0 +1,49 @@
+namespace Slipway.Core.Config;
+
+/// <summary>The whole of one site's <c>slipway.yml</c>, bound, validated and with defaults filled in.</summary>
+public sealed record SlipwayConfig
+{
+    /// <summary>The file this configuration was read from (absolute path), for messages.</summary>
+    public required string SourceFile { get; init; }
+
+    public required string Application { get; init; }
+
+    /// <summary>Any URL or path git understands; optional for sites that only use <c>slipway exec</c>.</summary>
+    public string? RepoUrl { get; init; }
+
+    /// <summary>Absolute path on every host under which releases/, shared/ and current live.</summary>
+    public required string DeployTo { get; init; }
+
+    public int KeepReleases { get; init; } = 5;
+
+    /// <summary>Default branch for stages that do not name their own.</summary>
+    public string Branch { get; init; } = "main";
+
+    /// <summary>How releases reach hosts: <c>git</c> (hosts keep a mirror) or <c>upload</c> (one archive, pushed).</summary>
+    public string SourceStrategy { get; init; } = "git";
+
+    /// <summary>Directories under shared/ linked into every release (relative, never escaping deploy_to).</summary>
+    public IReadOnlyList<string> LinkedDirs { get; init; } = [];
+
+    public IReadOnlyList<string> LinkedFiles { get; init; } = [];
+
+    public SshSettings Ssh { get; init; } = new();
+
+    /// <summary>Stages by name, in file order.</summary>
+    public required IReadOnlyList<StageConfig> Stages { get; init; }
+
+    public IReadOnlyList<RequirementConfig> Requirements { get; init; } = [];
+
+    /// <summary>Hooks by hook point (see <see cref="HookPoints"/>), in file order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<HookConfig>> Hooks { get; init; } =
+        new Dictionary<string, IReadOnlyList<HookConfig>>();
+
+    /// <summary>Programs the supervisor runs, by name, in file order.</summary>
+    public IReadOnlyList<ProcessConfig> Processes { get; init; } = [];
+
+    /// <summary>Sections owned by later features (build, logs, monitor, queue), kept as plain trees until they bind them.</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
+
+    public StageConfig? FindStage(string name) =>
+        Stages.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+}

@@ -1,0 +1,38 @@
+namespace Slipway.Core.Config;
+
+/// <summary>
+/// How Slipway reaches hosts over SSH. Every value left null falls back to what the user's OpenSSH
+/// setup (<c>~/.ssh/config</c>) says, exactly as <c>ssh HOST</c> would.
+/// </summary>
+public sealed record SshSettings
+{
+    public string? User { get; init; }
+
+    /// <summary>Private key file (<c>~</c> expanded). Null: ssh_config's IdentityFile, the agent and the default keys.</summary>
+    public string? IdentityFile { get; init; }
+
+    /// <summary>known_hosts file (<c>~</c> expanded). Null: OpenSSH's default (<c>~/.ssh/known_hosts</c>).</summary>
+    public string? KnownHosts { get; init; }
+
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
+
+    /// <summary>ssh_config file to read instead of <c>~/.ssh/config</c> (OpenSSH's <c>-F</c>).</summary>
+    public string? ConfigFile { get; init; }
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest a single remote command may run; null means no limit.</summary>
+    public TimeSpan? CommandTimeout { get; init; }
+
+    /// <summary>Most hosts worked on at once.</summary>
+    public int MaxParallel { get; init; } = 20;
+}
+
+public enum HostKeyPolicy
+{
+    /// <summary>Only hosts whose key is already in known_hosts (OpenSSH <c>StrictHostKeyChecking=yes</c>).</summary>
+    Strict,
+
+    /// <summary>Record keys of new hosts, still refuse changed keys (OpenSSH <c>accept-new</c>).</summary>
+    AcceptNew,
+}

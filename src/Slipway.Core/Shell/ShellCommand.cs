@@ -1,0 +1,46 @@
+namespace Slipway.Core.Shell;
+
+/// <summary>
+/// A command line for a POSIX shell whose interpolated values are always quoted. Build one with
+/// <c>ShellCommand.Create($"mkdir -p {path}")</c>; <see cref="Text"/> is what runs, <see cref="ToString"/>
+/// is what may be shown or logged (values formatted with <c>:r</c> are redacted as <c>***</c>).
+/// </summary>
+public readonly record struct ShellCommand
+{
+    private readonly string? _display;
+
+    private ShellCommand(string text, string display)
+    {
+        Text = text;
+        _display = display;
+    }
+
+    /// <summary>The exact command line handed to the shell.</summary>
+    public string Text { get; }
+
+    /// <summary>Builds a command, quoting every interpolated value (<c>{secret:r}</c> is quoted and redacted).</summary>
+    public static ShellCommand Create(ShellCommandHandler handler) => new(handler.GetText(), handler.GetDisplay());
+
+    /// <summary>
+    /// Takes <paramref name="text"/> as shell code, unquoted. Only for command lines the user wrote themselves
+    /// (hooks, <c>slipway exec</c>); never for values that came from elsewhere.
+    /// </summary>
+    public static ShellCommand Raw(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new ShellCommand(text, text);
+    }
+
+    /// <summary>Builds <c>program 'arg1' 'arg2'…</c> with every argument quoted.</summary>
+    public static ShellCommand FromArgv(IEnumerable<string> argv)
+    {
+        var text = ShellQuote.Join(argv);
+        return new ShellCommand(text, text);
+    }
+
+    /// <summary>Joins two commands with <c>&amp;&amp;</c>.</summary>
+    public ShellCommand Then(ShellCommand next) => new(Text + " && " + next.Text, ToString() + " && " + next.ToString());
+
+    /// <summary>The command with secrets redacted: safe for logs, errors and <c>--json</c>.</summary>
+    public override string ToString() => _display ?? Text ?? "";
+}
