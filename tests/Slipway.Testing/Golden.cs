@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Shouldly;
 
 namespace Slipway.Testing;
 
