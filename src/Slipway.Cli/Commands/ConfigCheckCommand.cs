@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Slipway.Cli.Output;
+using Slipway.Core.Config;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands;
+
+public sealed class ConfigCheckSettings : ConfigFileSettings
+{
+    [CommandOption("--json")]
+    [Description("Print the result as one JSON object.")]
+    public bool Json { get; init; }
+}
+
+/// <summary><c>slipway config check</c>: every problem at once, each with file, line, column and key; exit 2 if any.</summary>
+public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigCheckSettings>
+{
+    public override int Execute(CommandContext context, ConfigCheckSettings settings, CancellationToken cancellationToken)
+    {
+        var result = ConfigLoader.Load(settings.File);
+        var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var warnings = result.Diagnostics.Count - errors;
+
+        if (settings.Json)
+        {
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(
+                new ConfigCheckReport(settings.File, result.Succeeded, [.. result.Diagnostics.Select(DiagnosticRecord.From)]),
+                CliJsonContext.Default.ConfigCheckReport));
+            return result.Succeeded ? ExitCodes.Success : ExitCodes.UsageOrConfig;
+        }
+
+        DiagnosticsWriter.Write(console, result.Diagnostics);
+        if (!result.Succeeded || result.Config is null)
+        {
+            console.MarkupLineInterpolated(
+                $"[red]{settings.File}: {ConfigSource.Plural(errors, "error")}, {ConfigSource.Plural(warnings, "warning")}.[/]");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var config = result.Config;
+        var hosts = config.Stages.Sum(s => s.Hosts.Count);
+        var stages = string.Join(", ", config.Stages.Select(s => s.Name));
+        var summary = $"application {config.Application}, {ConfigSource.Plural(config.Stages.Count, "stage")} ({stages}), "
+            + ConfigSource.Plural(hosts, "host") + (warnings > 0 ? ", " + ConfigSource.Plural(warnings, "warning") : "");
+        console.MarkupLineInterpolated($"[green]{settings.File} is valid[/]: {summary}.");
+        return ExitCodes.Success;
+    }
+}

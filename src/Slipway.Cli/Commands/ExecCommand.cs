@@ -1,0 +1,112 @@
+using System.ComponentModel;
+using System.Globalization;
+using Slipway.Cli.Exec;
+using Slipway.Cli.Output;
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands;
+
+public sealed class ExecSettings : ConfigFileSettings
+{
+    [CommandArgument(0, "<STAGE>")]
+    [Description("The stage whose hosts run the command.")]
+    public string Stage { get; init; } = "";
+
+    [CommandOption("-r|--roles <ROLES>")]
+    [Description("Only hosts with any of these roles (comma-separated, repeatable).")]
+    public string[] Roles { get; init; } = [];
+
+    [CommandOption("-H|--hosts <HOSTS>")]
+    [Description("Only these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
+    public string[] Hosts { get; init; } = [];
+
+    [CommandOption("-p|--parallel <N>")]
+    [Description("Most hosts at once (default: ssh.max_parallel, 20).")]
+    public int? Parallel { get; init; }
+
+    [CommandOption("-t|--timeout <SECONDS>")]
+    [Description("Stop the command on a host after this long (default: ssh.command_timeout, none).")]
+    public double? Timeout { get; init; }
+
+    [CommandOption("--json")]
+    [Description("One JSON object per host (host, status, exit_code, duration_ms, stdout, stderr), one per line.")]
+    public bool Json { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Parallel is < 1 or > 1000)
+        {
+            return ValidationResult.Error("--parallel must be from 1 to 1000.");
+        }
+
+        if (Timeout is <= 0 or > 86400)
+        {
+            return ValidationResult.Error("--timeout must be more than 0 and at most 86400 seconds.");
+        }
+
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>
+/// <c>slipway exec STAGE -- COMMAND…</c>: SSHKit's / <c>cap invoke</c>'s job. The words after <c>--</c> are joined
+/// with spaces and given to each host's shell, exactly as <c>ssh HOST COMMAND…</c> does.
+/// </summary>
+public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ExecSettings settings, CancellationToken cancellationToken)
+    {
+        var words = context.Remaining.Raw;
+        if (words.Count == 0 || words.All(string.IsNullOrWhiteSpace))
+        {
+            console.MarkupLine("[red]Error:[/] no command given. Put it after --, e.g. [bold]slipway exec production -- uptime[/].");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var config = ConfigSource.Load(console, settings.File);
+        var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
+        if (config is null || stage is null)
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var selection = HostFilter.Select(stage, HostFilter.SplitList(settings.Roles), HostFilter.SplitList(settings.Hosts));
+        if (selection.Error is not null)
+        {
+            console.MarkupLineInterpolated($"[red]Error:[/] {selection.Error}");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var command = ShellCommand.Raw(string.Join(' ', words));
+        var timeout = settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : config.Ssh.CommandTimeout;
+        var output = console.Profile.Out.Writer;
+        var colour = console.Profile.Capabilities.Ansi && console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+        using var text = new TextExecReporter(output, colour, live: colour && console.Profile.Capabilities.Interactive);
+        IExecReporter reporter = settings.Json ? new JsonExecReporter(output) : text;
+
+        await using var transport = new TransportRouter(config.Ssh);
+        var runner = new ExecRunner(transport, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
+        var outcomes = await runner.RunAsync(selection.Hosts, command, capture: settings.Json, cancellationToken);
+        return ExitCodeFor(outcomes);
+    }
+
+    internal static int ExitCodeFor(IReadOnlyList<HostOutcome> outcomes)
+    {
+        if (outcomes.Any(o => o.Status == HostStatus.Cancelled))
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        if (outcomes.Any(o => o.Status == HostStatus.ConnectionFailed))
+        {
+            return ExitCodes.ConnectionFailed;
+        }
+
+        return outcomes.All(o => o.Status == HostStatus.Ok) ? ExitCodes.Success : ExitCodes.CommandFailed;
+    }
+
+    internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,18 @@
+using Slipway.Core.Config;
+using Spectre.Console;
+
+namespace Slipway.Cli.Output;
+
+/// <summary>Prints config diagnostics one per line, compiler style, so editors and CI can jump to them.</summary>
+internal static class DiagnosticsWriter
+{
+    public static void Write(IAnsiConsole console, IEnumerable<ConfigDiagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var text = diagnostic.ToString();
+            var colour = diagnostic.Severity == DiagnosticSeverity.Error ? "red" : "yellow";
+            console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Reflection;
+using Slipway.Cli.Commands;
+using Slipway.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli;
+
+/// <summary>The command tree. Kept apart from Program so tests can run the whole CLI against a test console.</summary>
+public static class SlipwayApp
+{
+    public static string Version { get; } =
+        typeof(SlipwayApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("slipway");
+            config.SetApplicationVersion(Version);
+            config.ConfigureConsole(console);
+            config.CancellationExitCode(ExitCodes.Cancelled);
+            config.SetExceptionHandler((exception, _) => ErrorReporter.Report(console, exception));
+
+            config.AddCommand<InitCommand>("init")
+                .WithDescription("Write a commented starter slipway.yml for a Django site.")
+                .WithExample("init")
+                .WithExample("init", "--application", "mysite");
+
+            config.AddBranch("config", branch =>
+            {
+                branch.SetDescription("Check or print the configuration.");
+                branch.AddCommand<ConfigCheckCommand>("check")
+                    .WithDescription("Validate slipway.yml; report every error with file, line, column and key.")
+                    .WithExample("config", "check")
+                    .WithExample("config", "check", "-f", "deploy/slipway.yml");
+                branch.AddCommand<ConfigShowCommand>("show")
+                    .WithDescription("Print the fully resolved configuration of a stage, defaults filled in.")
+                    .WithExample("config", "show", "production")
+                    .WithExample("config", "show", "production", "--json");
+            });
+
+            config.AddCommand<ExecCommand>("exec")
+                .WithDescription("Run a command on a stage's hosts in parallel: slipway exec STAGE [OPTIONS] -- COMMAND...")
+                .WithExample("exec", "production", "--", "uptime")
+                .WithExample("exec", "production", "--roles", "web", "--", "systemctl", "status", "nginx")
+                .WithExample("exec", "staging", "--hosts", "web1,web2", "--json", "--", "df -h /srv");
+        });
+
+        return await app.RunAsync(args, ct);
+    }
+}

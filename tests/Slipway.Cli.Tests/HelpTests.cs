@@ -1,0 +1,41 @@
+using Slipway.Cli.Tests.Support;
+using Slipway.Testing;
+
+namespace Slipway.Cli.Tests;
+
+public sealed class HelpTests
+{
+    [Theory]
+    [InlineData("root", new[] { "--help" })]
+    [InlineData("init", new[] { "init", "--help" })]
+    [InlineData("config", new[] { "config", "--help" })]
+    [InlineData("config-check", new[] { "config", "check", "--help" })]
+    [InlineData("config-show", new[] { "config", "show", "--help" })]
+    [InlineData("exec", new[] { "exec", "--help" })]
+    public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
+    {
+        var (exitCode, output) = await CliRunner.RunAsync(args);
+
+        exitCode.ShouldBe(0);
+        Golden.Verify(output, "Help", name);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_alone()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("--version");
+
+        exitCode.ShouldBe(0);
+        output.Trim().ShouldBe(SlipwayApp.Version);
+        SlipwayApp.Version.ShouldMatch(@"^\d+\.\d+\.\d+");
+    }
+
+    [Fact]
+    public async Task An_unknown_command_is_a_usage_error_with_exit_code_2()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("depoly");
+
+        exitCode.ShouldBe(ExitCodes.UsageOrConfig);
+        output.ShouldContain("Unknown command 'depoly'");
+    }
+}
