@@ -9,6 +9,7 @@
 #   REPEAT=5                      commands per host in the warm per-command scenarios
 #   SKIP_BUILD=1                  reuse artifacts/SshNetSpike as is
 #   RESULTS_DIR=bench/results     where exec-bench.json / exec-bench.txt go
+#   BENCH_REMOTE_BASHRC=1         let the remote bash source root's ~/.bashrc (see lib-sshd.sh)
 #
 # Starts 5 sshd on 127.0.0.1 (bench/scripts/lib-sshd.sh); nothing leaves the machine.
 # All sshd, ssh masters and temp dirs are removed on exit, also on failure or Ctrl-C.
@@ -24,6 +25,7 @@ WARMUP=${WARMUP:-2}
 REPEAT=${REPEAT:-5}
 RESULTS_DIR=${RESULTS_DIR:-bench/results}
 SPIKE_DIR="$ROOT/artifacts/SshNetSpike"
+SPIKE_R2R_DIR="$ROOT/artifacts/SshNetSpike-r2r"
 NHOSTS=5
 
 for tool in hyperfine ssh ssh-keygen python3; do
@@ -34,9 +36,11 @@ if ! command -v jq >/dev/null; then
   exit 1
 fi
 
-if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SPIKE_DIR/SshNetSpike ]]; then
-  echo "== publishing bench/SshNetSpike (Release)" >&2
+if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SPIKE_DIR/SshNetSpike || ! -x $SPIKE_R2R_DIR/SshNetSpike ]]; then
+  echo "== publishing bench/SshNetSpike (Release; JIT and ReadyToRun)" >&2
   dotnet publish bench/SshNetSpike/SshNetSpike.csproj -c Release -o "$SPIKE_DIR" --nologo -v quiet >&2
+  dotnet publish bench/SshNetSpike/SshNetSpike.csproj -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$SPIKE_R2R_DIR" --nologo -v quiet >&2
 fi
 
 SLIPWAY_CMD=""
@@ -56,7 +60,9 @@ SSH="ssh -F $BENCH_SSH_CONFIG"
 MUX="$SSH -o ControlMaster=auto -o ControlPath=$BENCH_DIR/cm/%C -o ControlPersist=600"
 SPIKE_HOSTS=$(printf '127.0.0.1:%s,' "${BENCH_PORTS[@]}")
 SPIKE_HOSTS=${SPIKE_HOSTS%,}
-SPIKE="$SPIKE_DIR/SshNetSpike --key $BENCH_KEY --user root --known-hosts $BENCH_KNOWN_HOSTS --command true"
+SPIKE_ARGS="--key $BENCH_KEY --user root --known-hosts $BENCH_KNOWN_HOSTS --command true"
+SPIKE="$SPIKE_DIR/SshNetSpike $SPIKE_ARGS"
+SPIKE_R2R="$SPIKE_R2R_DIR/SshNetSpike $SPIKE_ARGS"
 
 # Helper scripts, run by hyperfine through sh. Each fails if any host fails.
 cat >"$BENCH_DIR/par.sh" <<SH
@@ -103,15 +109,19 @@ bench() {
   hyperfine "${args[@]}" "$cmd" >&2
 }
 
-# Fixed remote cost shared by every transport: sshd runs the command through root's login shell, and bash
-# sources ~/.bashrc when started by sshd. Timed locally here so it can be subtracted by eye.
-bench "remote shell startup (bash + ~/.bashrc, local)" "bash -c '. ~/.bashrc; true'"
+# Fixed remote cost shared by every transport when BENCH_REMOTE_BASHRC=1: sshd runs the command through
+# root's login shell, and bash sources ~/.bashrc when started by sshd. Timed locally to be subtracted by eye.
+if [[ ${BENCH_REMOTE_BASHRC:-0} == 1 ]]; then
+  bench "remote shell startup (bash + ~/.bashrc, local)" "bash -c '. ~/.bashrc; true'"
+fi
 
 bench "1 x ssh (1 host)" "$SSH h1 true"
 bench "5 x ssh sequential" "for h in $ALL_HOSTS; do $SSH \$h true || exit 1; done"
 bench "5 x ssh parallel" "$PAR '$SSH' 1 $ALL_HOSTS"
 bench "SshNetSpike 1 host" "$SPIKE --quiet --hosts 127.0.0.1:${BENCH_PORTS[0]}"
 bench "SshNetSpike 5 hosts" "$SPIKE --quiet --hosts $SPIKE_HOSTS"
+bench "SshNetSpike ReadyToRun 1 host" "$SPIKE_R2R --quiet --hosts 127.0.0.1:${BENCH_PORTS[0]}"
+bench "SshNetSpike ReadyToRun 5 hosts" "$SPIKE_R2R --quiet --hosts $SPIKE_HOSTS"
 bench "ssh mux cold, 5 hosts (master made by this command)" "$PAR '$MUX' 1 $ALL_HOSTS" "sh $BENCH_DIR/mux-close.sh $ALL_HOSTS"
 bench "ssh mux warm, 1 host (master exists)" "$MUX h1 true" "sh $BENCH_DIR/mux-open.sh h1"
 bench "ssh mux warm, 5 hosts (masters exist)" "$PAR '$MUX' 1 $ALL_HOSTS" "sh $BENCH_DIR/mux-open.sh $ALL_HOSTS"
@@ -142,14 +152,14 @@ if [[ -n $SLIPWAY_CMD ]]; then
 fi
 
 # One spike run with its own clock: connection setup vs warm per-command cost, per host.
-SPIKE_DETAIL=$($SPIKE --repeat 20 --hosts "$SPIKE_HOSTS")
+SPIKE_DETAIL=$($SPIKE_R2R --repeat 20 --hosts "$SPIKE_HOSTS")
 
 # ---- report ----
 jq -s '[.[].results[0]]' "$BENCH_DIR"/json/*.json >"$RESULTS_DIR/exec-bench.json"
 BASE5="5 x ssh parallel"
 BASE1="1 x ssh (1 host)"
 {
-  echo "# exec-bench $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, loopback, runs=$RUNS warmup=$WARMUP, load avg at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# exec-bench $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, loopback, runs=$RUNS warmup=$WARMUP, load avg at end: $(cut -d' ' -f1-3 /proc/loadavg), remote ~/.bashrc: $([[ ${BENCH_REMOTE_BASHRC:-0} == 1 ]] && echo sourced || echo skipped)"
   jq -r --arg b5 "$BASE5" --arg b1 "$BASE1" '
     (map({key: .command, value: (.median * 1000)}) | from_entries) as $m
     | ["scenario", "median ms", "mean ms", "stddev ms", "vs 5 x ssh parallel", "vs 1 x ssh"],
@@ -162,6 +172,6 @@ BASE1="1 x ssh (1 host)"
     | @tsv' "$RESULTS_DIR/exec-bench.json" | column -t -s $'\t'
   [[ -n $SLIPWAY_CMD ]] || echo "(slipway exec: not measured; set SLIPWAY or SLIPWAY_DLL)"
   echo
-  echo "SshNetSpike --repeat 20, in-process clock:"
+  echo "SshNetSpike (ReadyToRun) --repeat 20, in-process clock:"
   echo "$SPIKE_DETAIL"
 } | tee "$RESULTS_DIR/exec-bench.txt"

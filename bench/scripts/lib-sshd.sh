@@ -14,6 +14,11 @@
 #   BENCH_SSH_CONFIG  ssh_config with Host h1..hN aliases
 #
 # Only 127.0.0.1 is ever listened on or connected to.
+#
+# BENCH_REMOTE_BASHRC=1 keeps bash's habit of sourcing ~/.bashrc for commands run by sshd.
+# By default the sshd config sets SHLVL=1 for sessions, which makes bash skip it: on a dev
+# machine root's ~/.bashrc (pyenv init and the like) costs 200+ ms per command, a constant
+# of the machine, not of the transport, that would swamp every difference measured here.
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 SFTP_SERVER=${SFTP_SERVER:-/usr/lib/openssh/sftp-server}
@@ -79,6 +84,7 @@ PrintMotd no
 PrintLastLog no
 Subsystem sftp $SFTP_SERVER
 CFG
+    [[ ${BENCH_REMOTE_BASHRC:-0} == 1 ]] || echo 'SetEnv SHLVL=1' >>"$dir/sshd_config"
     "$SSHD_BIN" -D -f "$dir/sshd_config" -E "$dir/sshd.log" &
     pid=$!
     if _bench_wait_port "$port" "$pid"; then
