@@ -126,7 +126,7 @@ bench "ssh mux cold, 5 hosts (master made by this command)" "$PAR '$MUX' 1 $ALL_
 bench "ssh mux warm, 1 host (master exists)" "$MUX h1 true" "sh $BENCH_DIR/mux-open.sh h1"
 bench "ssh mux warm, 5 hosts (masters exist)" "$PAR '$MUX' 1 $ALL_HOSTS" "sh $BENCH_DIR/mux-open.sh $ALL_HOSTS"
 bench "ssh mux warm, 5 hosts x $REPEAT commands" "$PAR '$MUX' $REPEAT $ALL_HOSTS" "sh $BENCH_DIR/mux-open.sh $ALL_HOSTS"
-bench "SshNetSpike 5 hosts x $REPEAT commands" "$SPIKE --quiet --repeat $REPEAT --hosts $SPIKE_HOSTS"
+bench "SshNetSpike ReadyToRun 5 hosts x $REPEAT commands" "$SPIKE_R2R --quiet --repeat $REPEAT --hosts $SPIKE_HOSTS"
 sh "$BENCH_DIR/mux-close.sh" $ALL_HOSTS
 
 if [[ -n $SLIPWAY_CMD ]]; then
