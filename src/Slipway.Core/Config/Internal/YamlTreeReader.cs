@@ -16,6 +16,7 @@ internal sealed partial class YamlTreeReader
     private readonly BindContext _context;
     private readonly Dictionary<string, ConfigNode> _anchors = new(StringComparer.Ordinal);
     private long _expanded;
+    private Mark _last = Mark.Empty;
 
     private YamlTreeReader(BindContext context) => _context = context;
 
@@ -51,6 +52,13 @@ internal sealed partial class YamlTreeReader
             context.Error(ToLocation(ex.Start), "", "invalid YAML: " + CleanMessage(ex.Message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some broken flow collections, e.g. an
+            // unclosed '[' followed by more mappings; the last event it produced is the best position we have.
+            context.Error(ToLocation(reader._last), "", "invalid YAML after this point (look for an unclosed '[', '{' or quote)");
+            return null;
+        }
         catch (TooDeepException ex)
         {
             context.Error(ex.Location, "", ex.Message);
@@ -75,7 +83,8 @@ internal sealed partial class YamlTreeReader
 
     private ConfigNode ReadNode(IParser parser, int depth)
     {
-        var start = parser.Current!;
+        var start = parser.Current ?? throw new YamlException(_last, _last, "unexpected end of the file");
+        _last = start.Start;
         if (depth > MaxDepth)
         {
             throw new TooDeepException(ToLocation(start.Start), $"nesting deeper than {MaxDepth} levels is not allowed");
