@@ -13,6 +13,10 @@ public sealed class ConfigErrorTests
     public static TheoryData<string, string> Cases => new()
     {
         { "SyntaxError", Head + "linked_dirs: [media, var/db\nstages: {}\n" },
+        { "UnclosedQuote", Head + "repo_url: \"git@example.com:x.git\nstages: {}\n" },
+        { "BadIndentation", Head + "stages:\n  production:\n    hosts:\n      - host: web1\n     port: 22\n" },
+        { "MappingValueInPlainScalar", Head + "repo_url: git@example.com: x.git\nstages: {}\n" },
+        { "ListAndMappingMixed", Head + "stages:\n  production:\n  - web1\n" },
         { "TabIndentation", Head + "stages:\n\tproduction: {}\n" },
         { "TopLevelNotMapping", "- application: mysite\n- deploy_to: /srv/mysite\n" },
         { "TopLevelScalar", "just some text\n" },

@@ -47,6 +47,12 @@ internal sealed partial class YamlTreeReader
             empty = root is ConfigScalar { IsNull: true };
             return empty ? null : root;
         }
+        catch (YamlException ex) when (FindIndentingTab(yaml) is { } tab && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            // YamlDotNet reports the enclosing mapping's start; the tab itself is what the user must fix.
+            context.Error(tab, "", "invalid YAML: indentation must use spaces, not tabs");
+            return null;
+        }
         catch (YamlException ex)
         {
             context.Error(ToLocation(ex.Start), "", "invalid YAML: " + CleanMessage(ex.Message));
@@ -64,6 +70,23 @@ internal sealed partial class YamlTreeReader
             context.Error(ex.Location, "", ex.Message);
             return null;
         }
+    }
+
+    /// <summary>The first tab in a line's leading whitespace, if any.</summary>
+    internal static SourceLocation? FindIndentingTab(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0)
+            {
+                return new SourceLocation(i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     internal static SourceLocation ToLocation(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
