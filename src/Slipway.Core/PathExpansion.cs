@@ -7,7 +7,10 @@ namespace Slipway.Core;
 /// </summary>
 public static class PathExpansion
 {
-    /// <summary>Expands a leading <c>~</c> or <c>~/</c> to <paramref name="home"/> (default: the current user's home). <c>~user</c> is left alone.</summary>
+    /// <summary>
+    /// Expands a leading <c>~</c> or <c>~/</c> to <paramref name="home"/> (default: the current user's home).
+    /// <c>~user</c> is left alone.
+    /// </summary>
     public static string ExpandHome(string path, string? home = null)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -56,7 +56,8 @@ public static class ConfigLoader
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            context.Error(default(SourceLocation), "", $"internal error while reading the file ({ex.GetType().Name}: {ex.Message}); please report this");
+            context.Error(default(SourceLocation), "",
+                $"internal error while reading the file ({ex.GetType().Name}: {ex.Message}); please report this");
             return new ConfigLoadResult(null, context.Diagnostics);
         }
     }
@@ -112,7 +113,8 @@ public static class ConfigLoader
     }
 
     private static string TooBig(long bytes) =>
-        $"is {(bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} MB; slipway.yml may be at most {MaxFileBytes / 1024 / 1024} MB";
+        $"is {(bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture)} MB; " +
+        $"slipway.yml may be at most {MaxFileBytes / 1024 / 1024} MB";
 
     private static ConfigLoadResult Fail(string file, string message) =>
         new(null, [new ConfigDiagnostic(DiagnosticSeverity.Error, file, default, "", message)]);

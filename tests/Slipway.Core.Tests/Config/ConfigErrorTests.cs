@@ -41,12 +41,18 @@ public sealed class ConfigErrorTests
                 "stages:\n  production:\n    hosts:\n      - { host: web1, prot: 22 }\n" +
                 "hooks:\n  after_deploy: [ \"echo hi\" ]\n"
         },
-        { "MissingRequired", "stages:\n  production:\n    hosts:\n      - { port: 22 }\nhooks:\n  after_update:\n    - { roles: [web] }\n" },
+        {
+            "MissingRequired", "stages:\n  production:\n    hosts:\n      - { port: 22 }\n" +
+                "hooks:\n  after_update:\n    - { roles: [web] }\n"
+        },
         { "RequiredKeyWithoutValue", "application:\ndeploy_to: /srv/mysite\nstages:\n  production:\n    hosts:\n      - { host: web1 }\n" },
         { "NoStages", Head + "stages: {}\n" },
         { "MissingStages", Head },
         { "StageWithoutHosts", Head + "stages:\n  production:\n    hosts: []\n  staging:\n    branch: develop\n  qa:\n" },
-        { "BadNames", "application: My Site\ndeploy_to: /srv/mysite\nstages:\n  Production:\n    hosts: [ { host: web1, roles: [Web] } ]\n" },
+        {
+            "BadNames", "application: My Site\ndeploy_to: /srv/mysite\n" +
+                "stages:\n  Production:\n    hosts: [ { host: web1, roles: [Web] } ]\n"
+        },
         {
             "DuplicateHosts", Head + "ssh: { user: deploy }\nstages:\n  production:\n    hosts:\n" +
                 "      - { host: web1, port: 22, roles: [web] }\n      - { host: web2 }\n      - { host: WEB1, user: deploy }\n" +
@@ -54,14 +60,22 @@ public sealed class ConfigErrorTests
         },
         {
             "UnknownRole", ConfigFixtures.Minimal + "requirements:\n  - { command: git, roles: [app] }\n" +
-                "hooks:\n  after_update:\n    - { run: migrate, roles: [dbs] }\nprocesses:\n  web: { command: gunicorn, roles: [web, worker] }\n"
+                "hooks:\n  after_update:\n    - { run: migrate, roles: [dbs] }\n" +
+                "processes:\n  web: { command: gunicorn, roles: [web, worker] }\n"
         },
-        { "LinkedPaths", "application: mysite\ndeploy_to: srv/mysite\nlinked_dirs: [/var/media, ../other, media/../../x, ., ok/dir]\nlinked_files: [~/.env]\n" + "stages:\n  production:\n    hosts: [ { host: web1 } ]\n" },
+        {
+            "LinkedPaths", "application: mysite\ndeploy_to: srv/mysite\n" +
+                "linked_dirs: [/var/media, ../other, media/../../x, ., ok/dir]\nlinked_files: [~/.env]\n" +
+                "stages:\n  production:\n    hosts: [ { host: web1 } ]\n"
+        },
         {
             "LocalTransport", Head + "stages:\n  local:\n    hosts:\n      - { host: web1.example.com, transport: local }\n" +
                 "      - { host: localhost, transport: local, port: 22, user: deploy }\n"
         },
-        { "TwoPrimaries", Head + "stages:\n  production:\n    hosts:\n      - { host: web1, primary: true }\n      - { host: web2 }\n      - { host: web3, primary: true }\n" },
+        {
+            "TwoPrimaries", Head + "stages:\n  production:\n    hosts:\n" +
+                "      - { host: web1, primary: true }\n      - { host: web2 }\n      - { host: web3, primary: true }\n"
+        },
         {
             "Requirements", ConfigFixtures.Minimal + "requirements:\n  - { roles: [web] }\n  - { command: git, deb: git }\n" +
                 "  - { free_disk: lots }\n  - { dir: /srv, path: /srv }\n  - { free_disk: 1G, path: srv }\n  - git\n"

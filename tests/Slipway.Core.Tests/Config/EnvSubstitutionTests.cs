@@ -69,7 +69,10 @@ public sealed class EnvSubstitutionTests
         result.Diagnostics.Count.ShouldBe(4);
         Golden.Verify(ConfigFixtures.Report(yaml, result), "Config", "EnvUnset");
 
-        var all = new Dictionary<string, string>(Vars) { ["DB_HOST"] = "db1", ["DB_USER"] = "root", ["KEY_DIR"] = "~/k", ["SECRET"] = "s3" };
+        var all = new Dictionary<string, string>(Vars)
+        {
+            ["DB_HOST"] = "db1", ["DB_USER"] = "root", ["KEY_DIR"] = "~/k", ["SECRET"] = "s3",
+        };
         var config = ConfigFixtures.Parse(yaml, all.GetValueOrDefault).Config!;
         config.Application.ShouldBe("mysite");
         config.DeployTo.ShouldBe("/srv/mysite");

@@ -71,7 +71,12 @@ public sealed class ExampleConfigTests
         var yaml = ConfigFixtures.Minimal + """
             source_strategy: upload
             branch: develop
-            ssh: { host_key_policy: accept-new, connect_timeout: 30, command_timeout: 600, max_parallel: 4, config_file: ~/.ssh/slipway_config }
+            ssh:
+              host_key_policy: accept-new
+              connect_timeout: 30
+              command_timeout: 600
+              max_parallel: 4
+              config_file: ~/.ssh/slipway_config
             requirements:
               - { command: git }
               - { deb: libjpeg-dev, roles: [web] }

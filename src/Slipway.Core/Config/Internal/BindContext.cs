@@ -14,7 +14,9 @@ internal sealed class BindContext(string file, Func<string, string?> environment
 
     public bool HasErrorsUnder(string path) => _diagnostics.Any(d =>
         d.Severity == DiagnosticSeverity.Error &&
-        (d.KeyPath == path || d.KeyPath.StartsWith(path + ".", StringComparison.Ordinal) || d.KeyPath.StartsWith(path + "[", StringComparison.Ordinal)));
+        (d.KeyPath == path ||
+         d.KeyPath.StartsWith(path + ".", StringComparison.Ordinal) ||
+         d.KeyPath.StartsWith(path + "[", StringComparison.Ordinal)));
 
     /// <summary>Diagnostics sorted into file order (stable, so problems at one spot keep the order they were found in).</summary>
     public IReadOnlyList<ConfigDiagnostic> Diagnostics =>

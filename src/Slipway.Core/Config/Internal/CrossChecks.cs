@@ -12,7 +12,9 @@ internal static class CrossChecks
         }
 
         var known = stages.SelectMany(s => s.Hosts).SelectMany(h => h.Roles).ToHashSet(StringComparer.Ordinal);
-        var list = known.Count == 0 ? "no host has any roles" : "roles given to hosts: " + string.Join(", ", known.Order(StringComparer.Ordinal));
+        var list = known.Count == 0
+            ? "no host has any roles"
+            : "roles given to hosts: " + string.Join(", ", known.Order(StringComparer.Ordinal));
         foreach (var (role, location, path) in context.RoleUses.Where(u => !known.Contains(u.Role)))
         {
             context.Error(location, path, $"role '{role}' is not given to any host; {list}");

@@ -63,7 +63,8 @@ internal static class EnvSubstitution
 
                 if (value is null)
                 {
-                    problems.Add(new Problem(i, $"environment variable {name} is not set (write '${{{name}:-default}}' to give a default)"));
+                    problems.Add(new Problem(i,
+                        $"environment variable {name} is not set (write '${{{name}:-default}}' to give a default)"));
                 }
 
                 result.Append(value);

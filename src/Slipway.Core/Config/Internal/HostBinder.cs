@@ -21,7 +21,8 @@ internal static class HostBinder
         var host = s.RequiredString("host", "a host name, address or ssh_config alias");
         if (host is not null && host.Any(char.IsWhiteSpace))
         {
-            context.Error(s.Get("host")!, s.PathOf("host"), $"must be a host name, address or ssh_config alias without spaces, got \"{host}\"");
+            context.Error(s.Get("host")!, s.PathOf("host"),
+                $"must be a host name, address or ssh_config alias without spaces, got \"{host}\"");
             host = null;
         }
 
@@ -42,7 +43,8 @@ internal static class HostBinder
 
             foreach (var key in NotForLocal.Where(s.Has))
             {
-                context.Error(s.KeyLocation(key), s.PathOf(key), $"a host with transport: local must not set {key} (commands run as the current user, without SSH)");
+                context.Error(s.KeyLocation(key), s.PathOf(key),
+                    $"a host with transport: local must not set {key} (commands run as the current user, without SSH)");
             }
         }
 

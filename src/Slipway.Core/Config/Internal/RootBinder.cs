@@ -9,7 +9,8 @@ internal static class RootBinder
     {
         if (root is not ConfigMapping)
         {
-            context.Error(root, "", $"the top level must be a mapping of settings (application: …, deploy_to: …, stages: …), got {root.Describe()}");
+            context.Error(root, "",
+                $"the top level must be a mapping of settings (application: …, deploy_to: …, stages: …), got {root.Describe()}");
             return null;
         }
 
@@ -18,7 +19,8 @@ internal static class RootBinder
         if (application is not null && !Names.IsName(application))
         {
             context.Error(s.Get(Application)!, Application,
-                $"must be a name of lowercase letters, digits, '-' and '_' (at most {Names.MaxLength}), such as mysite; got \"{application}\"");
+                $"must be a name of lowercase letters, digits, '-' and '_' (at most {Names.MaxLength}), " +
+                $"such as mysite; got \"{application}\"");
         }
 
         var deployTo = s.RequiredString(DeployTo, "the absolute path releases live under, such as /srv/mysite");

@@ -22,7 +22,9 @@ internal static class SshBinder
             User = s.String("user"),
             IdentityFile = s.String("identity_file"),
             KnownHosts = s.String("known_hosts"),
-            HostKeyPolicy = s.Enum("host_key_policy", ConfigKeys.HostKeyPolicies) == "accept-new" ? HostKeyPolicy.AcceptNew : HostKeyPolicy.Strict,
+            HostKeyPolicy = s.Enum("host_key_policy", ConfigKeys.HostKeyPolicies) == "accept-new"
+                ? HostKeyPolicy.AcceptNew
+                : HostKeyPolicy.Strict,
             ConfigFile = s.String("config_file"),
             ConnectTimeout = connect is null ? defaults.ConnectTimeout : TimeSpan.FromSeconds(connect.Value),
             CommandTimeout = command is null ? null : TimeSpan.FromSeconds(command.Value),

@@ -44,7 +44,8 @@ internal static class StageBinder
         return stages;
     }
 
-    private static StageConfig? Bind(BindContext context, ConfigScalar name, ConfigNode node, string path, SshSettings ssh, string defaultBranch)
+    private static StageConfig? Bind(
+        BindContext context, ConfigScalar name, ConfigNode node, string path, SshSettings ssh, string defaultBranch)
     {
         var s = context.Section(node, path, ConfigKeys.StageKeys, "a mapping with branch and hosts");
         if (s is null)
@@ -80,7 +81,13 @@ internal static class StageBinder
             }
         }
 
-        return new StageConfig { Name = name.Value, Branch = branch ?? defaultBranch, Hosts = [.. hosts.Select(h => h.Host)], Location = name.Location };
+        return new StageConfig
+        {
+            Name = name.Value,
+            Branch = branch ?? defaultBranch,
+            Hosts = [.. hosts.Select(h => h.Host)],
+            Location = name.Location,
+        };
     }
 
     private static void CheckDuplicates(BindContext context, List<HostBinder.BoundHost> hosts)
@@ -93,7 +100,8 @@ internal static class StageBinder
             if (seen.TryGetValue(key, out var first))
             {
                 context.Error(h.Location, bound.Path,
-                    $"duplicate host {h.DisplayName}: same host, port and user as {LastSegment(first.Path)} at line {first.Host.Location.Line}");
+                    $"duplicate host {h.DisplayName}: same host, port and user as {LastSegment(first.Path)} " +
+                    $"at line {first.Host.Location.Line}");
                 continue;
             }
 

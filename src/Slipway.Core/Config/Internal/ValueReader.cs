@@ -30,7 +30,7 @@ internal static class ValueReader
 
     public static int? Int(BindContext context, ConfigNode node, string path, int min, int max)
     {
-        var expected = $"must be an integer from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
+        var expected = string.Create(CultureInfo.InvariantCulture, $"must be an integer from {min} to {max}");
         if (node is not ConfigScalar scalar || scalar.IsNull)
         {
             context.Error(node, path, $"{expected}, got {node.Describe()}");
@@ -44,7 +44,8 @@ internal static class ValueReader
         }
 
         // Parse as long first so 99999999999 is "out of range", not "not a number"; BigInteger-sized input is neither.
-        if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ||
+            value < min || value > max)
         {
             context.Error(node, path, $"{expected}, got {Describe(scalar, text)}");
             return null;
