@@ -128,6 +128,18 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public void Warnings_do_not_stop_loading()
+    {
+        var yaml = ConfigFixtures.Minimal + "keep_releases: 1\n";
+
+        var result = ConfigFixtures.Parse(yaml);
+
+        result.Succeeded.ShouldBeTrue();
+        result.Config!.KeepReleases.ShouldBe(1);
+        Golden.Verify(ConfigFixtures.Report(yaml, result), "Config", "WarningKeepOneRelease");
+    }
+
+    [Fact]
     public void Deep_nesting_is_an_error_not_a_crash()
     {
         var yaml = ConfigFixtures.Minimal + "build: " + new string('[', 10_000) + new string(']', 10_000) + "\n";

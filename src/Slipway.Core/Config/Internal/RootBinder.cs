@@ -50,6 +50,12 @@ internal static class RootBinder
             Extensions = ExtensionReader.Read(s),
         };
 
+        if (config.KeepReleases == 1)
+        {
+            context.Warning(s.Get(KeepReleases)!.Location, KeepReleases,
+                "keeping 1 release leaves nothing to roll back to; 'slipway rollback' needs at least 2");
+        }
+
         CrossChecks.CheckRoles(context, config.Stages);
         return context.HasErrors ? null : config;
     }
