@@ -59,7 +59,10 @@ internal sealed class BindContext(string file, Func<string, string?> environment
         {
             if (seen.TryGetValue(entry.Key.Value, out var first))
             {
-                Error(entry.Key, Paths.Child(path, entry.Key.Value), $"duplicate key; first given at line {first.Key.Location.Line}");
+                var where = first.Key.Location.Line == entry.Key.Location.Line
+                    ? "earlier on this line"
+                    : $"at line {first.Key.Location.Line}";
+                Error(entry.Key, Paths.Child(path, entry.Key.Value), $"duplicate key; first given {where}");
                 continue;
             }
 
