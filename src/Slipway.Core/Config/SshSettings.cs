@@ -8,15 +8,20 @@ public sealed record SshSettings
 {
     public string? User { get; init; }
 
-    /// <summary>Private key file (<c>~</c> expanded). Null: ssh_config's IdentityFile, the agent and the default keys.</summary>
+    /// <summary>
+    /// Private key file, as written (expand <c>~</c> with <see cref="PathExpansion.ExpandHome"/> when opening it).
+    /// Null: ssh_config's IdentityFile, the agent and the default keys.
+    /// </summary>
     public string? IdentityFile { get; init; }
 
-    /// <summary>known_hosts file (<c>~</c> expanded). Null: OpenSSH's default (<c>~/.ssh/known_hosts</c>).</summary>
+    /// <summary>known_hosts file, as written (<c>~</c> not yet expanded). Null: OpenSSH's default (<c>~/.ssh/known_hosts</c>).</summary>
     public string? KnownHosts { get; init; }
 
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
 
-    /// <summary>ssh_config file to read instead of <c>~/.ssh/config</c> (OpenSSH's <c>-F</c>).</summary>
+    /// <summary>
+    /// ssh_config file to read instead of <c>~/.ssh/config</c> (OpenSSH's <c>-F</c>), as written (<c>~</c> not yet expanded).
+    /// </summary>
     public string? ConfigFile { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

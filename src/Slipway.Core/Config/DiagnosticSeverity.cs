@@ -1,0 +1,7 @@
+namespace Slipway.Core.Config;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}

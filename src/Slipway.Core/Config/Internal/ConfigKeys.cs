@@ -1,0 +1,70 @@
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>
+/// Every key the binder accepts, per section. The schema test compares these lists with docs/slipway.schema.json,
+/// so adding a key here without documenting it (or the reverse) fails the build.
+/// </summary>
+internal static class ConfigKeys
+{
+    public const string Application = "application";
+    public const string RepoUrl = "repo_url";
+    public const string DeployTo = "deploy_to";
+    public const string KeepReleases = "keep_releases";
+    public const string Branch = "branch";
+    public const string SourceStrategy = "source_strategy";
+    public const string LinkedDirs = "linked_dirs";
+    public const string LinkedFiles = "linked_files";
+    public const string Ssh = "ssh";
+    public const string Stages = "stages";
+    public const string Requirements = "requirements";
+    public const string Hooks = "hooks";
+    public const string Processes = "processes";
+    public const string Roles = "roles";
+
+    /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = ["build", "logs", "monitor", "queue"];
+
+    public static IReadOnlyList<string> TopLevel { get; } =
+    [
+        Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
+        Requirements, Hooks, Processes, .. Extensions,
+    ];
+
+    public static IReadOnlyList<string> SshKeys { get; } =
+        ["user", "identity_file", "known_hosts", "host_key_policy", "config_file", "connect_timeout", "command_timeout", "max_parallel"];
+
+    public static IReadOnlyList<string> StageKeys { get; } = [Branch, "hosts"];
+
+    public static IReadOnlyList<string> HostKeys { get; } = ["host", "port", "user", Roles, "transport", "identity_file", "primary"];
+
+    public static IReadOnlyList<string> HookKeys { get; } = ["run", Roles, "once"];
+
+    public static IReadOnlyList<string> ProcessKeys { get; } =
+    [
+        "command", "directory", "numprocs", "autostart", "autorestart", "startsecs", "stopsignal", "user", "environment", Roles,
+    ];
+
+    /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
+    public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =
+    [
+        ("command", RequirementKind.Command),
+        ("deb", RequirementKind.DebianPackage),
+        ("python_module", RequirementKind.PythonModule),
+        ("file", RequirementKind.File),
+        ("dir", RequirementKind.Directory),
+        ("writable", RequirementKind.Writable),
+        ("free_disk", RequirementKind.FreeDisk),
+    ];
+
+    public static IReadOnlyList<string> RequirementKeys { get; } = [.. RequirementKinds.Select(k => k.Key), "path", Roles];
+
+    public static IReadOnlyList<string> SourceStrategies { get; } = ["git", "upload"];
+
+    public static IReadOnlyList<string> HostKeyPolicies { get; } = ["strict", "accept-new"];
+
+    public static IReadOnlyList<string> Transports { get; } = ["ssh", "local"];
+
+    public static IReadOnlyList<string> AutoRestartValues { get; } = ["true", "false", "unexpected"];
+
+    public static IReadOnlyList<string> StopSignals { get; } = ["TERM", "HUP", "INT", "QUIT", "KILL", "USR1", "USR2"];
+}

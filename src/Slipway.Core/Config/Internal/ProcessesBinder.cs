@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>Binds <c>processes:</c>, the programs the supervisor keeps running.</summary>
+internal static partial class ProcessesBinder
+{
+    public static List<ProcessConfig> Bind(Section root)
+    {
+        var result = new List<ProcessConfig>();
+        if (root.Get(ConfigKeys.Processes) is not { } node)
+        {
+            return result;
+        }
+
+        var context = root.Context;
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, ConfigKeys.Processes, $"must be a mapping of process names to processes, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var (key, value) in context.UniqueEntries(mapping, ConfigKeys.Processes))
+        {
+            var path = Paths.Child(ConfigKeys.Processes, key.Value);
+            if (!Names.IsName(key.Value))
+            {
+                context.Error(key, path, "process names are lowercase letters, digits, '-' and '_', such as web or worker");
+                continue;
+            }
+
+            if (BindProcess(context, key.Value, value, path) is { } process)
+            {
+                result.Add(process);
+            }
+        }
+
+        return result;
+    }
+
+    private static ProcessConfig? BindProcess(BindContext context, string name, ConfigNode node, string path)
+    {
+        var s = context.Section(node, path, ConfigKeys.ProcessKeys, "a mapping with at least a command");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var command = s.RequiredString("command", "the program and its arguments");
+        var defaults = new ProcessConfig { Name = name, Command = "" };
+        var process = new ProcessConfig
+        {
+            Name = name,
+            Command = command ?? "",
+            Directory = s.String("directory"),
+            NumProcs = s.Int("numprocs", 1, 100) ?? defaults.NumProcs,
+            AutoStart = s.Bool("autostart") ?? defaults.AutoStart,
+            AutoRestart = s.Enum("autorestart", ConfigKeys.AutoRestartValues) ?? defaults.AutoRestart,
+            StartSecs = s.Int("startsecs", 0, 3600) ?? defaults.StartSecs,
+            StopSignal = s.Enum("stopsignal", ConfigKeys.StopSignals) ?? defaults.StopSignal,
+            User = s.String("user"),
+            Environment = BindEnvironment(s),
+            Roles = s.Roles(recordUse: true),
+            Location = s.Location,
+        };
+        return command is null ? null : process;
+    }
+
+    private static Dictionary<string, string> BindEnvironment(Section s)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (s.Get("environment") is not { } node)
+        {
+            return result;
+        }
+
+        var path = s.PathOf("environment");
+        if (node is not ConfigMapping mapping)
+        {
+            s.Context.Error(node, path, $"must be a mapping of variable names to values, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var (key, value) in s.Context.UniqueEntries(mapping, path))
+        {
+            var keyPath = Paths.Child(path, key.Value);
+            if (!VariableName().IsMatch(key.Value))
+            {
+                s.Context.Error(key, keyPath, "variable names are letters, digits and '_', not starting with a digit");
+                continue;
+            }
+
+            // An empty value is a legitimate setting (VAR=), unlike elsewhere where empty means "default".
+            var text = value is ConfigScalar { IsNull: true } ? "" : ValueReader.String(s.Context, value, keyPath);
+            if (text is not null)
+            {
+                result[key.Value] = text;
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableName();
+}

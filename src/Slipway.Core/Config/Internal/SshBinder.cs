@@ -1,0 +1,34 @@
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>Binds <c>ssh:</c>, the defaults every SSH host starts from.</summary>
+internal static class SshBinder
+{
+    // A day: long enough for any migration, short enough to notice a hung command.
+    private const int MaxCommandTimeoutSeconds = 86_400;
+
+    public static SshSettings? Bind(BindContext context, ConfigNode node, string path)
+    {
+        var s = context.Section(node, path, ConfigKeys.SshKeys, "a mapping of SSH settings");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var defaults = new SshSettings();
+        var connect = s.Int("connect_timeout", 1, 300);
+        var command = s.Int("command_timeout", 1, MaxCommandTimeoutSeconds);
+        return new SshSettings
+        {
+            User = s.String("user"),
+            IdentityFile = s.String("identity_file"),
+            KnownHosts = s.String("known_hosts"),
+            HostKeyPolicy = s.Enum("host_key_policy", ConfigKeys.HostKeyPolicies) == "accept-new"
+                ? HostKeyPolicy.AcceptNew
+                : HostKeyPolicy.Strict,
+            ConfigFile = s.String("config_file"),
+            ConnectTimeout = connect is null ? defaults.ConnectTimeout : TimeSpan.FromSeconds(connect.Value),
+            CommandTimeout = command is null ? null : TimeSpan.FromSeconds(command.Value),
+            MaxParallel = s.Int("max_parallel", 1, 500) ?? defaults.MaxParallel,
+        };
+    }
+}

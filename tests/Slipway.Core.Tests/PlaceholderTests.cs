@@ -1,7 +1,0 @@
-namespace Slipway.Core.Tests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Builds() => true.ShouldBeTrue();
-}
