@@ -34,8 +34,8 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
         DiagnosticsWriter.Write(console, result.Diagnostics);
         if (!result.Succeeded || result.Config is null)
         {
-            console.MarkupLineInterpolated(
-                $"[red]{settings.File}: {ConfigSource.Plural(errors, "error")}, {ConfigSource.Plural(warnings, "warning")}.[/]");
+            ConsoleText.Line(console,
+                $"{settings.File}: {ConfigSource.Plural(errors, "error")}, {ConfigSource.Plural(warnings, "warning")}.", ConsoleText.Red);
             return ExitCodes.UsageOrConfig;
         }
 
@@ -44,7 +44,7 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
         var stages = string.Join(", ", config.Stages.Select(s => s.Name));
         var summary = $"application {config.Application}, {ConfigSource.Plural(config.Stages.Count, "stage")} ({stages}), "
             + ConfigSource.Plural(hosts, "host") + (warnings > 0 ? ", " + ConfigSource.Plural(warnings, "warning") : "");
-        console.MarkupLineInterpolated($"[green]{settings.File} is valid[/]: {summary}.");
+        ConsoleText.Line(console, $"{settings.File} is valid: {summary}.", ConsoleText.Green);
         return ExitCodes.Success;
     }
 }

@@ -17,7 +17,7 @@ internal static class ConfigSource
         }
 
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        console.MarkupLineInterpolated($"[red]{file}: {Plural(errors, "error")}; nothing was done.[/]");
+        ConsoleText.Line(console, $"{file}: {Plural(errors, "error")}; nothing was done.", ConsoleText.Red);
         return null;
     }
 
@@ -27,8 +27,7 @@ internal static class ConfigSource
         if (stage is null)
         {
             var known = string.Join(", ", config.Stages.Select(s => s.Name));
-            console.MarkupLineInterpolated(
-                $"[red]Error:[/] no stage '{stageName}' in {config.SourceFile}; stages defined: {known}.");
+            ConsoleText.Error(console, $"no stage '{stageName}' in {config.SourceFile}; stages defined: {known}.");
         }
 
         return stage;

@@ -62,7 +62,7 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
         var words = context.Remaining.Raw;
         if (words.Count == 0 || words.All(string.IsNullOrWhiteSpace))
         {
-            console.MarkupLine("[red]Error:[/] no command given. Put it after --, e.g. [bold]slipway exec production -- uptime[/].");
+            ConsoleText.Error(console, "no command given. Put it after --, e.g. [bold]slipway exec production -- uptime[/].");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -76,7 +76,7 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
         var selection = HostFilter.Select(stage, HostFilter.SplitList(settings.Roles), HostFilter.SplitList(settings.Hosts));
         if (selection.Error is not null)
         {
-            console.MarkupLineInterpolated($"[red]Error:[/] {selection.Error}");
+            ConsoleText.Error(console, $"{selection.Error}");
             return ExitCodes.UsageOrConfig;
         }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.RegularExpressions;
+using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -20,12 +21,17 @@ public sealed partial class InitCommand(IAnsiConsole console) : Command<InitSett
     {
         if (File.Exists(settings.File))
         {
-            console.MarkupLineInterpolated(
-                $"[red]Error:[/] {settings.File} already exists; slipway init never overwrites. Remove it or pass -f OTHER.yml.");
+            ConsoleText.Error(console, $"{settings.File} already exists; slipway init never overwrites. Remove it or pass -f OTHER.yml.");
             return ExitCodes.UsageOrConfig;
         }
 
         var application = settings.Application ?? SafeName(new DirectoryInfo(Environment.CurrentDirectory).Name);
+        if (!StarterTemplate.IsValidApplicationName(application))
+        {
+            ConsoleText.Error(console, $"'{application}' is not a valid application name: use lowercase letters, digits, '-' and '_' (at most 64).");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var directory = Path.GetDirectoryName(Path.GetFullPath(settings.File))!;
         Directory.CreateDirectory(directory);
 
@@ -36,8 +42,9 @@ public sealed partial class InitCommand(IAnsiConsole console) : Command<InitSett
             writer.Write(StarterTemplate.Django(application));
         }
 
-        console.MarkupLineInterpolated($"Wrote [green]{settings.File}[/] for application [bold]{application}[/].");
-        console.MarkupLine("Next: edit the stages and hosts, then run [bold]slipway config check[/].");
+        ConsoleText.Line(console, $"Wrote {settings.File} for application {application}.", ConsoleText.Green);
+        ConsoleText.Line(console, "Next: edit the stages and hosts, then run: slipway config check" +
+            (settings.File == "slipway.yml" ? "" : " -f " + settings.File));
         return ExitCodes.Success;
     }
 

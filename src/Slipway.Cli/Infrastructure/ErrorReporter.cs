@@ -1,3 +1,4 @@
+using Slipway.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,23 +17,23 @@ public static class ErrorReporter
         switch (exception)
         {
             case OperationCanceledException:
-                console.MarkupLine("[yellow]Cancelled.[/]");
+                ConsoleText.Line(console, "Cancelled.", ConsoleText.Yellow);
                 return ExitCodes.Cancelled;
             case CommandAppException appException when appException.Pretty is { } pretty:
                 console.Write(pretty);
                 return ExitCodes.UsageOrConfig;
             case CommandAppException appException:
-                console.MarkupLineInterpolated($"[red]Error:[/] {appException.Message}");
+                ConsoleText.Error(console, $"{appException.Message}");
                 return ExitCodes.UsageOrConfig;
             default:
-                console.MarkupLineInterpolated($"[red]Error:[/] {exception.Message}");
+                ConsoleText.Error(console, $"{exception.Message}");
                 if (Environment.GetEnvironmentVariable("SLIPWAY_DEBUG") == "1")
                 {
                     console.WriteLine(exception.ToString());
                 }
                 else
                 {
-                    console.MarkupLine("[grey](an unexpected error; run with SLIPWAY_DEBUG=1 to see where it came from)[/]");
+                    ConsoleText.Line(console, "(an unexpected error; run with SLIPWAY_DEBUG=1 to see where it came from)");
                 }
 
                 return ExitCodes.CommandFailed;

@@ -10,9 +10,8 @@ internal static class DiagnosticsWriter
     {
         foreach (var diagnostic in diagnostics)
         {
-            var text = diagnostic.ToString();
-            var colour = diagnostic.Severity == DiagnosticSeverity.Error ? "red" : "yellow";
-            console.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
+            var colour = diagnostic.Severity == DiagnosticSeverity.Error ? ConsoleText.Red : ConsoleText.Yellow;
+            ConsoleText.Line(console, diagnostic.ToString(), colour);
         }
     }
 }
