@@ -56,10 +56,10 @@ public sealed class OpenSshTransport : ITransport
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var limit = (_settings.ConnectTimeout * 3) + TimeSpan.FromSeconds(10);
         guard.CancelAfter(limit);
-        ProcessOutcome outcome;
+        int exitCode;
         try
         {
-            outcome = await ChildProcess.RunAsync(psi, output: null, guard.Token);
+            exitCode = await ChildProcess.RunForegroundAsync(psi, guard.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -67,7 +67,7 @@ public sealed class OpenSshTransport : ITransport
                 $"{host.DisplayName}: connecting took longer than {limit.TotalSeconds:0}s; ssh log: {ReadLog(log)}");
         }
 
-        if (outcome.ExitCode != 0)
+        if (exitCode != 0)
         {
             throw SshErrorMessages.ForConnect(host, _settings, SshLogClassifier.ClassifyConnect(ReadLog(log)));
         }
