@@ -40,7 +40,8 @@ internal static partial class CommandScript
     /// (setsid, so it is a process-group leader) with stdin from /dev/null; a watcher blocks reading the channel's
     /// stdin. Our local ssh keeps that stdin open for the life of the command; when it is killed (cancel, timeout) or
     /// the connection drops, sshd closes the channel, the watcher sees EOF and kills the whole group (TERM, then KILL).
-    /// The watcher's stdout/stderr go to /dev/null so it never holds the channel open. Runs under /bin/sh explicitly,
+    /// The watcher's stdout/stderr go to /dev/null so it never holds the channel open; when the command ends first,
+    /// the watcher is stopped and its trap also stops its cat, so nothing lingers until the channel closes. Runs under /bin/sh explicitly,
     /// so a login shell such as fish or csh only has to parse one single-quoted word.
     /// </summary>
     public static string KillOnDisconnect(ShellCommand inner)
@@ -51,7 +52,8 @@ internal static partial class CommandScript
             "if command -v setsid >/dev/null 2>&1; then setsid /bin/sh -c \"$1\" </dev/null 3<&- & " +
             "else /bin/sh -c \"$1\" </dev/null 3<&- & fi; " +
             "pid=$!; " +
-            "( cat <&3 >/dev/null; kill -TERM -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null; " +
+            "( trap 'kill $c 2>/dev/null; exit 0' TERM; cat <&3 >/dev/null & c=$!; wait $c; " +
+            "kill -TERM -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null; " +
             "sleep 2; kill -KILL -$pid 2>/dev/null ) >/dev/null 2>&1 & " +
             "watcher=$!; exec 3<&-; " +
             "wait $pid; rc=$?; kill $watcher 2>/dev/null; exit $rc";
