@@ -1,0 +1,100 @@
+using System.Globalization;
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+using Slipway.Remote.Processes;
+
+namespace Slipway.Remote.Ssh;
+
+/// <summary>Commands and uploads to one host, each a short-lived ssh client on the host's ControlMaster.</summary>
+internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport) : IRemoteSession
+{
+    private int _disposed;
+
+    public HostConfig Host { get; } = host;
+
+    public async Task<CommandResult> RunAsync(ShellCommand command, RunOptions? options, CancellationToken ct)
+    {
+        var remote = CommandScript.KillOnDisconnect(CommandScript.WithContext(command, options));
+        var limit = options?.Timeout ?? transport.Settings.CommandTimeout;
+        var outcome = await RunSshAsync(command, remote, options?.Output, stdin: null, limit, ct);
+        return outcome.ToResult();
+    }
+
+    /// <summary>
+    /// Streams the content over the command channel into a temporary file next to the target, checks its size,
+    /// sets the mode and renames it over the target (rename(2) in one directory is atomic).
+    /// Why not sftp: sftp's batch language globs remote paths for chmod and needs its own escaping, so arbitrary
+    /// file names would need a second quoting scheme; the shell path reuses ShellQuote, which is tested against injection.
+    /// The size check matters: if the connection drops mid-transfer, cat sees EOF and exits 0, and a truncated file
+    /// must never be renamed into place.
+    /// </summary>
+    public async Task UploadAsync(Stream content, string remotePath, UnixFileMode mode, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(remotePath);
+        var (data, length) = await UploadContent.BufferAsync(content, ct);
+        await using (data)
+        {
+            var command = UploadContent.Command(remotePath, mode, length);
+            var outcome = await RunSshAsync(command, command.Text, output: null,
+                (stdin, token) => data.CopyToAsync(stdin, token), transport.Settings.CommandTimeout, ct);
+            if (outcome.ExitCode != 0)
+            {
+                throw new IOException(
+                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): {string.Join(" / ", outcome.StderrTail)}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await transport.CloseMasterAsync(Host);
+        }
+    }
+
+    private async Task<ProcessOutcome> RunSshAsync(
+        ShellCommand shown, string remote, Action<OutputLine>? output, Func<Stream, CancellationToken, Task>? stdin, TimeSpan? limit,
+        CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var log = transport.NextLogFile("cmd");
+        var psi = ChildProcess.StartInfo("ssh", transport.Arguments.Command(Host, log, remote), transport.Environment);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (limit is { } l)
+        {
+            timeout.CancelAfter(l);
+        }
+
+        try
+        {
+            var outcome = await ChildProcess.RunAsync(psi, output, stdin, timeout.Token);
+            if (outcome.ExitCode == 255)
+            {
+                var text = OpenSshTransport.ReadLog(log);
+                if (!SshLogClassifier.HasRemoteExitStatus(text))
+                {
+                    var detail = SshLogClassifier.ClassifyConnect(text).Detail;
+                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), detail);
+                }
+            }
+
+            return outcome;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && limit is not null)
+        {
+            throw new TimeoutException(
+                $"{Host.DisplayName}: `{shown}` did not finish within {FormatLimit(limit.Value)}; it was stopped on the host.");
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    private static string FormatLimit(TimeSpan limit) =>
+        limit.TotalSeconds >= 1
+            ? limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s"
+            : limit.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Slipway.Core.Config;
+using Slipway.Remote.Processes;
+
+namespace Slipway.Remote.Ssh;
+
+/// <summary>
+/// Reaches hosts through the system OpenSSH client, one ControlMaster connection per host. ssh itself reads
+/// ~/.ssh/config, the agent and known_hosts, so aliases, ProxyJump and hashed host names work as in a terminal.
+/// </summary>
+public sealed class OpenSshTransport : ITransport
+{
+    private readonly SshSettings _settings;
+    private readonly IReadOnlyDictionary<string, string?>? _environment;
+    private readonly SshArguments _arguments;
+    private readonly ConcurrentDictionary<string, OpenSshSession> _sessions = new(StringComparer.Ordinal);
+    private int _logCounter;
+    private bool _disposed;
+
+    /// <param name="settings">How to reach hosts.</param>
+    /// <param name="environment">Extra environment for every ssh process (e.g. <c>SSH_AUTH_SOCK</c>); null values unset a variable.</param>
+    public OpenSshTransport(SshSettings settings, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _environment = environment;
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The OpenSSH transport needs unix control sockets.");
+        }
+
+        // Short and private: unix socket paths are capped at 108 bytes, and the sockets grant access to live sessions.
+        ControlDirectory = Path.Combine("/tmp", "slw-" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8));
+        Directory.CreateDirectory(ControlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _arguments = new SshArguments(settings, ControlDirectory);
+    }
+
+    /// <summary>Where the control sockets and ssh logs live; removed on dispose.</summary>
+    public string ControlDirectory { get; }
+
+    public async Task<IRemoteSession> ConnectAsync(HostConfig host, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var key = SessionKey(host);
+        if (_sessions.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        var log = NextLogFile("master");
+        var psi = ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
+
+        // ConnectTimeout covers TCP and the banner; the guard also bounds ProxyJump hops and slow authentication.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var limit = (_settings.ConnectTimeout * 3) + TimeSpan.FromSeconds(10);
+        guard.CancelAfter(limit);
+        int exitCode;
+        try
+        {
+            exitCode = await ChildProcess.RunForegroundAsync(psi, guard.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new RemoteConnectionException(host.DisplayName, ConnectionFailure.Timeout,
+                $"{host.DisplayName}: connecting took longer than {limit.TotalSeconds:0}s; ssh log: {ReadLog(log)}");
+        }
+
+        if (exitCode != 0)
+        {
+            throw SshErrorMessages.ForConnect(host, _settings, SshLogClassifier.ClassifyConnect(ReadLog(log)));
+        }
+
+        var session = new OpenSshSession(host, this);
+        return _sessions.GetOrAdd(key, session);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await Task.WhenAll(_sessions.Values.Select(s => s.DisposeAsync().AsTask()));
+        try
+        {
+            Directory.Delete(ControlDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A master that ignored -O exit may still be removing its socket; ControlPersist ends it in 120 s.
+        }
+    }
+
+    internal SshSettings Settings => _settings;
+
+    internal SshArguments Arguments => _arguments;
+
+    internal IReadOnlyDictionary<string, string?>? Environment => _environment;
+
+    internal string NextLogFile(string kind) =>
+        Path.Combine(ControlDirectory, $"{kind}-{Interlocked.Increment(ref _logCounter)}.log");
+
+    internal static string ReadLog(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Stops the master of <paramref name="host"/>: <c>ssh -O exit</c>, and waits for it.</summary>
+    internal async Task CloseMasterAsync(HostConfig host)
+    {
+        _sessions.TryRemove(SessionKey(host), out _);
+        var psi = ChildProcess.StartInfo("ssh", _arguments.Exit(host), _environment);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await ChildProcess.RunAsync(psi, output: null, limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // ControlPersist=120 retires the master on its own; shutdown must not hang on it.
+        }
+    }
+
+    private static string SessionKey(HostConfig host) => host.DisplayName + "|" + host.IdentityFile;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Slipway.Core.Config;
+
+namespace Slipway.Remote.Ssh;
+
+/// <summary>
+/// Builds ssh/sftp argv lists. Only settings the user gave explicitly become options, so everything else comes from
+/// ssh_config exactly as a plain <c>ssh HOST</c> would see it. Pure, so the lists can be checked in unit tests.
+/// </summary>
+internal sealed class SshArguments(SshSettings settings, string controlDir)
+{
+    /// <summary>ssh expands %C to a hash of (local host, remote host, port, user): short and unique per destination.</summary>
+    public string ControlPath => controlDir + "/%C";
+
+    /// <summary><c>ssh -M -N -f …</c>: authenticate, then fork a master that holds the connection for later clients.</summary>
+    public List<string> Master(HostConfig host, string logFile)
+    {
+        var args = new List<string> { "-M", "-N", "-f", "-o", "ControlPersist=120" };
+        args.AddRange(Common(host, logFile, verbosity: "-v"));
+        args.AddRange(ConnectOptions(host));
+        args.Add(host.Host);
+        return args;
+    }
+
+    /// <summary>A command over the existing master; ControlMaster=no so it never silently opens its own connection.</summary>
+    public List<string> Command(HostConfig host, string logFile, string remoteCommand)
+    {
+        // -vv: the mux client only logs "Received exit status from master" at debug2, which tells a real exit 255 apart
+        // from a lost connection.
+        var args = new List<string> { "-o", "ControlMaster=no" };
+        args.AddRange(Common(host, logFile, verbosity: "-vv"));
+        args.AddRange(ConnectOptions(host));
+        args.Add(host.Host);
+        args.Add("--");
+        args.Add(remoteCommand);
+        return args;
+    }
+
+    /// <summary><c>ssh -O exit</c>: tells the master to close the connection and remove its socket.</summary>
+    public List<string> Exit(HostConfig host)
+    {
+        var args = new List<string> { "-O", "exit", "-o", "ControlPath=" + ControlPath };
+        args.AddRange(Destination(host));
+        args.Add(host.Host);
+        return args;
+    }
+
+    /// <summary><c>sftp -b -</c> through the master: the batch is read from stdin; a failing line aborts it.</summary>
+    public List<string> Sftp(HostConfig host)
+    {
+        var args = new List<string> { "-b", "-", "-o", "ControlMaster=no", "-o", "ControlPath=" + ControlPath, "-o", "BatchMode=yes" };
+        if (settings.ConfigFile is { } config)
+        {
+            args.AddRange(["-F", ExpandHome(config)]);
+        }
+
+        if (host.Port is { } port)
+        {
+            args.AddRange(["-P", port.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if ((host.User ?? settings.User) is { } user)
+        {
+            args.AddRange(["-o", "User=" + user]);
+        }
+
+        args.Add(host.Host);
+        return args;
+    }
+
+    private List<string> Common(HostConfig host, string logFile, string verbosity)
+    {
+        var args = new List<string> { "-o", "ControlPath=" + ControlPath, "-o", "BatchMode=yes" };
+        args.AddRange(Destination(host));
+        args.AddRange(["-E", logFile, verbosity]);
+        return args;
+    }
+
+    /// <summary>Port, user and config file: what decides which master (%C) a client talks to.</summary>
+    private List<string> Destination(HostConfig host)
+    {
+        var args = new List<string>();
+        if (settings.ConfigFile is { } config)
+        {
+            args.AddRange(["-F", ExpandHome(config)]);
+        }
+
+        if (host.Port is { } port)
+        {
+            args.AddRange(["-p", port.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if ((host.User ?? settings.User) is { } user)
+        {
+            args.AddRange(["-l", user]);
+        }
+
+        return args;
+    }
+
+    private List<string> ConnectOptions(HostConfig host)
+    {
+        var timeout = Math.Max(1, (int)Math.Ceiling(settings.ConnectTimeout.TotalSeconds));
+        var args = new List<string>
+        {
+            "-o", "ConnectTimeout=" + timeout.ToString(CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=" + (settings.HostKeyPolicy == HostKeyPolicy.AcceptNew ? "accept-new" : "yes"),
+        };
+        if (settings.KnownHosts is { } knownHosts)
+        {
+            args.AddRange(["-o", "UserKnownHostsFile=" + ExpandHome(knownHosts)]);
+        }
+
+        if ((host.IdentityFile ?? settings.IdentityFile) is { } identity)
+        {
+            // IdentitiesOnly: with an explicit key, do not let the agent offer five others first and hit MaxAuthTries.
+            args.AddRange(["-i", ExpandHome(identity), "-o", "IdentitiesOnly=yes"]);
+        }
+
+        return args;
+    }
+
+    internal static string ExpandHome(string path) =>
+        path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..]
+            : path;
+}

@@ -1,7 +1,0 @@
-namespace Slipway.IntegrationTests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Builds() => true.ShouldBeTrue();
-}

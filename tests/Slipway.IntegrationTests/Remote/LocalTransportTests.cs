@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+using Slipway.Remote;
+using Slipway.Remote.Local;
+using Slipway.Testing;
+
+namespace Slipway.IntegrationTests.Remote;
+
+public sealed class LocalTransportTests
+{
+    private static readonly HostConfig Localhost = new() { Host = "localhost", Transport = TransportKind.Local };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Output_exit_code_cwd_and_environment()
+    {
+        using var dir = new TempDir();
+        await using var transport = new LocalTransport();
+        var session = await transport.ConnectAsync(Localhost, Ct);
+        var lines = new ConcurrentQueue<OutputLine>();
+        var options = new RunOptions
+        {
+            WorkingDirectory = dir.Path,
+            Environment = new Dictionary<string, string> { ["V"] = "a b $(c)" },
+            Output = lines.Enqueue,
+        };
+
+        var result = await session.RunAsync(ShellCommand.Raw("pwd; echo \"$V\"; echo oops >&2; exit 4"), options, Ct);
+
+        result.ExitCode.ShouldBe(4);
+        result.StdoutTail.ShouldBe([dir.Path, "a b $(c)"]);
+        result.StderrTail.ShouldBe(["oops"]);
+        lines.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Cancelling_kills_the_whole_process_tree()
+    {
+        await using var transport = new LocalTransport();
+        var session = await transport.ConnectAsync(Localhost, Ct);
+        var marker = "302." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var started = new TaskCompletionSource();
+        var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}; true"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        await cancel.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => run);
+        SshTestHosts.LocalProcessesWith(marker).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_timeout_kills_the_tree_and_names_the_limit()
+    {
+        await using var transport = new LocalTransport(new SshSettings { CommandTimeout = TimeSpan.FromMilliseconds(300) });
+        var session = await transport.ConnectAsync(Localhost, Ct);
+        var marker = "303." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}; true"), null, Ct));
+
+        error.Message.ShouldContain("localhost");
+        error.Message.ShouldContain("sleep " + marker);
+        error.Message.ShouldContain("0.3s");
+        SshTestHosts.LocalProcessesWith(marker).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Upload_replaces_atomically_with_the_exact_mode()
+    {
+        using var dir = new TempDir();
+        var target = dir.Write("app.conf", "old");
+        await using var transport = new LocalTransport();
+        var session = await transport.ConnectAsync(Localhost, Ct);
+
+        await session.UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes("new")), target, (UnixFileMode)Convert.ToInt32("640", 8), Ct);
+
+        (await File.ReadAllTextAsync(target, Ct)).ShouldBe("new");
+        (await session.RunAsync(ShellCommand.Create($"stat -c %a {target}"), null, Ct)).StdoutTail.ShouldBe(["640"]);
+        Directory.GetFiles(dir.Path).ShouldBe([target]);
+    }
+
+    [Fact]
+    public async Task Hostile_values_are_data()
+    {
+        using var dir = new TempDir();
+        var marker = dir.File("pwned");
+        var hostile = $"$(touch {marker}); `touch {marker}` ' \"";
+        await using var transport = new LocalTransport();
+        var session = await transport.ConnectAsync(Localhost, Ct);
+
+        var result = await session.RunAsync(ShellCommand.Create($"printf '%s\\n' {hostile}"), null, Ct);
+
+        result.StdoutTail.ShouldBe([hostile]);
+        File.Exists(marker).ShouldBeFalse();
+    }
+}

@@ -1,7 +1,0 @@
-namespace Slipway.Remote.Tests;
-
-public sealed class PlaceholderTests
-{
-    [Fact]
-    public void Builds() => true.ShouldBeTrue();
-}

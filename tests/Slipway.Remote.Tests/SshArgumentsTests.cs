@@ -1,0 +1,58 @@
+using Slipway.Core.Config;
+using Slipway.Remote.Ssh;
+
+namespace Slipway.Remote.Tests;
+
+public sealed class SshArgumentsTests
+{
+    private static readonly HostConfig Bare = new() { Host = "web1" };
+
+    [Fact]
+    public void Nothing_configured_leaves_everything_to_ssh_config()
+    {
+        var args = new SshArguments(new SshSettings(), "/tmp/slw-abc");
+
+        args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
+        [
+            "-M", "-N", "-f", "-o", "ControlPersist=120", "-o", "ControlPath=/tmp/slw-abc/%C", "-o", "BatchMode=yes",
+            "-E", "/tmp/slw-abc/m.log", "-v", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1",
+        ]);
+    }
+
+    [Fact]
+    public void Everything_configured_becomes_explicit_options()
+    {
+        var settings = new SshSettings
+        {
+            User = "deploy",
+            IdentityFile = "/keys/id",
+            KnownHosts = "/keys/known",
+            HostKeyPolicy = HostKeyPolicy.AcceptNew,
+            ConfigFile = "/etc/slw/ssh_config",
+            ConnectTimeout = TimeSpan.FromSeconds(2.5),
+        };
+        var host = new HostConfig { Host = "10.0.0.5", Port = 2222, User = "app" };
+        var args = new SshArguments(settings, "/tmp/slw-abc");
+
+        args.Command(host, "/tmp/slw-abc/c.log", "echo hi").ShouldBe(
+        [
+            "-o", "ControlMaster=no", "-o", "ControlPath=/tmp/slw-abc/%C", "-o", "BatchMode=yes",
+            "-F", "/etc/slw/ssh_config", "-p", "2222", "-l", "app", "-E", "/tmp/slw-abc/c.log", "-vv",
+            "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/keys/known",
+            "-i", "/keys/id", "-o", "IdentitiesOnly=yes", "10.0.0.5", "--", "echo hi",
+        ]);
+        args.Exit(host).ShouldBe(["-O", "exit", "-o", "ControlPath=/tmp/slw-abc/%C", "-F", "/etc/slw/ssh_config", "-p", "2222", "-l", "app", "10.0.0.5"]);
+    }
+
+    [Fact]
+    public void Per_host_identity_wins_and_home_is_expanded()
+    {
+        var args = new SshArguments(new SshSettings { IdentityFile = "~/.ssh/default" }, "/tmp/slw-abc");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        var argv = args.Master(Bare with { IdentityFile = "~/.ssh/web" }, "/l");
+
+        argv.ShouldContain(home + "/.ssh/web");
+        argv.ShouldNotContain(home + "/.ssh/default");
+    }
+}

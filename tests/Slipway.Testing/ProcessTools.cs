@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace Slipway.Testing;
+
+/// <summary>Small process helpers for fixtures: run a tool to completion, find a process's descendants.</summary>
+public static class ProcessTools
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>All descendants of <paramref name="pid"/>, found through the parent pid in /proc/*/stat.</summary>
+    public static IReadOnlyList<int> Descendants(int pid)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var child))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Format: "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[child] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The process exited while we looked.
+            }
+        }
+
+        var result = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.TryDequeue(out var current))
+        {
+            foreach (var (child, parent) in parents)
+            {
+                if (parent == current)
+                {
+                    result.Add(child);
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public static void KillQuietly(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}
