@@ -43,7 +43,7 @@ public static class SlipwayApp
             });
 
             config.AddCommand<ExecCommand>("exec")
-                .WithDescription("Run a command on a stage's hosts in parallel: slipway exec STAGE [OPTIONS] -- COMMAND...")
+                .WithDescription("Run a command on a stage's hosts in parallel: slipway exec STAGE [[OPTIONS]] -- COMMAND...")
                 .WithExample("exec", "production", "--", "uptime")
                 .WithExample("exec", "production", "--roles", "web", "--", "systemctl", "status", "nginx")
                 .WithExample("exec", "staging", "--hosts", "web1,web2", "--json", "--", "df -h /srv");

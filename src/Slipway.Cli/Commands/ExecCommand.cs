@@ -4,6 +4,7 @@ using Slipway.Cli.Exec;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Core.Shell;
+using Slipway.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -87,8 +88,8 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
         using var text = new TextExecReporter(output, colour, live: colour && console.Profile.Capabilities.Interactive);
         IExecReporter reporter = settings.Json ? new JsonExecReporter(output) : text;
 
-        await using var transport = new TransportRouter(config.Ssh);
-        var runner = new ExecRunner(transport, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
+        await using var sessions = new SessionPool(config.Ssh);
+        var runner = new ExecRunner(sessions, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
         var outcomes = await runner.RunAsync(selection.Hosts, command, capture: settings.Json, cancellationToken);
         return ExitCodeFor(outcomes);
     }

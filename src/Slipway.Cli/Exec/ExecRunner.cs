@@ -10,7 +10,7 @@ namespace Slipway.Cli.Exec;
 /// Runs one command on many hosts, at most <c>maxParallel</c> at a time. A host that fails never stops the
 /// others; every host ends with an outcome, even when cancelled.
 /// </summary>
-public sealed class ExecRunner(ITransport transport, IExecReporter reporter, int maxParallel, TimeSpan? timeout)
+public sealed class ExecRunner(SessionPool sessions, IExecReporter reporter, int maxParallel, TimeSpan? timeout)
 {
     // --json keeps each host's whole output; past this much per stream only the head is kept.
     private const int MaxCapturedChars = 1 << 20;
@@ -45,7 +45,8 @@ public sealed class ExecRunner(ITransport transport, IExecReporter reporter, int
             {
                 clock.Start();
                 reporter.HostStarted(host);
-                await using var session = await transport.ConnectAsync(host, ct);
+                // The pool owns the session (one connection per host for the run) and closes it at the end.
+                var session = await sessions.GetAsync(host, ct);
                 var options = new RunOptions
                 {
                     Timeout = timeout,
