@@ -100,10 +100,7 @@ public sealed class SessionPool : IAsyncDisposable
             _sessions.Clear();
         }
 
-        foreach (var connect in open.Where(t => t.IsCompletedSuccessfully))
-        {
-            await (await connect).DisposeAsync();
-        }
+        await Task.WhenAll(open.Where(t => t.IsCompletedSuccessfully).Select(async t => await (await t).DisposeAsync()));
         if (_ssh.IsValueCreated)
         {
             await _ssh.Value.DisposeAsync();

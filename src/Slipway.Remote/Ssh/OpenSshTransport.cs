@@ -49,6 +49,9 @@ public sealed class OpenSshTransport : ITransport
             return existing;
         }
 
+        // An explicit master (ssh -fNM) rather than ControlMaster=auto on the first command: measured equal or a little
+        // faster (5 hosts in parallel, one command: median 1039 ms vs 1090 ms, ConnectModeMeasurement), and it reports
+        // host-key and auth failures at connect time instead of in the middle of the first step.
         var log = NextLogFile("master");
         var psi = ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
 

@@ -14,7 +14,7 @@ public sealed class ConnectModeMeasurement
 {
     private const int Rounds = 5;
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Explicit_master_versus_auto_master_for_one_command_on_five_hosts()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -11,20 +11,18 @@ namespace Slipway.IntegrationTests.Remote;
 
 public sealed class OpenSshFailureTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_changed_host_key_is_refused_loudly()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
         using var dir = new TempDir();
         var otherKey = dir.File("other");
-        (await ProcessTools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey], Ct)).ExitCode.ShouldBe(0);
+        (await ProcessTools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey], TestContext.Current.CancellationToken)).ExitCode.ShouldBe(0);
         var knownHosts = dir.Write("known_hosts",
-            $"[127.0.0.1]:{sshd.Hosts[0].Port} {string.Join(' ', (await File.ReadAllTextAsync(otherKey + ".pub", Ct)).Split(' ').Take(2))}\n");
+            $"[127.0.0.1]:{sshd.Hosts[0].Port} {string.Join(' ', (await File.ReadAllTextAsync(otherKey + ".pub", TestContext.Current.CancellationToken)).Split(' ').Take(2))}\n");
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { KnownHosts = knownHosts });
 
-        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct));
+        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken));
 
         error.Failure.ShouldBe(ConnectionFailure.HostKeyChanged, error.Message);
         error.Message.ShouldStartWith($"REFUSING: the host key of {SshTestHosts.Host(sshd, 0).DisplayName} has CHANGED");
@@ -32,16 +30,16 @@ public sealed class OpenSshFailureTests
         error.Message.ShouldContain("ssh-keygen -f " + knownHosts + " -R");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task An_unknown_host_key_is_refused_with_its_fingerprint_and_the_fix()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
         using var dir = new TempDir();
         var knownHosts = dir.Write("known_hosts", "");
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { KnownHosts = knownHosts });
-        var fingerprint = (await ProcessTools.RunAsync("ssh-keygen", ["-l", "-f", sshd.Hosts[0].Dir + "/host_ed25519.pub"], Ct)).Stdout.Split(' ')[1];
+        var fingerprint = (await ProcessTools.RunAsync("ssh-keygen", ["-l", "-f", sshd.Hosts[0].Dir + "/host_ed25519.pub"], TestContext.Current.CancellationToken)).Stdout.Split(' ')[1];
 
-        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct));
+        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken));
 
         error.Failure.ShouldBe(ConnectionFailure.HostKeyUnknown, error.Message);
         error.Message.ShouldContain(SshTestHosts.Host(sshd, 0).DisplayName);
@@ -50,37 +48,37 @@ public sealed class OpenSshFailureTests
         error.Message.ShouldContain("accept-new");
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Accept_new_records_the_key_and_connects()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
         using var dir = new TempDir();
         var knownHosts = dir.Write("known_hosts", "");
         var settings = SshTestHosts.Settings(sshd) with { KnownHosts = knownHosts, HostKeyPolicy = HostKeyPolicy.AcceptNew };
         await using var transport = new OpenSshTransport(settings);
 
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken);
 
-        (await session.RunAsync(ShellCommand.Raw("true"), null, Ct)).ExitCode.ShouldBe(0);
-        (await File.ReadAllTextAsync(knownHosts, Ct)).ShouldContain(sshd.Hosts[0].HostKeyPublic.Split(' ')[1]);
+        (await session.RunAsync(ShellCommand.Raw("true"), null, TestContext.Current.CancellationToken)).ExitCode.ShouldBe(0);
+        (await File.ReadAllTextAsync(knownHosts, TestContext.Current.CancellationToken)).ShouldContain(sshd.Hosts[0].HostKeyPublic.Split(' ')[1]);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_wrong_client_key_is_an_authentication_failure_naming_the_key()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
         using var dir = new TempDir();
         var stranger = dir.File("stranger_key");
-        await ProcessTools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger], Ct);
+        await ProcessTools.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", stranger], TestContext.Current.CancellationToken);
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { IdentityFile = stranger });
 
-        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct));
+        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken));
 
         error.Failure.ShouldBe(ConnectionFailure.AuthenticationFailed, error.Message);
         error.Message.ShouldContain(stranger);
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_closed_port_is_unreachable_fast()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -91,14 +89,14 @@ public sealed class OpenSshFailureTests
         var host = new HostConfig { Host = "127.0.0.1", Port = port, User = "nobody" };
         var clock = Stopwatch.StartNew();
 
-        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(host, Ct));
+        var error = await Should.ThrowAsync<RemoteConnectionException>(() => transport.ConnectAsync(host, TestContext.Current.CancellationToken));
 
         error.Failure.ShouldBe(ConnectionFailure.Unreachable, error.Message);
         error.Host.ShouldBe($"nobody@127.0.0.1:{port}");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_server_that_never_answers_times_out()
     {
         // Accepts TCP (the kernel backlog does) but never sends an SSH banner.
@@ -109,21 +107,21 @@ public sealed class OpenSshFailureTests
         var clock = Stopwatch.StartNew();
 
         var error = await Should.ThrowAsync<RemoteConnectionException>(
-            () => transport.ConnectAsync(new HostConfig { Host = "127.0.0.1", Port = port }, Ct));
+            () => transport.ConnectAsync(new HostConfig { Host = "127.0.0.1", Port = port }, TestContext.Current.CancellationToken));
 
         error.Failure.ShouldBe(ConnectionFailure.Timeout, error.Message);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_host_dying_mid_command_is_a_lost_connection_reported_quickly()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd));
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken);
         var started = new TaskCompletionSource();
-        var run = session.RunAsync(ShellCommand.Raw("echo started; sleep 30"), new RunOptions { Output = _ => started.TrySetResult() }, Ct);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var run = session.RunAsync(ShellCommand.Raw("echo started; sleep 30"), new RunOptions { Output = _ => started.TrySetResult() }, TestContext.Current.CancellationToken);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var clock = Stopwatch.StartNew();
 
         await sshd.KillHostAsync(0);
