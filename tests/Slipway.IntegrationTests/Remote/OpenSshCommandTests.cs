@@ -89,6 +89,20 @@ public sealed class OpenSshCommandTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Concurrent_connects_to_one_host_start_one_master()
+    {
+        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
+        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd));
+
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken)));
+
+        sessions.Distinct().Count().ShouldBe(1);
+        var log = sshd.ServerLog(0);
+        log.Split('\n').Count(l => l.Contains("Accepted publickey", StringComparison.Ordinal)).ShouldBe(1, log);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Ten_hosts_run_in_parallel_through_the_pool()
     {
         await using var sshd = await SshdFixture.StartAsync(10, TestContext.Current.CancellationToken);
