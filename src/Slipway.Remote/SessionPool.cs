@@ -70,7 +70,9 @@ public sealed class SessionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to every host, at most <paramref name="maxParallel"/> at once; one host's failure does not stop the others.</summary>
+    /// <summary>
+    /// Connects to every host, at most <paramref name="maxParallel"/> at once; one host's failure does not stop the others.
+    /// </summary>
     public async Task<IReadOnlyList<HostConnection>> ConnectAllAsync(IEnumerable<HostConfig> hosts, int maxParallel, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(hosts);

@@ -6,7 +6,11 @@ namespace Slipway.Remote.Tests;
 public sealed class SshErrorMessagesTests
 {
     private static readonly HostConfig Web = new() { Host = "web1.example", Port = 2222, User = "deploy" };
-    private static readonly SshSettings Settings = new() { KnownHosts = "/home/me/.ssh/known_hosts", IdentityFile = "/home/me/.ssh/deploy" };
+    private static readonly SshSettings Settings = new()
+    {
+        KnownHosts = "/home/me/.ssh/known_hosts",
+        IdentityFile = "/home/me/.ssh/deploy",
+    };
 
     [Fact]
     public void Unknown_key_names_host_fingerprint_and_both_fixes()
@@ -39,7 +43,9 @@ public sealed class SshErrorMessagesTests
     [Fact]
     public void Auth_failure_names_the_identity_from_settings_when_ssh_logged_none()
     {
-        var error = SshErrorMessages.ForConnect(Web, Settings, new SshLogDiagnosis(ConnectionFailure.AuthenticationFailed, "Permission denied (publickey)."));
+        var diagnosis = new SshLogDiagnosis(ConnectionFailure.AuthenticationFailed, "Permission denied (publickey).");
+
+        var error = SshErrorMessages.ForConnect(Web, Settings, diagnosis);
 
         error.Failure.ShouldBe(ConnectionFailure.AuthenticationFailed);
         error.Message.ShouldContain("/home/me/.ssh/deploy");

@@ -51,7 +51,8 @@ public sealed class SshLogClassifierTests
 
         diagnosis.ServerKeyType.ShouldBe("ssh-ed25519");
         diagnosis.ServerFingerprint.ShouldBe("SHA256:kiatJU1ZePXRKG1fwHB6ShWx/ZOHEWjDVSJV2ozpBLo");
-        diagnosis.Detail.ShouldBe("No ED25519 host key is known for [127.0.0.1]:42221 and you have requested strict checking. Host key verification failed.");
+        diagnosis.Detail.ShouldBe(
+            "No ED25519 host key is known for [127.0.0.1]:42221 and you have requested strict checking. Host key verification failed.");
     }
 
     [Fact]

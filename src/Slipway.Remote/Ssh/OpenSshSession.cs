@@ -41,7 +41,8 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
             if (outcome.ExitCode != 0)
             {
                 throw new IOException(
-                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): {string.Join(" / ", outcome.StderrTail)}");
+                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): " +
+                    string.Join(" / ", outcome.StderrTail));
             }
         }
     }

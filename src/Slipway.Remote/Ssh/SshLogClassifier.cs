@@ -24,7 +24,7 @@ internal static partial class SshLogClassifier
     public static bool HasRemoteExitStatus(string log) =>
         log.Contains("Received exit status from master", StringComparison.Ordinal);
 
-    /// <summary>Classifies a failed connect (master start). Never returns null: unknown text becomes <see cref="ConnectionFailure.Other"/>.</summary>
+    /// <summary>Classifies a failed connect (master start); text it does not know becomes <see cref="ConnectionFailure.Other"/>.</summary>
     public static SshLogDiagnosis ClassifyConnect(string log)
     {
         var (keyType, fingerprint) = ServerKey(log);

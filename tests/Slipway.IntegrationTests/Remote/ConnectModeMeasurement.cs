@@ -55,13 +55,15 @@ public sealed class ConnectModeMeasurement
             }
             else
             {
-                (await RunAsync(["-o", "ControlMaster=auto", "-o", "ControlPersist=120", .. common, "127.0.0.1", "--", "true"], ct)).ShouldBe(0);
+                string[] first = ["-o", "ControlMaster=auto", "-o", "ControlPersist=120", .. common, "127.0.0.1", "--", "true"];
+                (await RunAsync([.. first], ct)).ShouldBe(0);
             }
         }));
         var elapsed = clock.Elapsed.TotalMilliseconds;
         foreach (var h in sshd.Hosts)
         {
-            await RunAsync(["-O", "exit", "-o", "ControlPath=" + control, "-p", h.Port.ToString(CultureInfo.InvariantCulture), "-l", SshdFixture.User, "127.0.0.1"], ct);
+            var port = h.Port.ToString(CultureInfo.InvariantCulture);
+            await RunAsync(["-O", "exit", "-o", "ControlPath=" + control, "-p", port, "-l", SshdFixture.User, "127.0.0.1"], ct);
         }
 
         return elapsed;

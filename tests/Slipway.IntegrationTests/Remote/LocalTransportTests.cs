@@ -15,9 +15,10 @@ public sealed class LocalTransportTests
     [Fact(Timeout = 60_000)]
     public async Task Output_exit_code_cwd_and_environment()
     {
+        var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
         await using var transport = new LocalTransport();
-        var session = await transport.ConnectAsync(Localhost, TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(Localhost, ct);
         var lines = new ConcurrentQueue<OutputLine>();
         var options = new RunOptions
         {
@@ -26,7 +27,7 @@ public sealed class LocalTransportTests
             Output = lines.Enqueue,
         };
 
-        var result = await session.RunAsync(ShellCommand.Raw("pwd; echo \"$V\"; echo oops >&2; exit 4"), options, TestContext.Current.CancellationToken);
+        var result = await session.RunAsync(ShellCommand.Raw("pwd; echo \"$V\"; echo oops >&2; exit 4"), options, ct);
 
         result.ExitCode.ShouldBe(4);
         result.StdoutTail.ShouldBe([dir.Path, "a b $(c)"]);
@@ -37,13 +38,15 @@ public sealed class LocalTransportTests
     [Fact(Timeout = 60_000)]
     public async Task Cancelling_kills_the_whole_process_tree()
     {
+        var ct = TestContext.Current.CancellationToken;
         await using var transport = new LocalTransport();
-        var session = await transport.ConnectAsync(Localhost, TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(Localhost, ct);
         var marker = "302." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = new TaskCompletionSource();
-        var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}; true"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var signal = new RunOptions { Output = _ => started.TrySetResult() };
+        var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}; true"), signal, cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         await cancel.CancelAsync();
 
@@ -54,11 +57,13 @@ public sealed class LocalTransportTests
     [Fact(Timeout = 60_000)]
     public async Task A_timeout_kills_the_tree_and_names_the_limit()
     {
+        var ct = TestContext.Current.CancellationToken;
         await using var transport = new LocalTransport(new SshSettings { CommandTimeout = TimeSpan.FromMilliseconds(300) });
-        var session = await transport.ConnectAsync(Localhost, TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(Localhost, ct);
         var marker = "303." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}; true"), null, TestContext.Current.CancellationToken));
+        var error = await Should.ThrowAsync<TimeoutException>(
+            () => session.RunAsync(ShellCommand.Create($"sleep {marker}; true"), null, ct));
 
         error.Message.ShouldContain("localhost");
         error.Message.ShouldContain("sleep " + marker);
@@ -69,28 +74,30 @@ public sealed class LocalTransportTests
     [Fact(Timeout = 60_000)]
     public async Task Upload_replaces_atomically_with_the_exact_mode()
     {
+        var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
         var target = dir.Write("app.conf", "old");
         await using var transport = new LocalTransport();
-        var session = await transport.ConnectAsync(Localhost, TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(Localhost, ct);
 
-        await session.UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes("new")), target, (UnixFileMode)Convert.ToInt32("640", 8), TestContext.Current.CancellationToken);
+        await session.UploadAsync(new MemoryStream(Encoding.UTF8.GetBytes("new")), target, (UnixFileMode)Convert.ToInt32("640", 8), ct);
 
-        (await File.ReadAllTextAsync(target, TestContext.Current.CancellationToken)).ShouldBe("new");
-        (await session.RunAsync(ShellCommand.Create($"stat -c %a {target}"), null, TestContext.Current.CancellationToken)).StdoutTail.ShouldBe(["640"]);
+        (await File.ReadAllTextAsync(target, ct)).ShouldBe("new");
+        (await session.RunAsync(ShellCommand.Create($"stat -c %a {target}"), null, ct)).StdoutTail.ShouldBe(["640"]);
         Directory.GetFiles(dir.Path).ShouldBe([target]);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Hostile_values_are_data()
     {
+        var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
         var marker = dir.File("pwned");
         var hostile = $"$(touch {marker}); `touch {marker}` ' \"";
         await using var transport = new LocalTransport();
-        var session = await transport.ConnectAsync(Localhost, TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(Localhost, ct);
 
-        var result = await session.RunAsync(ShellCommand.Create($"printf '%s\\n' {hostile}"), null, TestContext.Current.CancellationToken);
+        var result = await session.RunAsync(ShellCommand.Create($"printf '%s\\n' {hostile}"), null, ct);
 
         result.StdoutTail.ShouldBe([hostile]);
         File.Exists(marker).ShouldBeFalse();

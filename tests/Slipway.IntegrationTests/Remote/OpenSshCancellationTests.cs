@@ -10,49 +10,56 @@ public sealed class OpenSshCancellationTests
     [Fact(Timeout = 60_000)]
     public async Task Cancelling_stops_the_remote_process_and_reaps_local_ssh()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd));
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
         var marker = "300." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = new TaskCompletionSource();
-        var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var run = session.RunAsync(
+            ShellCommand.Create($"echo started; sleep {marker}"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         (await CountRemoteAsync(session, marker)).ShouldBe(1);
 
         await cancel.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => run);
         SshTestHosts.LocalProcessesWith(marker).ShouldBeEmpty("the local ssh must be killed and reaped");
-        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
+        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), ct))
             .ShouldBeTrue("sleep " + marker + " still runs on the host\n" + sshd.ServerLog(0));
     }
 
     [Fact(Timeout = 60_000)]
     public async Task A_command_timeout_stops_the_remote_process_and_names_host_command_and_limit()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
-        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(700) });
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        var settings = SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(700) };
+        await using var transport = new OpenSshTransport(settings);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
         var marker = "301." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}"), null, TestContext.Current.CancellationToken));
+        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}"), null, ct));
 
         error.Message.ShouldContain(SshTestHosts.Host(sshd, 0).DisplayName);
         error.Message.ShouldContain("sleep " + marker);
         error.Message.ShouldContain("700ms");
-        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
+        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), ct))
             .ShouldBeTrue(sshd.ServerLog(0));
     }
 
     [Fact(Timeout = 60_000)]
     public async Task Per_command_timeout_overrides_the_default()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, TestContext.Current.CancellationToken);
-        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(300) });
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        var settings = SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var transport = new OpenSshTransport(settings);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
 
-        var result = await session.RunAsync(ShellCommand.Raw("sleep 0.5; echo done"), new RunOptions { Timeout = TimeSpan.FromSeconds(20) }, TestContext.Current.CancellationToken);
+        var longer = new RunOptions { Timeout = TimeSpan.FromSeconds(20) };
+        var result = await session.RunAsync(ShellCommand.Raw("sleep 0.5; echo done"), longer, ct);
 
         result.StdoutTail.ShouldBe(["done"]);
     }
