@@ -35,6 +35,27 @@ public sealed class ConnectModeMeasurement
         await File.WriteAllTextAsync("/tmp/slipway-connect-mode.txt", report + "\n", ct);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Connect_and_per_command_latency_of_the_transport()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        await using var transport = new Slipway.Remote.Ssh.OpenSshTransport(SshTestHosts.Settings(sshd));
+        var clock = Stopwatch.StartNew();
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
+        var connect = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        const int Commands = 20;
+        for (var i = 0; i < Commands; i++)
+        {
+            (await session.RunAsync(Slipway.Core.Shell.ShellCommand.Raw("true"), null, ct)).ExitCode.ShouldBe(0);
+        }
+
+        var report = $"connect {connect:0} ms; {Commands} sequential commands over the mux: {clock.Elapsed.TotalMilliseconds / Commands:0} ms each";
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+        await File.WriteAllTextAsync("/tmp/slipway-command-latency.txt", report + "\n", ct);
+    }
+
     private static async Task<double> TimeRoundAsync(SshdFixture sshd, bool auto, CancellationToken ct)
     {
         using var dir = new TempDir("slw-m-");
