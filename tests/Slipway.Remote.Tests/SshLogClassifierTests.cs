@@ -64,10 +64,17 @@ public sealed class SshLogClassifierTests
     [InlineData("mux_client_read_packet: read header failed: Broken pipe", true)]
     [InlineData("Connection to 127.0.0.1 closed by remote host.", true)]
     [InlineData("debug2: Received exit status from master 255", false)]
+    [InlineData("debug1: client_input_channel_req: channel 0 rtype exit-status reply 0\ndebug1: Exit status 255", false)]
     [InlineData("debug1: mux_client_request_session: master session id: 2", false)]
     public void Lost_connection_is_told_apart_from_exit_255(string log, bool lost)
     {
         SshLogClassifier.IsConnectionLost(log).ShouldBe(lost);
-        SshLogClassifier.HasRemoteExitStatus(log).ShouldBe(log.Contains("Received exit status", StringComparison.Ordinal));
+        SshLogClassifier.HasRemoteExitStatus(log).ShouldBe(log.Contains("exit status", StringComparison.OrdinalIgnoreCase)
+            || log.Contains("exit-status", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Lost_reason_is_the_telling_line_without_debug_prefix() =>
+        SshLogClassifier.LostReason("debug1: mux_client_request_session: master session id: 2\ndebug2: Control master terminated unexpectedly\n")
+            .ShouldBe("Control master terminated unexpectedly");
 }

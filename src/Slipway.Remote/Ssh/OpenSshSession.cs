@@ -76,8 +76,7 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
                 var text = OpenSshTransport.ReadLog(log);
                 if (!SshLogClassifier.HasRemoteExitStatus(text))
                 {
-                    var detail = SshLogClassifier.ClassifyConnect(text).Detail;
-                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), detail);
+                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), SshLogClassifier.LostReason(text));
                 }
             }
 

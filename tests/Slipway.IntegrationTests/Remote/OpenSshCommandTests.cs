@@ -43,6 +43,22 @@ public sealed class OpenSshCommandTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task When_the_master_is_gone_commands_fall_back_to_a_direct_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd));
+        var host = SshTestHosts.Host(sshd, 0);
+        var session = await transport.ConnectAsync(host, ct);
+
+        await transport.CloseMasterAsync(host); // as when ControlPersist ran out during a long local step
+
+        (await session.RunAsync(ShellCommand.Raw("echo still; exit 255"), null, ct)).ShouldSatisfyAllConditions(
+            r => r.ExitCode.ShouldBe(255, sshd.ServerLog(0)),
+            r => r.StdoutTail.ShouldBe(["still"]));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Working_directory_and_environment_are_applied_and_quoted()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -137,6 +137,7 @@ public sealed class OpenSshFailureTests
         var error = await Should.ThrowAsync<RemoteConnectionException>(() => run);
         error.Failure.ShouldBe(ConnectionFailure.ConnectionLost, error.Message);
         error.Message.ShouldContain("sleep 30");
+        error.Message.ShouldContain("Control master terminated unexpectedly");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 }
