@@ -52,7 +52,7 @@ internal static partial class CommandScript
             "if command -v setsid >/dev/null 2>&1; then setsid /bin/sh -c \"$1\" </dev/null 3<&- & " +
             "else /bin/sh -c \"$1\" </dev/null 3<&- & fi; " +
             "pid=$!; " +
-            "( trap 'kill $c 2>/dev/null; exit 0' TERM; cat <&3 >/dev/null & c=$!; wait $c; " +
+            "( trap 'kill $c 2>/dev/null; wait $c; exit 0' TERM; cat <&3 >/dev/null & c=$!; wait $c; " +
             "kill -TERM -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null; " +
             "sleep 2; kill -KILL -$pid 2>/dev/null ) >/dev/null 2>&1 & " +
             "watcher=$!; exec 3<&-; " +

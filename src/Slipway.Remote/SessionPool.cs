@@ -70,7 +70,9 @@ public sealed class SessionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to every host, at most <paramref name="maxParallel"/> at once; one host's failure does not stop the others.</summary>
+    /// <summary>
+    /// Connects to every host, at most <paramref name="maxParallel"/> at once; one host's failure does not stop the others.
+    /// </summary>
     public async Task<IReadOnlyList<HostConnection>> ConnectAllAsync(IEnumerable<HostConfig> hosts, int maxParallel, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(hosts);
@@ -100,10 +102,7 @@ public sealed class SessionPool : IAsyncDisposable
             _sessions.Clear();
         }
 
-        foreach (var connect in open.Where(t => t.IsCompletedSuccessfully))
-        {
-            await (await connect).DisposeAsync();
-        }
+        await Task.WhenAll(open.Where(t => t.IsCompletedSuccessfully).Select(async t => await (await t).DisposeAsync()));
         if (_ssh.IsValueCreated)
         {
             await _ssh.Value.DisposeAsync();

@@ -7,7 +7,10 @@ internal static class LocalShell
 {
     public static async Task<(int ExitCode, byte[] Stdout)> RunAsync(string script, string workingDirectory, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, WorkingDirectory = workingDirectory, UseShellExecute = false };
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true, WorkingDirectory = workingDirectory, UseShellExecute = false,
+        };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(script);
         using var process = Process.Start(psi)!;

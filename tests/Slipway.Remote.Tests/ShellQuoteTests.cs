@@ -49,9 +49,10 @@ public sealed class ShellQuoteTests
     public async Task Quoted_value_reaches_the_shell_byte_for_byte_and_runs_nothing(string value)
     {
         using var dir = new TempDir();
-        await File.WriteAllTextAsync(dir.File("pwfile"), "", TestContext.Current.CancellationToken); // something for globs to match if they were expanded
+        var ct = TestContext.Current.CancellationToken;
+        await File.WriteAllTextAsync(dir.File("pwfile"), "", ct); // something for globs to match if they were expanded
 
-        var (exitCode, stdout) = await LocalShell.RunAsync("printf '%s' " + ShellQuote.Quote(value), dir.Path, TestContext.Current.CancellationToken);
+        var (exitCode, stdout) = await LocalShell.RunAsync("printf '%s' " + ShellQuote.Quote(value), dir.Path, ct);
 
         exitCode.ShouldBe(0);
         stdout.ShouldBe(Encoding.UTF8.GetBytes(value));

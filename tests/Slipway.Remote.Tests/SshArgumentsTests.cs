@@ -41,7 +41,8 @@ public sealed class SshArgumentsTests
             "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/keys/known",
             "-i", "/keys/id", "-o", "IdentitiesOnly=yes", "10.0.0.5", "--", "echo hi",
         ]);
-        args.Exit(host).ShouldBe(["-O", "exit", "-o", "ControlPath=/tmp/slw-abc/%C", "-F", "/etc/slw/ssh_config", "-p", "2222", "-l", "app", "10.0.0.5"]);
+        args.Exit(host).ShouldBe(
+            ["-O", "exit", "-o", "ControlPath=/tmp/slw-abc/%C", "-F", "/etc/slw/ssh_config", "-p", "2222", "-l", "app", "10.0.0.5"]);
     }
 
     [Fact]

@@ -51,7 +51,8 @@ public sealed class SshLogClassifierTests
 
         diagnosis.ServerKeyType.ShouldBe("ssh-ed25519");
         diagnosis.ServerFingerprint.ShouldBe("SHA256:kiatJU1ZePXRKG1fwHB6ShWx/ZOHEWjDVSJV2ozpBLo");
-        diagnosis.Detail.ShouldBe("No ED25519 host key is known for [127.0.0.1]:42221 and you have requested strict checking. Host key verification failed.");
+        diagnosis.Detail.ShouldBe(
+            "No ED25519 host key is known for [127.0.0.1]:42221 and you have requested strict checking. Host key verification failed.");
     }
 
     [Fact]
@@ -63,10 +64,17 @@ public sealed class SshLogClassifierTests
     [InlineData("mux_client_read_packet: read header failed: Broken pipe", true)]
     [InlineData("Connection to 127.0.0.1 closed by remote host.", true)]
     [InlineData("debug2: Received exit status from master 255", false)]
+    [InlineData("debug1: client_input_channel_req: channel 0 rtype exit-status reply 0\ndebug1: Exit status 255", false)]
     [InlineData("debug1: mux_client_request_session: master session id: 2", false)]
     public void Lost_connection_is_told_apart_from_exit_255(string log, bool lost)
     {
         SshLogClassifier.IsConnectionLost(log).ShouldBe(lost);
-        SshLogClassifier.HasRemoteExitStatus(log).ShouldBe(log.Contains("Received exit status", StringComparison.Ordinal));
+        SshLogClassifier.HasRemoteExitStatus(log).ShouldBe(log.Contains("exit status", StringComparison.OrdinalIgnoreCase)
+            || log.Contains("exit-status", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Lost_reason_is_the_telling_line_without_debug_prefix() =>
+        SshLogClassifier.LostReason("debug1: mux_client_request_session: master session id: 2\ndebug2: Control master terminated unexpectedly\n")
+            .ShouldBe("Control master terminated unexpectedly");
 }

@@ -5,7 +5,8 @@ namespace Slipway.Testing;
 /// <summary>Small process helpers for fixtures: run a tool to completion, find a process's descendants.</summary>
 public static class ProcessTools
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> args, CancellationToken ct)
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string file, IEnumerable<string> args, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)

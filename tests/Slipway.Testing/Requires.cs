@@ -5,17 +5,20 @@ public static class Requires
 {
     public const string SshdPath = "/usr/sbin/sshd";
 
-    public static void Sshd()
-    {
-        if (!File.Exists(SshdPath) || !File.Exists("/usr/bin/ssh"))
-        {
-            Missing("OpenSSH server/client not installed. Fix: apt-get install -y openssh-server openssh-client");
-        }
-    }
+    public static void Sshd() =>
+        Check(File.Exists(SshdPath) && File.Exists("/usr/bin/ssh"),
+            "OpenSSH server/client not installed. Fix: apt-get install -y openssh-server openssh-client",
+            Environment.GetEnvironmentVariable("CI"));
 
-    private static void Missing(string reason)
+    /// <summary>Skips (locally) or fails (<paramref name="ci"/> is "true") when <paramref name="present"/> is false.</summary>
+    public static void Check(bool present, string reason, string? ci)
     {
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        if (present)
+        {
+            return;
+        }
+
+        if (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(reason + " (CI=true: a missing prerequisite fails the build instead of skipping)");
         }

@@ -132,7 +132,10 @@ public sealed class SshdFixture : IAsyncDisposable
 
     private static Process StartSshd(string dir)
     {
-        var psi = new ProcessStartInfo(Requires.SshdPath) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo(Requires.SshdPath)
+        {
+            UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true,
+        };
         foreach (var arg in new[] { "-D", "-e", "-f", Path.Combine(dir, "sshd_config"), "-E", Path.Combine(dir, "sshd.log") })
         {
             psi.ArgumentList.Add(arg);
@@ -193,7 +196,8 @@ public sealed class SshdFixture : IAsyncDisposable
 
     private static async Task KeygenAsync(string type, string path, CancellationToken ct)
     {
-        var (code, _, stderr) = await ProcessTools.RunAsync("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "slipway-test", "-f", path], ct);
+        string[] args = ["-q", "-t", type, "-N", "", "-C", "slipway-test", "-f", path];
+        var (code, _, stderr) = await ProcessTools.RunAsync("ssh-keygen", args, ct);
         if (code != 0)
         {
             throw new InvalidOperationException($"ssh-keygen -t {type} failed: {stderr}");

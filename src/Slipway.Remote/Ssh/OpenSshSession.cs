@@ -41,7 +41,8 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
             if (outcome.ExitCode != 0)
             {
                 throw new IOException(
-                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): {string.Join(" / ", outcome.StderrTail)}");
+                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): " +
+                    string.Join(" / ", outcome.StderrTail));
             }
         }
     }
@@ -75,8 +76,7 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
                 var text = OpenSshTransport.ReadLog(log);
                 if (!SshLogClassifier.HasRemoteExitStatus(text))
                 {
-                    var detail = SshLogClassifier.ClassifyConnect(text).Detail;
-                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), detail);
+                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), SshLogClassifier.LostReason(text));
                 }
             }
 

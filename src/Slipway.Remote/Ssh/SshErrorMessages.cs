@@ -11,6 +11,9 @@ internal static class SshErrorMessages
         var name = host.DisplayName;
         var knownHosts = settings.KnownHosts ?? "~/.ssh/known_hosts";
         var keyHost = host.Port is null ? host.Host : $"[{host.Host}]:{host.Port.Value.ToString(CultureInfo.InvariantCulture)}";
+        var tried = diagnosis.IdentitiesTried.Count == 0
+            ? host.IdentityFile ?? settings.IdentityFile ?? "(none)"
+            : string.Join(", ", diagnosis.IdentitiesTried);
         var key = diagnosis.ServerFingerprint is null ? "" : $" ({diagnosis.ServerKeyType} {diagnosis.ServerFingerprint})";
         var message = diagnosis.Failure switch
         {
@@ -24,7 +27,7 @@ internal static class SshErrorMessages
                 "and connect again.",
             ConnectionFailure.AuthenticationFailed =>
                 $"{name}: authentication failed ({diagnosis.Detail}). Identities tried: " +
-                $"{(diagnosis.IdentitiesTried.Count == 0 ? host.IdentityFile ?? settings.IdentityFile ?? "(none)" : string.Join(", ", diagnosis.IdentitiesTried))}. " +
+                $"{tried}. " +
                 "Check ssh.identity_file, the agent (ssh-add -l) and the remote authorized_keys.",
             ConnectionFailure.Unreachable => $"{name}: host unreachable ({diagnosis.Detail}).",
             ConnectionFailure.Timeout =>

@@ -20,11 +20,23 @@ internal sealed record SshLogDiagnosis(ConnectionFailure Failure, string Detail)
 /// </summary>
 internal static partial class SshLogClassifier
 {
-    /// <summary>The mux client's line that proves the remote command itself ended (so 255 was the command's code).</summary>
+    /// <summary>
+    /// A line that proves the remote command itself ended, so 255 was the command's own code: the mux client's, or a
+    /// direct connection's (ssh falls back to one when the master has gone, e.g. after ControlPersist ran out).
+    /// </summary>
     public static bool HasRemoteExitStatus(string log) =>
-        log.Contains("Received exit status from master", StringComparison.Ordinal);
+        log.Contains("Received exit status from master", StringComparison.Ordinal)
+        || log.Contains("rtype exit-status", StringComparison.Ordinal);
 
-    /// <summary>Classifies a failed connect (master start). Never returns null: unknown text becomes <see cref="ConnectionFailure.Other"/>.</summary>
+    /// <summary>The line that says why a running command's connection went away, without its debug prefix.</summary>
+    public static string LostReason(string log)
+    {
+        var line = log.Split('\n', StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => LostMarkers.Any(m => l.Contains(m, StringComparison.OrdinalIgnoreCase)));
+        return line is null ? LastMeaningfulLine(log) : DebugPrefix().Replace(line, "");
+    }
+
+    /// <summary>Classifies a failed connect (master start); text it does not know becomes <see cref="ConnectionFailure.Other"/>.</summary>
     public static SshLogDiagnosis ClassifyConnect(string log)
     {
         var (keyType, fingerprint) = ServerKey(log);
@@ -75,7 +87,7 @@ internal static partial class SshLogClassifier
     /// remote command exited 255.
     /// </summary>
     public static bool IsConnectionLost(string log) =>
-        !log.Contains("Received exit status from master", StringComparison.Ordinal)
+        !HasRemoteExitStatus(log)
         && LostMarkers.Any(m => log.Contains(m, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] LostMarkers =
@@ -109,6 +121,9 @@ internal static partial class SshLogClassifier
             .ToList();
         return lines.Count == 0 ? "(ssh logged nothing useful)" : string.Join(" ", lines.TakeLast(2));
     }
+
+    [GeneratedRegex(@"^debug\d: ")]
+    private static partial Regex DebugPrefix();
 
     [GeneratedRegex(@"Server host key: (?<type>\S+) (?<fp>SHA256:\S+)")]
     private static partial Regex ServerKeyLine();

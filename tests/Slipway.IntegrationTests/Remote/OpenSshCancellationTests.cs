@@ -7,54 +7,59 @@ namespace Slipway.IntegrationTests.Remote;
 
 public sealed class OpenSshCancellationTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Cancelling_stops_the_remote_process_and_reaps_local_ssh()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
         await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd));
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
         var marker = "300." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = new TaskCompletionSource();
-        var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var run = session.RunAsync(
+            ShellCommand.Create($"echo started; sleep {marker}"), new RunOptions { Output = _ => started.TrySetResult() }, cancel.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         (await CountRemoteAsync(session, marker)).ShouldBe(1);
 
         await cancel.CancelAsync();
 
         await Should.ThrowAsync<OperationCanceledException>(() => run);
         SshTestHosts.LocalProcessesWith(marker).ShouldBeEmpty("the local ssh must be killed and reaped");
-        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), Ct))
+        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), ct))
             .ShouldBeTrue("sleep " + marker + " still runs on the host\n" + sshd.ServerLog(0));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task A_command_timeout_stops_the_remote_process_and_names_host_command_and_limit()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
-        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(700) });
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        var settings = SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(700) };
+        await using var transport = new OpenSshTransport(settings);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
         var marker = "301." + Random.Shared.Next(10000, 99999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}"), null, Ct));
+        var error = await Should.ThrowAsync<TimeoutException>(() => session.RunAsync(ShellCommand.Create($"sleep {marker}"), null, ct));
 
         error.Message.ShouldContain(SshTestHosts.Host(sshd, 0).DisplayName);
         error.Message.ShouldContain("sleep " + marker);
         error.Message.ShouldContain("700ms");
-        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), Ct))
+        (await Eventually.ForAsync(async () => await CountRemoteAsync(session, marker) == 0, TimeSpan.FromSeconds(10), ct))
             .ShouldBeTrue(sshd.ServerLog(0));
     }
 
-    [Fact]
+    [Fact(Timeout = 60_000)]
     public async Task Per_command_timeout_overrides_the_default()
     {
-        await using var sshd = await SshdFixture.StartAsync(1, Ct);
-        await using var transport = new OpenSshTransport(SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(300) });
-        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), Ct);
+        var ct = TestContext.Current.CancellationToken;
+        await using var sshd = await SshdFixture.StartAsync(1, ct);
+        var settings = SshTestHosts.Settings(sshd) with { CommandTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var transport = new OpenSshTransport(settings);
+        var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);
 
-        var result = await session.RunAsync(ShellCommand.Raw("sleep 0.5; echo done"), new RunOptions { Timeout = TimeSpan.FromSeconds(20) }, Ct);
+        var longer = new RunOptions { Timeout = TimeSpan.FromSeconds(20) };
+        var result = await session.RunAsync(ShellCommand.Raw("sleep 0.5; echo done"), longer, ct);
 
         result.StdoutTail.ShouldBe(["done"]);
     }
