@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Slipway.Cli.Tests.Support;
 using Slipway.Testing;
 
 namespace Slipway.IntegrationTests.Cli;
@@ -41,7 +42,7 @@ public sealed class ExecOverSshTests
         using var dir = new TempDir();
         var file = WriteConfig(dir, fixture, fixture.Hosts.Select(h => h.Port));
 
-        var (exitCode, output) = await CliRunner.RunAsync(ct, "exec", "production", "-f", file, "--", "echo", "hello from", "$((6*7))");
+        var (exitCode, output) = await CliRunner.RunAsync("exec", "production", "-f", file, "--", "echo", "hello from", "$((6*7))");
 
         exitCode.ShouldBe(0, output + fixture.ServerLogs());
         foreach (var host in fixture.Hosts)
@@ -63,7 +64,7 @@ public sealed class ExecOverSshTests
         var failing = fixture.Hosts[1].Port;
 
         // Each host learns its own port from the SSH connection and fails on one of them.
-        var (exitCode, output) = await CliRunner.RunAsync(ct, "exec", "production", "-f", file, "--json", "--",
+        var (exitCode, output) = await CliRunner.RunAsync("exec", "production", "-f", file, "--json", "--",
             $"port=${{SSH_CONNECTION##* }}; echo \"on $port\"; [ \"$port\" != {failing} ] || exit 7");
 
         exitCode.ShouldBe(1, output);
@@ -88,7 +89,7 @@ public sealed class ExecOverSshTests
         var closedPort = FreePort();
         var file = WriteConfig(dir, fixture, [fixture.Hosts[0].Port, closedPort]);
 
-        var (exitCode, output) = await CliRunner.RunAsync(ct, "exec", "production", "-f", file, "--", "true");
+        var (exitCode, output) = await CliRunner.RunAsync("exec", "production", "-f", file, "--", "true");
 
         exitCode.ShouldBe(3, output);
         output.ShouldContain("FAILED on 1 of 2 hosts");
@@ -105,7 +106,7 @@ public sealed class ExecOverSshTests
         var file = WriteConfig(dir, fixture, fixture.Hosts.Select(h => h.Port));
         var chosen = $"127.0.0.1:{fixture.Hosts[1].Port}";
 
-        var (exitCode, output) = await CliRunner.RunAsync(ct, "exec", "production", "-f", file, "--hosts", chosen, "--", "echo", "picked");
+        var (exitCode, output) = await CliRunner.RunAsync("exec", "production", "-f", file, "--hosts", chosen, "--", "echo", "picked");
 
         exitCode.ShouldBe(0, output);
         output.ShouldContain($"{chosen} | picked");
