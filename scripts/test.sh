@@ -16,6 +16,13 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
+# Each feature area lists what its tests need (Debian packages, npm packages, servers to start) in its own
+# scripts/deps/<area>.sh, so areas can grow without editing this file. They run as root or through sudo.
+for deps in scripts/deps/*.sh; do
+  [ -e "$deps" ] || continue
+  echo "Preparing test dependencies: $deps"
+  bash "$deps"
+done
 # sshd refuses to start without its privilege-separation directory (systemd normally makes it).
 [ -d /run/sshd ] || { [ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd; } || true
 
