@@ -14,7 +14,8 @@ public sealed class SshArgumentsTests
 
         args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
         [
-            "-M", "-N", "-f", "-o", "ControlPersist=120", "-o", "ControlPath=/tmp/slw-abc/%C", "-o", "BatchMode=yes",
+            "-M", "-N", "-o", "ControlPersist=no", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=" + SshMaster.LocalCommand,
+            "-o", "ControlPath=/tmp/slw-abc/%C", "-o", "BatchMode=yes",
             "-E", "/tmp/slw-abc/m.log", "-v", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1",
         ]);
     }
@@ -41,8 +42,6 @@ public sealed class SshArgumentsTests
             "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/keys/known",
             "-i", "/keys/id", "-o", "IdentitiesOnly=yes", "10.0.0.5", "--", "echo hi",
         ]);
-        args.Exit(host).ShouldBe(
-            ["-O", "exit", "-o", "ControlPath=/tmp/slw-abc/%C", "-F", "/etc/slw/ssh_config", "-p", "2222", "-l", "app", "10.0.0.5"]);
     }
 
     [Fact]

@@ -79,32 +79,6 @@ internal static class ChildProcess
         return new ProcessOutcome(process.ExitCode, stopwatch.Elapsed, stdout.Snapshot(), stderr.Snapshot());
     }
 
-    /// <summary>
-    /// For a process that daemonises (<c>ssh -f</c>): waits only for the foreground process to exit, not for its
-    /// pipes to close. The forked master and its ProxyJump helper inherit stderr and keep it open for the whole run.
-    /// </summary>
-    public static async Task<int> RunForegroundAsync(ProcessStartInfo psi, CancellationToken ct)
-    {
-        using var process = new Process { StartInfo = psi };
-        process.Start();
-        process.StandardInput.Close();
-
-        // Drain in the background so a chatty child never blocks on a full pipe; nobody awaits these.
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            await KillAndReapAsync(process);
-            throw;
-        }
-
-        return process.ExitCode;
-    }
-
     /// <summary>Kills the process and its descendants, then waits for the exit so the kernel can reap it.</summary>
     public static async Task KillAndReapAsync(Process process)
     {

@@ -6,11 +6,13 @@ using Slipway.Remote.Processes;
 namespace Slipway.Remote.Ssh;
 
 /// <summary>Commands and uploads to one host, each a short-lived ssh client on the host's ControlMaster.</summary>
-internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport) : IRemoteSession
+internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport, SshMaster master) : IRemoteSession
 {
     private int _disposed;
 
     public HostConfig Host { get; } = host;
+
+    internal SshMaster Master { get; } = master;
 
     public async Task<CommandResult> RunAsync(ShellCommand command, RunOptions? options, CancellationToken ct)
     {
@@ -52,6 +54,7 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await transport.CloseMasterAsync(Host);
+            await Master.DisposeAsync();
         }
     }
 

@@ -62,10 +62,10 @@ public sealed class OpenSshTransport : ITransport
 
     private async Task<IRemoteSession> StartMasterAsync(HostConfig host, string key, CancellationToken ct)
     {
-        // An explicit master (ssh -fNM) rather than ControlMaster=auto on the first command. ConnectModeMeasurement
-        // (5 hosts in parallel, one command, 5 rounds) found no real difference: medians 949 vs 976 ms and 1039 vs
-        // 1090 ms alone, 998 vs 992 ms beside other tests, on 2 shared cores. At equal cost the explicit step wins: host-key and
-        // auth failures surface at connect time, and a command never races to become the master.
+        // An explicit master rather than ControlMaster=auto on the first command. Measured with 5 hosts in parallel, one
+        // command, 5 rounds: no real difference (medians 949 vs 976 ms, 1039 vs 1090 ms; docs/architecture.md). At equal
+        // cost the explicit step wins: host-key and auth failures surface at connect time, and a command never races to
+        // become the master.
         var log = NextLogFile("master");
         var psi = ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
 
@@ -73,10 +73,11 @@ public sealed class OpenSshTransport : ITransport
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var limit = (_settings.ConnectTimeout * 3) + TimeSpan.FromSeconds(10);
         guard.CancelAfter(limit);
+        SshMaster? master;
         int exitCode;
         try
         {
-            exitCode = await ChildProcess.RunForegroundAsync(psi, guard.Token);
+            (master, exitCode) = await SshMaster.StartAsync(psi, guard.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -84,12 +85,12 @@ public sealed class OpenSshTransport : ITransport
                 $"{host.DisplayName}: connecting took longer than {limit.TotalSeconds:0}s; ssh log: {ReadLog(log)}");
         }
 
-        if (exitCode != 0)
+        if (master is null)
         {
             throw SshErrorMessages.ForConnect(host, _settings, SshLogClassifier.ClassifyConnect(ReadLog(log)));
         }
 
-        var session = new OpenSshSession(host, this);
+        var session = new OpenSshSession(host, this, master);
         return _sessions.GetOrAdd(key, session);
     }
 
@@ -113,7 +114,7 @@ public sealed class OpenSshTransport : ITransport
         }
         catch (IOException)
         {
-            // A master that ignored -O exit may still be removing its socket; ControlPersist ends it in 120 s.
+            // A master killed after its stop limit may have left its socket behind while we listed the folder.
         }
     }
 
@@ -138,19 +139,12 @@ public sealed class OpenSshTransport : ITransport
         }
     }
 
-    /// <summary>Stops the master of <paramref name="host"/>: <c>ssh -O exit</c>, and waits for it.</summary>
+    /// <summary>Forgets the session of <paramref name="host"/> and stops its master; later commands connect directly.</summary>
     internal async Task CloseMasterAsync(HostConfig host)
     {
-        _sessions.TryRemove(SessionKey(host), out _);
-        var psi = ChildProcess.StartInfo("ssh", _arguments.Exit(host), _environment);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
+        if (_sessions.TryRemove(SessionKey(host), out var session))
         {
-            await ChildProcess.RunAsync(psi, output: null, limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // ControlPersist=120 retires the master on its own; shutdown must not hang on it.
+            await session.Master.DisposeAsync();
         }
     }
 

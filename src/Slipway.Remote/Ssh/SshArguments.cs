@@ -12,10 +12,16 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     /// <summary>ssh expands %C to a hash of (local host, remote host, port, user): short and unique per destination.</summary>
     public string ControlPath => controlDir + "/%C";
 
-    /// <summary><c>ssh -M -N -f …</c>: authenticate, then fork a master that holds the connection for later clients.</summary>
+    /// <summary>
+    /// <c>ssh -M -N …</c> in the foreground: authenticate, listen on the control socket, then announce readiness through
+    /// LocalCommand (see <see cref="SshMaster"/>). ControlPersist=no keeps it our child rather than a detached daemon.
+    /// </summary>
     public List<string> Master(HostConfig host, string logFile)
     {
-        var args = new List<string> { "-M", "-N", "-f", "-o", "ControlPersist=120" };
+        var args = new List<string>
+        {
+            "-M", "-N", "-o", "ControlPersist=no", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=" + SshMaster.LocalCommand,
+        };
         args.AddRange(Common(host, logFile, verbosity: "-v"));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);
@@ -33,15 +39,6 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
         args.Add(host.Host);
         args.Add("--");
         args.Add(remoteCommand);
-        return args;
-    }
-
-    /// <summary><c>ssh -O exit</c>: tells the master to close the connection and remove its socket.</summary>
-    public List<string> Exit(HostConfig host)
-    {
-        var args = new List<string> { "-O", "exit", "-o", "ControlPath=" + ControlPath };
-        args.AddRange(Destination(host));
-        args.Add(host.Host);
         return args;
     }
 
