@@ -21,8 +21,9 @@ public sealed class SessionPool : IAsyncDisposable
     private readonly Dictionary<string, Task<IRemoteSession>> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public SessionPool(SshSettings settings, IReadOnlyDictionary<string, string?>? sshEnvironment = null)
-        : this(settings, new Lazy<ITransport>(() => new OpenSshTransport(settings, sshEnvironment)))
+    public SessionPool(
+        SshSettings settings, IReadOnlyDictionary<string, string?>? sshEnvironment = null, ConnectionMode mode = ConnectionMode.Multiplexed)
+        : this(settings, new Lazy<ITransport>(() => new OpenSshTransport(settings, sshEnvironment, mode)))
     {
     }
 

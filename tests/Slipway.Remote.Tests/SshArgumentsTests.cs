@@ -45,6 +45,18 @@ public sealed class SshArgumentsTests
     }
 
     [Fact]
+    public void A_direct_command_never_touches_a_control_socket()
+    {
+        var args = new SshArguments(new SshSettings(), "/tmp/slw-abc");
+
+        args.Direct(Bare, "/tmp/slw-abc/d.log", "echo hi").ShouldBe(
+        [
+            "-o", "ControlMaster=no", "-o", "ControlPath=none", "-o", "BatchMode=yes", "-E", "/tmp/slw-abc/d.log", "-v",
+            "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1", "--", "echo hi",
+        ]);
+    }
+
+    [Fact]
     public void Per_host_identity_wins_and_home_is_expanded()
     {
         var args = new SshArguments(new SshSettings { IdentityFile = "~/.ssh/default" }, "/tmp/slw-abc");

@@ -88,7 +88,8 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
         using var text = new TextExecReporter(output, colour, live: colour && console.Profile.Capabilities.Interactive);
         IExecReporter reporter = settings.Json ? new JsonExecReporter(output) : text;
 
-        await using var sessions = new SessionPool(config.Ssh);
+        // One command per host: a connection each, with no master to start and stop around it.
+        await using var sessions = new SessionPool(config.Ssh, mode: ConnectionMode.Direct);
         var runner = new ExecRunner(sessions, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
         var outcomes = await runner.RunAsync(selection.Hosts, command, capture: settings.Json, cancellationToken);
         return ExitCodeFor(outcomes);

@@ -5,14 +5,17 @@ using Slipway.Remote.Processes;
 
 namespace Slipway.Remote.Ssh;
 
-/// <summary>Commands and uploads to one host, each a short-lived ssh client on the host's ControlMaster.</summary>
-internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport, SshMaster master) : IRemoteSession
+/// <summary>
+/// Commands and uploads to one host, each a short-lived ssh client: on the host's ControlMaster, or, with no master
+/// (<see cref="ConnectionMode.Direct"/>), on a connection of its own.
+/// </summary>
+internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport, SshMaster? master) : IRemoteSession
 {
     private int _disposed;
 
     public HostConfig Host { get; } = host;
 
-    internal SshMaster Master { get; } = master;
+    internal SshMaster? Master { get; } = master;
 
     public async Task<CommandResult> RunAsync(ShellCommand command, RunOptions? options, CancellationToken ct)
     {
@@ -54,7 +57,10 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await transport.CloseMasterAsync(Host);
-            await Master.DisposeAsync();
+            if (Master is not null)
+            {
+                await Master.DisposeAsync();
+            }
         }
     }
 
@@ -64,7 +70,8 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var log = transport.NextLogFile("cmd");
-        var psi = ChildProcess.StartInfo("ssh", transport.Arguments.Command(Host, log, remote), transport.Environment);
+        var args = Master is null ? transport.Arguments.Direct(Host, log, remote) : transport.Arguments.Command(Host, log, remote);
+        var psi = ChildProcess.StartInfo("ssh", args, transport.Environment);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (limit is { } l)
         {
@@ -79,7 +86,9 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
                 var text = OpenSshTransport.ReadLog(log);
                 if (!SshLogClassifier.HasRemoteExitStatus(text))
                 {
-                    throw SshErrorMessages.ConnectionLost(Host, shown.ToString(), SshLogClassifier.LostReason(text));
+                    throw Master is null && !SshLogClassifier.IsAuthenticated(text)
+                        ? SshErrorMessages.ForConnect(Host, transport.Settings, SshLogClassifier.ClassifyConnect(text))
+                        : SshErrorMessages.ConnectionLost(Host, shown.ToString(), SshLogClassifier.LostReason(text));
                 }
             }
 

@@ -14,6 +14,7 @@ public sealed class OpenSshTransport : ITransport
     private readonly SshSettings _settings;
     private readonly IReadOnlyDictionary<string, string?>? _environment;
     private readonly SshArguments _arguments;
+    private readonly ConnectionMode _mode;
     private readonly ConcurrentDictionary<string, OpenSshSession> _sessions = new(StringComparer.Ordinal);
 
     // Two concurrent connects to one host would start two masters on one socket path; the loser would keep a plain,
@@ -24,11 +25,14 @@ public sealed class OpenSshTransport : ITransport
 
     /// <param name="settings">How to reach hosts.</param>
     /// <param name="environment">Extra environment for every ssh process (e.g. <c>SSH_AUTH_SOCK</c>); null values unset a variable.</param>
-    public OpenSshTransport(SshSettings settings, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="mode">A master per host (the default), or a connection per command.</param>
+    public OpenSshTransport(
+        SshSettings settings, IReadOnlyDictionary<string, string?>? environment = null, ConnectionMode mode = ConnectionMode.Multiplexed)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _environment = environment;
+        _mode = mode;
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("The OpenSSH transport needs unix control sockets.");
@@ -52,7 +56,15 @@ public sealed class OpenSshTransport : ITransport
         await gate.WaitAsync(ct);
         try
         {
-            return _sessions.TryGetValue(key, out var existing) ? existing : await StartMasterAsync(host, key, ct);
+            if (_sessions.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            // Direct: nothing to set up; the command's own connection reports host-key and auth failures.
+            return _mode == ConnectionMode.Direct
+                ? _sessions.GetOrAdd(key, new OpenSshSession(host, this, master: null))
+                : await StartMasterAsync(host, key, ct);
         }
         finally
         {
@@ -142,9 +154,9 @@ public sealed class OpenSshTransport : ITransport
     /// <summary>Forgets the session of <paramref name="host"/> and stops its master; later commands connect directly.</summary>
     internal async Task CloseMasterAsync(HostConfig host)
     {
-        if (_sessions.TryRemove(SessionKey(host), out var session))
+        if (_sessions.TryRemove(SessionKey(host), out var session) && session.Master is { } master)
         {
-            await session.Master.DisposeAsync();
+            await master.DisposeAsync();
         }
     }
 

@@ -42,6 +42,22 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
         return args;
     }
 
+    /// <summary>
+    /// A command on a connection of its own (<see cref="ConnectionMode.Direct"/>). -v logs the server key and
+    /// "Authenticated to", which tell a failed connect from a lost one, and the exit-status request.
+    /// </summary>
+    public List<string> Direct(HostConfig host, string logFile, string remoteCommand)
+    {
+        var args = new List<string> { "-o", "ControlMaster=no" };
+        args.AddRange(Common(host, logFile, verbosity: "-v"));
+        args[args.IndexOf("ControlPath=" + ControlPath)] = "ControlPath=none";
+        args.AddRange(ConnectOptions(host));
+        args.Add(host.Host);
+        args.Add("--");
+        args.Add(remoteCommand);
+        return args;
+    }
+
     /// <summary><c>sftp -b -</c> through the master: the batch is read from stdin; a failing line aborts it.</summary>
     public List<string> Sftp(HostConfig host)
     {

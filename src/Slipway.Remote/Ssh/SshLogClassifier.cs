@@ -28,6 +28,12 @@ internal static partial class SshLogClassifier
         log.Contains("Received exit status from master", StringComparison.Ordinal)
         || log.Contains("rtype exit-status", StringComparison.Ordinal);
 
+    /// <summary>
+    /// True once a direct connection's log (-v) shows it logged in. One that failed without it never got in:
+    /// host key, authentication or network, which need the connect diagnosis rather than "connection lost".
+    /// </summary>
+    public static bool IsAuthenticated(string log) => log.Contains("Authenticated to ", StringComparison.Ordinal);
+
     /// <summary>The line that says why a running command's connection went away, without its debug prefix.</summary>
     public static string LostReason(string log)
     {
