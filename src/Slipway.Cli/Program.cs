@@ -12,5 +12,6 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
+ConfigPreload.Start(args, Environment.GetEnvironmentVariable);
 var console = ConsoleFactory.Create(args, Environment.GetEnvironmentVariable);
 return await SlipwayApp.RunAsync(args, console, cancellation.Token);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Spectre.Console;
@@ -19,7 +20,7 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
 {
     public override int Execute(CommandContext context, ConfigCheckSettings settings, CancellationToken cancellationToken)
     {
-        var result = ConfigLoader.Load(settings.File);
+        var result = ConfigPreload.Load(settings.File);
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = result.Diagnostics.Count - errors;
 

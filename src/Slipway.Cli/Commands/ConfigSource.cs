@@ -1,3 +1,4 @@
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Spectre.Console;
@@ -9,7 +10,7 @@ internal static class ConfigSource
 {
     public static SlipwayConfig? Load(IAnsiConsole console, string file)
     {
-        var result = ConfigLoader.Load(file);
+        var result = ConfigPreload.Load(file);
         DiagnosticsWriter.Write(console, result.Diagnostics);
         if (result.Succeeded && result.Config is not null)
         {
