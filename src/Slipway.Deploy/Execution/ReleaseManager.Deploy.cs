@@ -82,6 +82,7 @@ public sealed partial class ReleaseManager
             if (failures.Count > 0)
             {
                 await m.ReleaseLocksAsync(request, _runs, _lock.Token, runner);
+                m.AppendLocalHistory(_config, History(ct.IsCancellationRequested ? "cancelled" : "refused", failures[0].Message));
                 return Outcome(RunResult.NothingChanged, failures, Unchanged("unchanged"), ct);
             }
 

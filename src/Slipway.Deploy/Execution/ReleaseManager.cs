@@ -129,7 +129,7 @@ public sealed partial class ReleaseManager
         var step = result.FailedStep;
         var what = step is null ? phase : (label?.Invoke(step) ?? step);
         return new HostFailure(run.Host, phase, step, FailureKind.StepFailed,
-            $"{what} failed (exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)})", result.Tail());
+            $"{what} failed (exit code {(result.StepExitCode ?? result.ExitCode).ToString(CultureInfo.InvariantCulture)})", result.Tail());
     }
 
     /// <summary>Labels hook steps such as <c>after_update[1]</c> with the hook's command line.</summary>

@@ -18,6 +18,9 @@ public sealed class ScriptRun
     /// <summary>The step that failed (from its <c>::slipway:failed</c> marker), or the last step seen.</summary>
     public string? FailedStep { get; private set; }
 
+    /// <summary>The failing step's own exit code.</summary>
+    public int? StepExitCode { get; private set; }
+
     public bool Succeeded => ExitCode == 0 && Completed;
 
     /// <summary>Data lines (<c>::slipway:KEY VALUE</c>) in order.</summary>
@@ -66,7 +69,9 @@ public sealed class ScriptRun
                     _step = value;
                     break;
                 case "failed":
-                    FailedStep = value.Split(' ')[0];
+                    var parts = value.Split(' ');
+                    FailedStep = parts[0];
+                    StepExitCode = parts.Length > 1 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
                     break;
                 case "done":
                     Completed = true;
