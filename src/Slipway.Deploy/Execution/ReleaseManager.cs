@@ -49,6 +49,9 @@ public sealed partial class ReleaseManager
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".", ".slipway");
     }
 
+    /// <summary>The local git mirror the upload strategy archives from: <c>.slipway/git/</c> next to slipway.yml.</summary>
+    public static string SourceCacheDir(SlipwayConfig config) => Path.Combine(StateDir(config), "git");
+
     public static string LocalHistoryPath(SlipwayConfig config) => Path.Combine(StateDir(config), "history.jsonl");
 
     public static DeployPaths PathsFor(SlipwayConfig config, HostConfig host)

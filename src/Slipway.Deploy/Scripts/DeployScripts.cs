@@ -186,7 +186,7 @@ public static class DeployScripts
         script.Step("history", ShellCommand.Create($"printf '%s\\n' {historyJson} >> {paths.History}"));
         if (remove.Count > 0)
         {
-            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {remove}"));
+            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
         }
 
         script.Add(Unlock(paths, token));
@@ -239,7 +239,7 @@ public static class DeployScripts
         var script = new Script();
         if (remove.Count > 0)
         {
-            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {remove}"));
+            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
         }
 
         script.Add(Unlock(paths, token));

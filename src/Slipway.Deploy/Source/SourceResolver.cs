@@ -24,20 +24,11 @@ public sealed class SourceException(string message) : Exception(message)
 
 /// <summary>
 /// Resolves the branch (or revision) to one commit, locally, once per deploy. For <c>upload</c> a local mirror under
-/// the user's cache directory is fetched and the commit archived with <c>git archive</c>; for <c>git</c> the hosts
+/// .slipway/git/ (next to slipway.yml) is fetched and the commit archived with <c>git archive</c>; for <c>git</c> the hosts
 /// fetch themselves, so only <c>git ls-remote</c> runs here.
 /// </summary>
 public sealed class SourceResolver(ILocalGit git, string cacheRoot)
 {
-    public static string DefaultCacheRoot()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = string.IsNullOrEmpty(xdg)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
-            : xdg;
-        return Path.Combine(root, "slipway", "git");
-    }
-
     public async Task<ResolvedSource> ResolveAsync(SourceStrategy strategy, string repoUrl, string reference, string workDir, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(repoUrl);

@@ -21,7 +21,7 @@ internal static class DryRun
         ResolvedSource source;
         try
         {
-            source = await new SourceResolver(new LocalGit(), SourceResolver.DefaultCacheRoot())
+            source = await new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config))
                 .ResolveAsync(strategy, config.RepoUrl!, request.Revision ?? branch, Path.GetTempPath(), ct);
         }
         catch (SourceException e)

@@ -35,7 +35,7 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
         IDeployReporter reporter = quiet ? SilentReporter.Instance : new TextDeployReporter(console, selection.Hosts);
         await using var sessions = new SessionPool(config.Ssh);
         var verbose = settings is ChangeSettings { Verbose: true };
-        var manager = new ReleaseManager(sessions, new SourceResolver(new LocalGit(), SourceResolver.DefaultCacheRoot()),
+        var manager = new ReleaseManager(sessions, new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config)),
             TimeProvider.System, reporter, RunIdentity.Current(), verbose);
         return await RunAsync(manager, request, settings, cancellationToken);
     }
