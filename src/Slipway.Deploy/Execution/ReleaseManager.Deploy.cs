@@ -29,6 +29,10 @@ public sealed partial class ReleaseManager
         }
 
         var strategy = config.SourceStrategy == "upload" ? SourceStrategy.Upload : SourceStrategy.Git;
+
+        // Connect to every host while git works locally: the handshakes are the longest wait of a deploy.
+        // A failure is reported by the check phase, which awaits the same connection.
+        Preconnect(request, ct);
         ResolvedSource source;
         try
         {

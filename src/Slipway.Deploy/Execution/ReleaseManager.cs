@@ -28,6 +28,7 @@ public sealed partial class ReleaseManager
     private readonly RunIdentity _identity;
     private readonly Func<int, bool> _processAlive;
     private readonly bool _verbose;
+    private readonly Dictionary<HostConfig, Task<IRemoteSession>> _connecting = new(ReferenceEqualityComparer.Instance);
 
     public ReleaseManager(
         SessionPool sessions, SourceResolver source, TimeProvider time, IDeployReporter reporter, RunIdentity identity,
@@ -90,7 +91,7 @@ public sealed partial class ReleaseManager
                 await gate.WaitAsync(ct);
                 try
                 {
-                    run.Session ??= await _sessions.GetAsync(run.Host, ct);
+                    run.Session ??= await SessionAsync(run.Host, ct);
                     failure = await work(run, ct);
                 }
                 finally
@@ -119,6 +120,34 @@ public sealed partial class ReleaseManager
             return failure;
         }));
         return [.. results.OfType<HostFailure>()];
+    }
+
+    /// <summary>Starts connecting to every host now, without waiting; the first phase picks the connections up.</summary>
+    private void Preconnect(DeployRequest request, CancellationToken ct)
+    {
+        lock (_connecting)
+        {
+            foreach (var host in request.Hosts)
+            {
+                var connect = _sessions.GetAsync(host, ct);
+                _connecting[host] = connect;
+                // Observed here so an unreachable host never becomes an unobserved task exception; reported by the phase.
+                _ = connect.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private Task<IRemoteSession> SessionAsync(HostConfig host, CancellationToken ct)
+    {
+        lock (_connecting)
+        {
+            if (_connecting.Remove(host, out var connect))
+            {
+                return connect.WaitAsync(ct);
+            }
+        }
+
+        return _sessions.GetAsync(host, ct);
     }
 
     /// <summary>A failed script as a host failure naming the step (a hook by its command line).</summary>
