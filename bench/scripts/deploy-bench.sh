@@ -195,7 +195,7 @@ done
 out="$RESULTS_DIR/deploy-bench.txt"
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2fx", x / y }'; }
 {
-  echo "deploy-bench $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, runs=$RUNS; medians in seconds; no app hooks"
+  echo "deploy-bench $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average at the end: $(cut -d" " -f1-3 /proc/loadavg); runs=$RUNS; medians in seconds; no app hooks"
   echo "slipway = git strategy (like cap); upload = slipway's upload strategy; floor = N parallel fresh 'ssh host true'"
   printf '%-9s %5s %8s %8s %8s %8s %12s %12s %13s\n' scenario hosts slipway upload cap floor cap/slipway cap/upload slipway/floor
   for n in 1 5; do

@@ -15,8 +15,9 @@ public sealed partial class ReleaseManager
         var config = request.Config;
         var clock = Stopwatch.StartNew();
         var started = _time.GetUtcNow();
-        var branch = request.Branch ?? request.Stage.Branch;
-        var reference = request.Revision ?? branch;
+        // What was asked for names the deploy (as Capistrano's branch does): the revision when one was given.
+        var reference = request.Revision ?? request.Branch ?? request.Stage.Branch;
+        var branch = reference;
         RunOutcome Stop(string error, bool cancelled = false) => new()
         {
             Action = "deploy", Result = RunResult.NothingChanged, Branch = branch, Error = error, Cancelled = cancelled,
@@ -36,7 +37,7 @@ public sealed partial class ReleaseManager
         ResolvedSource source;
         try
         {
-            source = await _source.ResolveAsync(strategy, config.RepoUrl, reference, Path.Combine(StateDir(config), "tmp"), ct);
+            source = await _source.ResolveAsync(strategy, RepoUrlFor(config)!, reference, Path.Combine(StateDir(config), "tmp"), ct);
         }
         catch (SourceException e)
         {
@@ -132,7 +133,7 @@ public sealed partial class ReleaseManager
 
             var hooks = new HookSteps(Hooks(HookPoints.BeforeUpdate, run), Hooks(HookPoints.AfterUpdate, run));
             var links = new SharedLinks(_config.LinkedDirs, _config.LinkedFiles);
-            var plan = new SourcePlan(strategy, _config.RepoUrl!, source.CommitTime);
+            var plan = new SourcePlan(strategy, RepoUrlFor(_config)!, source.CommitTime);
             var result = await runner.RunAsync(run.Session!, "update", DeployScripts.Update(Context(run), plan, links, hooks), ct);
             return Failed(run, "update", result, HookLabels(_config, run, request.Hosts));
         }

@@ -50,6 +50,30 @@ public sealed partial class ReleaseManager
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".", ".slipway");
     }
 
+    /// <summary>
+    /// repo_url as git should see it: URLs and <c>host:path</c> as written; a relative local path is taken relative to
+    /// slipway.yml's directory (so <c>repo_url: ../..</c> in a file inside the repository works from anywhere).
+    /// </summary>
+    public static string? RepoUrlFor(SlipwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var url = config.RepoUrl;
+        if (string.IsNullOrEmpty(url) || url.Contains("://", StringComparison.Ordinal) || Path.IsPathRooted(url))
+        {
+            return url;
+        }
+
+        var colon = url.IndexOf(':', StringComparison.Ordinal);
+        var slash = url.IndexOf('/', StringComparison.Ordinal);
+        if (colon > 0 && (slash < 0 || colon < slash))
+        {
+            return url; // scp-like user@host:path
+        }
+
+        var dir = Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".";
+        return Path.GetFullPath(Path.Combine(dir, url));
+    }
+
     /// <summary>The local git mirror the upload strategy archives from: <c>.slipway/git/</c> next to slipway.yml.</summary>
     public static string SourceCacheDir(SlipwayConfig config) => Path.Combine(StateDir(config), "git");
 

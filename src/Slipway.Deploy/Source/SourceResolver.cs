@@ -40,25 +40,11 @@ public sealed class SourceResolver(ILocalGit git, string cacheRoot)
 
     private async Task<ResolvedSource> ArchiveAsync(string repoUrl, string reference, string workDir, CancellationToken ct)
     {
-        var mirror = Path.Combine(cacheRoot, Hash(repoUrl));
-        if (Directory.Exists(Path.Combine(mirror, "refs")))
+        // A repository on this machine is read directly: a mirror of it would only be a slower copy.
+        var mirror = IsLocalRepository(repoUrl) ? repoUrl : Path.Combine(cacheRoot, Hash(repoUrl));
+        if (mirror != repoUrl)
         {
-            await RunAsync(["-C", mirror, "remote", "set-url", "origin", repoUrl], "update the local mirror", ct);
-            await RunAsync(["-C", mirror, "fetch", "--quiet", "--prune", "origin"], $"fetch {repoUrl}", ct);
-        }
-        else
-        {
-            Directory.CreateDirectory(cacheRoot);
-            var temp = mirror + ".tmp-" + Guid.NewGuid().ToString("N");
-            await RunAsync(["clone", "--mirror", "--quiet", repoUrl, temp], $"clone {repoUrl}", ct);
-            try
-            {
-                Directory.Move(temp, mirror);
-            }
-            catch (IOException)
-            {
-                Directory.Delete(temp, recursive: true); // another run made it first
-            }
+            await UpdateMirrorAsync(repoUrl, mirror, ct);
         }
 
         var (code, stdout, _) = await git.RunAsync(["-C", mirror, "log", "-1", "--format=%H %ct", reference + "^{commit}", "--"], ct);
@@ -72,6 +58,28 @@ public sealed class SourceResolver(ILocalGit git, string cacheRoot)
         var archive = Path.Combine(workDir, $"release-{parts[0][..12]}-{Guid.NewGuid():N}.tar");
         await RunAsync(["-C", mirror, "archive", "--format=tar", "-o", archive, parts[0]], "archive the commit", ct);
         return new ResolvedSource(parts[0], DateTimeOffset.FromUnixTimeSeconds(seconds), archive);
+    }
+
+    private async Task UpdateMirrorAsync(string repoUrl, string mirror, CancellationToken ct)
+    {
+        if (Directory.Exists(Path.Combine(mirror, "refs")))
+        {
+            await RunAsync(["-C", mirror, "remote", "set-url", "origin", repoUrl], "update the local mirror", ct);
+            await RunAsync(["-C", mirror, "fetch", "--quiet", "--prune", "origin"], $"fetch {repoUrl}", ct);
+            return;
+        }
+
+        Directory.CreateDirectory(cacheRoot);
+        var temp = mirror + ".tmp-" + Guid.NewGuid().ToString("N");
+        await RunAsync(["clone", "--mirror", "--quiet", repoUrl, temp], $"clone {repoUrl}", ct);
+        try
+        {
+            Directory.Move(temp, mirror);
+        }
+        catch (IOException)
+        {
+            Directory.Delete(temp, recursive: true); // another run made it first
+        }
     }
 
     private async Task<string> LsRemoteAsync(string repoUrl, string reference, CancellationToken ct)
@@ -109,6 +117,9 @@ public sealed class SourceResolver(ILocalGit git, string cacheRoot)
 
         return stdout;
     }
+
+    private static bool IsLocalRepository(string url) =>
+        Path.IsPathRooted(url) && (Path.Exists(Path.Combine(url, ".git")) || Directory.Exists(Path.Combine(url, "refs")));
 
     private static string Hash(string url) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..16];

@@ -22,7 +22,7 @@ internal static class DryRun
         try
         {
             source = await new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config))
-                .ResolveAsync(strategy, config.RepoUrl!, request.Revision ?? branch, Path.GetTempPath(), ct);
+                .ResolveAsync(strategy, ReleaseManager.RepoUrlFor(config)!, request.Revision ?? branch, Path.GetTempPath(), ct);
         }
         catch (SourceException e)
         {
@@ -42,7 +42,7 @@ internal static class DryRun
         ConsoleText.Line(console, $"  - the release name: {release} here, or one second after the newest release a host already has;");
         ConsoleText.Line(console, "  - the previous release (SLIPWAY_PREVIOUS_RELEASE), read from each host's current link;");
         ConsoleText.Line(console, "  - which old releases cleanup removes (unfinished and bad first, never the live or previous one).");
-        var plan = new SourcePlan(strategy, config.RepoUrl!, source.CommitTime);
+        var plan = new SourcePlan(strategy, ReleaseManager.RepoUrlFor(config)!, source.CommitTime);
         foreach (var host in request.Hosts)
         {
             ConsoleText.Line(console, "");
