@@ -88,6 +88,27 @@ public sealed class DeployInterruptionTests
     }
 
     [Fact]
+    public async Task With_wait_a_deploy_waits_for_the_lock_and_goes_ahead_once_it_is_free()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
+        site.Configure();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        WriteLock(site, 1, $"token=t1\nuser=bob\nmachine=ci-runner\npid=1\nstage=production\naction=deploy\nstarted={now}\nexpires={now + 3600}\n");
+
+        var deploy = site.RunAsync("deploy", "production", "--wait", "60s");
+        (await Eventually.ForAsync(() => File.Exists(Path.Combine(site.Root, ".slipway", "history.jsonl")) || deploy.IsCompleted,
+            TimeSpan.FromSeconds(3), ct)).ShouldBeFalse("the deploy did not wait");
+        Directory.Delete(Path.Combine(site.DeployTo(1), ".slipway-lock"), recursive: true);
+        var (exitCode, output) = await deploy;
+
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain("waiting for the deploy lock: bob on ci-runner (pid 1), deploy of production");
+        site.Current(0).ShouldBe(site.Current(1));
+        site.Locked(0).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_host_whose_sshd_dies_mid_update_fails_the_deploy_and_the_others_are_undone()
     {
         var ct = TestContext.Current.CancellationToken;
