@@ -164,6 +164,7 @@ public sealed partial class ReleaseManager
         private async Task<RunOutcome> AbortAsync(List<HostFailure> failures, CancellationToken ct)
         {
             m._reporter.Info($"update failed on {Hosts(failures.Count)}; removing release {_release} from every host (current was not touched)");
+            SecondInterruptNotice($"hosts may keep releases/{_release} (marked unfinished, removed by the next cleanup) and the lock (recovered by the next run here)", ct);
             using var compensation = new CancellationTokenSource(CompensationLimit);
             var history = History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message);
             var undo = await m.PhaseAsync(_runs.Where(r => r.Locked).ToList(), "undo", Parallel, async (run, t) =>
@@ -197,6 +198,7 @@ public sealed partial class ReleaseManager
             }
 
             m._reporter.Info($"publish failed on {Hosts(failures.Count)}; switching every host back to its previous release");
+            SecondInterruptNotice($"some hosts may stay on release {_release} while others are back; run slipway releases, then rollback", ct);
             var revert = await m.PhaseAsync(_runs, "revert", Parallel, async (run, t) =>
             {
                 var script = DeployScripts.Revert(Context(run), run.State.Current, _release, Hooks(HookPoints.AfterPublish, run), _lock.Token);
@@ -221,6 +223,14 @@ public sealed partial class ReleaseManager
                     : $"back on previous release; {_release} marked bad")).ToList();
             var allBack = revert.Count == 0;
             return Outcome(allBack ? RunResult.RolledBack : RunResult.Incomplete, [.. failures, .. revert], reports, ct);
+        }
+
+        private void SecondInterruptNotice(string state, CancellationToken ct)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                m._reporter.Warning($"interrupted: undoing now; Ctrl-C again stops at once and {state}");
+            }
         }
 
         private ReleaseContext Context(HostRun run) =>

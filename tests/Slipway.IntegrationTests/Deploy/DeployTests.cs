@@ -119,6 +119,36 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task Rollback_is_refused_when_hosts_disagree_about_the_live_release_unless_forced()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
+        site.Configure();
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+        var first = site.Current(0);
+        await site.CommitAsync("second", ct);
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+        var second = site.Current(0);
+        await site.CommitAsync("third", ct);
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+        // Someone switched host 1 back by hand.
+        var current = Path.Combine(site.DeployTo(1), "current");
+        File.Delete(current);
+        File.CreateSymbolicLink(current, Path.Combine(site.DeployTo(1), "releases", second));
+
+        var (_, listing) = await site.RunAsync("releases", "production");
+        var (refused, refusal) = await site.RunAsync("rollback", "production");
+        var (forced, output) = await site.RunAsync("rollback", "production", "--force");
+
+        listing.ShouldContain($"OUT OF STEP: {site.HostName(1)} is not on");
+        refused.ShouldBe(1, refusal);
+        refusal.ShouldContain("hosts disagree about the live release");
+        forced.ShouldBe(0, output);
+        site.Current(0).ShouldBe(second);
+        site.Current(1).ShouldBe(first);
+    }
+
+    [Fact]
     public async Task Cleanup_removes_unfinished_and_bad_releases_first_but_never_live_or_previous()
     {
         var ct = TestContext.Current.CancellationToken;
