@@ -32,6 +32,29 @@ public sealed partial class ReleaseManager
             : new HostListing(r.Host, r.State, r.Holder, null))];
     }
 
+    /// <summary>
+    /// The last <paramref name="limit"/> history entries kept on the first selected host (every deploy and rollback of the
+    /// stage, from whatever machine it ran), or the failure that kept us from reading them.
+    /// </summary>
+    public async Task<(IReadOnlyList<HistoryEntry> Entries, HostFailure? Failure)> HostHistoryAsync(
+        DeployRequest request, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var log = DeployLog.None(_time);
+        var runner = Runner(log);
+        var run = Runs(request)[0];
+        IReadOnlyList<HistoryEntry> entries = [];
+        var failures = await PhaseAsync([run], "history", 1, async (r, t) =>
+        {
+            var script = new Script().Add(Slipway.Core.Shell.ShellCommand.Create(
+                $"tail -n {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} {r.Paths.History} 2>/dev/null; true")).Build();
+            var result = await runner.RunAsync(r.Session!, "history", script, t);
+            entries = [.. result.Output.Select(HistoryEntry.FromJson).OfType<HistoryEntry>()];
+            return Failed(r, "history", result);
+        }, ct);
+        return (entries, failures.FirstOrDefault());
+    }
+
     /// <summary><c>slipway check</c>: the check phase alone (lock taken and given back), changing nothing else.</summary>
     public async Task<RunOutcome> CheckAsync(DeployRequest request, CancellationToken ct)
     {

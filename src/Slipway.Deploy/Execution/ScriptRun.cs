@@ -37,6 +37,18 @@ public sealed class ScriptRun
 
     public IEnumerable<string> Values(string key) => Data.Where(d => d.Key == key).Select(d => d.Value);
 
+    /// <summary>Every line of the user's output (markers removed), in order.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _output.Select(o => o.Line)];
+            }
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines of the failed (or last) step's output.</summary>
     public IReadOnlyList<string> Tail(int count = 20)
     {

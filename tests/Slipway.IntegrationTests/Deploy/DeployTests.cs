@@ -111,6 +111,16 @@ public sealed class DeployTests
         refusal.ShouldContain($"release {third} on {site.HostName(0)} is bad");
         Enumerable.Range(0, 3).Select(site.Current).ShouldAllBe(c => c == first);
 
+        var (historyCode, history) = await site.RunAsync("history", "production");
+        historyCode.ShouldBe(0, history);
+        var lines = history.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Length.ShouldBe(5, history); // 3 deploys, 2 rollbacks, read from the first host
+        lines[0].ShouldContain("deploy    succeeded  " + first);
+        lines[3].ShouldContain("rollback  succeeded  " + second);
+        lines[4].ShouldContain("rollback  succeeded  " + first);
+        (await site.RunAsync("history", "production", "--local", "--json")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Length.ShouldBe(5);
+
         var (_, releases) = await site.RunAsync("releases", "production", "--json");
         using var json = JsonDocument.Parse(releases);
         json.RootElement.GetArrayLength().ShouldBe(3);

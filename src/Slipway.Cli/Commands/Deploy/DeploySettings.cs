@@ -95,20 +95,23 @@ public sealed class ReleasesSettings : StageSettings
     public bool Json { get; init; }
 }
 
-public sealed class HistorySettings : ConfigFileSettings
+public sealed class HistorySettings : StageSettings
 {
-    [CommandArgument(0, "<STAGE>")]
-    [Description("The stage whose history to show.")]
-    public string Stage { get; init; } = "";
-
     [CommandOption("-n|--limit <N>")]
     [Description("Show the last N entries (default 20).")]
     [DefaultValue(20)]
     public int Limit { get; init; } = 20;
 
+    [CommandOption("--local")]
+    [Description("Read the record kept on this machine instead of the hosts' (only deploys run from here).")]
+    public bool Local { get; init; }
+
     [CommandOption("--json")]
     [Description("The entries as JSON lines, as stored.")]
     public bool Json { get; init; }
+
+    public override ValidationResult Validate() =>
+        Limit is < 1 or > 100000 ? ValidationResult.Error("--limit must be from 1 to 100000.") : ValidationResult.Success();
 }
 
 public sealed class MaintenanceSettings : StageSettings

@@ -31,7 +31,7 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
         }
 
         var request = new DeployRequest { Config = config, Stage = stage, Hosts = selection.Hosts };
-        var quiet = settings is ChangeSettings { Json: true } or ReleasesSettings { Json: true } or MaintenanceSettings { Json: true };
+        var quiet = settings is ChangeSettings { Json: true } or ReleasesSettings { Json: true } or MaintenanceSettings { Json: true } or HistorySettings;
         IDeployReporter reporter = quiet ? SilentReporter.Instance : new TextDeployReporter(console, selection.Hosts);
         await using var sessions = new SessionPool(config.Ssh);
         var verbose = settings is ChangeSettings { Verbose: true };
