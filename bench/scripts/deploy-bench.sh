@@ -192,6 +192,54 @@ for n in 1 5; do
   done
 done
 
+# Django: the same redeploy on 1 host with `migrate` and `collectstatic` run in the new release before it goes live.
+DJANGO=${DJANGO:-1}
+if [[ $DJANGO == 1 ]]; then
+  PY=/usr/bin/python3
+  if ! $PY -c 'import django' 2>/dev/null; then
+    echo "== installing Debian's python3-django" >&2
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-django >/dev/null
+  fi
+  (cd "$REPO" && $PY -m django startproject benchsite .)
+  cat >>"$REPO/benchsite/settings.py" <<'PY'
+STATIC_ROOT = BASE_DIR / "static_collected"
+DATABASES["default"]["NAME"] = BASE_DIR / "var" / "db.sqlite3"
+PY
+  git -C "$REPO" add -A
+  git -C "$REPO" -c user.name=bench -c user.email=bench@example.com commit -q -m django
+  DJ="$SW/django"
+  mkdir -p "$DJ"
+  sed 's/^keep_releases: 5/keep_releases: 5\nlinked_dirs: [var]/' "$SW/slipway.yml" >"$DJ/slipway.yml"
+  cat >>"$DJ/slipway.yml" <<YML
+hooks:
+  after_update:
+    - { run: "$PY manage.py migrate --noinput && $PY manage.py collectstatic --noinput" }
+YML
+  cat >>"$CAP/config/deploy.rb" <<RB
+append :linked_dirs, "var"
+namespace :django do
+  task :steps do
+    on roles(:app) do
+      within release_path do
+        execute "$PY", "manage.py", "migrate", "--noinput"
+        execute "$PY", "manage.py", "collectstatic", "--noinput"
+      end
+    end
+  end
+end
+after "deploy:updated", "django:steps"
+RB
+  echo "== django, 1 host" >&2
+  reset_hosts 1
+  $SLW deploy bench1 -f "$DJ/slipway.yml" >/dev/null || { $SLW deploy bench1 -f "$DJ/slipway.yml"; exit 1; }
+  run "slipway-django-redeploy-1" "$BENCH_DIR/commit.sh" "$SLW deploy bench1 -f $DJ/slipway.yml >/dev/null 2>&1"
+  reset_hosts 1
+  (cd "$CAP" && cap bench1 deploy >/dev/null 2>&1) || { (cd "$CAP" && cap bench1 deploy); exit 1; }
+  run "cap-django-redeploy-1" "$BENCH_DIR/commit.sh" "$CAPCMD bench1 deploy >/dev/null 2>&1"
+  reset_hosts 1
+fi
+
 out="$RESULTS_DIR/deploy-bench.txt"
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2fx", x / y }'; }
 {
@@ -206,6 +254,10 @@ ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2fx", x / y }'; }
         "$(ratio "$b" "$a")" "$(ratio "$b" "$u")" "$(ratio "$a" "$f")"
     done
   done
+  if [[ $DJANGO == 1 ]]; then
+    a=$(median "slipway-django-redeploy-1"); b=$(median "cap-django-redeploy-1")
+    printf '%-9s %5s %8.3f %8s %8.3f %8.3f %12s %12s %13s\n' "django" 1 "$a" "-" "$b" "$(median floor-1)" "$(ratio "$b" "$a")" "-" "$(ratio "$a" "$(median floor-1)")"
+  fi
 } | tee "$out"
 jq -s '[.[].results[0] | {name: .command, median, mean, stddev, min, max}]' "$BENCH_DIR"/json/*.json >"$RESULTS_DIR/deploy-bench.json"
 echo "results: $out" >&2
