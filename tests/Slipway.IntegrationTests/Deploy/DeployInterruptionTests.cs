@@ -189,6 +189,44 @@ public sealed class DeployInterruptionTests
         }
     }
 
+    [Fact]
+    public async Task SIGINT_to_the_slipway_process_during_update_undoes_everything_and_exits_130()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
+        site.Configure();
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+        var before = site.Current(0);
+        await site.CommitAsync("second", ct);
+        site.Configure(BlockingHook(site.Root, "after_update"));
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "slipway"))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "deploy", "production", "-f", site.ConfigFile, "--no-color" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await WaitStartedAsync(site, 2, ct);
+
+        (await ProcessTools.RunAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
+        await process.WaitForExitAsync(ct);
+
+        var output = await stdout + await stderr;
+        process.ExitCode.ShouldBe(130, output);
+        output.ShouldContain("Ctrl-C again stops at once");
+        for (var i = 0; i < 2; i++)
+        {
+            site.Current(i).ShouldBe(before);
+            site.Releases(i).ShouldBe([before]);
+            site.Locked(i).ShouldBeFalse();
+        }
+    }
+
     private static void WriteLock(DeploySite site, int host, string info)
     {
         var dir = Path.Combine(site.DeployTo(host), ".slipway-lock");
