@@ -18,6 +18,8 @@ public sealed partial class ReleaseManager
     /// <summary>How long a lock is honoured without its owner being proven gone.</summary>
     public static readonly TimeSpan LockLease = TimeSpan.FromHours(1);
 
+    private const int KeptLogs = 100;
+
     private static readonly TimeSpan CompensationLimit = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LockPoll = TimeSpan.FromSeconds(2);
 
@@ -89,7 +91,30 @@ public sealed partial class ReleaseManager
     private DeployLog OpenLog(SlipwayConfig config, string stage, string action)
     {
         var name = $"{stage}-{action}-{ReleaseName.For(_time.GetUtcNow())}-{_identity.Pid.ToString(CultureInfo.InvariantCulture)}.log";
-        return new DeployLog(Path.Combine(StateDir(config), "logs", name), _time);
+        var dir = Path.Combine(StateDir(config), "logs");
+        PruneLogs(dir);
+        return new DeployLog(Path.Combine(dir, name), _time);
+    }
+
+    /// <summary>Keeps the newest <see cref="KeptLogs"/> run logs; older ones go. Best effort: never fails a run.</summary>
+    private static void PruneLogs(string dir)
+    {
+        try
+        {
+            if (!Directory.Exists(dir))
+            {
+                return;
+            }
+
+            foreach (var old in new DirectoryInfo(dir).GetFiles("*.log").OrderByDescending(f => f.LastWriteTimeUtc).Skip(KeptLogs))
+            {
+                old.Delete();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A log we cannot remove is no reason to stop a deploy.
+        }
     }
 
     private ScriptRunner Runner(DeployLog log) => new(log, _verbose ? _reporter.HostOutput : null);
