@@ -12,6 +12,13 @@ public sealed class HelpTests
     [InlineData("config-check", new[] { "config", "check", "--help" })]
     [InlineData("config-show", new[] { "config", "show", "--help" })]
     [InlineData("exec", new[] { "exec", "--help" })]
+    [InlineData("deploy", new[] { "deploy", "--help" })]
+    [InlineData("rollback", new[] { "rollback", "--help" })]
+    [InlineData("releases", new[] { "releases", "--help" })]
+    [InlineData("history", new[] { "history", "--help" })]
+    [InlineData("check", new[] { "check", "--help" })]
+    [InlineData("cleanup", new[] { "cleanup", "--help" })]
+    [InlineData("unlock", new[] { "unlock", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

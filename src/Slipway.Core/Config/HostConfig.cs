@@ -22,6 +22,9 @@ public sealed record HostConfig
     /// <summary>The host that runs <c>once: true</c> hooks for its role; the first host of the stage when none says so.</summary>
     public bool Primary { get; init; }
 
+    /// <summary>This host's own <c>deploy_to</c>; null uses the file's <see cref="SlipwayConfig.DeployTo"/>.</summary>
+    public string? DeployTo { get; init; }
+
     public SourceLocation Location { get; init; }
 
     /// <summary>How the host is named in output: <c>user@host:port</c> with only the parts that were given.</summary>

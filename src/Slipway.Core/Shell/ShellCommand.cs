@@ -38,6 +38,19 @@ public readonly record struct ShellCommand
         return new ShellCommand(text, text);
     }
 
+    /// <summary>
+    /// Joins commands into one script with <paramref name="separator"/> (shell code such as <c>"\n"</c> or <c>"; "</c>),
+    /// keeping each part's redactions.
+    /// </summary>
+    public static ShellCommand Join(string separator, IEnumerable<ShellCommand> parts)
+    {
+        ArgumentNullException.ThrowIfNull(separator);
+        ArgumentNullException.ThrowIfNull(parts);
+        var list = parts.ToList();
+        return new ShellCommand(
+            string.Join(separator, list.Select(p => p.Text)), string.Join(separator, list.Select(p => p.ToString())));
+    }
+
     /// <summary>Joins two commands with <c>&amp;&amp;</c>.</summary>
     public ShellCommand Then(ShellCommand next) => new(Text + " && " + next.Text, ToString() + " && " + next.ToString());
 

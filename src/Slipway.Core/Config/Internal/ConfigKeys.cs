@@ -35,7 +35,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> StageKeys { get; } = [Branch, "hosts"];
 
-    public static IReadOnlyList<string> HostKeys { get; } = ["host", "port", "user", Roles, "transport", "identity_file", "primary"];
+    public static IReadOnlyList<string> HostKeys { get; } = ["host", "port", "user", Roles, "transport", "identity_file", "primary", DeployTo];
 
     public static IReadOnlyList<string> HookKeys { get; } = ["run", Roles, "once"];
 

@@ -32,6 +32,12 @@ internal static class HostBinder
         var transport = s.Enum("transport", ConfigKeys.Transports) == "local" ? TransportKind.Local : TransportKind.Ssh;
         var identityFile = s.String("identity_file");
         var primary = s.Bool("primary") ?? false;
+        var deployTo = s.String(ConfigKeys.DeployTo);
+        if (deployTo is not null && !deployTo.StartsWith('/'))
+        {
+            context.Error(s.Get(ConfigKeys.DeployTo)!, s.PathOf(ConfigKeys.DeployTo),
+                $"must be an absolute path (starting with /), got \"{deployTo}\"");
+        }
 
         if (transport == TransportKind.Local)
         {
@@ -63,6 +69,7 @@ internal static class HostBinder
             Transport = transport,
             IdentityFile = identityFile ?? (local ? null : ssh.IdentityFile),
             Primary = primary,
+            DeployTo = deployTo,
             Location = s.Location,
         };
         return new BoundHost(config, path, s.KeyLocation("primary"));

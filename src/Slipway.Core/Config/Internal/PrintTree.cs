@@ -52,15 +52,19 @@ internal static class PrintTree
     {
         // The documented rule: with no host marked primary, the first host is.
         var anyPrimary = stage.Hosts.Any(h => h.Primary);
-        return [.. stage.Hosts.Select((h, i) => (object?)new PrintMap()
+        return [.. stage.Hosts.Select((h, i) => (object?)WithDeployTo(h, new PrintMap()
             .Add("host", h.Host)
             .Add("port", h.Port)
             .Add("user", h.User)
             .Add("roles", h.Roles.ToList<object?>())
             .Add("transport", h.Transport == TransportKind.Local ? "local" : "ssh")
             .Add("identity_file", h.IdentityFile)
-            .Add("primary", h.Primary || (!anyPrimary && i == 0)))];
+            .Add("primary", h.Primary || (!anyPrimary && i == 0))))];
     }
+
+    // Shown only when the host sets its own, so files without per-host paths print as before.
+    private static PrintMap WithDeployTo(HostConfig host, PrintMap map) =>
+        host.DeployTo is null ? map : map.Add("deploy_to", host.DeployTo);
 
     private static PrintMap Requirement(RequirementConfig r)
     {

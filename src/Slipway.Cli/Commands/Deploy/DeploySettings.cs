@@ -1,0 +1,149 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands.Deploy;
+
+/// <summary>STAGE plus the host filters every release command takes.</summary>
+public class StageSettings : ConfigFileSettings
+{
+    [CommandArgument(0, "<STAGE>")]
+    [Description("The stage to work on.")]
+    public string Stage { get; init; } = "";
+
+    [CommandOption("-r|--roles <ROLES>")]
+    [Description("Only hosts with any of these roles (comma-separated, repeatable).")]
+    public string[] Roles { get; init; } = [];
+
+    [CommandOption("-H|--hosts <HOSTS>")]
+    [Description("Only these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
+    public string[] Hosts { get; init; } = [];
+}
+
+/// <summary>Options of commands that change hosts (deploy, rollback).</summary>
+public class ChangeSettings : StageSettings
+{
+    [CommandOption("-m|--message <TEXT>")]
+    [Description("Why: recorded in the lock (shown to anyone who tries to deploy meanwhile) and the history.")]
+    public string? Message { get; init; }
+
+    [CommandOption("-w|--wait <DURATION>")]
+    [Description("When another run holds the lock, wait for it this long (e.g. 90s, 5m) instead of refusing.")]
+    public string? Wait { get; init; }
+
+    [CommandOption("-v|--verbose")]
+    [Description("Show every host's command output as it runs (the failing step's output is always shown).")]
+    public bool Verbose { get; init; }
+
+    [CommandOption("--json")]
+    [Description("One JSON object with the result, every failure and every host's final state.")]
+    public bool Json { get; init; }
+
+    internal TimeSpan? WaitTime => Duration.Parse(Wait);
+
+    public override ValidationResult Validate() =>
+        Wait is not null && Duration.Parse(Wait) is null
+            ? ValidationResult.Error($"--wait must be a duration such as 30s, 5m or 1h, got '{Wait}'.")
+            : ValidationResult.Success();
+}
+
+public sealed class DeploySettings : ChangeSettings
+{
+    [CommandOption("--revision <SHA>")]
+    [Description("Deploy this commit (or tag) instead of the stage's branch.")]
+    public string? Revision { get; init; }
+
+    [CommandOption("-b|--branch <BRANCH>")]
+    [Description("Deploy the tip of this branch instead of the stage's branch.")]
+    public string? Branch { get; init; }
+
+    [CommandOption("-n|--dry-run")]
+    [Description("Print every script each host would run, and what depends on the hosts' state; change nothing.")]
+    public bool DryRun { get; init; }
+
+    [CommandOption("--no-auto-rollback")]
+    [Description("If publishing fails on a host, leave every host as it is instead of switching all back.")]
+    public bool NoAutoRollback { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Revision is not null && Branch is not null)
+        {
+            return ValidationResult.Error("give --revision or --branch, not both.");
+        }
+
+        return base.Validate();
+    }
+}
+
+public sealed class RollbackSettings : ChangeSettings
+{
+    [CommandOption("--to <RELEASE>")]
+    [Description("The release to go back to (a name from slipway releases); default: the previous good one.")]
+    public string? To { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Roll back even if hosts disagree about the live release, or to a release marked bad.")]
+    public bool Force { get; init; }
+}
+
+public sealed class ReleasesSettings : StageSettings
+{
+    [CommandOption("--json")]
+    [Description("One JSON array: per host, current, lock and every release with state and commit.")]
+    public bool Json { get; init; }
+}
+
+public sealed class HistorySettings : StageSettings
+{
+    [CommandOption("-n|--limit <N>")]
+    [Description("Show the last N entries (default 20).")]
+    [DefaultValue(20)]
+    public int Limit { get; init; } = 20;
+
+    [CommandOption("--local")]
+    [Description("Read the record kept on this machine instead of the hosts' (only deploys run from here).")]
+    public bool Local { get; init; }
+
+    [CommandOption("--json")]
+    [Description("The entries as JSON lines, as stored.")]
+    public bool Json { get; init; }
+
+    public override ValidationResult Validate() =>
+        Limit is < 1 or > 100000 ? ValidationResult.Error("--limit must be from 1 to 100000.") : ValidationResult.Success();
+}
+
+public sealed class MaintenanceSettings : StageSettings
+{
+    [CommandOption("--json")]
+    [Description("One JSON object with the result and every host's state.")]
+    public bool Json { get; init; }
+}
+
+/// <summary>Durations as people type them: 90, 90s, 5m, 1h.</summary>
+internal static class Duration
+{
+    public static TimeSpan? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var unit = char.IsAsciiLetter(text[^1]) ? text[^1] : 's';
+        var number = char.IsAsciiLetter(text[^1]) ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
+        {
+            return null;
+        }
+
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => null,
+        };
+    }
+}

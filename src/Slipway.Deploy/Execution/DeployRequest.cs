@@ -1,0 +1,36 @@
+using Slipway.Core.Config;
+
+namespace Slipway.Deploy.Execution;
+
+/// <summary>What the user asked for: the stage, the hosts picked from it, and the options.</summary>
+public sealed record DeployRequest
+{
+    public required SlipwayConfig Config { get; init; }
+
+    public required StageConfig Stage { get; init; }
+
+    public required IReadOnlyList<HostConfig> Hosts { get; init; }
+
+    public string? Revision { get; init; }
+
+    public string? Branch { get; init; }
+
+    public string? Message { get; init; }
+
+    public bool NoAutoRollback { get; init; }
+
+    /// <summary>How long to wait for another run's lock; null refuses at once.</summary>
+    public TimeSpan? Wait { get; init; }
+
+    /// <summary>For rollback: the release to go back to; null is the previous good one.</summary>
+    public string? To { get; init; }
+
+    /// <summary>For rollback: go ahead although hosts disagree about what is live.</summary>
+    public bool Force { get; init; }
+}
+
+/// <summary>Who is running: recorded in the lock and the history.</summary>
+public sealed record RunIdentity(string User, string Machine, int Pid)
+{
+    public static RunIdentity Current() => new(Environment.UserName, Environment.MachineName, Environment.ProcessId);
+}

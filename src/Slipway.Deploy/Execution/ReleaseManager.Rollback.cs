@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Slipway.Core.Config;
+using Slipway.Deploy.Model;
+using Slipway.Deploy.Scripts;
+
+namespace Slipway.Deploy.Execution;
+
+public sealed partial class ReleaseManager
+{
+    /// <summary>
+    /// Every host back to the previous good release (or <see cref="DeployRequest.To"/>), atomically, with the
+    /// after_publish and after_rollback hooks. Refused when hosts disagree about what is live, unless forced. The
+    /// release rolled back from is marked bad, so it is never a rollback target again.
+    /// </summary>
+    public async Task<RunOutcome> RollbackAsync(DeployRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var started = _time.GetUtcNow();
+        var config = request.Config;
+        using var log = OpenLog(config, request.Stage.Name, "rollback");
+        var runner = Runner(log);
+        var runs = Runs(request);
+        var record = NewLock(request.Stage.Name, "rollback", null, request.Message);
+        var parallel = config.Ssh.MaxParallel;
+        RunOutcome Result(RunResult result, IReadOnlyList<HostFailure> failures, IReadOnlyList<HostReport> hosts, string? release = null, string? error = null) => new()
+        {
+            Action = "rollback", Result = result, Failures = failures, Hosts = hosts, Release = release, Error = error,
+            Cancelled = ct.IsCancellationRequested, Duration = clock.Elapsed, LogPath = log.Path,
+        };
+        List<HostReport> Unchanged() => [.. runs.Select(r => new HostReport(r.Host, r.State.Current, "unchanged"))];
+
+        var failures = await AcquireAsync(request, runs, record, verify: false, runner, ct);
+        var (targets, error) = failures.Count == 0 ? PlanRollback(request, runs) : (null, null);
+        if (failures.Count > 0 || targets is null)
+        {
+            await ReleaseLocksAsync(request, runs, record.Token, runner);
+            return Result(RunResult.NothingChanged, failures, Unchanged(), error: error);
+        }
+
+        var target = targets.Values.First();
+        var from = runs.Select(r => r.State.Current).First(c => c is not null)!;
+        _reporter.Info($"rolling back {request.Stage.Name} to release {target} ({Hosts(runs.Count)})");
+        ReleaseContext Context(HostRun run) => new(run.Paths, request.Stage.Name, targets[run.Host],
+            run.State.Find(targets[run.Host])?.Revision ?? "", request.Stage.Branch, run.State.Current, run.Host.DisplayName, "rollback");
+        IReadOnlyList<HookConfig> Hooks(string point, HostRun run) => HookPlanner.For(config, point, run.Host, request.Hosts);
+
+        failures = ct.IsCancellationRequested ? CancelledAll(runs, "publish") : await PhaseAsync(runs, "publish", parallel, async (run, t) =>
+        {
+            var hooks = new HookSteps([], [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
+            var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, record.Token), t);
+            return Failed(run, "publish", result, HookLabels(config, run, request.Hosts));
+        }, ct);
+
+        using var compensation = new CancellationTokenSource(CompensationLimit);
+        HistoryEntry History(string result, string? message) => new()
+        {
+            Action = "rollback", Stage = request.Stage.Name, Result = result, User = _identity.User, Machine = _identity.Machine,
+            Started = started, DurationMs = (long)clock.Elapsed.TotalMilliseconds, Release = target, PreviousRelease = from,
+            Commit = runs[0].State.Find(target)?.Revision, Message = request.Message, Hosts = [.. runs.Select(r => r.Host.DisplayName)],
+            Error = message,
+        };
+
+        if (failures.Count > 0)
+        {
+            _reporter.Info($"rollback failed on {Hosts(failures.Count)}; switching every host back to the release it had");
+            var revert = await PhaseAsync(runs, "revert", parallel, async (run, t) =>
+            {
+                var script = DeployScripts.Revert(Context(run), run.State.Current, null, Hooks(HookPoints.AfterPublish, run), record.Token);
+                return Failed(run, "revert", await runner.RunAsync(run.Session!, "revert", script, t), HookLabels(config, run, request.Hosts));
+            }, compensation.Token);
+            await ReleaseLocksAsync(request, runs, record.Token, runner);
+            AppendLocalHistory(config, History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message));
+            var reports = runs.Select(r => revert.Any(f => f.Host == r.Host)
+                ? new HostReport(r.Host, null, "UNKNOWN: switching back failed")
+                : new HostReport(r.Host, r.State.Current, "back on the release it had")).ToList();
+            return Result(revert.Count == 0 ? RunResult.RolledBack : RunResult.Incomplete, [.. failures, .. revert], reports, target);
+        }
+
+        var history = History("succeeded", null);
+        var finish = await PhaseAsync(runs, "finish", parallel, async (run, t) =>
+        {
+            var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(_identity.User, targets[run.Host]),
+                history.ToJson(), [], record.Token);
+            var result = await runner.RunAsync(run.Session!, "finish", script, t);
+            run.Locked = !result.Succeeded;
+            return Failed(run, "finish", result);
+        }, compensation.Token);
+        AppendLocalHistory(config, history);
+        return Result(RunResult.Succeeded, finish,
+            [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
+    }
+
+    /// <summary>The release each host goes back to, or why the rollback is refused. Pure apart from reading run state.</summary>
+    private static (Dictionary<HostConfig, string>? Targets, string? Error) PlanRollback(DeployRequest request, IReadOnlyList<HostRun> runs)
+    {
+        var lines = new List<string>();
+        if (runs.FirstOrDefault(r => r.State.Current is null) is { } none)
+        {
+            return (null, $"{none.Host.DisplayName} has no current release: nothing to roll back");
+        }
+
+        var currents = runs.Select(r => r.State.Current).Distinct(StringComparer.Ordinal).ToList();
+        if (currents.Count > 1 && !request.Force)
+        {
+            var detail = string.Join("; ", runs.Select(r => $"{r.Host.DisplayName} is on {r.State.Current}"));
+            return (null, $"hosts disagree about the live release ({detail}); use --force to roll each back anyway, or --to RELEASE");
+        }
+
+        var targets = new Dictionary<HostConfig, string>();
+        foreach (var run in runs)
+        {
+            if (request.To is { } to)
+            {
+                var release = run.State.Find(to);
+                if (release is null)
+                {
+                    lines.Add($"{run.Host.DisplayName} has no release {to}");
+                }
+                else if (release.State == ReleaseState.Unfinished || (release.State == ReleaseState.Bad && !request.Force))
+                {
+                    lines.Add($"release {to} on {run.Host.DisplayName} is {release.State.ToString().ToLowerInvariant()} (use --force to pick a bad one anyway)");
+                }
+                else if (to == run.State.Current)
+                {
+                    lines.Add($"release {to} is already live on {run.Host.DisplayName}");
+                }
+                else
+                {
+                    targets[run.Host] = to;
+                }
+            }
+            else if (run.State.Previous() is { } previous)
+            {
+                targets[run.Host] = previous.Name;
+            }
+            else
+            {
+                lines.Add($"{run.Host.DisplayName} has no earlier good release than {run.State.Current} to roll back to");
+            }
+        }
+
+        if (lines.Count > 0)
+        {
+            return (null, string.Join("; ", lines));
+        }
+
+        if (targets.Values.Distinct(StringComparer.Ordinal).Count() > 1 && !request.Force)
+        {
+            return (null, "hosts would roll back to different releases (" +
+                string.Join("; ", targets.Select(t => $"{t.Key.DisplayName} → {t.Value}")) + "); use --to RELEASE or --force");
+        }
+
+        return (targets, null);
+    }
+}

@@ -1,0 +1,308 @@
+using System.Globalization;
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+using Slipway.Deploy.Model;
+
+namespace Slipway.Deploy.Scripts;
+
+/// <summary>
+/// The shell scripts of each phase, one per host per phase (one round trip each). Pure: every value is quoted by
+/// <see cref="ShellCommand"/>; user hooks are passed to <c>/bin/sh -c</c> as one quoted word.
+/// </summary>
+public static class DeployScripts
+{
+    /// <summary>Exit code of the check script when another run holds the lock.</summary>
+    public const int LockHeldExitCode = 75;
+
+    /// <summary>
+    /// Check phase: create releases/ and shared/, take the lock (atomic <c>mkdir</c>), verify writable dirs, linked
+    /// files and requirements (every miss reported, not only the first), then list current and the releases.
+    /// </summary>
+    public static ShellCommand Check(
+        DeployPaths paths, LockRecord? lockRecord, IReadOnlyList<string> linkedFiles, IReadOnlyList<RequirementConfig> requirements)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var script = new Script();
+        script.Step("prepare", ShellCommand.Create($"mkdir -p {paths.Releases} {paths.Shared}"));
+        if (lockRecord is not null)
+        {
+            script.Add(ShellCommand.Create($$"""
+                slw_step lock
+                if mkdir {{paths.LockDir}} 2>/dev/null; then printf '%s' {{lockRecord.Format()}} > {{paths.LockInfo}} && printf '::slipway:locked\n' || slw_die lock $?
+                elif [ -d {{paths.LockDir}} ]; then printf '::slipway:lock-held\n'; sed 's/^/::slipway:lockinfo /' {{paths.LockInfo}} 2>/dev/null; exit {{LockHeldExitCode}}
+                else mkdir {{paths.LockDir}}; slw_die lock $?; fi
+                """));
+        }
+
+        script.Add(ShellCommand.Create($"slw_step verify"));
+        foreach (var dir in new[] { paths.Releases, paths.Shared })
+        {
+            script.Add(ShellCommand.Create($"[ -w {dir} ] || slw_miss {dir + " is not writable by this user"}"));
+        }
+
+        foreach (var file in linkedFiles)
+        {
+            var path = paths.Shared + "/" + file;
+            script.Add(ShellCommand.Create($"[ -e {path} ] || slw_miss {"linked file " + path + " is missing (create it before deploying)"}"));
+        }
+
+        foreach (var requirement in requirements)
+        {
+            script.Add(Requirement(paths, requirement));
+        }
+
+        AddListing(script, paths);
+        script.Add(ShellCommand.Create($"[ \"$slw_missing\" = 0 ] || exit 1"));
+        return script.Build();
+    }
+
+    /// <summary>Only lists current and the releases (for <c>releases</c>, <c>rollback</c> planning); changes nothing.</summary>
+    public static ShellCommand List(DeployPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var script = new Script();
+        AddListing(script, paths);
+        script.Add(ShellCommand.Create($$"""if [ -d {{paths.LockDir}} ]; then sed 's/^/::slipway:lockinfo /' {{paths.LockInfo}} 2>/dev/null; fi"""));
+        return script.Build();
+    }
+
+    /// <summary>Update phase: make the release dir, fill it from the source, link shared paths, REVISION, hooks.</summary>
+    public static ShellCommand Update(ReleaseContext context, SourcePlan source, SharedLinks linked, HookSteps hooks)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(linked);
+        ArgumentNullException.ThrowIfNull(hooks);
+        var paths = context.Paths;
+        var release = paths.Release(context.Release);
+        var script = new Script().Export(context.Environment());
+        AddHooks(script, "before_update", paths.DeployTo, hooks.Before);
+        script.Step("create", ShellCommand.Create($"mkdir {release} && printf 'unfinished\\n' > {release + "/" + DeployPaths.StateFileName}"));
+        var archive = paths.Archive(context.Release);
+        script.Step("source", source.Strategy == SourceStrategy.Upload
+            ? ShellCommand.Create($"tar -xf {archive} -C {release} && rm -f {archive}")
+            : ShellCommand.Create($$"""
+                if [ -d {{paths.Repo}} ]; then git -C {{paths.Repo}} remote set-url origin {{source.RepoUrl}}; else git clone --mirror --quiet {{source.RepoUrl}} {{paths.Repo}}; fi && { git -C {{paths.Repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || git -C {{paths.Repo}} fetch --quiet --prune origin; } && git -C {{paths.Repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}} && git -C {{paths.Repo}} log -1 --format=%ct {{context.Commit}} > {{release + "/REVISION_TIME"}}
+                """));
+        if (linked.Dirs.Count + linked.Files.Count > 0)
+        {
+            var parts = new List<ShellCommand>();
+            foreach (var dir in linked.Dirs)
+            {
+                var target = release + "/" + dir;
+                parts.Add(ShellCommand.Create(
+                    $"mkdir -p {paths.Shared + "/" + dir} {Parent(target)} && rm -rf {target} && ln -s {paths.Shared + "/" + dir} {target}"));
+            }
+
+            foreach (var file in linked.Files)
+            {
+                var target = release + "/" + file;
+                parts.Add(ShellCommand.Create($"mkdir -p {Parent(target)} && rm -rf {target} && ln -s {paths.Shared + "/" + file} {target}"));
+            }
+
+            script.Step("link", ShellCommand.Join(" && ", parts));
+        }
+
+        var revision = ShellCommand.Create($"printf '%s\\n' {context.Commit} > {release + "/REVISION"}");
+        if (source.CommitTime is { } time)
+        {
+            revision = revision.Then(ShellCommand.Create($"printf '%s\\n' {time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)} > {release + "/REVISION_TIME"}"));
+        }
+
+        script.Step("revision", revision);
+        AddHooks(script, "after_update", release, hooks.After);
+        return script.Build();
+    }
+
+    /// <summary>
+    /// Publish phase: before_publish hooks, the atomic switch (a new symlink renamed over <c>current</c> with
+    /// <c>mv -T</c>, i.e. rename(2): there is never a moment without <c>current</c>), then after_publish hooks.
+    /// </summary>
+    public static ShellCommand Publish(ReleaseContext context, HookSteps hooks, string token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(hooks);
+        var paths = context.Paths;
+        var release = paths.Release(context.Release);
+        var script = new Script().Export(context.Environment());
+        AddHooks(script, "before_publish", release, hooks.Before);
+        script.Step("switch", Switch(paths, release, token));
+        AddHooks(script, "after_publish", release, hooks.After);
+        return script.Build();
+    }
+
+    /// <summary>
+    /// Undo a publish: <c>current</c> back to <paramref name="backTo"/> (removed when there was none), the abandoned
+    /// release marked bad, and the after_publish hooks run again in the old release (restart the old code).
+    /// </summary>
+    public static ShellCommand Revert(ReleaseContext context, string? backTo, string? abandoned, IReadOnlyList<HookConfig> afterPublish, string token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(afterPublish);
+        var paths = context.Paths;
+        var script = new Script().Export(context.Environment());
+        script.Step("switch-back", backTo is null
+            ? ShellCommand.Create($"rm -f {paths.Current}")
+            : Switch(paths, paths.Release(backTo), token));
+        if (abandoned is not null)
+        {
+            script.Add(MarkBad(paths, abandoned));
+        }
+
+        if (backTo is not null)
+        {
+            AddHooks(script, "after_publish", paths.Release(backTo), afterPublish);
+        }
+
+        return script.Build();
+    }
+
+    /// <summary>
+    /// Finish phase: mark the release good (and the abandoned one bad, for rollbacks), append revisions.log and the
+    /// history, remove old releases, release the lock.
+    /// </summary>
+    public static ShellCommand Finish(
+        DeployPaths paths, string? goodRelease, string? badRelease, string? revisionsLine, string historyJson,
+        IReadOnlyList<string> remove, string token)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(remove);
+        var script = new Script();
+        if (goodRelease is not null)
+        {
+            script.Step("mark", ShellCommand.Create($"printf 'ok\\n' > {paths.Release(goodRelease) + "/" + DeployPaths.StateFileName}"));
+        }
+
+        if (badRelease is not null)
+        {
+            script.Add(MarkBad(paths, badRelease));
+        }
+
+        if (revisionsLine is not null)
+        {
+            script.Step("log", ShellCommand.Create($"printf '%s\\n' {revisionsLine} >> {paths.RevisionsLog}"));
+        }
+
+        script.Step("history", ShellCommand.Create($"printf '%s\\n' {historyJson} >> {paths.History}"));
+        if (remove.Count > 0)
+        {
+            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
+        }
+
+        script.Add(Unlock(paths, token));
+        return script.Build();
+    }
+
+    /// <summary>
+    /// Undo an update that never reached publish: remove the new release and its archive, note the failure in the
+    /// history, run the <c>failed</c> hooks (best effort), release the lock.
+    /// </summary>
+    public static ShellCommand Abort(
+        ReleaseContext context, string? historyJson, IReadOnlyList<HookConfig> failedHooks, string token)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(failedHooks);
+        var paths = context.Paths;
+        var script = new Script().Export(context.Environment());
+        script.Add(ShellCommand.Create($"rm -rf {paths.Release(context.Release)} {paths.Archive(context.Release)}"));
+        if (historyJson is not null)
+        {
+            script.Add(ShellCommand.Create($"printf '%s\\n' {historyJson} >> {paths.History}"));
+        }
+
+        foreach (var hook in failedHooks)
+        {
+            script.Add(ShellCommand.Create($"(cd {paths.DeployTo} && /bin/sh -c {hook.Run}) || true"));
+        }
+
+        script.Add(Unlock(paths, token));
+        return script.Build();
+    }
+
+    /// <summary>Removes the lock if <paramref name="token"/> owns it; a null token removes it whoever owns it.</summary>
+    public static ShellCommand Unlock(DeployPaths paths, string? token)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return token is null
+            ? ShellCommand.Create($"rm -rf {paths.LockDir}")
+            : ShellCommand.Create($"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {token} ]; then rm -rf {paths.LockDir}; fi");
+    }
+
+    /// <summary>A standalone script that only runs <see cref="Unlock"/>.</summary>
+    public static ShellCommand UnlockScript(DeployPaths paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
+
+    /// <summary>Removes releases (cleanup on its own) and releases the lock.</summary>
+    public static ShellCommand Cleanup(DeployPaths paths, IReadOnlyList<string> remove, string token)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(remove);
+        var script = new Script();
+        if (remove.Count > 0)
+        {
+            script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
+        }
+
+        script.Add(Unlock(paths, token));
+        return script.Build();
+    }
+
+    private static ShellCommand Switch(DeployPaths paths, string release, string token)
+    {
+        var temp = paths.DeployTo + "/.current-" + token;
+        return ShellCommand.Create($"rm -f {temp} && ln -s {release} {temp} && mv -T {temp} {paths.Current}");
+    }
+
+    private static ShellCommand MarkBad(DeployPaths paths, string release)
+    {
+        var dir = paths.Release(release);
+        return ShellCommand.Create($"if [ -d {dir} ]; then printf 'bad\\n' > {dir + "/" + DeployPaths.StateFileName}; fi");
+    }
+
+    private static void AddListing(Script script, DeployPaths paths)
+    {
+        script.Add(ShellCommand.Create($$"""
+            if [ -L {{paths.Current}} ]; then printf '::slipway:current %s\n' "$(readlink {{paths.Current}})"; fi
+            for r in {{paths.Releases}}/*; do [ -d "$r" ] || continue; s=$(cat "$r/{{DeployPaths.StateFileName}}" 2>/dev/null); v=$(head -n 1 "$r/REVISION" 2>/dev/null); printf '::slipway:release %s %s %s\n' "${r##*/}" "${s:-ok}" "$v"; done
+            """));
+    }
+
+    private static void AddHooks(Script script, string point, string directory, IReadOnlyList<HookConfig> hooks)
+    {
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            script.Hook($"{point}[{i.ToString(CultureInfo.InvariantCulture)}]", directory, hooks[i].Run);
+        }
+    }
+
+    private static ShellCommand Requirement(DeployPaths paths, RequirementConfig r)
+    {
+        var t = r.Target;
+        return r.Kind switch
+        {
+            RequirementKind.Command => ShellCommand.Create($"command -v {t} >/dev/null 2>&1 || slw_miss {"command '" + t + "' not found on PATH"}"),
+            RequirementKind.DebianPackage => ShellCommand.Create(
+                $"dpkg-query -W -f='${{Status}}' {t} 2>/dev/null | grep -q 'install ok installed' || slw_miss {"Debian package '" + t + "' is not installed"}"),
+            RequirementKind.PythonModule => ShellCommand.Create(
+                $"(cd {paths.DeployTo} && python3 -c 'import importlib, sys; importlib.import_module(sys.argv[1])' {t}) >/dev/null 2>&1 || slw_miss {"Python module '" + t + "' cannot be imported by python3"}"),
+            RequirementKind.File => ShellCommand.Create($"[ -f {t} ] || slw_miss {"file " + t + " is missing"}"),
+            RequirementKind.Directory => ShellCommand.Create($"[ -d {t} ] || slw_miss {"directory " + t + " is missing"}"),
+            RequirementKind.Writable => ShellCommand.Create($"[ -w {t} ] || slw_miss {t + " is not writable"}"),
+            RequirementKind.FreeDisk => FreeDisk(r),
+            _ => throw new ArgumentOutOfRangeException(nameof(r), r.Kind, "unknown requirement kind"),
+        };
+    }
+
+    private static ShellCommand FreeDisk(RequirementConfig r)
+    {
+        var kib = ((r.MinimumBytes ?? 0) / 1024).ToString(CultureInfo.InvariantCulture);
+        var message = $"less than {Size(r.MinimumBytes ?? 0)} free on {r.Target}";
+        return ShellCommand.Create(
+            $"f=$(df -Pk {r.Target} 2>/dev/null | awk 'NR==2 {{print $4}}'); [ -n \"$f\" ] && [ \"$f\" -ge {kib} ] || slw_miss {message}");
+    }
+
+    private static string Size(long bytes) => bytes >= 1L << 30
+        ? (bytes / (double)(1L << 30)).ToString("0.#", CultureInfo.InvariantCulture) + "G"
+        : (bytes / (double)(1L << 20)).ToString("0.#", CultureInfo.InvariantCulture) + "M";
+
+    private static string Parent(string path) => path[..path.LastIndexOf('/')];
+}

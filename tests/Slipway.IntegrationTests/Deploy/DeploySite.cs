@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using Slipway.Cli;
+using Slipway.Testing;
+using Spectre.Console;
+
+namespace Slipway.IntegrationTests.Deploy;
+
+/// <summary>
+/// A site to deploy in tests: N real sshd hosts (each with its own deploy_to, since they share this machine's disk),
+/// a small git repository as repo_url, and a slipway.yml. Runs the whole CLI in-process.
+/// </summary>
+internal sealed class DeploySite : IAsyncDisposable
+{
+    private readonly TempDir _dir;
+    private int _commits;
+
+    private DeploySite(SshdFixture fixture, TempDir dir)
+    {
+        Fixture = fixture;
+        _dir = dir;
+    }
+
+    public SshdFixture Fixture { get; }
+
+    public string Root => _dir.Path;
+
+    public string Repo => _dir.File("repo");
+
+    public string ConfigFile => _dir.File("slipway.yml");
+
+    public IReadOnlyList<int> Ports => [.. Fixture.Hosts.Select(h => h.Port)];
+
+    /// <summary>How the host is named in output and in SLIPWAY_HOST.</summary>
+    public string HostName(int i) => $"{SshdFixture.User}@127.0.0.1:{Ports[i].ToString(CultureInfo.InvariantCulture)}";
+
+    public static async Task<DeploySite> StartAsync(int hosts, CancellationToken ct)
+    {
+        Requires.Sshd();
+        var fixture = await SshdFixture.StartAsync(hosts, ct);
+        var site = new DeploySite(fixture, new TempDir("slw-deploy-"));
+        Directory.CreateDirectory(site.Repo);
+        await site.GitAsync(ct, "init", "-q", "-b", "main");
+        await site.CommitAsync("first", ct);
+        return site;
+    }
+
+    public string DeployTo(int host) => _dir.File($"host{host.ToString(CultureInfo.InvariantCulture)}/app");
+
+    public string Current(int host) => Path.GetFileName(new DirectoryInfo(Path.Combine(DeployTo(host), "current")).LinkTarget ?? "") is { Length: > 0 } name ? name : "";
+
+    public IReadOnlyList<string> Releases(int host)
+    {
+        var dir = Path.Combine(DeployTo(host), "releases");
+        return Directory.Exists(dir) ? [.. Directory.GetDirectories(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal)!] : [];
+    }
+
+    public string ReleaseState(int host, string release) =>
+        File.ReadAllText(Path.Combine(DeployTo(host), "releases", release, ".slipway-state")).Trim();
+
+    public bool Locked(int host) => Directory.Exists(Path.Combine(DeployTo(host), ".slipway-lock"));
+
+    public string Served(int host) => File.ReadAllText(Path.Combine(DeployTo(host), "current", "index.html")).Trim();
+
+    /// <summary>Commits a change to index.html and returns the commit id.</summary>
+    public async Task<string> CommitAsync(string content, CancellationToken ct)
+    {
+        _commits++;
+        await File.WriteAllTextAsync(Path.Combine(Repo, "index.html"), content + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(Repo, "README"), $"commit {_commits}\n", ct);
+        await GitAsync(ct, "add", "-A");
+        await GitAsync(ct, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", content);
+        return (await GitAsync(ct, "rev-parse", "HEAD")).Trim();
+    }
+
+    /// <summary>Writes slipway.yml with every host, per-host deploy_to, and the given extra YAML (hooks…).</summary>
+    public void Configure(string extra = "", string strategy = "upload", int keep = 5, string linked = "")
+    {
+        var hosts = new StringBuilder();
+        for (var i = 0; i < Ports.Count; i++)
+        {
+            hosts.Append(CultureInfo.InvariantCulture,
+                $"      - {{ host: 127.0.0.1, port: {Ports[i]}, roles: [web], deploy_to: {DeployTo(i)} }}\n");
+        }
+
+        File.WriteAllText(ConfigFile, $"""
+            application: site
+            repo_url: {Repo}
+            deploy_to: /nonexistent
+            source_strategy: {strategy}
+            keep_releases: {keep}
+            {linked}
+            ssh:
+              user: {SshdFixture.User}
+              identity_file: {Fixture.ClientKey}
+              known_hosts: {Fixture.KnownHosts}
+              connect_timeout: 5
+            stages:
+              production:
+                branch: main
+                hosts:
+            {hosts}
+            {extra}
+            """);
+    }
+
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
+
+    public async Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] args)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(TextWriter.Synchronized(writer)),
+        });
+        console.Profile.Width = 200;
+        var exitCode = await SlipwayApp.RunAsync([.. args, "-f", ConfigFile], console, ct);
+        return (exitCode, writer.ToString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Fixture.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<string> GitAsync(CancellationToken ct, params string[] args)
+    {
+        var (code, stdout, stderr) = await ProcessTools.RunAsync("git", ["-C", Repo, .. args], ct);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {stderr}");
+        }
+
+        return stdout;
+    }
+}
