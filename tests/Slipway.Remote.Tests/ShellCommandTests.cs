@@ -45,6 +45,17 @@ public sealed class ShellCommandTests
     }
 
     [Fact]
+    public void Arrays_and_lists_become_words_not_their_type_name()
+    {
+        string[] array = ["a b", "c"];
+        List<string> list = ["d", "e;f"];
+        IReadOnlyList<string> readOnly = ["$g"];
+
+        ShellCommand.Create($"rm {array} {list} {readOnly}").Text.ShouldBe("rm 'a b' c d 'e;f' '$g'");
+        ShellCommand.Create($"echo {readOnly:r}").ToString().ShouldBe("echo ***");
+    }
+
+    [Fact]
     public void FromArgv_quotes_every_argument() =>
         ShellCommand.FromArgv(["echo", "$(x)", "a;b"]).Text.ShouldBe("echo '$(x)' 'a;b'");
 

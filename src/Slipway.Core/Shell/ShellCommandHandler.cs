@@ -30,6 +30,14 @@ public ref struct ShellCommandHandler
 
     public readonly void AppendFormatted<T>(T value, string? format = null)
     {
+        // Overload resolution prefers this generic one for string[], List<string> and IReadOnlyList<string> (an exact
+        // match beats the conversion to IEnumerable<string>); without this they would print their type name.
+        if (value is IEnumerable<string> values)
+        {
+            AppendFormatted(values, format);
+            return;
+        }
+
         var text = value switch
         {
             IFormattable formattable when format is not RedactedFormat =>
