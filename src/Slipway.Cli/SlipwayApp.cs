@@ -47,6 +47,8 @@ public static class SlipwayApp
                 .WithExample("exec", "production", "--", "uptime")
                 .WithExample("exec", "production", "--roles", "web", "--", "systemctl", "status", "nginx")
                 .WithExample("exec", "staging", "--hosts", "web1,web2", "--json", "--", "df -h /srv");
+
+            Commands.Supervise.SuperviseCommands.Register(config);
         });
 
         return await app.RunAsync(args, ct);

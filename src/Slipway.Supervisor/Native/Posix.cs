@@ -138,3 +138,9 @@ internal static unsafe partial class Posix
 
     public static string StrError(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }
+
+internal static partial class PosixMisc
+{
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    public static partial int umask(int mask);
+}

@@ -20,7 +20,7 @@ public interface IProcessSpawner
     SpawnedChild Spawn(SpawnRequest request);
 }
 
-public sealed class SpawnException : Exception
+public class SpawnException : Exception
 {
     public SpawnException(string message)
         : base(message)

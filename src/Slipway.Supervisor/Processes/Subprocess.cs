@@ -115,9 +115,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         {
             if (Backoff > Config.StartRetries)
             {
-                Delay = 0;
-                Backoff = 0;
-                ChangeState(ProcessState.Fatal);
+                GiveUp();
                 host.Log("info", $"gave up: {Config.Name} entered FATAL state, too many start retries too quickly");
             }
         }
@@ -137,6 +135,14 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         ProcessState.Stopped when accepting && LastStart == 0 && Config.AutoStart => Now,
         _ => null,
     };
+
+    /// <summary>BACKOFF → FATAL.</summary>
+    public void GiveUp()
+    {
+        Delay = 0;
+        Backoff = 0;
+        ChangeState(ProcessState.Fatal);
+    }
 
     /// <summary>Administrative stop: the stop signal now, SIGKILL after stopwaitsecs. Returns an error message or null.</summary>
     public string? Stop() => Kill(Config.StopSignal);
@@ -265,7 +271,6 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         return (-1, "unknown termination cause 0x" + status.ToString("x4", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The group is being removed or the daemon stops for good: forget a FATAL/BACKOFF history.</summary>
     internal void ChangeState(ProcessState next)
     {
         var from = State;
