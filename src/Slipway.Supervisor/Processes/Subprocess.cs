@@ -208,7 +208,8 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         var (exitCode, how) = DecodeWaitStatus(status);
         var now = Now;
         LastStop = now;
-        var tooQuickly = now > LastStart && now - LastStart < Config.StartSecs;
+        // >= (not >): our clock has millisecond resolution, and a child can live less than one.
+        var tooQuickly = now >= LastStart && now - LastStart < Config.StartSecs;
         var expected = Config.ExitCodes.Contains(exitCode);
         if (Killing)
         {
