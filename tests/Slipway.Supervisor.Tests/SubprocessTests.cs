@@ -81,7 +81,7 @@ public sealed class SubprocessTests
             p.Finish(ExitedWith1);
             p.State.ShouldBe(ProcessState.Backoff);
             p.SpawnError.ShouldBe("Exited too quickly (process log may have details)");
-            p.Delay.ShouldBe(_time.GetUtcNow().ToUnixTimeSeconds() + attempt); // 1 s, 2 s, 3 s…
+            p.Delay.ShouldBe((_time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0) + attempt, 0.0001); // 1 s, 2 s, 3 s…
             _time.Advance(TimeSpan.FromSeconds(attempt) + TimeSpan.FromMilliseconds(1));
             p.Transition(true);
         }
