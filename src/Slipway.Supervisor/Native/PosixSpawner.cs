@@ -141,6 +141,9 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
         {
             Check(Posix.sigemptyset(sigmask), "sigemptyset");
             Check(Posix.sigfillset(sigdefault), "sigfillset");
+            // sigfillset leaves out glibc's internal real-time signals 32 and 33, which the .NET runtime ignores;
+            // set their bits by hand so the child does not inherit SIG_IGN for them either.
+            *(ulong*)sigdefault |= (1UL << 31) | (1UL << 32);
             Check(Posix.posix_spawnattr_setsigmask(attr, sigmask), "posix_spawnattr_setsigmask");
             Check(Posix.posix_spawnattr_setsigdefault(attr, sigdefault), "posix_spawnattr_setsigdefault");
             Check(Posix.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
