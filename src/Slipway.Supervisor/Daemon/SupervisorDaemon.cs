@@ -214,6 +214,9 @@ public sealed partial class SupervisorDaemon : IDisposable
         return TimeSpan.FromSeconds(Math.Clamp(next - now, 0, 1.0));
     }
 
+    /// <summary>Reaps any exited children now (RPC calls use it to see an immediate death).</summary>
+    internal void ReapNow() => Reap();
+
     private void Reap()
     {
         if (!_reapChildren)

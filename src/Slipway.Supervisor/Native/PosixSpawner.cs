@@ -28,7 +28,7 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
     {
         ArgumentNullException.ThrowIfNull(request);
         var argv = Wrap(request);
-        var path = argv[0] == request.Argv[0] ? request.Path : argv[0];
+        var path = request.User is null && request.Umask is null ? request.Path : argv[0];
         var fds = stackalloc int[6];
         for (var i = 0; i < 6; i++)
         {
@@ -78,8 +78,12 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
 
     internal static List<string> Wrap(SpawnRequest request)
     {
+        // argv[0] stays as written in the command (supervisord execs the resolved path with the original argv).
         var argv = new List<string>(request.Argv);
-        argv[0] = request.Path;
+        if (request.User is not null || request.Umask is not null)
+        {
+            argv[0] = request.Path; // the wrappers exec "$0": give them the resolved path
+        }
         if (request.User is not null)
         {
             var (uid, gid) = LookUpUser(request.User);

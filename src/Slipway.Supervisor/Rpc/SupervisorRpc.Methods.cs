@@ -235,14 +235,16 @@ public sealed partial class SupervisorRpc
         }
 
         p.Spawn();
+        D.ReapNow(); // a child that died at once shows as a spawn error straight away, as in supervisord
         if (p.SpawnError is not null)
         {
             throw Faults.Error(Faults.SpawnError, name);
         }
 
+        p.Transition(D.Mood == SupervisorMood.Running); // startsecs=0: RUNNING now
         if (wait && p.State != ProcessState.Running)
         {
-            return D.DeferAsync(() => p.State switch
+            return D.DeferAsync(() => p.SpawnError is not null ? throw Faults.Error(Faults.SpawnError, name) : p.State switch
             {
                 ProcessState.Running => true,
                 ProcessState.Starting => SupervisorDaemon.Pending,

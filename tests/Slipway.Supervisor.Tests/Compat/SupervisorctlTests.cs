@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Slipway.Testing;
+
+namespace Slipway.Supervisor.Tests.Compat;
+
+/// <summary>
+/// The real supervisorctl against each daemon. Every test runs twice: against Debian's supervisord (which proves
+/// the expectations are supervisord's) and against slipway supervise (which must then print the same bytes).
+/// </summary>
+public sealed class SupervisorctlTests
+{
+    public static TheoryData<string> Daemons => [Daemon.Supervisord, Daemon.Slipway];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Programs = """
+        [program:alpha]
+        command=sleep 1000
+        startsecs=0
+
+        [program:quick]
+        command=/bin/sh -c 'echo trying; exit 3'
+        startretries=2
+
+        [program:g1]
+        command=sleep 1001
+        startsecs=0
+
+        [program:g2]
+        command=sleep 1002
+        startsecs=0
+
+        [group:grp]
+        programs=g1,g2
+
+        """;
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Status_start_stop_restart_of_a_process_a_group_and_all(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        await d.WaitForAsync("quick", "FATAL", Ct);
+        await d.WaitForAsync("grp:g2", "RUNNING", Ct);
+
+        var status = await d.CtlAsync(Ct, "status");
+        Daemon.Normalize(status.Output).ShouldBe("""
+            alpha                            RUNNING   pid N, uptime T
+            grp:g1                           RUNNING   pid N, uptime T
+            grp:g2                           RUNNING   pid N, uptime T
+            quick                            FATAL     Exited too quickly (process log may have details)
+
+            """.Replace("\r", "", StringComparison.Ordinal));
+        status.Code.ShouldBe(3); // LSB: a program is not running
+
+        (await d.CtlAsync(Ct, "stop", "alpha")).Output.ShouldBe("alpha: stopped\n");
+        Daemon.Normalize((await d.CtlAsync(Ct, "status", "alpha")).Output).ShouldBe("alpha                            STOPPED   DATE\n");
+        (await d.CtlAsync(Ct, "stop", "alpha")).Output.ShouldBe("alpha: ERROR (not running)\n");
+        (await d.CtlAsync(Ct, "start", "alpha")).Output.ShouldBe("alpha: started\n");
+        (await d.CtlAsync(Ct, "start", "alpha")).Output.ShouldBe("alpha: ERROR (already started)\n");
+        (await d.CtlAsync(Ct, "restart", "alpha")).Output.ShouldBe("alpha: stopped\nalpha: started\n");
+        (await d.CtlAsync(Ct, "start", "nosuch")).Output.ShouldBe("nosuch: ERROR (no such process)\n");
+
+        Sorted((await d.CtlAsync(Ct, "stop", "grp:*")).Output).ShouldBe("grp:g1: stopped\ngrp:g2: stopped\n");
+        Sorted((await d.CtlAsync(Ct, "start", "grp:*")).Output).ShouldBe("grp:g1: started\ngrp:g2: started\n");
+        Sorted((await d.CtlAsync(Ct, "stop", "all")).Output).ShouldBe("alpha: stopped\ngrp:g1: stopped\ngrp:g2: stopped\n");
+        Sorted((await d.CtlAsync(Ct, "start", "all")).Output)
+            .ShouldBe("alpha: started\ngrp:g1: started\ngrp:g2: started\nquick: ERROR (spawn error)\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task A_program_that_exits_at_once_is_tried_startretries_plus_one_times_then_fatal(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        await d.WaitForAsync("quick", "FATAL", Ct);
+        var log = await File.ReadAllTextAsync(d.MainLog, Ct);
+        log.Split('\n').Count(l => l.Contains("spawned: 'quick'", StringComparison.Ordinal)).ShouldBe(3);
+        log.ShouldContain("gave up: quick entered FATAL state, too many start retries too quickly");
+        (await d.CtlAsync(Ct, "tail", "quick")).Output.ShouldStartWith("trying\ntrying\ntrying\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Backoff_is_shown_while_retrying(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, """
+            [program:flappy]
+            command=/bin/false
+            startretries=1000
+
+            """, Ct);
+        await d.WaitForAsync("flappy", "BACKOFF", Ct);
+        (await d.CtlAsync(Ct, "status", "flappy")).Output
+            .ShouldBe("flappy                           BACKOFF   Exited too quickly (process log may have details)\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Pid_of_the_daemon_and_of_a_process(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
+        var pid = int.Parse((await d.CtlAsync(Ct, "pid", "alpha")).Output.Trim(), CultureInfo.InvariantCulture);
+        (await File.ReadAllTextAsync($"/proc/{pid}/cmdline", Ct)).ShouldBe("sleep\01000\0");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Avail_lists_every_configured_process(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        (await d.CtlAsync(Ct, "avail")).Output.ShouldBe("""
+            alpha                            in use    auto      999:999
+            grp:g1                           in use    auto      999:999
+            grp:g2                           in use    auto      999:999
+            quick                            in use    auto      999:999
+
+            """);
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Tail_clear_and_maintail(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, """
+            [program:talker]
+            command=/bin/sh -c 'echo hello out; echo hello err >&2; exec sleep 1000'
+            startsecs=0
+
+            """, Ct);
+        await d.WaitForAsync("talker", "RUNNING", Ct);
+        (await Eventually.ForAsync(async () => (await d.CtlAsync(Ct, "tail", "talker")).Output == "hello out\n\n", TimeSpan.FromSeconds(10), Ct))
+            .ShouldBeTrue();
+        (await d.CtlAsync(Ct, "tail", "talker", "stderr")).Output.ShouldBe("hello err\n\n"); // supervisorctl adds a newline
+        (await d.CtlAsync(Ct, "tail", "nosuch")).Output.ShouldBe("nosuch: ERROR (no such process name)\n");
+        (await d.CtlAsync(Ct, "clear", "talker")).Output.ShouldBe("talker: cleared\n");
+        (await d.CtlAsync(Ct, "tail", "talker")).Output.ShouldBe("\n");
+        (await d.CtlAsync(Ct, "maintail")).Output.ShouldContain("spawned: 'talker' with pid");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Tail_f_follows_new_output(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, """
+            [program:ticker]
+            command=/bin/sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done'
+            startsecs=0
+
+            """, Ct);
+        await d.WaitForAsync("ticker", "RUNNING", Ct);
+        var psi = new System.Diagnostics.ProcessStartInfo(Daemon.Supervisorctl)
+        {
+            ArgumentList = { "-c", d.ConfigPath, "tail", "-f", "ticker" },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var tail = System.Diagnostics.Process.Start(psi)!;
+        var seen = new StringBuilder();
+        try
+        {
+            var reader = tail.StandardOutput;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
+            var ticks = new HashSet<string>();
+            while (ticks.Count < 3)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("tail -f ended: " + seen);
+                seen.AppendLine(line);
+                if (line.StartsWith("tick ", StringComparison.Ordinal))
+                {
+                    ticks.Add(line);
+                }
+            }
+        }
+        finally
+        {
+            tail.Kill();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Reread_and_update_after_editing_the_config(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        var text = await File.ReadAllTextAsync(d.ConfigPath, Ct);
+        text = text.Replace("[program:alpha]\ncommand=sleep 1000\n", "[program:beta]\ncommand=sleep 1003\n", StringComparison.Ordinal)
+            .Replace("command=sleep 1002", "command=sleep 1004", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(d.ConfigPath, text, Ct);
+        (await d.CtlAsync(Ct, "reread")).Output.ShouldBe("alpha: disappeared\nbeta: available\ngrp: changed\n");
+        (await d.CtlAsync(Ct, "update")).Output.ShouldBe(
+            "alpha: stopped\nalpha: removed process group\ngrp: stopped\ngrp: updated process group\nbeta: added process group\n");
+        await d.WaitForAsync("beta", "RUNNING", Ct);
+        await d.WaitForAsync("grp:g2", "RUNNING", Ct);
+        var status = Daemon.Normalize((await d.CtlAsync(Ct, "status")).Output);
+        status.ShouldNotContain("alpha");
+        var pid = int.Parse((await d.CtlAsync(Ct, "pid", "grp:g2")).Output.Trim(), CultureInfo.InvariantCulture);
+        (await File.ReadAllTextAsync($"/proc/{pid}/cmdline", Ct)).ShouldBe("sleep\01004\0");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Signal_reaches_the_program(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, """
+            [program:trapper]
+            command=/bin/bash -c 'trap "echo got usr1" USR1; echo ready; while true; do sleep 0.1; done'
+            startsecs=0
+
+            """, Ct);
+        await d.WaitForAsync("trapper", "RUNNING", Ct);
+        (await Eventually.ForAsync(async () => (await d.CtlAsync(Ct, "tail", "trapper")).Output == "ready\n\n", TimeSpan.FromSeconds(10), Ct))
+            .ShouldBeTrue();
+        (await d.CtlAsync(Ct, "signal", "USR1", "trapper")).Output.ShouldBe("trapper: signalled\n");
+        (await Eventually.ForAsync(async () => (await d.CtlAsync(Ct, "tail", "trapper")).Output.Contains("got usr1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), Ct)).ShouldBeTrue();
+        (await d.CtlAsync(Ct, "signal", "BOGUS", "trapper")).Output.ShouldBe("trapper: ERROR (bad signal name)\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Stopasgroup_leaves_no_orphan(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, """
+            [program:family]
+            command=/bin/bash -c 'sleep 1005 & sleep 1006 & wait'
+            startsecs=0
+            stopasgroup=true
+
+            """, Ct);
+        await d.WaitForAsync("family", "RUNNING", Ct);
+        var pid = int.Parse((await d.CtlAsync(Ct, "pid", "family")).Output.Trim(), CultureInfo.InvariantCulture);
+        (await Eventually.ForAsync(() => ProcessTools.Descendants(pid).Count == 2, TimeSpan.FromSeconds(10), Ct)).ShouldBeTrue();
+        var children = ProcessTools.Descendants(pid);
+        (await d.CtlAsync(Ct, "stop", "family")).Output.ShouldBe("family: stopped\n");
+        (await Eventually.ForAsync(() => children.All(c => !Directory.Exists($"/proc/{c}") || IsZombie(c)), TimeSpan.FromSeconds(10), Ct))
+            .ShouldBeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Tcp_with_basic_auth_and_a_wrong_password(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct, user: "admin", password: "s3cret");
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        var ok = await d.CtlTcpAsync("admin", "s3cret", Ct, "status", "alpha");
+        Daemon.Normalize(ok.Output).ShouldBe("alpha                            RUNNING   pid N, uptime T\n");
+        var bad = await d.CtlTcpAsync("admin", "wrong", Ct, "status", "alpha");
+        bad.Output.ShouldStartWith("Server requires authentication\nerror: <class 'xmlrpc.client.ProtocolError'>, <ProtocolError for 127.0.0.1/RPC2: 401 Unauthorized>");
+        var none = await d.CtlTcpAsync(null, null, Ct, "status");
+        none.Output.ShouldStartWith("Server requires authentication\n");
+        (await d.CtlTcpAsync("admin", "s3cret", Ct, "stop", "alpha")).Output.ShouldBe("alpha: stopped\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task A_malformed_xmlrpc_body_gets_an_error_and_the_daemon_carries_on(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        (await RawRpcAsync(d, "this is <not xml")).ShouldStartWith("HTTP/1.1 400");
+        var unknown = await RawRpcAsync(d, "<?xml version='1.0'?><methodCall><methodName>supervisor.noSuchThing</methodName><params/></methodCall>");
+        unknown.ShouldStartWith("HTTP/1.1 200");
+        unknown.ShouldContain("<int>1</int>");
+        unknown.ShouldContain("UNKNOWN_METHOD");
+        var wrongArgs = await RawRpcAsync(d, "<?xml version='1.0'?><methodCall><methodName>supervisor.getPID</methodName><params><param><value><int>1</int></value></param></params></methodCall>");
+        wrongArgs.ShouldContain("<int>2</int>");
+        wrongArgs.ShouldContain("INCORRECT_PARAMETERS");
+        (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Daemons))]
+    public async Task Shutdown_stops_every_child_and_the_daemon(string kind)
+    {
+        await using var d = await Daemon.StartAsync(kind, Programs, Ct);
+        await d.WaitForAsync("grp:g2", "RUNNING", Ct);
+        var pids = new List<int>();
+        foreach (var name in new[] { "alpha", "grp:g1", "grp:g2" })
+        {
+            pids.Add(int.Parse((await d.CtlAsync(Ct, "pid", name)).Output.Trim(), CultureInfo.InvariantCulture));
+        }
+
+        (await d.CtlAsync(Ct, "shutdown")).Output.ShouldBe("Shut down\n");
+        (await d.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBeTrue();
+        pids.ShouldAllBe(p => !Directory.Exists($"/proc/{p}") || IsZombie(p));
+    }
+
+    private static async Task<string> RawRpcAsync(Daemon d, string body)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(d.Socket), Ct);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = $"POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request).Concat(bytes).ToArray(), SocketFlags.None, Ct);
+        var response = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            await response.WriteAsync(buffer.AsMemory(0, n), Ct);
+        }
+
+        return Encoding.UTF8.GetString(response.ToArray());
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static string Sorted(string output) =>
+        string.Concat(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).Select(l => l + "\n"));
+}
