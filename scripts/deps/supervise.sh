@@ -17,10 +17,12 @@ if [ ! -x /usr/bin/supervisorctl ] || [ ! -x /usr/bin/supervisord ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq supervisor >/dev/null
   [ "$had_policy" -eq 1 ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
-# Debian's service must not run beside the tests (it would own /var/run/supervisor.sock and the defaults).
-if [ -e /var/run/supervisor.sock ] || pgrep -x supervisord >/dev/null 2>&1 && [ -f /var/run/supervisord.pid ]; then
+# Debian's own service must not run beside the tests (it would own /var/run/supervisor.sock); only the
+# instance with Debian's pidfile is stopped, never a supervisord a test started.
+if [ -f /var/run/supervisord.pid ] && kill -0 "$(cat /var/run/supervisord.pid)" 2>/dev/null; then
   $SUDO service supervisor stop >/dev/null 2>&1 || true
 fi
 command -v systemctl >/dev/null && $SUDO systemctl disable supervisor >/dev/null 2>&1 || true
-command -v python3 >/dev/null || { $SUDO apt-get install -y -qq python3 >/dev/null; }
+[ -x /usr/bin/python3 ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 >/dev/null
+command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bc >/dev/null
 exit 0
