@@ -190,6 +190,66 @@ public abstract class SupervisorctlTests
     }
 
     [Fact]
+    public async Task Tail_f_keeps_following_while_the_log_rotates()
+    {
+        await using var d = await Daemon.StartAsync(Kind, """
+            [program:ticker]
+            command=/bin/sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done'
+            startsecs=0
+            stdout_logfile={dir}/ticker.log
+            stdout_logfile_maxbytes=200
+            stdout_logfile_backups=2
+
+            """, Ct);
+        await d.WaitForAsync("ticker", "RUNNING", Ct);
+        var psi = new System.Diagnostics.ProcessStartInfo(Daemon.Supervisorctl)
+        {
+            ArgumentList = { "-c", d.ConfigPath, "tail", "-f", "ticker" },
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var tail = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var first = -1;
+            var last = -1;
+            // 200-byte files hold about 20 ticks: seeing 60 more than the first means several rotations were followed.
+            while (first < 0 || last < first + 60)
+            {
+                var line = await tail.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("tail -f ended");
+                if (line.StartsWith("tick ", StringComparison.Ordinal) && int.TryParse(line[5..], CultureInfo.InvariantCulture, out var n))
+                {
+                    first = first < 0 ? n : first;
+                    last = Math.Max(last, n);
+                }
+            }
+
+            File.Exists(d.Dir.File("ticker.log.2")).ShouldBeTrue();
+        }
+        finally
+        {
+            tail.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Hup_restarts_the_processes_in_the_same_daemon()
+    {
+        await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        var before = (await d.CtlAsync(Ct, "pid", "alpha")).Output;
+        (await ProcessTools.RunAsync("kill", ["-HUP", d.Pid.ToString(CultureInfo.InvariantCulture)], Ct)).ExitCode.ShouldBe(0);
+        (await Eventually.ForAsync(async () =>
+        {
+            var now = await d.CtlAsync(Ct, "pid", "alpha");
+            return now.Code == 0 && now.Output != before && now.Output.Trim() != "0";
+        }, TimeSpan.FromSeconds(30), Ct)).ShouldBeTrue();
+        (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    [Fact]
     public async Task Reread_and_update_after_editing_the_config()
     {
         await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
