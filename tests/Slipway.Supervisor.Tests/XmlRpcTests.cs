@@ -57,7 +57,7 @@ public sealed class XmlRpcTests
             ["name"] = "a<b>", ["pid"] = 12, ["big"] = 5_000_000_000L, ["ok"] = true, ["list"] = new List<object?> { "x", 2.5 },
         };
         var body = XmlRpcWriter.Response(value);
-        body.ShouldStartWith("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><struct>");
+        body.ShouldStartWith("<?xml version='1.0'?>\n<methodResponse><params><param><value><struct>");
         var call = Parse(body.Replace("methodResponse", "methodCall", StringComparison.Ordinal)
             .Replace("<params>", "<methodName>r</methodName><params>", StringComparison.Ordinal));
         var back = (Dictionary<string, object?>)call.Params[0]!;
@@ -71,8 +71,8 @@ public sealed class XmlRpcTests
     {
         var fault = XmlRpcWriter.Fault(Faults.BadName, "BAD_NAME: nope");
         fault.ShouldContain("<fault>");
-        fault.ShouldContain("<name>faultCode</name>\n<value><int>10</int></value>");
-        fault.ShouldContain("<name>faultString</name>\n<value><string>BAD_NAME: nope</string></value>");
+        fault.ShouldContain("<name>faultCode</name><value><int>10</int></value>");
+        fault.ShouldContain("<name>faultString</name><value>BAD_NAME: nope</value>");
         Faults.Error(Faults.NotRunning, "web").Message.ShouldBe("NOT_RUNNING: web");
         Faults.Error(Faults.UnknownMethod).Message.ShouldBe("UNKNOWN_METHOD");
     }

@@ -79,7 +79,18 @@ public sealed class DaemonHost(HostOptions options)
                 }
             }
 
-            var mood = await RunOnceAsync(config, first, detached, ct);
+            SupervisorMood mood;
+            try
+            {
+                mood = await RunOnceAsync(config, first, detached, ct);
+            }
+            catch (SocketException e)
+            {
+                await options.Console.WriteLineAsync("Error: Another program is already listening on a port that one of our HTTP " +
+                    $"servers is configured to use ({e.Message}). Shut this program down first.");
+                return 1;
+            }
+
             first = false;
             if (mood != SupervisorMood.Restarting)
             {
@@ -161,7 +172,8 @@ public sealed class DaemonHost(HostOptions options)
                 s.Dispose();
             }
 
-            throw new InvalidOperationException("cannot listen: " + e.Message, e);
+            log.Dispose();
+            throw;
         }
 
         foreach (var s in servers)
