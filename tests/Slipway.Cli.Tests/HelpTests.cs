@@ -12,6 +12,7 @@ public sealed class HelpTests
     [InlineData("config-check", new[] { "config", "check", "--help" })]
     [InlineData("config-show", new[] { "config", "show", "--help" })]
     [InlineData("exec", new[] { "exec", "--help" })]
+    [InlineData("supervise", new[] { "supervise", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

@@ -192,9 +192,11 @@ public sealed partial class SupervisorDaemon : IDisposable
 
     private TimeSpan NextWait()
     {
+        // Nothing is polled: every timed step (startsecs, backoff, stopwaitsecs) has a deadline, and SIGCHLD and RPC
+        // calls wake the loop. The long cap only guards against a lost wake-up; an idle daemon costs no CPU.
         var accepting = Mood == SupervisorMood.Running;
         var now = Now;
-        var next = now + 1.0;
+        var next = now + IdleWait;
         foreach (var g in _groups.Values)
         {
             foreach (var p in g.Processes)
@@ -211,7 +213,7 @@ public sealed partial class SupervisorDaemon : IDisposable
             next = Math.Min(next, now + 0.05);
         }
 
-        return TimeSpan.FromSeconds(Math.Clamp(next - now, 0, 1.0));
+        return TimeSpan.FromSeconds(Math.Clamp(next - now, 0, IdleWait));
     }
 
     /// <summary>Reaps any exited children now (RPC calls use it to see an immediate death).</summary>
@@ -265,6 +267,8 @@ public sealed partial class SupervisorDaemon : IDisposable
     }
 
     public static object Pending => NotDoneYet;
+
+    private const double IdleWait = 30.0;
 
     private void PollWaiters()
     {

@@ -16,6 +16,7 @@ internal static unsafe partial class Posix
     public const int OCloExec = 0x80000;
     public const int FSetFl = 4;
     public const int FGetFl = 3;
+    public const int FSetPipeSize = 1031;
     public const int WNoHang = 1;
     public const int EIntr = 4;
     public const int EAgain = 11;

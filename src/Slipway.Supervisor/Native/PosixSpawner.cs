@@ -60,6 +60,16 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
                 }
             }
 
+            // A larger pipe (1 MiB instead of 64 KiB; best effort, capped by /proc/sys/fs/pipe-max-size) lets a chatty
+            // program write on while the output thread is busy elsewhere, and halves the reads per megabyte.
+            foreach (var fd in new[] { fds[2], fds[4] })
+            {
+                if (fd >= 0)
+                {
+                    _ = Posix.fcntl(fd, Posix.FSetPipeSize, 1 << 20);
+                }
+            }
+
             return new SpawnedChild(pid, fds[1], fds[2], fds[4]);
         }
         catch
