@@ -157,7 +157,17 @@ public sealed partial class SupervisorDaemon : IDisposable
         }
 
         Reap();
-        foreach (var group in Groups)
+        var groups = Groups;
+        if (accepting)
+        {
+            var batch = groups.SelectMany(g => g.Processes).Where(p => p.WouldSpawn()).ToList();
+            if (batch.Count >= PrespawnThreshold)
+            {
+                Prespawn(batch);
+            }
+        }
+
+        foreach (var group in groups)
         {
             foreach (var p in group.Processes)
             {
@@ -269,6 +279,7 @@ public sealed partial class SupervisorDaemon : IDisposable
     public static object Pending => NotDoneYet;
 
     private const double IdleWait = 30.0;
+    private const int PrespawnThreshold = 8;
 
     private void PollWaiters()
     {

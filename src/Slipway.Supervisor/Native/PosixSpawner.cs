@@ -22,8 +22,6 @@ namespace Slipway.Supervisor.Native;
 /// </summary>
 public sealed unsafe class PosixSpawner : IProcessSpawner
 {
-    private static readonly Lock SpawnLock = new();
-
     public SpawnedChild Spawn(SpawnRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -186,12 +184,9 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
             }
 
             envPtr[request.Environment.Count] = null;
-            int pid;
-            int rc;
-            lock (SpawnLock)
-            {
-                rc = Posix.posix_spawn(out pid, Utf8(path, allocations), actions, attr, argvPtr, envPtr);
-            }
+            // posix_spawn is thread-safe: the daemon starts batches on several threads (every pipe is O_CLOEXEC and the
+            // child closes everything above 2 anyway).
+            var rc = Posix.posix_spawn(out var pid, Utf8(path, allocations), actions, attr, argvPtr, envPtr);
 
             if (rc != 0)
             {

@@ -125,6 +125,16 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         }
     }
 
+    /// <summary>Whether <see cref="Transition"/> (accepting) would spawn this process now.</summary>
+    public bool WouldSpawn() => Pid == 0 && State switch
+    {
+        ProcessState.Exited => Config.AutoRestart == AutoRestart.Always ||
+            (Config.AutoRestart == AutoRestart.Unexpected && !Config.ExitCodes.Contains(ExitStatus ?? -1)),
+        ProcessState.Stopped => LastStart == 0 && Config.AutoStart,
+        ProcessState.Backoff => Backoff <= Config.StartRetries && Now > Delay,
+        _ => false,
+    };
+
     /// <summary>The next time <see cref="Transition"/> has something to do, in epoch seconds (or null).</summary>
     public double? NextDeadline(bool accepting) => State switch
     {
