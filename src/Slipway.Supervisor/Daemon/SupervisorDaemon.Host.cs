@@ -10,6 +10,7 @@ namespace Slipway.Supervisor.Daemon;
 public sealed partial class SupervisorDaemon : IProcessHost
 {
     private readonly Dictionary<Subprocess, (RotatingLogFile? Stdout, RotatingLogFile? Stderr)> _logs = [];
+    private readonly HashSet<Subprocess> _closedLogs = [];
 
     /// <summary>The environment children inherit (the daemon's, with [supervisord] environment applied).</summary>
     public IReadOnlyDictionary<string, string> BaseEnvironment { get; init; } = new Dictionary<string, string>();
@@ -149,6 +150,11 @@ public sealed partial class SupervisorDaemon : IProcessHost
                 return logs;
             }
 
+            if (_closedLogs.Contains(process))
+            {
+                return (null, null); // its group was removed: late output from the pipes is dropped, no file reopened
+            }
+
             logs = (Open(process.StdoutLogFile, process.Config.Stdout), Open(process.StderrLogFile, process.Config.Stderr));
             _logs[process] = logs;
             return logs;
@@ -162,6 +168,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
     {
         lock (_logs)
         {
+            _closedLogs.Add(process);
             if (_logs.Remove(process, out var logs))
             {
                 logs.Stdout?.Dispose();

@@ -235,6 +235,37 @@ public abstract class SupervisorctlTests
     }
 
     [Fact]
+    public async Task Shutdown_stops_groups_from_the_highest_priority_number_down()
+    {
+        await using var d = await Daemon.StartAsync(Kind, """
+            [program:first]
+            command=sleep 1010
+            startsecs=0
+            priority=10
+
+            [program:middle]
+            command=sleep 1011
+            startsecs=0
+            priority=500
+
+            [program:last]
+            command=sleep 1012
+            startsecs=0
+            priority=900
+
+            """, Ct);
+        await d.WaitForAsync("first", "RUNNING", Ct);
+        await d.WaitForAsync("middle", "RUNNING", Ct);
+        await d.WaitForAsync("last", "RUNNING", Ct);
+        (await d.CtlAsync(Ct, "shutdown")).Output.ShouldBe("Shut down\n");
+        (await d.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBeTrue();
+        var stopped = (await File.ReadAllLinesAsync(d.MainLog, Ct))
+            .Where(l => l.Contains(" stopped: ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(" stopped: ", StringComparison.Ordinal) + 10)..].Split(' ')[0]);
+        stopped.ShouldBe(["last", "middle", "first"]);
+    }
+
+    [Fact]
     public async Task Hup_restarts_the_processes_in_the_same_daemon()
     {
         await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
