@@ -266,6 +266,22 @@ public abstract class SupervisorctlTests
     }
 
     [Fact]
+    public async Task Reload_and_version()
+    {
+        await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        (await d.CtlAsync(Ct, "version")).Output.ShouldBe("4.2.5\n");
+        var before = (await d.CtlAsync(Ct, "pid", "alpha")).Output;
+        (await d.CtlAsync(Ct, "reload")).Output.ShouldBe("Restarted supervisord\n");
+        (await Eventually.ForAsync(async () =>
+        {
+            var now = await d.CtlAsync(Ct, "pid", "alpha");
+            return now.Code == 0 && now.Output != before && now.Output.Trim() != "0";
+        }, TimeSpan.FromSeconds(30), Ct)).ShouldBeTrue();
+        (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
+    }
+
+    [Fact]
     public async Task Hup_restarts_the_processes_in_the_same_daemon()
     {
         await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
