@@ -49,6 +49,7 @@ public static class SlipwayApp
                 .WithExample("exec", "staging", "--hosts", "web1,web2", "--json", "--", "df -h /srv");
 
             Commands.Deploy.DeployCommands.Register(config);
+            Commands.Supervise.SuperviseCommands.Register(config);
         });
 
         return await app.RunAsync(args, ct);

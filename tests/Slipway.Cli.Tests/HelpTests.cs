@@ -19,6 +19,7 @@ public sealed class HelpTests
     [InlineData("check", new[] { "check", "--help" })]
     [InlineData("cleanup", new[] { "cleanup", "--help" })]
     [InlineData("unlock", new[] { "unlock", "--help" })]
+    [InlineData("supervise", new[] { "supervise", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Http;
+using Slipway.Supervisor.Logging;
+using Slipway.Supervisor.Native;
+using Slipway.Supervisor.Rpc;
+
+namespace Slipway.Supervisor.Daemon;
+
+/// <summary>Options from the command line that override supervisord.conf.</summary>
+public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Console);
+
+/// <summary>
+/// Runs the daemon as supervisord does: pidfile, main log, the HTTP servers, signals (TERM/INT/QUIT shut down in
+/// priority order, HUP re-reads the config and starts again, USR2 reopens the logs, CHLD reaps), and the
+/// restart loop. Returns the process exit code.
+/// </summary>
+public sealed class DaemonHost(HostOptions options)
+{
+    private SupervisorDaemon? _daemon;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var reader = ConfigReader.ForCurrentProcess();
+        SupervisorConfig config;
+        try
+        {
+            config = reader.Read(options.ConfigPath);
+        }
+        catch (ConfigException e)
+        {
+            await options.Console.WriteLineAsync("Error: " + e.Message);
+            return 2;
+        }
+
+        var daemonOptions = config.Daemon;
+        if (!options.NoDaemon && !daemonOptions.NoDaemon && Environment.GetEnvironmentVariable(DetachedVariable) is null)
+        {
+            return await DetachAsync(config, ct);
+        }
+
+        var detached = Environment.GetEnvironmentVariable(DetachedVariable) is not null;
+        Environment.SetEnvironmentVariable(DetachedVariable, null);
+        SupervisorDaemon.SetUmask(daemonOptions.Umask);
+        if (daemonOptions.Directory is { } directory)
+        {
+            Directory.SetCurrentDirectory(directory);
+        }
+
+        using var signals = new List<PosixSignalRegistration>().AsDisposable();
+        signals.Items.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, "SIGTERM", shutdown: true)));
+        signals.Items.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, "SIGINT", shutdown: true)));
+        signals.Items.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => OnSignal(c, "SIGQUIT", shutdown: true)));
+        signals.Items.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => OnSignal(c, "SIGHUP", shutdown: false)));
+        signals.Items.Add(PosixSignalRegistration.Create((PosixSignal)12, c =>
+        {
+            c.Cancel = true;
+            _daemon?.Log.Write("info", "received SIGUSR2 indicating log reopen request");
+            _daemon?.ReopenLogs();
+        }));
+        signals.Items.Add(PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _daemon?.Wake()));
+
+        var first = true;
+        while (true)
+        {
+            if (!first)
+            {
+                try
+                {
+                    config = reader.Read(options.ConfigPath);
+                }
+                catch (ConfigException e)
+                {
+                    _daemon?.Log.Write("critical", e.Message);
+                    return 2;
+                }
+            }
+
+            SupervisorMood mood;
+            try
+            {
+                mood = await RunOnceAsync(config, first, detached, ct);
+            }
+            catch (SocketException e)
+            {
+                await options.Console.WriteLineAsync("Error: Another program is already listening on a port that one of our HTTP " +
+                    $"servers is configured to use ({e.Message}). Shut this program down first.");
+                return 1;
+            }
+
+            first = false;
+            if (mood != SupervisorMood.Restarting)
+            {
+                return 0;
+            }
+        }
+    }
+
+    private const string DetachedVariable = "SLIPWAY_SUPERVISE_DETACHED";
+
+    private void OnSignal(PosixSignalContext context, string name, bool shutdown)
+    {
+        context.Cancel = true;
+        var daemon = _daemon;
+        if (daemon is null)
+        {
+            return;
+        }
+
+        if (shutdown)
+        {
+            daemon.Log.Write("warn", $"received {name} indicating exit request");
+            daemon.RequestShutdown();
+        }
+        else
+        {
+            daemon.Log.Write("warn", $"received {name} indicating restart request");
+            daemon.RequestRestart();
+        }
+    }
+
+    private async Task<SupervisorMood> RunOnceAsync(SupervisorConfig config, bool first, bool detached, CancellationToken ct)
+    {
+        var d = config.Daemon;
+        var logFile = d.LogFile.Equals("syslog", StringComparison.OrdinalIgnoreCase) ? null : new RotatingLogFile(d.LogFile, d.LogFileMaxBytes, d.LogFileBackups);
+        var console = (options.NoDaemon || d.NoDaemon) && !d.Silent && !detached ? options.Console : null;
+        var log = new MainLog(logFile, console, d.LogLevel, TimeProvider.System);
+        if (first)
+        {
+            SupervisorDaemon.CleanupAutoLogs(d);
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            env[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        foreach (var (k, v) in d.Environment)
+        {
+            env[k] = v;
+        }
+
+        using var daemon = new SupervisorDaemon(config, new PosixSpawner(), TimeProvider.System, log, ConfigReader.ForCurrentProcess())
+        {
+            BaseEnvironment = env,
+        };
+        _daemon = daemon;
+        var servers = new List<HttpServer>();
+        try
+        {
+            var rpc = new SupervisorRpc(() => _daemon!, config.HasRpcInterface);
+            if (config.UnixServer is { } unix)
+            {
+                servers.Add(new HttpServer(BindUnix(unix), new SupervisorHttp(rpc, () => _daemon!, unix.Username, unix.Password).HandleAsync));
+            }
+
+            if (config.InetServer is { } inet)
+            {
+                servers.Add(new HttpServer(BindInet(inet), new SupervisorHttp(rpc, () => _daemon!, inet.Username, inet.Password).HandleAsync));
+            }
+        }
+        catch (SocketException e)
+        {
+            log.Write("critical", "Another program is already listening on a port that one of our HTTP servers is configured to use.  " +
+                "Shut this program down first before starting supervisord. (" + e.Message + ")");
+            foreach (var s in servers)
+            {
+                s.Dispose();
+            }
+
+            log.Dispose();
+            throw;
+        }
+
+        foreach (var s in servers)
+        {
+            s.Start();
+        }
+
+        await File.WriteAllTextAsync(d.PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", ct);
+        log.Write("info", $"slipway supervise started with pid {Environment.ProcessId}");
+        daemon.Start();
+        var mood = await daemon.RunAsync(ct);
+        foreach (var s in servers)
+        {
+            s.Dispose();
+        }
+
+        if (config.UnixServer is { } u)
+        {
+            TryDelete(u.File);
+        }
+
+        if (mood != SupervisorMood.Restarting)
+        {
+            TryDelete(d.PidFile);
+        }
+
+        log.Write("info", mood == SupervisorMood.Restarting ? "restarting" : "shutting down");
+        log.Dispose();
+        return mood;
+    }
+
+    private static Socket BindUnix(UnixServerOptions unix)
+    {
+        if (File.Exists(unix.File))
+        {
+            // A live server on it is an error; a stale file from a crash is removed (as supervisord does).
+            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(unix.File));
+                throw new SocketException((int)SocketError.AddressAlreadyInUse);
+            }
+            catch (SocketException e) when (e.SocketErrorCode != SocketError.AddressAlreadyInUse)
+            {
+                File.Delete(unix.File);
+            }
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(unix.File));
+        File.SetUnixFileMode(unix.File, (UnixFileMode)unix.Chmod);
+        socket.Listen(512);
+        return socket;
+    }
+
+    private static Socket BindInet(InetServerOptions inet)
+    {
+        var address = inet.Host.Length == 0 ? IPAddress.Any
+            : IPAddress.TryParse(inet.Host, out var ip) ? ip
+            : Dns.GetHostAddresses(inet.Host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(address, inet.Port));
+        socket.Listen(512);
+        return socket;
+    }
+
+    /// <summary>
+    /// Without -n (and nodaemon=false) supervisord daemonizes. A .NET process cannot fork, so start ourselves
+    /// again in a new session (setsid) with -n semantics and wait until the pidfile names the new daemon.
+    /// </summary>
+    private async Task<int> DetachAsync(SupervisorConfig config, CancellationToken ct)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find our own executable");
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        var argv = new List<string> { "/usr/bin/setsid", self };
+        if (!Path.GetFileNameWithoutExtension(self).Equals("slipway", StringComparison.Ordinal) && args.Count > 0 && args[0].EndsWith(".dll", StringComparison.Ordinal))
+        {
+            argv.Add(args[0]);
+            args.RemoveAt(0);
+        }
+
+        argv.AddRange(args);
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? "")).ToList();
+        env.Add(new(DetachedVariable, "1"));
+        TryDelete(config.Daemon.PidFile);
+        var child = new PosixSpawner().Spawn(new SpawnRequest("/usr/bin/setsid", argv, env));
+        Posix.close(child.StdinFd);
+        Posix.close(child.StdoutFd);
+        if (child.StderrFd >= 0)
+        {
+            Posix.close(child.StderrFd);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            if (File.Exists(config.Daemon.PidFile))
+            {
+                return 0;
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        await options.Console.WriteLineAsync($"Error: the daemon did not write {config.Daemon.PidFile}; see {config.Daemon.LogFile}");
+        return 1;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // gone already
+        }
+    }
+}
+
+internal sealed class DisposableList<T>(List<T> items) : IDisposable
+    where T : IDisposable
+{
+    public List<T> Items { get; } = items;
+
+    public void Dispose()
+    {
+        foreach (var item in Items)
+        {
+            item.Dispose();
+        }
+    }
+}
+
+internal static class DisposableListExtensions
+{
+    public static DisposableList<T> AsDisposable<T>(this List<T> items)
+        where T : IDisposable => new(items);
+}

@@ -1,0 +1,181 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Slipway.Supervisor.Http;
+
+/// <summary>Writes a response (or streams one) on the connection of one request.</summary>
+public sealed class HttpResponder(Socket socket)
+{
+    public bool Closed { get; private set; }
+
+    public async Task SendAsync(int status, string reason, string contentType, byte[] body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    {
+        var head = new StringBuilder(160);
+        head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
+        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(body.Length).Append("\r\n");
+        foreach (var h in extraHeaders ?? [])
+        {
+            head.Append(h).Append("\r\n");
+        }
+
+        head.Append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
+        var headBytes = Encoding.ASCII.GetBytes(head.ToString());
+        var all = new byte[headBytes.Length + body.Length];
+        headBytes.CopyTo(all, 0);
+        body.CopyTo(all, headBytes.Length);
+        await socket.SendAsync(all, SocketFlags.None, ct);
+    }
+
+    /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>
+    public async Task StartChunkedAsync(string contentType, IEnumerable<string> extraHeaders, CancellationToken ct)
+    {
+        var head = "HTTP/1.1 200 OK\r\nServer: Medusa/1.12\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n" +
+            string.Concat(extraHeaders.Select(h => h + "\r\n")) + "\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, ct);
+    }
+
+    public async Task ChunkAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        if (data.Length == 0)
+        {
+            return;
+        }
+
+        var prefix = Encoding.ASCII.GetBytes(data.Length.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "\r\n");
+        var all = new byte[prefix.Length + data.Length + 2];
+        prefix.CopyTo(all, 0);
+        data.Span.CopyTo(all.AsSpan(prefix.Length));
+        all[^2] = (byte)'\r';
+        all[^1] = (byte)'\n';
+        await socket.SendAsync(all, SocketFlags.None, ct);
+    }
+
+    public void MarkClosed() => Closed = true;
+}
+
+/// <summary>Handles one request; return false to close the connection afterwards.</summary>
+public delegate Task<bool> HttpHandler(HttpRequest request, HttpResponder responder, CancellationToken ct);
+
+/// <summary>
+/// A small HTTP/1.1 server (keep-alive, Content-Length bodies, chunked streaming) on a listening socket, unix or
+/// TCP. Small on purpose: supervisorctl and xmlrpclib clients need nothing more, and it keeps the daemon's
+/// memory and start-up far below an ASP.NET Core host.
+/// </summary>
+public sealed class HttpServer(Socket listener, HttpHandler handler) : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _accepting;
+
+    public void Start() => _accepting = AcceptLoopAsync();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (client.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            {
+                client.NoDelay = true; // a reply is one write; never let Nagle hold it for a delayed ACK
+            }
+
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        var buffer = new byte[16 * 1024];
+        var filled = 0;
+        var ct = _stop.Token;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                (HttpRequest Request, int HeadLength, int ContentLength)? head;
+                while ((head = HttpParser.TryParseHead(buffer.AsSpan(0, filled))) is null)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
+                    var n = await client.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    filled += n;
+                }
+
+                var (request, headLength, contentLength) = head.Value;
+                var needed = headLength + contentLength;
+                if (buffer.Length < needed)
+                {
+                    Array.Resize(ref buffer, needed);
+                }
+
+                while (filled < needed)
+                {
+                    var n = await client.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    filled += n;
+                }
+
+                request = request with { Body = buffer[headLength..needed] };
+                Buffer.BlockCopy(buffer, needed, buffer, 0, filled - needed);
+                filled -= needed;
+                var responder = new HttpResponder(client);
+                if (!await handler(request, responder, ct) || !request.KeepAlive)
+                {
+                    return;
+                }
+            }
+        }
+        catch (FormatException)
+        {
+            try
+            {
+                await new HttpResponder(client).SendAsync(400, "Bad Request", "text/html", "<h1>400 Bad Request</h1>"u8.ToArray(), null, false, ct);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // the client went away
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // the client went away, or we are stopping
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        listener.Dispose();
+        _stop.Dispose();
+        _ = _accepting;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Supervisor.Daemon;
+using Slipway.Supervisor.Rpc;
+using Slipway.Supervisor.XmlRpc;
+
+namespace Slipway.Supervisor.Http;
+
+/// <summary>
+/// supervisord's HTTP surface: Basic auth (401 otherwise), <c>POST /RPC2</c> (XML-RPC; an unparsable body is a
+/// 400 as in supervisord, and the connection and daemon carry on), <c>GET /logtail/name[/stdout|stderr]</c> and
+/// <c>GET /mainlogtail</c> (chunked, following the file across rotation).
+/// </summary>
+public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> daemon, string? username, string? password)
+{
+    private static readonly TimeSpan TailPoll = TimeSpan.FromMilliseconds(200);
+
+    public async Task<bool> HandleAsync(HttpRequest request, HttpResponder responder, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responder);
+        if (username is not null && !Authorized(request.Header("authorization")))
+        {
+            await responder.SendAsync(401, "Unauthorized", "text/html", "<h1>Unauthorized</h1>"u8.ToArray(),
+                ["WWW-Authenticate: Basic realm=\"default\""], request.KeepAlive, ct);
+            return true;
+        }
+
+        var path = request.Target.Split('?')[0];
+        if (path == "/RPC2" && request.Method == "POST")
+        {
+            await RpcAsync(request, responder, ct);
+            return true;
+        }
+
+        if (request.Method == "GET" && path.StartsWith("/logtail/", StringComparison.Ordinal))
+        {
+            var parts = Uri.UnescapeDataString(path["/logtail/".Length..]).Split('/');
+            var channel = parts.Length > 1 ? parts[1] : "stdout";
+            string? file = null;
+            lock (daemon().Gate)
+            {
+                var (groupName, processName) = SupervisorRpc.SplitNamespec(parts[0]);
+                var process = processName is null ? null : daemon().FindGroup(groupName)?.Find(processName);
+                file = channel == "stderr" ? process?.StderrLogFile : process?.StdoutLogFile;
+            }
+
+            return await TailAsync(file, request, responder, ct);
+        }
+
+        if (request.Method == "GET" && path == "/mainlogtail")
+        {
+            return await TailAsync(daemon().Log.File?.Path, request, responder, ct);
+        }
+
+        await responder.SendAsync(404, "Not Found", "text/html", "<h1>404 Not Found</h1>"u8.ToArray(), null, request.KeepAlive, ct);
+        return true;
+    }
+
+    private async Task RpcAsync(HttpRequest request, HttpResponder responder, CancellationToken ct)
+    {
+        XmlRpcCall call;
+        try
+        {
+            call = XmlRpcReader.ParseCall(request.Body);
+        }
+        catch (XmlRpcParseException e)
+        {
+            daemon().Log.Write("error", $"XML-RPC request data is invalid: unmarshallable ({e.Message})");
+            await responder.SendAsync(400, "Bad Request", "text/html", "<h1>400 Bad Request</h1>"u8.ToArray(), null, request.KeepAlive, ct);
+            return;
+        }
+
+        string body;
+        try
+        {
+            body = XmlRpcWriter.Response(await rpc.CallAsync(call.MethodName, call.Params));
+        }
+        catch (FaultException f)
+        {
+            body = XmlRpcWriter.Fault(f.Code, f.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            daemon().Log.Write("critical", $"error handling {call.MethodName}: {e}");
+            await responder.SendAsync(500, "Internal Server Error", "text/html", "<h1>500 Internal Server Error</h1>"u8.ToArray(), null, false, ct);
+            return;
+        }
+
+        await responder.SendAsync(200, "OK", "text/xml", Encoding.UTF8.GetBytes(body), null, request.KeepAlive, ct);
+    }
+
+    private static async Task<bool> TailAsync(string? file, HttpRequest request, HttpResponder responder, CancellationToken ct)
+    {
+        if (file is null || !File.Exists(file))
+        {
+            await responder.SendAsync(404, "Not Found", "text/html", "<h1>404 Not Found</h1>"u8.ToArray(), null, request.KeepAlive, ct);
+            return true;
+        }
+
+        await responder.StartChunkedAsync("text/plain;charset=utf-8", ["X-Accel-Buffering: no"], ct);
+        var length = new FileInfo(file).Length;
+        var position = Math.Max(0, length - 1024);
+        var buffer = new byte[64 * 1024];
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (f.Length < position)
+                {
+                    position = 0; // rotated or truncated: follow the new file from its start
+                }
+
+                f.Seek(position, SeekOrigin.Begin);
+                int n;
+                while ((n = await f.ReadAsync(buffer, ct)) > 0)
+                {
+                    await responder.ChunkAsync(buffer.AsMemory(0, n), ct);
+                    position += n;
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                position = 0; // between rotation's rename and the new file
+            }
+
+            await Task.Delay(TailPoll, ct);
+        }
+
+        return false;
+    }
+
+    private bool Authorized(string? header)
+    {
+        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || decoded[..colon] != username)
+        {
+            return false;
+        }
+
+        var given = decoded[(colon + 1)..];
+        if (password!.StartsWith("{SHA}", StringComparison.Ordinal))
+        {
+#pragma warning disable CA5350 // supervisord's {SHA} password format is SHA-1 by definition
+            var hex = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(given)));
+#pragma warning restore CA5350
+            return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hex), Encoding.ASCII.GetBytes(password[5..].ToLowerInvariant()));
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(password));
+    }
+}

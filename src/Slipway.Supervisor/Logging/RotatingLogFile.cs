@@ -1,0 +1,162 @@
+using System.Globalization;
+using Slipway.Supervisor.Native;
+
+namespace Slipway.Supervisor.Logging;
+
+/// <summary>
+/// An append-only log file rotated by size like supervisord's RotatingFileHandler: when it reaches maxBytes it
+/// becomes <c>.1</c> (older ones shift up to <c>.backups</c>); with backups=0 it is truncated. A file that cannot
+/// seek (<c>/dev/stdout</c>, a pipe, a tty) is never rotated, so it never fails with "Illegal seek".
+/// Thread-safe: the output pump writes while RPC calls clear or reopen it.
+/// </summary>
+public sealed unsafe class RotatingLogFile : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly long _maxBytes;
+    private readonly int _backups;
+    private int _fd = -1;
+    private long _size;
+    private bool _seekable;
+
+    public RotatingLogFile(string path, long maxBytes, int backups)
+    {
+        Path = path;
+        _maxBytes = maxBytes;
+        _backups = backups;
+        Open();
+    }
+
+    public string Path { get; }
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            if (_fd < 0)
+            {
+                Open();
+            }
+
+            fixed (byte* p = data)
+            {
+                var offset = 0;
+                while (offset < data.Length)
+                {
+                    var n = Posix.write(_fd, p + offset, data.Length - offset);
+                    if (n < 0)
+                    {
+                        if (Posix.Errno == Posix.EIntr)
+                        {
+                            continue;
+                        }
+
+                        return; // a full disk must not stop the daemon; supervisord drops the output too
+                    }
+
+                    offset += (int)n;
+                }
+            }
+
+            _size += data.Length;
+            if (_seekable && _maxBytes > 0 && _size >= _maxBytes)
+            {
+                Rotate();
+            }
+        }
+    }
+
+    /// <summary>USR2 / after logrotate: close and open the path again.</summary>
+    public void Reopen()
+    {
+        lock (_lock)
+        {
+            CloseFd();
+            Open();
+        }
+    }
+
+    /// <summary>clearProcessLogs: remove the file (and its backups) and start an empty one.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            CloseFd();
+            for (var i = 1; i <= _backups; i++)
+            {
+                TryDelete(Path + "." + i.ToString(CultureInfo.InvariantCulture));
+            }
+
+            TryDelete(Path);
+            Open();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            CloseFd();
+        }
+    }
+
+    private void Rotate()
+    {
+        CloseFd();
+        if (_backups > 0)
+        {
+            for (var i = _backups - 1; i >= 1; i--)
+            {
+                var source = Path + "." + i.ToString(CultureInfo.InvariantCulture);
+                if (File.Exists(source))
+                {
+                    File.Move(source, Path + "." + (i + 1).ToString(CultureInfo.InvariantCulture), overwrite: true);
+                }
+            }
+
+            if (File.Exists(Path))
+            {
+                File.Move(Path, Path + ".1", overwrite: true);
+            }
+        }
+        else
+        {
+            TryDelete(Path);
+        }
+
+        Open();
+    }
+
+    private void Open()
+    {
+        _fd = Posix.open(Path, Posix.OWriteOnly | Posix.OCreate | Posix.OAppend | Posix.OCloExec, Convert.ToInt32("644", 8));
+        if (_fd < 0)
+        {
+            throw new IOException($"cannot open {Path}: {Posix.StrError(Posix.Errno)}");
+        }
+
+        var end = Posix.lseek(_fd, 0, Posix.SeekEnd);
+        _seekable = end >= 0 && !Path.StartsWith("/dev/", StringComparison.Ordinal) && !Path.StartsWith("/proc/", StringComparison.Ordinal);
+        _size = Math.Max(0, end);
+    }
+
+    private void CloseFd()
+    {
+        if (_fd >= 0)
+        {
+            Posix.close(_fd);
+            _fd = -1;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // already gone
+        }
+    }
+}

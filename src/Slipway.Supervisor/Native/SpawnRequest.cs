@@ -1,0 +1,38 @@
+namespace Slipway.Supervisor.Native;
+
+/// <summary>What to start: an absolute program path, its argv (argv[0] included) and the whole environment.</summary>
+public sealed record SpawnRequest(
+    string Path,
+    IReadOnlyList<string> Argv,
+    IReadOnlyList<KeyValuePair<string, string>> Environment,
+    string? Directory = null,
+    int? Umask = null,
+    string? User = null,
+    bool RedirectStderr = false);
+
+/// <summary>A started child: its pid and the parent's ends of its stdin (write) and stdout/stderr (read) pipes.</summary>
+public sealed record SpawnedChild(int Pid, int StdinFd, int StdoutFd, int StderrFd);
+
+/// <summary>Starts child processes; the daemon's only way to create one, so tests can substitute it.</summary>
+public interface IProcessSpawner
+{
+    /// <summary>Starts the child or throws <see cref="SpawnException"/> with supervisord's wording.</summary>
+    SpawnedChild Spawn(SpawnRequest request);
+}
+
+public class SpawnException : Exception
+{
+    public SpawnException(string message)
+        : base(message)
+    {
+    }
+
+    public SpawnException()
+    {
+    }
+
+    public SpawnException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,20 @@
+using Slipway.Supervisor.Native;
+
+namespace Slipway.Supervisor.Processes;
+
+/// <summary>What a <see cref="Subprocess"/> needs from the daemon: starting, signalling and logging.</summary>
+public interface IProcessHost
+{
+    /// <summary>Resolves the command and starts the child, wiring its output; throws <see cref="SpawnException"/>.</summary>
+    SpawnedChild Spawn(Subprocess process);
+
+    /// <summary>kill(2): 0 on success, else the errno.</summary>
+    int Kill(int pid, int signal);
+
+    /// <summary>The child was reaped: close its stdin (its output pipes drain to EOF on their own).</summary>
+    void Detach(Subprocess process);
+
+    void Log(string level, string message);
+
+    void StateChanged(Subprocess process, ProcessState from);
+}

@@ -1,0 +1,300 @@
+using System.Globalization;
+using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Native;
+
+namespace Slipway.Supervisor.Processes;
+
+/// <summary>
+/// One supervised process and supervisord's state machine for it (process.py): spawn, startsecs, BACKOFF with a
+/// linear delay, FATAL after startretries, autorestart, exitcodes, stop with stopsignal then SIGKILL after
+/// stopwaitsecs. Not thread-safe: the daemon calls it under its one lock. Time comes from the TimeProvider.
+/// </summary>
+public sealed class Subprocess(ProcessConfig config, string groupName, IProcessHost host, TimeProvider time)
+{
+    public ProcessConfig Config { get; } = config;
+
+    public string GroupName { get; } = groupName;
+
+    public ProcessState State { get; private set; } = ProcessState.Stopped;
+
+    public int Pid { get; private set; }
+
+    /// <summary>Seconds since the epoch of the last spawn (0 = never started), as supervisord's laststart.</summary>
+    public double LastStart { get; private set; }
+
+    public double LastStop { get; private set; }
+
+    public string? SpawnError { get; private set; }
+
+    public int? ExitStatus { get; private set; }
+
+    public int Backoff { get; private set; }
+
+    /// <summary>When the next step is due: the BACKOFF retry or the SIGKILL of a STOPPING process.</summary>
+    public double Delay { get; private set; }
+
+    public bool Killing { get; private set; }
+
+    public SpawnedChild? Child { get; private set; }
+
+    /// <summary>Resolved log paths (AUTO names are made by the daemon).</summary>
+    public string? StdoutLogFile { get; set; }
+
+    public string? StderrLogFile { get; set; }
+
+    public string Namespec => GroupName == Config.Name ? Config.Name : GroupName + ":" + Config.Name;
+
+    private double Now => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary>Starts the process (STOPPED/EXITED/FATAL/BACKOFF → STARTING, or BACKOFF when it cannot start).</summary>
+    public void Spawn()
+    {
+        if (Pid != 0)
+        {
+            host.Log("warn", $"process '{Config.Name}' already running");
+            return;
+        }
+
+        Killing = false;
+        SpawnError = null;
+        ExitStatus = null;
+        LastStart = Now;
+        ChangeState(ProcessState.Starting);
+        try
+        {
+            var child = host.Spawn(this);
+            Child = child;
+            Pid = child.Pid;
+            host.Log("info", $"spawned: '{Config.Name}' with pid {Pid}");
+        }
+        catch (SpawnException e)
+        {
+            SpawnError = e.Message;
+            host.Log("info", $"spawnerr: {e.Message}");
+            ChangeState(ProcessState.Backoff);
+        }
+    }
+
+    /// <summary>One step of the main loop: autostart, autorestart, BACKOFF retries, STARTING→RUNNING, kill on timeout.</summary>
+    public void Transition(bool accepting)
+    {
+        var now = Now;
+        var state = State;
+        if (accepting)
+        {
+            if (state == ProcessState.Exited)
+            {
+                if (Config.AutoRestart == AutoRestart.Always ||
+                    (Config.AutoRestart == AutoRestart.Unexpected && !Config.ExitCodes.Contains(ExitStatus ?? -1)))
+                {
+                    Spawn();
+                }
+            }
+            else if (state == ProcessState.Stopped && LastStart == 0)
+            {
+                if (Config.AutoStart)
+                {
+                    Spawn();
+                }
+            }
+            else if (state == ProcessState.Backoff && Backoff <= Config.StartRetries && now > Delay)
+            {
+                Spawn();
+            }
+        }
+
+        if (state == ProcessState.Starting && now - LastStart > Config.StartSecs)
+        {
+            Delay = 0;
+            Backoff = 0;
+            ChangeState(ProcessState.Running);
+            host.Log("info", $"success: {Config.Name} entered RUNNING state, process has stayed up for > than {Config.StartSecs} seconds (startsecs)");
+        }
+
+        if (state == ProcessState.Backoff)
+        {
+            if (Backoff > Config.StartRetries)
+            {
+                GiveUp();
+                host.Log("info", $"gave up: {Config.Name} entered FATAL state, too many start retries too quickly");
+            }
+        }
+        else if (state == ProcessState.Stopping && Delay - now <= 0)
+        {
+            Kill(9);
+        }
+    }
+
+    /// <summary>Whether <see cref="Transition"/> (accepting) would spawn this process now.</summary>
+    public bool WouldSpawn() => Pid == 0 && State switch
+    {
+        ProcessState.Exited => Config.AutoRestart == AutoRestart.Always ||
+            (Config.AutoRestart == AutoRestart.Unexpected && !Config.ExitCodes.Contains(ExitStatus ?? -1)),
+        ProcessState.Stopped => LastStart == 0 && Config.AutoStart,
+        ProcessState.Backoff => Backoff <= Config.StartRetries && Now > Delay,
+        _ => false,
+    };
+
+    /// <summary>The next time <see cref="Transition"/> has something to do, in epoch seconds (or null).</summary>
+    public double? NextDeadline(bool accepting) => State switch
+    {
+        ProcessState.Starting => LastStart + Config.StartSecs + 0.001,
+        ProcessState.Backoff when accepting => Backoff > Config.StartRetries ? Now : Delay + 0.001,
+        ProcessState.Stopping => Delay,
+        ProcessState.Exited when accepting => Now,
+        ProcessState.Stopped when accepting && LastStart == 0 && Config.AutoStart => Now,
+        _ => null,
+    };
+
+    /// <summary>BACKOFF → FATAL.</summary>
+    public void GiveUp()
+    {
+        Delay = 0;
+        Backoff = 0;
+        ChangeState(ProcessState.Fatal);
+    }
+
+    /// <summary>Administrative stop: the stop signal now, SIGKILL after stopwaitsecs. Returns an error message or null.</summary>
+    public string? Stop() => Kill(Config.StopSignal);
+
+    public string? Kill(int signal)
+    {
+        var now = Now;
+        if (State == ProcessState.Backoff)
+        {
+            host.Log("debug", $"Attempted to kill {Config.Name}, which is in BACKOFF state.");
+            ChangeState(ProcessState.Stopped);
+            return null;
+        }
+
+        if (Pid == 0)
+        {
+            var message = $"attempted to kill {Config.Name} with sig {DataTypes.SignalName(signal)} but it wasn't running";
+            host.Log("debug", message);
+            return message;
+        }
+
+        var asGroup = State == ProcessState.Stopping ? Config.KillAsGroup : Config.StopAsGroup;
+        host.Log("debug", $"killing {Config.Name} (pid {Pid}) {(asGroup ? "process group " : "")}with signal {DataTypes.SignalName(signal)}");
+        Killing = true;
+        Delay = now + Config.StopWaitSecs;
+        ChangeState(ProcessState.Stopping);
+        var errno = host.Kill(asGroup ? -Pid : Pid, signal);
+        if (errno != 0 && errno != Posix.ESrch)
+        {
+            var message = $"unknown problem killing {Config.Name} ({Pid}):{Posix.StrError(errno)}";
+            host.Log("critical", message);
+            ChangeState(ProcessState.Unknown);
+            Killing = false;
+            Delay = 0;
+            return message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Sends a signal without changing state (supervisorctl signal).</summary>
+    public string? Signal(int signal)
+    {
+        if (Pid == 0)
+        {
+            return $"attempted to send {Config.Name} sig {DataTypes.SignalName(signal)} but it wasn't running";
+        }
+
+        var errno = host.Kill(Pid, signal);
+        if (errno != 0 && errno != Posix.ESrch)
+        {
+            var message = $"unknown problem sending sig {Config.Name} ({Pid}):{Posix.StrError(errno)}";
+            ChangeState(ProcessState.Unknown);
+            return message;
+        }
+
+        return null;
+    }
+
+    /// <summary>The child was reaped with wait status <paramref name="status"/>.</summary>
+    public void Finish(int status)
+    {
+        var (exitCode, how) = DecodeWaitStatus(status);
+        var now = Now;
+        LastStop = now;
+        // >= (not >): our clock has millisecond resolution, and a child can live less than one.
+        var tooQuickly = now >= LastStart && now - LastStart < Config.StartSecs;
+        var expected = Config.ExitCodes.Contains(exitCode);
+        if (Killing)
+        {
+            Killing = false;
+            Delay = 0;
+            ExitStatus = exitCode;
+            host.Log(expected ? "info" : "warn", $"stopped: {Config.Name} ({how})");
+            ChangeState(ProcessState.Stopped);
+        }
+        else if (tooQuickly && State == ProcessState.Starting)
+        {
+            ExitStatus = null;
+            SpawnError = "Exited too quickly (process log may have details)";
+            host.Log("warn", $"exited: {Config.Name} ({how}; not expected)");
+            ChangeState(ProcessState.Backoff);
+        }
+        else
+        {
+            Delay = 0;
+            Backoff = 0;
+            ExitStatus = exitCode;
+            if (State == ProcessState.Starting)
+            {
+                ChangeState(ProcessState.Running);
+            }
+
+            if (expected)
+            {
+                host.Log("info", $"exited: {Config.Name} ({how}; expected)");
+            }
+            else
+            {
+                SpawnError = "Bad exit code " + exitCode.ToString(CultureInfo.InvariantCulture);
+                host.Log("warn", $"exited: {Config.Name} ({how}; not expected)");
+            }
+
+            ChangeState(ProcessState.Exited);
+        }
+
+        Pid = 0;
+        host.Detach(this);
+        Child = null;
+    }
+
+    /// <summary>supervisord's decode_wait_status: (exit code or -1, "exit status N" / "terminated by SIGX").</summary>
+    public static (int Code, string Message) DecodeWaitStatus(int status)
+    {
+        if (Posix.WIfExited(status))
+        {
+            var code = Posix.WExitStatus(status);
+            return (code, "exit status " + code.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (Posix.WIfSignaled(status))
+        {
+            var message = "terminated by " + DataTypes.SignalName(Posix.WTermSig(status));
+            return (-1, Posix.WCoreDump(status) ? message + " (core dumped)" : message);
+        }
+
+        return (-1, "unknown termination cause 0x" + status.ToString("x4", CultureInfo.InvariantCulture));
+    }
+
+    internal void ChangeState(ProcessState next)
+    {
+        var from = State;
+        if (next == ProcessState.Backoff)
+        {
+            Backoff++;
+            Delay = Now + Backoff;
+        }
+
+        State = next;
+        if (from != next)
+        {
+            host.StateChanged(this, from);
+        }
+    }
+}

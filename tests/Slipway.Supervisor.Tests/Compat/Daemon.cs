@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Slipway.Testing;
+
+namespace Slipway.Supervisor.Tests.Compat;
+
+/// <summary>
+/// A supervisord-compatible daemon under test, started as a real subprocess: Debian's <c>supervisord</c> or our
+/// <c>slipway supervise</c>, on the same generated config (unix socket, optional TCP with auth), driven by the
+/// real <c>/usr/bin/supervisorctl</c>. The same tests run against both: that is the compatibility proof.
+/// </summary>
+public sealed partial class Daemon : IAsyncDisposable
+{
+    public const string Supervisord = "supervisord";
+    public const string Slipway = "slipway";
+    public const string Supervisorctl = "/usr/bin/supervisorctl";
+
+    private readonly Process _process;
+
+    private Daemon(string kind, TempDir dir, string config, Process process, int port)
+    {
+        Kind = kind;
+        Dir = dir;
+        ConfigPath = config;
+        _process = process;
+        Port = port;
+    }
+
+    public string Kind { get; }
+
+    public TempDir Dir { get; }
+
+    public string ConfigPath { get; }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public string Socket => Dir.File("supervisor.sock");
+
+    public string MainLog => Dir.File("supervisord.log");
+
+    public static string Header(TempDir dir, int port, string? user = null, string? password = null) => $"""
+        [supervisord]
+        logfile={dir.File("supervisord.log")}
+        pidfile={dir.File("supervisord.pid")}
+        childlogdir={dir.Path}
+        loglevel=debug
+
+        [unix_http_server]
+        file={dir.File("supervisor.sock")}
+
+        [inet_http_server]
+        port=127.0.0.1:{port}
+        {(user is null ? "" : $"username={user}\npassword={password}")}
+
+        [rpcinterface:supervisor]
+        supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+        [supervisorctl]
+        serverurl=unix://{dir.File("supervisor.sock")}
+
+        """;
+
+    public static async Task<Daemon> StartAsync(string kind, string programs, CancellationToken ct, string? user = null, string? password = null)
+    {
+        Requires.Check(File.Exists(Supervisorctl) && File.Exists("/usr/bin/supervisord"),
+            "supervisor is not installed. Fix: bash scripts/deps/supervise.sh", Environment.GetEnvironmentVariable("CI"));
+        var dir = new TempDir("slipway-sv-");
+        var port = FreePort();
+        var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
+        var psi = kind == Supervisord
+            ? new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } }
+            : new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } };
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        psi.WorkingDirectory = dir.Path;
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var daemon = new Daemon(kind, dir, config, process, port);
+        var up = await Eventually.ForAsync(async () => File.Exists(daemon.Socket) && (await daemon.CtlAsync(ct, "pid")).Code == 0,
+            TimeSpan.FromSeconds(30), ct);
+        if (!up)
+        {
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException($"{kind} did not start: {await File.ReadAllTextAsync(daemon.MainLog, ct)}");
+        }
+
+        return daemon;
+    }
+
+    private static string SlipwayDll()
+    {
+        var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        return Path.Combine(root, "src/Slipway.Cli/bin", config, "net10.0/slipway.dll");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs supervisorctl with this daemon's config; returns exit code and stdout.</summary>
+    public async Task<(int Code, string Output)> CtlAsync(CancellationToken ct, params string[] args)
+    {
+        var (code, stdout, stderr) = await ProcessTools.RunAsync(Supervisorctl, ["-c", ConfigPath, .. args], ct);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>supervisorctl against the TCP server, with these credentials.</summary>
+    public async Task<(int Code, string Output)> CtlTcpAsync(string? user, string? password, CancellationToken ct, params string[] args)
+    {
+        var list = new List<string> { "-c", ConfigPath, "-s", $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}" };
+        if (user is not null)
+        {
+            list.AddRange(["-u", user, "-p", password!]);
+        }
+
+        var (code, stdout, stderr) = await ProcessTools.RunAsync(Supervisorctl, [.. list, .. args], ct);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>Replaces what legitimately differs between runs: pids, uptimes, dates.</summary>
+    public static string Normalize(string text)
+    {
+        text = PidPattern().Replace(text, "pid N");
+        text = UptimePattern().Replace(text, "uptime T");
+        return DatePattern().Replace(text, "DATE");
+    }
+
+    public async Task WaitForAsync(string name, string state, CancellationToken ct)
+    {
+        var ok = await Eventually.ForAsync(async () => (await CtlAsync(ct, "status", name)).Output.Contains(" " + state + " ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), ct);
+        ok.ShouldBeTrue($"{Kind}: {name} never reached {state}: {(await CtlAsync(ct, "status")).Output}");
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM: an ordered shutdown that stops every child.
+            _ = ProcessTools.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        Dir.Dispose();
+    }
+
+    [GeneratedRegex(@"pid \d+")]
+    private static partial Regex PidPattern();
+
+    [GeneratedRegex(@"uptime \d+:\d\d:\d\d")]
+    private static partial Regex UptimePattern();
+
+    [GeneratedRegex(@"[A-Z][a-z]{2} \d\d \d\d:\d\d [AP]M")]
+    private static partial Regex DatePattern();
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using Slipway.Supervisor.XmlRpc;
+
+namespace Slipway.Supervisor.Tests;
+
+public sealed class XmlRpcTests
+{
+    private static XmlRpcCall Parse(string xml) => XmlRpcReader.ParseCall(Encoding.UTF8.GetBytes(xml));
+
+    [Fact]
+    public void Parses_every_value_type()
+    {
+        var call = Parse("""
+            <?xml version='1.0'?><methodCall><methodName>a.b</methodName><params>
+            <param><value><int>-3</int></value></param>
+            <param><value><i4>7</i4></value></param>
+            <param><value><boolean>1</boolean></value></param>
+            <param><value><string>x &amp; y</string></value></param>
+            <param><value>untyped </value></param>
+            <param><value><double>1.5</double></value></param>
+            <param><value><base64>aGk=</base64></value></param>
+            <param><value><nil/></value></param>
+            <param><value><array><data><value><int>1</int></value><value>s</value></data></array></value></param>
+            <param><value><struct><member><name>k</name><value><boolean>0</boolean></value></member></struct></value></param>
+            </params></methodCall>
+            """);
+        call.MethodName.ShouldBe("a.b");
+        call.Params[0].ShouldBe(-3);
+        call.Params[1].ShouldBe(7);
+        call.Params[2].ShouldBe(true);
+        call.Params[3].ShouldBe("x & y");
+        call.Params[4].ShouldBe("untyped ");
+        call.Params[5].ShouldBe(1.5);
+        call.Params[6].ShouldBe("hi"u8.ToArray());
+        call.Params[7].ShouldBeNull();
+        call.Params[8].ShouldBe(new List<object?> { 1, "s" });
+        ((Dictionary<string, object?>)call.Params[9]!)["k"].ShouldBe(false);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not xml")]
+    [InlineData("<methodCall><params/></methodCall>")]
+    [InlineData("<methodResponse/>")]
+    [InlineData("<methodCall><methodName>x</methodName><params><param><value><int>abc</int></value></param></params></methodCall>")]
+    [InlineData("<methodCall><methodName>x</methodName><params><param><value><boolean>2</boolean></value></param></params></methodCall>")]
+    [InlineData("<!DOCTYPE x [<!ENTITY a 'b'>]><methodCall><methodName>&a;</methodName></methodCall>")]
+    [InlineData("<methodCall><methodName>x</methodName>")]
+    public void Malformed_bodies_are_a_parse_error_and_nothing_else(string xml) =>
+        Should.Throw<XmlRpcParseException>(() => Parse(xml));
+
+    [Fact]
+    public void Responses_round_trip_through_the_reader()
+    {
+        var value = new Dictionary<string, object?>
+        {
+            ["name"] = "a<b>", ["pid"] = 12, ["big"] = 5_000_000_000L, ["ok"] = true, ["list"] = new List<object?> { "x", 2.5 },
+        };
+        var body = XmlRpcWriter.Response(value);
+        body.ShouldStartWith("<?xml version='1.0'?>\n<methodResponse><params><param><value><struct>");
+        var call = Parse(body.Replace("methodResponse", "methodCall", StringComparison.Ordinal)
+            .Replace("<params>", "<methodName>r</methodName><params>", StringComparison.Ordinal));
+        var back = (Dictionary<string, object?>)call.Params[0]!;
+        back["name"].ShouldBe("a<b>");
+        back["big"].ShouldBe(int.MaxValue); // capped to int32 like supervisord's capped_int
+        back["list"].ShouldBe(new List<object?> { "x", 2.5 });
+    }
+
+    [Fact]
+    public void Faults_carry_code_and_string()
+    {
+        var fault = XmlRpcWriter.Fault(Faults.BadName, "BAD_NAME: nope");
+        fault.ShouldContain("<fault>");
+        fault.ShouldContain("<name>faultCode</name><value><int>10</int></value>");
+        fault.ShouldContain("<name>faultString</name><value>BAD_NAME: nope</value>");
+        Faults.Error(Faults.NotRunning, "web").Message.ShouldBe("NOT_RUNNING: web");
+        Faults.Error(Faults.UnknownMethod).Message.ShouldBe("UNKNOWN_METHOD");
+    }
+}
