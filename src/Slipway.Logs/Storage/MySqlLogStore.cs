@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Text;
+using MySqlConnector;
+using Slipway.Logs.Model;
+
+namespace Slipway.Logs.Storage;
+
+/// <summary>MariaDB / MySQL through MySqlConnector: InnoDB, multi-row inserts, a FULLTEXT index on the message.</summary>
+public sealed class MySqlLogStore(string connectionString) : SqlLogStore
+{
+    private const int RowsPerStatement = 500;
+
+    public override string Kind => "mysql";
+
+    protected override IReadOnlyList<IReadOnlyList<string>> Migrations { get; } =
+    [
+        [
+            """
+            CREATE TABLE log_events (
+              id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+              received_at BIGINT NOT NULL, reported_at BIGINT NULL,
+              facility SMALLINT NOT NULL, severity SMALLINT NOT NULL,
+              host VARCHAR(255) NOT NULL, program VARCHAR(128) NOT NULL, procid VARCHAR(128) NOT NULL,
+              msgid VARCHAR(64) NOT NULL, sd TEXT NOT NULL, message MEDIUMTEXT NOT NULL, flags INT NOT NULL,
+              fingerprint VARCHAR(32) NULL,
+              KEY log_events_received (received_at), KEY log_events_host (host, id), KEY log_events_program (program, id),
+              KEY log_events_severity (severity, id), KEY log_events_fingerprint (fingerprint, id),
+              FULLTEXT KEY log_events_text (message)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE log_groups (fingerprint VARCHAR(32) NOT NULL PRIMARY KEY, title TEXT NOT NULL, first_seen BIGINT NOT NULL,
+              last_seen BIGINT NOT NULL, total BIGINT NOT NULL, example MEDIUMTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE log_group_hours (fingerprint VARCHAR(32) NOT NULL, hour BIGINT NOT NULL, host VARCHAR(255) NOT NULL,
+              n BIGINT NOT NULL, PRIMARY KEY (fingerprint, hour, host)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            "CREATE TABLE log_state (k VARCHAR(64) NOT NULL PRIMARY KEY, v TEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        ],
+    ];
+
+    protected override DbConnection CreateConnection() => new MySqlConnection(connectionString);
+
+    protected override string TextCondition => "MATCH (e.message) AGAINST (@text IN BOOLEAN MODE)";
+
+    protected override string TextParameter(string words) =>
+        string.Join(' ', Words(words).Select(w => "+\"" + w.Replace("\"", "", StringComparison.Ordinal) + "\""));
+
+    protected override string UpsertGroupSql => """
+        INSERT INTO log_groups (fingerprint, title, first_seen, last_seen, total, example)
+        VALUES (@fp, @title, @first, @last, @n, @example)
+        ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, VALUES(last_seen)), total = total + VALUES(total), title = VALUES(title)
+        """;
+
+    protected override string UpsertHourSql => """
+        INSERT INTO log_group_hours (fingerprint, hour, host, n) VALUES (@fp, @hour, @host, @n)
+        ON DUPLICATE KEY UPDATE n = n + VALUES(n)
+        """;
+
+    protected override string UpsertStateSql => "INSERT INTO log_state (k, v) VALUES (@k, @v) ON DUPLICATE KEY UPDATE v = VALUES(v)";
+
+    protected override async Task InsertEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        for (var start = 0; start < batch.Count; start += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, batch.Count - start);
+            var sql = new StringBuilder(
+                "INSERT INTO log_events (received_at, reported_at, facility, severity, host, program, procid, msgid, sd, message, flags, fingerprint) VALUES ");
+            await using var cmd = Command(connection, tx, "");
+            for (var i = 0; i < count; i++)
+            {
+                var e = batch[start + i];
+                if (i > 0)
+                {
+                    sql.Append(',');
+                }
+
+                sql.Append("(@a").Append(i).Append(",@b").Append(i).Append(",@c").Append(i).Append(",@d").Append(i)
+                    .Append(",@e").Append(i).Append(",@f").Append(i).Append(",@g").Append(i).Append(",@h").Append(i)
+                    .Append(",@i").Append(i).Append(",@j").Append(i).Append(",@k").Append(i).Append(",@l").Append(i).Append(')');
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Param(cmd, "a" + n, e.ReceivedAt.ToUnixTimeMilliseconds());
+                Param(cmd, "b" + n, e.ReportedAt?.ToUnixTimeMilliseconds());
+                Param(cmd, "c" + n, e.Facility);
+                Param(cmd, "d" + n, e.Severity);
+                Param(cmd, "e" + n, Clip(e.Host, 255));
+                Param(cmd, "f" + n, Clip(e.Program, 128));
+                Param(cmd, "g" + n, Clip(e.ProcId, 128));
+                Param(cmd, "h" + n, Clip(e.MsgId, 64));
+                Param(cmd, "i" + n, e.StructuredData);
+                Param(cmd, "j" + n, e.Message);
+                Param(cmd, "k" + n, (int)e.Flags);
+                Param(cmd, "l" + n, e.Fingerprint);
+            }
+
+#pragma warning disable CA2100 // built from constants; every value is a parameter
+            cmd.CommandText = sql.ToString();
+#pragma warning restore CA2100
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
