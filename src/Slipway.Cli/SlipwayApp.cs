@@ -1,5 +1,6 @@
 using System.Reflection;
 using Slipway.Cli.Commands;
+using Slipway.Cli.Commands.Logs;
 using Slipway.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -47,6 +48,8 @@ public static class SlipwayApp
                 .WithExample("exec", "production", "--", "uptime")
                 .WithExample("exec", "production", "--roles", "web", "--", "systemctl", "status", "nginx")
                 .WithExample("exec", "staging", "--hosts", "web1,web2", "--json", "--", "df -h /srv");
+
+            LogsCommands.Register(config);
         });
 
         return await app.RunAsync(args, ct);
