@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Slipway.Logs.Model;
+using Slipway.Logs.Server;
+using Slipway.Logs.Storage;
+using Slipway.Testing;
+
+namespace Slipway.Logs.IntegrationTests;
+
+/// <summary>Real senders (util-linux logger, raw sockets, HTTP) into a real log server.</summary>
+public sealed class SyslogIntakeTests
+{
+    private static readonly IPEndPoint Any = new(IPAddress.Loopback, 0);
+
+    private static async Task<LogServer> StartAsync(string db, CancellationToken ct, string? token = null)
+    {
+        var server = new LogServer(new LogServerOptions
+        {
+            Database = db, SyslogUdp = Any, SyslogTcp = Any, Http = Any, Token = token, SenderZone = TimeZoneInfo.Utc,
+        });
+        await server.StartAsync(ct);
+        return server;
+    }
+
+    private static async Task LoggerAsync(LogServer server, string transport, string format, string tag, string message, CancellationToken ct, params string[] extra)
+    {
+        var port = transport == "--udp" ? server.UdpEndPoint!.Port : server.TcpEndPoint!.Port;
+        string[] args = ["--server", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), transport, format, "-t", tag, .. extra, message];
+        var result = await ProcessTools.RunAsync("logger", args, ct);
+        result.ExitCode.ShouldBe(0, result.Stderr);
+    }
+
+    private static async Task<IReadOnlyList<StoredEvent>> WaitForAsync(ILogStore store, LogQuery query, int count, CancellationToken ct)
+    {
+        IReadOnlyList<StoredEvent> found = [];
+        var ok = await Eventually.ForAsync(async () => (found = await store.QueryAsync(query, ct)).Count >= count, TimeSpan.FromSeconds(20), ct);
+        ok.ShouldBeTrue($"expected {count} events for {query}, found {found.Count}");
+        return found;
+    }
+
+    [Fact]
+    public async Task Logger_over_udp_and_tcp_in_both_formats_is_stored_with_its_fields()
+    {
+        Requires.Check(File.Exists("/usr/bin/logger"), "util-linux logger missing (apt-get install -y bsdutils)", Environment.GetEnvironmentVariable("CI"));
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var server = await StartAsync(dir.File("logs.db"), ct);
+
+        await LoggerAsync(server, "--udp", "--rfc3164", "udp3164", "message one", ct, "-p", "local3.err", "--id=4242");
+        await LoggerAsync(server, "--udp", "--rfc5424", "udp5424", "message two", ct, "-p", "daemon.warning", "--msgid", "M2");
+        await LoggerAsync(server, "--tcp", "--rfc3164", "tcp3164", "message three", ct, "-p", "auth.info");
+        await LoggerAsync(server, "--tcp", "--rfc5424", "tcp5424", "message four", ct, "--octet-count", "--sd-id", "zoo@123", "--sd-param", "tiger=\"hungry\"");
+
+        var events = await WaitForAsync(server.Store, new LogQuery(), 4, ct);
+        var byTag = events.ToDictionary(e => e.Event.Program, e => e.Event);
+        byTag.Keys.ShouldBe(["udp3164", "udp5424", "tcp3164", "tcp5424"], ignoreOrder: true);
+        byTag.Values.ShouldAllBe(e => e.Flags == EventMarks.None && e.Host == Environment.MachineName && e.ReportedAt != null);
+
+        byTag["udp3164"].ShouldSatisfyAllConditions(
+            e => e.Message.ShouldBe("message one"), e => e.Facility.ShouldBe(19), e => e.Severity.ShouldBe(3), e => e.ProcId.ShouldBe("4242"));
+        byTag["udp5424"].ShouldSatisfyAllConditions(
+            e => e.Message.ShouldBe("message two"), e => e.Facility.ShouldBe(3), e => e.Severity.ShouldBe(4), e => e.MsgId.ShouldBe("M2"));
+        byTag["tcp3164"].Facility.ShouldBe(4);
+        byTag["tcp5424"].StructuredData.ShouldContain("[zoo@123 tiger=\"hungry\"]");
+        (DateTimeOffset.UtcNow - byTag["tcp5424"].ReportedAt!.Value).ShouldBeLessThan(TimeSpan.FromMinutes(1));
+
+        var severe = await server.Store.QueryAsync(new LogQuery { MaxSeverity = 4, Text = "message" }, ct);
+        severe.Select(e => e.Event.Program).ShouldBe(["udp5424", "udp3164"]);
+    }
+
+    [Fact]
+    public async Task A_traceback_logged_line_by_line_is_reassembled_and_grouped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var server = await StartAsync(dir.File("logs.db"), ct);
+        var lines = new[]
+        {
+            "Traceback (most recent call last):",
+            "  File \"/srv/shop/releases/1/shop/views.py\", line 42, in checkout",
+            "    total = compute(order)",
+            "  File \"/srv/shop/releases/1/shop/pricing.py\", line 10, in compute",
+            "    return order.amount / order.count",
+            "ZeroDivisionError: division by zero",
+        };
+
+        // One TCP connection, one line per message, as a Python app's syslog handler sends them; another worker interleaves.
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(server.TcpEndPoint!, ct);
+            var stream = client.GetStream();
+            foreach (var line in lines)
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes($"<11>Mar 10 12:00:00 web1 gunicorn[77]: {line}\n"), ct);
+                await stream.WriteAsync("<14>Mar 10 12:00:00 web1 gunicorn[78]: GET / 200\n"u8.ToArray(), ct);
+            }
+
+            await stream.WriteAsync("<14>Mar 10 12:00:01 web1 gunicorn[77]: GET /next 200\n"u8.ToArray(), ct);
+        }
+
+        var events = await WaitForAsync(server.Store, new LogQuery(), 8, ct);
+        var tb = events.Single(e => e.Event.Fingerprint is not null).Event;
+        tb.Message.ShouldBe(string.Join('\n', lines));
+        tb.Severity.ShouldBe(3);
+        tb.Flags.ShouldBe(EventMarks.Reassembled);
+
+        var group = (await server.Store.GetGroupAsync(tb.Fingerprint!, ct))!;
+        group.Title.ShouldBe("ZeroDivisionError: division by zero");
+        group.Hosts.ShouldBe([new HostCount("web1", 1)]);
+    }
+
+    [Fact]
+    public async Task Random_bytes_to_every_port_never_stop_the_server()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var server = await StartAsync(dir.File("logs.db"), ct);
+        var random = new Random(1);
+        var noise = new byte[1024 * 1024];
+        random.NextBytes(noise);
+
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(server.TcpEndPoint!, ct);
+            for (var i = 0; i < 8; i++)
+            {
+                await tcp.GetStream().WriteAsync(noise, ct);
+            }
+        }
+
+        using (var udp = new UdpClient())
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                await udp.SendAsync(noise.AsMemory(random.Next(noise.Length - 2000), random.Next(1, 1500)), server.UdpEndPoint!, ct);
+            }
+        }
+
+        using (var http = new HttpClient())
+        {
+            using var content = new ByteArrayContent(noise);
+            using var response = await http.PostAsync(new Uri(server.HttpAddress!, "api/logs"), content, ct);
+            ((int)response.StatusCode).ShouldBe(202);
+        }
+
+        // Still healthy: a well-formed message afterwards arrives.
+        await LoggerAsync(server, "--tcp", "--rfc5424", "after", "still alive", ct, "--octet-count");
+        var events = await WaitForAsync(server.Store, new LogQuery { Program = "after" }, 1, ct);
+        events.Single().Event.Message.ShouldBe("still alive");
+        server.Metrics.ParseErrors.ShouldBeGreaterThan(0);
+    }
+}
