@@ -18,10 +18,14 @@ public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser pars
     private readonly ILogger _log = log ?? NullLogger.Instance;
     private readonly List<Task> _connections = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stopReading = new();
     private Socket? _socket;
     private Task? _acceptLoop;
 
     public int MaxFrameBytes { get; init; } = SyslogFrameDecoder.DefaultMaxFrameBytes;
+
+    /// <summary>On stop, open connections get this long to deliver what they already sent (up to their EOF).</summary>
+    public TimeSpan DrainGrace { get; init; } = TimeSpan.FromSeconds(5);
 
     public IPEndPoint? LocalEndPoint => _socket?.LocalEndPoint as IPEndPoint;
 
@@ -58,7 +62,7 @@ public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser pars
             lock (_connections)
             {
                 _connections.RemoveAll(t => t.IsCompleted);
-                _connections.Add(ReadConnectionAsync(client, ct));
+                _connections.Add(ReadConnectionAsync(client, _stopReading.Token));
             }
         }
     }
@@ -137,7 +141,11 @@ public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser pars
             open = [.. _connections];
         }
 
+        // Senders that already closed their side are read to the end; the rest are cut after the grace period.
+        await Task.WhenAny(Task.WhenAll(open), Task.Delay(DrainGrace, CancellationToken.None));
+        await _stopReading.CancelAsync();
         await Task.WhenAll(open);
         _stop.Dispose();
+        _stopReading.Dispose();
     }
 }
