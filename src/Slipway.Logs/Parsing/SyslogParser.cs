@@ -44,6 +44,11 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
             result = Raw(text, receivedAt, fallbackHost);
         }
 
+        if (flags == EventMarks.None)
+        {
+            return result;
+        }
+
         flags |= result.Flags;
         var message = flags.HasFlag(EventMarks.Truncated) ? result.Message + TruncationMarker : result.Message;
         return result with { Flags = flags, Message = message };
@@ -109,8 +114,8 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
         DateTimeOffset? reported = null;
         if (timestamp != "-")
         {
-            if (!DateTimeOffset.TryParseExact(timestamp, Rfc3339Formats, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out var ts))
+            if (!Rfc3339.TryParse(timestamp!, out var ts)
+                && !DateTimeOffset.TryParseExact(timestamp, Rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts))
             {
                 return null;
             }
