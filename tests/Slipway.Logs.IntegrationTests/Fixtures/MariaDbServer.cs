@@ -8,12 +8,14 @@ public sealed class MariaDbServer : IAsyncDisposable
 {
     public const string Binary = "/usr/sbin/mariadbd";
     private readonly TempDir _dir;
-    private readonly Process _process;
+    private readonly string[] _args;
+    private Process _process;
 
-    private MariaDbServer(TempDir dir, Process process, int port)
+    private MariaDbServer(TempDir dir, Process process, int port, string[] args)
     {
         _dir = dir;
         _process = process;
+        _args = args;
         Port = port;
     }
 
@@ -37,13 +39,14 @@ public sealed class MariaDbServer : IAsyncDisposable
 
         var port = ServerProcess.FreeTcpPort();
         var log = dir.File("server.log");
-        var process = ServerProcess.Start(Binary,
+        string[] args =
         [
             "--no-defaults", $"--datadir={data}", $"--socket={dir.File("sock")}", $"--port={port}", "--bind-address=127.0.0.1",
             $"--user={user}", "--skip-grant-tables", "--skip-log-bin", "--innodb-buffer-pool-size=128M",
             "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}",
-        ], log);
-        var server = new MariaDbServer(dir, process, port);
+        ];
+        var process = ServerProcess.Start(Binary, args, log);
+        var server = new MariaDbServer(dir, process, port, args);
         try
         {
             await ServerProcess.WaitForPortAsync(port, process, log, ct);
@@ -65,6 +68,18 @@ public sealed class MariaDbServer : IAsyncDisposable
         {
             throw new InvalidOperationException("CREATE DATABASE failed: " + result.Stderr);
         }
+    }
+
+    /// <summary>Stops the server (the database becomes unavailable to clients).</summary>
+    public Task StopAsync() => ServerProcess.StopAsync(_process, TimeSpan.FromSeconds(30));
+
+    /// <summary>Starts it again on the same data and port.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        _process.Dispose();
+        var log = _dir.File("server.log");
+        _process = ServerProcess.Start(Binary, _args, log);
+        await ServerProcess.WaitForPortAsync(Port, _process, log, ct);
     }
 
     public async ValueTask DisposeAsync()
