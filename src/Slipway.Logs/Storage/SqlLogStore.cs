@@ -63,7 +63,7 @@ public abstract class SqlLogStore : ILogStore
         }
     }
 
-    public async Task<int> MigrateAsync(CancellationToken ct)
+    public virtual async Task<int> MigrateAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using (var create = Command(connection, null, "CREATE TABLE IF NOT EXISTS slipway_log_schema (version INT NOT NULL)"))
