@@ -150,4 +150,59 @@ public sealed class SyslogIntakeTests
         events.Single().Event.Message.ShouldBe("still alive");
         server.Metrics.ParseErrors.ShouldBeGreaterThan(0);
     }
+
+    [Fact]
+    public async Task Rsyslog_forwarding_with_octet_counting_arrives_whole_and_tracebacks_are_reassembled()
+    {
+        Requires.Check(File.Exists("/usr/sbin/rsyslogd"), "rsyslog not installed. Fix: bash scripts/deps/logs.sh (apt-get install -y rsyslog)",
+            Environment.GetEnvironmentVariable("CI"));
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var server = await StartAsync(dir.File("logs.db"), ct);
+        var udpPort = Fixtures.ServerProcess.FreeTcpPort();
+        Directory.CreateDirectory(dir.File("work"));
+        var conf = dir.Write("rsyslog.conf", $"""
+            global(workDirectory="{dir.File("work")}")
+            module(load="imudp")
+            input(type="imudp" address="127.0.0.1" port="{udpPort}")
+            *.* action(type="omfwd" target="127.0.0.1" port="{server.TcpEndPoint!.Port}" protocol="tcp"
+                       TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format")
+            """);
+        var log = dir.File("rsyslog.log");
+        using var rsyslog = Fixtures.ServerProcess.Start("/usr/sbin/rsyslogd", ["-n", "-f", conf, "-i", dir.File("rsyslog.pid")], log);
+        try
+        {
+            var lines = dir.Write("tb.txt", """
+                Traceback (most recent call last):
+                  File "/srv/shop/orders.py", line 9, in place
+                    charge(order)
+                RuntimeError: card declined
+                """);
+            // Wait until rsyslog listens (the first messages may be lost on UDP before that), then send the real ones.
+            var ready = await Eventually.ForAsync(async () =>
+            {
+                await ProcessTools.RunAsync("logger", ["--server", "127.0.0.1", "--port", udpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--udp", "-t", "probe", "ping"], ct);
+                return (await server.Store.QueryAsync(new LogQuery { Program = "probe" }, ct)).Count > 0;
+            }, TimeSpan.FromSeconds(20), ct);
+            ready.ShouldBeTrue(Fixtures.ServerProcess.SafeRead(log));
+
+            var port = udpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            (await ProcessTools.RunAsync("logger", ["--server", "127.0.0.1", "--port", port, "--udp", "-t", "shop", "--id=321", "-p", "local0.err", "-f", lines], ct)).ExitCode.ShouldBe(0);
+            (await ProcessTools.RunAsync("logger", ["--server", "127.0.0.1", "--port", port, "--udp", "-t", "shop", "--id=321", "order 7 placed"], ct)).ExitCode.ShouldBe(0);
+
+            var events = await WaitForAsync(server.Store, new LogQuery { Program = "shop" }, 2, ct);
+            events[0].Event.Message.ShouldBe("order 7 placed");
+            var tb = events[1].Event;
+            tb.Message.ShouldBe((await File.ReadAllTextAsync(lines, ct)).TrimEnd('\n'));
+            tb.ProcId.ShouldBe("321");
+            tb.Facility.ShouldBe(16);
+            tb.Severity.ShouldBe(3);
+            tb.Fingerprint.ShouldNotBeNull();
+            tb.Flags.ShouldBe(EventMarks.Reassembled);
+        }
+        finally
+        {
+            await Fixtures.ServerProcess.StopAsync(rsyslog, TimeSpan.FromSeconds(5));
+        }
+    }
 }
