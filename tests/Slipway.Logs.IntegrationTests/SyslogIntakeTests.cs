@@ -205,4 +205,33 @@ public sealed class SyslogIntakeTests
             await Fixtures.ServerProcess.StopAsync(rsyslog, TimeSpan.FromSeconds(5));
         }
     }
+
+    [Fact]
+    public async Task A_stalled_client_does_not_hold_up_thousands_of_others()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var server = await StartAsync(dir.File("logs.db"), ct);
+
+        // A client that announces a 99,999-byte frame, sends 30 bytes of it and then goes quiet.
+        using var stalled = new TcpClient();
+        await stalled.ConnectAsync(server.TcpEndPoint!, ct);
+        await stalled.GetStream().WriteAsync("99999 <13>1 - h stalled - - - par"u8.ToArray(), ct);
+
+        // 2,000 connections at once, each sending one LF-framed message.
+        const int Clients = 2000;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(server.TcpEndPoint!, ct);
+            await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(FormattableString.Invariant($"<14>1 - h many - - - client {i}\n")), ct);
+        }));
+
+        var ok = await Eventually.ForAsync(async () =>
+            (await server.Store.QueryAsync(new LogQuery { Program = "many", Limit = Clients + 1 }, ct)).Count == Clients,
+            TimeSpan.FromSeconds(30), ct);
+        ok.ShouldBeTrue();
+        server.Metrics.TcpConnections.ShouldBeGreaterThanOrEqualTo(1); // the stalled one is still open
+        (await server.Store.QueryAsync(new LogQuery { Program = "stalled" }, ct)).ShouldBeEmpty();
+    }
 }
