@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Test dependencies of the central-logs area (slipway logs): real MariaDB and PostgreSQL servers that the
 # test fixtures start on 127.0.0.1 in temporary folders, `logger` (util-linux) as a syslog sender, and an
-# SMTP sink (Debian's python3-aiosmtpd) for the digest, rsyslog as a forwarder. Idempotent; quiet when everything is present.
+# SMTP sink (Debian's python3-aiosmtpd) for the digest, rsyslog as a forwarder, chromium for the browser test. Idempotent; quiet when everything is present.
 set -euo pipefail
 need=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
@@ -9,6 +9,7 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need+=(maria
 command -v logger >/dev/null 2>&1 || need+=(bsdutils)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 command -v rsyslogd >/dev/null 2>&1 || need+=(rsyslog)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (needed by the logs tests)..."
   SUDO=""
