@@ -91,4 +91,16 @@ public sealed class QueryCommandTests
         code.ShouldBe(2);
         output.ShouldContain("logs.databse: unknown key");
     }
+
+    [Theory]
+    [InlineData("logs", "serve")]
+    [InlineData("logs serve", "--syslog-tcp <HOST:PORT>")]
+    [InlineData("logs query", "--severity <SEVERITY>")]
+    [InlineData("logs digest", "--dry-run")]
+    public async Task Every_logs_command_has_help(string command, string expected)
+    {
+        var (code, output) = await CliRunner.RunAsync([.. command.Split(' '), "--help"]);
+        code.ShouldBe(0);
+        output.ShouldContain(expected);
+    }
 }
