@@ -26,6 +26,7 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
     private IntakePipeline? _pipeline;
     private Task? _writer;
     private Task? _retention;
+    private Task? _digest;
     private SyslogUdpListener? _udp;
     private SyslogTcpListener? _tcp;
     private WebApplication? _web;
@@ -79,6 +80,11 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
             HttpAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         }
 
+        if (options.Digest is { } digest)
+        {
+            _digest = Task.Run(() => DigestLoopAsync(digest, _abandon.Token), CancellationToken.None);
+        }
+
         if (options.RetentionDays > 0)
         {
             _retention = Task.Run(() => RetentionLoopAsync(_abandon.Token), CancellationToken.None);
@@ -113,6 +119,41 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
             {
                 ServerLog.RetentionFailed(log, e.Message);
                 await Task.Delay(TimeSpan.FromMinutes(1), _clock, CancellationToken.None);
+            }
+#pragma warning restore CA1031
+        }
+    }
+
+    private async Task DigestLoopAsync(ScheduledDigest digest, CancellationToken ct)
+    {
+        var log = _loggers.CreateLogger("Slipway.Logs.Digest");
+        var next = digest.Schedule.Next(_clock.GetUtcNow());
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                // Poll rather than sleep until "next": immune to clock jumps (suspend, NTP steps) and to a missed timer.
+                await Task.Delay(TimeSpan.FromSeconds(15), _clock, ct);
+                var now = _clock.GetUtcNow();
+                if (now < next)
+                {
+                    continue;
+                }
+
+                next = digest.Schedule.Next(now);
+                var report = await Digest.DigestReport.BuildAsync(_store!, now - digest.Period, now, digest.Top, digest.BaseUrl, ct);
+                await Digest.DigestMailer.SendAsync(report, digest.Smtp, digest.From, digest.To, ct);
+                await _store!.SetStateAsync(Digest.DigestReport.LastDigestKey, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
+                ServerLog.DigestSent(log, report.Subject);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // a failed mail must not stop the server; the next run tries again
+            catch (Exception e)
+            {
+                ServerLog.DigestFailed(log, e.Message);
             }
 #pragma warning restore CA1031
         }
@@ -153,6 +194,11 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
         {
             await _retention;
         }
+
+        if (_digest is not null)
+        {
+            await _digest;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -186,6 +232,12 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
 
 internal static partial class ServerLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest sent: {Subject}")]
+    public static partial void DigestSent(ILogger logger, string subject);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending the scheduled digest failed: {Reason}")]
+    public static partial void DigestFailed(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention failed, will retry: {Reason}")]
     public static partial void RetentionFailed(ILogger logger, string reason);
 }

@@ -28,6 +28,9 @@ public sealed record LogServerOptions
 
     public int MaxMessageBytes { get; init; } = 64 * 1024;
 
+    /// <summary>When set, the server mails the digest on this schedule.</summary>
+    public ScheduledDigest? Digest { get; init; }
+
     /// <summary>The zone RFC 3164 timestamps (which carry none) are read in.</summary>
     public TimeZoneInfo SenderZone { get; init; } = TimeZoneInfo.Local;
 
@@ -57,3 +60,7 @@ public sealed record LogServerOptions
             : throw new FormatException($"'{host}' in '{text}' is not an IP address (listen addresses are IPs, such as 0.0.0.0)");
     }
 }
+
+/// <summary>The digest <c>slipway logs serve</c> sends by itself (logs.digest.schedule).</summary>
+public sealed record ScheduledDigest(
+    Digest.CronSchedule Schedule, Digest.SmtpSettings Smtp, string From, IReadOnlyList<string> To, TimeSpan Period, int Top, string? BaseUrl);

@@ -6,12 +6,12 @@ namespace Slipway.Cli.Commands.Logs;
 
 /// <summary>
 /// The <c>logs:</c> section of slipway.yml: db, syslog_udp, syslog_tcp, http, token, retention_days, spool, base_url,
-/// and digest: {smtp, smtp_user, smtp_password, starttls, from, to, since, top}. Flags override every key.
+/// and digest: {smtp, smtp_user, smtp_password, starttls, from, to, since, top, schedule}. Flags override every key.
 /// </summary>
 internal sealed record LogsSection
 {
     private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest"];
-    private static readonly string[] DigestKeys = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top"];
+    private static readonly string[] DigestKeys = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
     public string? Db { get; init; }
 
@@ -44,6 +44,9 @@ internal sealed record LogsSection
     public string? Since { get; init; }
 
     public int? Top { get; init; }
+
+    /// <summary>Cron expression (UTC) on which <c>logs serve</c> mails the digest.</summary>
+    public string? Schedule { get; init; }
 
     /// <summary>Null (after printing why) when the file or its logs: section is invalid; an empty section when there is no file.</summary>
     public static LogsSection? Load(IAnsiConsole console, string? file)
@@ -116,6 +119,7 @@ internal sealed record LogsSection
             To = to,
             Since = digest.GetValueOrDefault("since") as string,
             Top = Int(digest, "top", "logs.digest.top"),
+            Schedule = digest.GetValueOrDefault("schedule") as string,
         };
         foreach (var error in errors)
         {

@@ -75,12 +75,18 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
                 Token = settings.Token ?? Environment.GetEnvironmentVariable("SLIPWAY_LOGS_TOKEN") ?? section.Token,
                 SpoolPath = settings.Spool ?? section.Spool,
                 RetentionDays = settings.RetentionDays ?? section.RetentionDays,
+                Digest = ScheduledDigestFrom(section),
             };
         }
         catch (FormatException e)
         {
             ConsoleText.Error(console, e.Message);
             return ExitCodes.UsageOrConfig;
+        }
+
+        if (options.Digest is { } d)
+        {
+            ConsoleText.Line(console, $"digest: \"{d.Schedule.Expression}\" (UTC) to {string.Join(", ", d.To)}, next {d.Schedule.Next(DateTimeOffset.UtcNow):yyyy-MM-dd HH:mm} UTC");
         }
 
         // SIGTERM (systemd, supervisord, docker stop) ends the server like Ctrl-C: stop listening, drain, exit 0.
@@ -141,5 +147,35 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
         ConsoleText.Line(console,
             $"stopped: {m.Written} events written, {m.Spooled} spooled, {m.DroppedUdp} UDP dropped, {m.ParseErrors} unparsed.");
         return server.Writer.IsFaulted ? ExitCodes.CommandFailed : ExitCodes.Success;
+    }
+
+    /// <summary>logs.digest.schedule with its smtp/to; null without a schedule. Throws FormatException on bad values.</summary>
+    internal static ScheduledDigest? ScheduledDigestFrom(LogsSection section)
+    {
+        if (section.Schedule is not { } cron)
+        {
+            return null;
+        }
+
+        var schedule = Slipway.Logs.Digest.CronSchedule.Parse(cron);
+        if (section.Smtp is not { } smtp || section.To.Count == 0)
+        {
+            throw new FormatException("logs.digest.schedule needs logs.digest.smtp (HOST:PORT) and logs.digest.to");
+        }
+
+        var colon = smtp.LastIndexOf(':');
+        var (host, port) = colon < 0 ? (smtp, 25)
+            : (smtp[..colon], int.TryParse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p
+                : throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT"));
+        var period = TimeSpan.FromHours(24);
+        if (section.Since is { } since && !Slipway.Logs.Model.Durations.TryParse(since, out period))
+        {
+            throw new FormatException($"logs.digest.since: '{since}' is not a duration such as 24h");
+        }
+
+        return new ScheduledDigest(schedule,
+            new Slipway.Logs.Digest.SmtpSettings(host, port, section.SmtpUser,
+                Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword, section.StartTls),
+            section.From ?? "slipway@localhost", section.To, period, section.Top ?? 20, section.BaseUrl);
     }
 }
