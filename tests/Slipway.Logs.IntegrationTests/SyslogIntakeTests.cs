@@ -31,10 +31,11 @@ public sealed class SyslogIntakeTests
         result.ExitCode.ShouldBe(0, result.Stderr);
     }
 
-    private static async Task<IReadOnlyList<StoredEvent>> WaitForAsync(ILogStore store, LogQuery query, int count, CancellationToken ct)
+    private static async Task<IReadOnlyList<StoredEvent>> WaitForAsync(
+        ILogStore store, LogQuery query, int count, CancellationToken ct, int seconds = 30)
     {
         IReadOnlyList<StoredEvent> found = [];
-        var ok = await Eventually.ForAsync(async () => (found = await store.QueryAsync(query, ct)).Count >= count, TimeSpan.FromSeconds(20), ct);
+        var ok = await Eventually.ForAsync(async () => (found = await store.QueryAsync(query, ct)).Count >= count, TimeSpan.FromSeconds(seconds), ct);
         ok.ShouldBeTrue($"expected {count} events for {query}, found {found.Count}");
         return found;
     }
@@ -123,7 +124,7 @@ public sealed class SyslogIntakeTests
         using (var tcp = new TcpClient())
         {
             await tcp.ConnectAsync(server.TcpEndPoint!, ct);
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 4; i++)
             {
                 await tcp.GetStream().WriteAsync(noise, ct);
             }
@@ -146,7 +147,8 @@ public sealed class SyslogIntakeTests
 
         // Still healthy: a well-formed message afterwards arrives.
         await LoggerAsync(server, "--tcp", "--rfc5424", "after", "still alive", ct, "--octet-count");
-        var events = await WaitForAsync(server.Store, new LogQuery { Program = "after" }, 1, ct);
+        // It queues behind ~50,000 junk events (each stored raw and indexed), so allow for a busy CI machine.
+        var events = await WaitForAsync(server.Store, new LogQuery { Program = "after" }, 1, ct, seconds: 120);
         events.Single().Event.Message.ShouldBe("still alive");
         server.Metrics.ParseErrors.ShouldBeGreaterThan(0);
     }
