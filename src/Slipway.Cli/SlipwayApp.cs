@@ -1,5 +1,6 @@
 using System.Reflection;
 using Slipway.Cli.Commands;
+using Slipway.Cli.Commands.Logs;
 using Slipway.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -50,6 +51,7 @@ public static class SlipwayApp
 
             Commands.Deploy.DeployCommands.Register(config);
             Commands.Supervise.SuperviseCommands.Register(config);
+            LogsCommands.Register(config);
         });
 
         return await app.RunAsync(args, ct);

@@ -1,0 +1,133 @@
+using System.ComponentModel;
+using Slipway.Cli.Output;
+using Slipway.Logs.Digest;
+using Slipway.Logs.Model;
+using Slipway.Logs.Storage;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands.Logs;
+
+public sealed class LogsDigestSettings : LogsSettings
+{
+    [CommandOption("--since <DURATION>")]
+    [Description("The period summarised, ending now (default 24h).")]
+    public string? Since { get; init; }
+
+    [CommandOption("--top <N>")]
+    [Description("How many traceback groups (default 20).")]
+    public int? Top { get; init; }
+
+    [CommandOption("--smtp <HOST:PORT>")]
+    [Description("The SMTP server (STARTTLS is used when offered).")]
+    public string? Smtp { get; init; }
+
+    [CommandOption("--smtp-user <USER>")]
+    [Description("Authenticate as this user; the password comes from SLIPWAY_SMTP_PASSWORD or logs.digest.smtp_password.")]
+    public string? SmtpUser { get; init; }
+
+    [CommandOption("--starttls")]
+    [Description("Require STARTTLS (fail rather than send in clear).")]
+    public bool StartTls { get; init; }
+
+    [CommandOption("--from <ADDRESS>")]
+    public string? From { get; init; }
+
+    [CommandOption("--to <ADDRESS>")]
+    [Description("A recipient; repeat for several.")]
+    public string[]? To { get; init; }
+
+    [CommandOption("--base-url <URL>")]
+    [Description("The browser's address, for links in the mail.")]
+    public string? BaseUrl { get; init; }
+
+    [CommandOption("--dry-run")]
+    [Description("Print the digest (text) instead of mailing it; the 'new since last digest' mark is not advanced.")]
+    public bool DryRun { get; init; }
+}
+
+/// <summary><c>slipway logs digest</c>.</summary>
+public sealed class LogsDigestCommand(IAnsiConsole console) : AsyncCommand<LogsDigestSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, LogsDigestSettings settings, CancellationToken cancellationToken)
+    {
+        var section = LogsSection.Load(console, settings.Config);
+        if (section is null)
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var db = settings.Db ?? section.Db;
+        var sinceText = settings.Since ?? section.Since ?? "24h";
+        var smtp = settings.Smtp ?? section.Smtp;
+        var from = settings.From ?? section.From ?? "slipway@localhost";
+        var to = settings.To is { Length: > 0 } ? settings.To : section.To;
+        if (db is null)
+        {
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (!Durations.TryParse(sinceText, out var span))
+        {
+            ConsoleText.Error(console, $"--since: '{sinceText}' is not a duration such as 1h, 24h or 7d.");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (!settings.DryRun)
+        {
+            if (smtp is null || to.Count == 0)
+            {
+                ConsoleText.Error(console, "mailing needs --smtp HOST:PORT and at least one --to (or logs.digest.smtp/to); use --dry-run to print.");
+                return ExitCodes.UsageOrConfig;
+            }
+        }
+
+        var until = DateTimeOffset.UtcNow;
+        try
+        {
+            await using var store = LogStoreFactory.Open(db);
+            await store.MigrateAsync(cancellationToken);
+            var report = await DigestReport.BuildAsync(store, until - span, until, settings.Top ?? section.Top ?? 20,
+                settings.BaseUrl ?? section.BaseUrl, cancellationToken);
+            if (settings.DryRun)
+            {
+                await console.Profile.Out.Writer.WriteAsync("Subject: " + report.Subject + "\n\n" + report.ToText());
+                await console.Profile.Out.Writer.FlushAsync(cancellationToken);
+                return ExitCodes.Success;
+            }
+
+            var (host, port) = SplitHostPort(smtp!);
+            var password = Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword;
+            await DigestMailer.SendAsync(report, new SmtpSettings(host, port, settings.SmtpUser ?? section.SmtpUser, password,
+                settings.StartTls || section.StartTls), from, to, cancellationToken);
+            await store.SetStateAsync(DigestReport.LastDigestKey, until.ToString("O", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+            ConsoleText.Line(console, $"sent \"{report.Subject}\" to {string.Join(", ", to)}");
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is LogStoreException or FormatException or MimeKit.ParseException)
+        {
+            ConsoleText.Error(console, e.Message);
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or System.Net.Sockets.SocketException or MailKit.ProtocolException
+                                     or MailKit.CommandException or IOException or System.Security.Authentication.AuthenticationException)
+        {
+            ConsoleText.Error(console, $"could not send the digest: {e.Message}");
+            return ExitCodes.ConnectionFailed;
+        }
+    }
+
+    private static (string Host, int Port) SplitHostPort(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon < 0)
+        {
+            return (text, 25);
+        }
+
+        return int.TryParse(text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
+            ? (text[..colon].Trim('[', ']'), port)
+            : throw new FormatException($"--smtp: '{text}' is not HOST:PORT");
+    }
+}

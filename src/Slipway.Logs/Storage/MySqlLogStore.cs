@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Text;
+using MySqlConnector;
+using Slipway.Logs.Model;
+
+namespace Slipway.Logs.Storage;
+
+/// <summary>
+/// MariaDB / MySQL through MySqlConnector: InnoDB, multi-row inserts, a FULLTEXT index on the message. With
+/// <paramref name="systemEvents"/> every batch is also written, in the same transaction, to rsyslog's
+/// <c>SystemEvents</c> table (the ommysql/LogAnalyzer layout), so an existing LogAnalyzer keeps working.
+/// </summary>
+public sealed class MySqlLogStore(string connectionString, bool systemEvents = false) : SqlLogStore
+{
+    private bool? _hasProcessId;
+
+    private const int RowsPerStatement = 500;
+
+    public override string Kind => "mysql";
+
+    protected override IReadOnlyList<IReadOnlyList<string>> Migrations { get; } =
+    [
+        [
+            """
+            CREATE TABLE log_events (
+              id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+              received_at BIGINT NOT NULL, reported_at BIGINT NULL,
+              facility SMALLINT NOT NULL, severity SMALLINT NOT NULL,
+              host VARCHAR(255) NOT NULL, program VARCHAR(128) NOT NULL, procid VARCHAR(128) NOT NULL,
+              msgid VARCHAR(64) NOT NULL, sd TEXT NOT NULL, message MEDIUMTEXT NOT NULL, flags INT NOT NULL,
+              fingerprint VARCHAR(32) NULL,
+              KEY log_events_received (received_at), KEY log_events_host (host, id), KEY log_events_program (program, id),
+              KEY log_events_severity (severity, id), KEY log_events_fingerprint (fingerprint, id),
+              FULLTEXT KEY log_events_text (message)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE log_groups (fingerprint VARCHAR(32) NOT NULL PRIMARY KEY, title TEXT NOT NULL, first_seen BIGINT NOT NULL,
+              last_seen BIGINT NOT NULL, total BIGINT NOT NULL, example MEDIUMTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            """
+            CREATE TABLE log_group_hours (fingerprint VARCHAR(32) NOT NULL, hour BIGINT NOT NULL, host VARCHAR(255) NOT NULL,
+              n BIGINT NOT NULL, PRIMARY KEY (fingerprint, hour, host)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            "CREATE TABLE log_state (k VARCHAR(64) NOT NULL PRIMARY KEY, v TEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        ],
+    ];
+
+    protected override DbConnection CreateConnection() => new MySqlConnection(connectionString);
+
+    protected override string TextCondition => "MATCH (e.message) AGAINST (@text IN BOOLEAN MODE)";
+
+    protected override string TextParameter(string words) =>
+        string.Join(' ', Words(words).Select(w => "+\"" + w.Replace("\"", "", StringComparison.Ordinal) + "\""));
+
+    protected override string UpsertGroupSql => """
+        INSERT INTO log_groups (fingerprint, title, first_seen, last_seen, total, example)
+        VALUES (@fp, @title, @first, @last, @n, @example)
+        ON DUPLICATE KEY UPDATE last_seen = GREATEST(last_seen, VALUES(last_seen)), total = total + VALUES(total), title = VALUES(title)
+        """;
+
+    protected override string UpsertHourSql => """
+        INSERT INTO log_group_hours (fingerprint, hour, host, n) VALUES (@fp, @hour, @host, @n)
+        ON DUPLICATE KEY UPDATE n = n + VALUES(n)
+        """;
+
+    protected override string UpsertStateSql => "INSERT INTO log_state (k, v) VALUES (@k, @v) ON DUPLICATE KEY UPDATE v = VALUES(v)";
+
+    /// <summary>rsyslog's createDB.sql layout plus the ProcessID and Checksum columns LogAnalyzer reads.</summary>
+    private const string CreateSystemEvents = """
+        CREATE TABLE IF NOT EXISTS SystemEvents (
+          ID int unsigned not null auto_increment primary key, CustomerID bigint, ReceivedAt datetime NULL,
+          DeviceReportedTime datetime NULL, Facility smallint NULL, Priority smallint NULL, FromHost varchar(60) NULL,
+          Message text, NTSeverity int NULL, Importance int NULL, EventSource varchar(60), EventUser varchar(60) NULL,
+          EventCategory int NULL, EventID int NULL, EventBinaryData text NULL, MaxAvailable int NULL, CurrUsage int NULL,
+          MinUsage int NULL, MaxUsage int NULL, InfoUnitID int NULL, SysLogTag varchar(60), EventLogType varchar(60),
+          GenericFileName VarChar(60), SystemID int NULL,
+          ProcessID varchar(60) NOT NULL DEFAULT '', Checksum int(11) UNSIGNED NOT NULL DEFAULT 0)
+        """;
+
+    public override async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        var version = await base.MigrateAsync(ct);
+        if (systemEvents)
+        {
+            await using var connection = await OpenAsync(ct);
+            await using (var create = Command(connection, null, CreateSystemEvents))
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+
+            // A table rsyslog created has no ProcessID (LogAnalyzer adds it); write it only when it is there.
+            await using var probe = Command(connection, null,
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'SystemEvents' AND COLUMN_NAME = 'ProcessID'");
+            _hasProcessId = Convert.ToInt64(await probe.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+
+        return version;
+    }
+
+    protected override async Task InsertEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        await InsertOwnAsync(connection, tx, batch, ct);
+        if (systemEvents)
+        {
+            await InsertSystemEventsAsync(connection, tx, batch, ct);
+        }
+    }
+
+    /// <summary>As ommysql's StdDBFmt fills it: times in the server's local zone, Priority = severity, SysLogTag = "prog[pid]:".</summary>
+    private async Task InsertSystemEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        var withPid = _hasProcessId ?? false;
+        for (var start = 0; start < batch.Count; start += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, batch.Count - start);
+            var sql = new StringBuilder("INSERT INTO SystemEvents (ReceivedAt, DeviceReportedTime, Facility, Priority, FromHost, Message, InfoUnitID, SysLogTag"
+                + (withPid ? ", ProcessID" : "") + ") VALUES ");
+            await using var cmd = Command(connection, tx, "");
+            for (var i = 0; i < count; i++)
+            {
+                var e = batch[start + i];
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                sql.Append(i > 0 ? "," : "").Append($"(@r{n},@d{n},@f{n},@p{n},@h{n},@m{n},1,@t{n}").Append(withPid ? $",@i{n})" : ")");
+                Param(cmd, "r" + n, e.ReceivedAt.ToLocalTime().DateTime);
+                Param(cmd, "d" + n, (e.ReportedAt ?? e.ReceivedAt).ToLocalTime().DateTime);
+                Param(cmd, "f" + n, e.Facility);
+                Param(cmd, "p" + n, e.Severity);
+                Param(cmd, "h" + n, Clip(e.Host, 60));
+                Param(cmd, "m" + n, e.Message);
+                Param(cmd, "t" + n, Clip(e.ProcId.Length > 0 ? $"{e.Program}[{e.ProcId}]:" : e.Program.Length > 0 ? e.Program + ":" : "", 60));
+                if (withPid)
+                {
+                    Param(cmd, "i" + n, Clip(e.ProcId, 60));
+                }
+            }
+
+#pragma warning disable CA2100 // built from constants; every value is a parameter
+            cmd.CommandText = sql.ToString();
+#pragma warning restore CA2100
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task InsertOwnAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        for (var start = 0; start < batch.Count; start += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, batch.Count - start);
+            var sql = new StringBuilder(
+                "INSERT INTO log_events (received_at, reported_at, facility, severity, host, program, procid, msgid, sd, message, flags, fingerprint) VALUES ");
+            await using var cmd = Command(connection, tx, "");
+            for (var i = 0; i < count; i++)
+            {
+                var e = batch[start + i];
+                if (i > 0)
+                {
+                    sql.Append(',');
+                }
+
+                sql.Append("(@a").Append(i).Append(",@b").Append(i).Append(",@c").Append(i).Append(",@d").Append(i)
+                    .Append(",@e").Append(i).Append(",@f").Append(i).Append(",@g").Append(i).Append(",@h").Append(i)
+                    .Append(",@i").Append(i).Append(",@j").Append(i).Append(",@k").Append(i).Append(",@l").Append(i).Append(')');
+                var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Param(cmd, "a" + n, e.ReceivedAt.ToUnixTimeMilliseconds());
+                Param(cmd, "b" + n, e.ReportedAt?.ToUnixTimeMilliseconds());
+                Param(cmd, "c" + n, e.Facility);
+                Param(cmd, "d" + n, e.Severity);
+                Param(cmd, "e" + n, Clip(e.Host, 255));
+                Param(cmd, "f" + n, Clip(e.Program, 128));
+                Param(cmd, "g" + n, Clip(e.ProcId, 128));
+                Param(cmd, "h" + n, Clip(e.MsgId, 64));
+                Param(cmd, "i" + n, e.StructuredData);
+                Param(cmd, "j" + n, e.Message);
+                Param(cmd, "k" + n, (int)e.Flags);
+                Param(cmd, "l" + n, e.Fingerprint);
+            }
+
+#pragma warning disable CA2100 // built from constants; every value is a parameter
+            cmd.CommandText = sql.ToString();
+#pragma warning restore CA2100
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

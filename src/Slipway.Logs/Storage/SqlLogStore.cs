@@ -1,0 +1,462 @@
+using System.Data.Common;
+using System.Globalization;
+using Slipway.Logs.Model;
+
+namespace Slipway.Logs.Storage;
+
+/// <summary>
+/// What the three databases share: the schema (log_events, log_groups, log_group_hours, log_state, slipway_log_schema),
+/// versioned migrations, queries with keyset paging, traceback-group counters. Subclasses supply the connection, the
+/// DDL, the bulk insert and the full-text condition of their database.
+/// </summary>
+public abstract class SqlLogStore : ILogStore
+{
+    public abstract string Kind { get; }
+
+    /// <summary>Schema versions in order; entry i brings the schema from version i to i+1.</summary>
+    protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
+
+    protected abstract DbConnection CreateConnection();
+
+    /// <summary>Inserts the events (inside <paramref name="tx"/>), including their full-text index entries.</summary>
+    protected abstract Task InsertEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct);
+
+    /// <summary>FROM clause of an event query, "log_events e" plus what the full-text search needs.</summary>
+    protected virtual string EventsFrom(bool withText) => "log_events e";
+
+    /// <summary>The SQL condition for "all these words", reading parameter @text.</summary>
+    protected abstract string TextCondition { get; }
+
+    /// <summary>The value bound to @text for <paramref name="words"/>.</summary>
+    protected abstract string TextParameter(string words);
+
+    protected abstract string UpsertGroupSql { get; }
+
+    protected abstract string UpsertHourSql { get; }
+
+    protected abstract string UpsertStateSql { get; }
+
+    /// <summary>Run before deleting old events (SQLite removes them from its external-content FTS index).</summary>
+    protected virtual string? BeforeDeleteSql => null;
+
+    /// <summary>Statements run on every new connection (pragmas, session settings).</summary>
+    protected virtual string? ConnectionSetupSql => null;
+
+    protected async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (ConnectionSetupSql is { } setup)
+            {
+                await using var cmd = Command(connection, null, setup);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public virtual async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using (var create = Command(connection, null, "CREATE TABLE IF NOT EXISTS slipway_log_schema (version INT NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        var version = 0;
+        await using (var read = Command(connection, null, "SELECT MAX(version) FROM slipway_log_schema"))
+        {
+            var value = await read.ExecuteScalarAsync(ct);
+            if (value is not null and not DBNull)
+            {
+                version = Convert.ToInt32(value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (version > Migrations.Count)
+        {
+            throw new LogStoreException(
+                $"The {Kind} database has log schema version {version}, newer than this Slipway knows ({Migrations.Count}). Upgrade Slipway.");
+        }
+
+        for (var v = version; v < Migrations.Count; v++)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            foreach (var sql in Migrations[v])
+            {
+                await using var cmd = Command(connection, tx, sql);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+
+            await using (var mark = Command(connection, tx, "INSERT INTO slipway_log_schema (version) VALUES (@v)"))
+            {
+                Param(mark, "v", v + 1);
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        return Migrations.Count;
+    }
+
+    public async Task WriteAsync(IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await InsertEventsAsync(connection, tx, batch, ct);
+        await UpdateGroupsAsync(connection, tx, batch, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task UpdateGroupsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        Dictionary<string, (string Title, long First, long Last, long Count, string Example)>? groups = null;
+        Dictionary<(string Fp, long Hour, string Host), long>? hours = null;
+        foreach (var e in batch)
+        {
+            if (e.Fingerprint is not { } fp)
+            {
+                continue;
+            }
+
+            groups ??= [];
+            hours ??= [];
+            var at = e.ReceivedAt.ToUnixTimeMilliseconds();
+            groups[fp] = groups.TryGetValue(fp, out var g)
+                ? (e.Title ?? g.Title, Math.Min(g.First, at), Math.Max(g.Last, at), g.Count + 1, g.Example)
+                : (e.Title ?? "", at, at, 1, e.Message);
+            var hourKey = (fp, at / 3_600_000 * 3_600_000, Clip(e.Host, 255));
+            hours[hourKey] = hours.GetValueOrDefault(hourKey) + 1;
+        }
+
+        if (groups is null || hours is null)
+        {
+            return;
+        }
+
+        await using (var cmd = Command(connection, tx, UpsertGroupSql))
+        {
+            foreach (var (fp, g) in groups)
+            {
+                cmd.Parameters.Clear();
+                Param(cmd, "fp", fp);
+                Param(cmd, "title", Clip(g.Title, 1000));
+                Param(cmd, "first", g.First);
+                Param(cmd, "last", g.Last);
+                Param(cmd, "n", g.Count);
+                Param(cmd, "example", g.Example);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await using (var cmd = Command(connection, tx, UpsertHourSql))
+        {
+            foreach (var ((fp, hour, host), n) in hours)
+            {
+                cmd.Parameters.Clear();
+                Param(cmd, "fp", fp);
+                Param(cmd, "hour", hour);
+                Param(cmd, "host", host);
+                Param(cmd, "n", n);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> QueryAsync(LogQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string>();
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        if (query.Since is { } since)
+        {
+            where.Add("e.received_at >= @since");
+            Param(cmd, "since", since.ToUnixTimeMilliseconds());
+        }
+
+        if (query.Until is { } until)
+        {
+            where.Add("e.received_at < @until");
+            Param(cmd, "until", until.ToUnixTimeMilliseconds());
+        }
+
+        AddEquals(cmd, where, "e.host", "host", query.Host);
+        AddEquals(cmd, where, "e.program", "program", query.Program);
+        AddEquals(cmd, where, "e.fingerprint", "fp", query.Fingerprint);
+        if (query.MaxSeverity is { } severity)
+        {
+            where.Add("e.severity <= @severity");
+            Param(cmd, "severity", severity);
+        }
+
+        if (query.Facility is { } facility)
+        {
+            where.Add("e.facility = @facility");
+            Param(cmd, "facility", facility);
+        }
+
+        var withText = !string.IsNullOrWhiteSpace(query.Text);
+        if (withText)
+        {
+            where.Add(TextCondition);
+            Param(cmd, "text", TextParameter(query.Text!));
+        }
+
+        if (query.BeforeId is { } before)
+        {
+            where.Add("e.id < @before");
+            Param(cmd, "before", before);
+        }
+
+        Param(cmd, "limit", Math.Clamp(query.Limit, 1, 10_000));
+        cmd.CommandText =
+            "SELECT e.id, e.received_at, e.reported_at, e.facility, e.severity, e.host, e.program, e.procid, e.msgid, e.sd, "
+            + "e.message, e.flags, e.fingerprint FROM " + EventsFrom(withText)
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY e.id DESC LIMIT @limit";
+        var result = new List<StoredEvent>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new StoredEvent(reader.GetInt64(0), new LogEvent
+            {
+                ReceivedAt = FromMs(reader.GetInt64(1)),
+                ReportedAt = reader.GetValue(2) is DBNull ? null : FromMs(reader.GetInt64(2)),
+                Facility = Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
+                Severity = Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture),
+                Host = reader.GetString(5),
+                Program = reader.GetString(6),
+                ProcId = reader.GetString(7),
+                MsgId = reader.GetString(8),
+                StructuredData = reader.GetString(9),
+                Message = reader.GetString(10),
+                Flags = (EventMarks)Convert.ToInt32(reader.GetValue(11), CultureInfo.InvariantCulture),
+                Fingerprint = reader.GetValue(12) as string,
+            }));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<GroupSummary>> TopGroupsAsync(DateTimeOffset since, DateTimeOffset until, int top, CancellationToken ct)
+    {
+        var sinceHour = since.ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
+        var untilMs = until.ToUnixTimeMilliseconds();
+        var previousHour = sinceHour - (untilMs - sinceHour);
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = Command(connection, null, """
+            SELECT g.fingerprint, g.title, g.total, g.first_seen, g.last_seen,
+                   SUM(CASE WHEN h.hour >= @since THEN h.n ELSE 0 END) AS cur,
+                   SUM(CASE WHEN h.hour < @since THEN h.n ELSE 0 END) AS prev,
+                   COUNT(DISTINCT CASE WHEN h.hour >= @since THEN h.host END) AS hosts
+            FROM log_groups g JOIN log_group_hours h ON h.fingerprint = g.fingerprint
+            WHERE h.hour >= @prev AND h.hour < @until
+            GROUP BY g.fingerprint, g.title, g.total, g.first_seen, g.last_seen
+            HAVING SUM(CASE WHEN h.hour >= @since THEN h.n ELSE 0 END) > 0
+            ORDER BY cur DESC, g.last_seen DESC
+            LIMIT @top
+            """);
+        Param(cmd, "since", sinceHour);
+        Param(cmd, "prev", previousHour);
+        Param(cmd, "until", untilMs);
+        Param(cmd, "top", Math.Clamp(top, 1, 1000));
+        var result = new List<GroupSummary>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new GroupSummary(
+                reader.GetString(0), reader.GetString(1), Long(reader, 5), Long(reader, 6), Long(reader, 2),
+                FromMs(Long(reader, 3)), FromMs(Long(reader, 4)), (int)Long(reader, 7)));
+        }
+
+        return result;
+    }
+
+    public async Task<GroupDetail?> GetGroupAsync(string fingerprint, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        string title, example;
+        long total, first, last;
+        await using (var cmd = Command(connection, null,
+                         "SELECT title, total, first_seen, last_seen, example FROM log_groups WHERE fingerprint = @fp"))
+        {
+            Param(cmd, "fp", fingerprint);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            (title, total, first, last, example) = (reader.GetString(0), Long(reader, 1), Long(reader, 2), Long(reader, 3), reader.GetString(4));
+        }
+
+        var hours = new List<HourCount>();
+        await using (var cmd = Command(connection, null,
+                         "SELECT hour, SUM(n) FROM log_group_hours WHERE fingerprint = @fp GROUP BY hour ORDER BY hour"))
+        {
+            Param(cmd, "fp", fingerprint);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hours.Add(new HourCount(FromMs(Long(reader, 0)), Long(reader, 1)));
+            }
+        }
+
+        var hosts = new List<HostCount>();
+        await using (var cmd = Command(connection, null,
+                         "SELECT host, SUM(n) FROM log_group_hours WHERE fingerprint = @fp GROUP BY host ORDER BY SUM(n) DESC, host"))
+        {
+            Param(cmd, "fp", fingerprint);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hosts.Add(new HostCount(reader.GetString(0), Long(reader, 1)));
+            }
+        }
+
+        return new GroupDetail(fingerprint, title, total, FromMs(first), FromMs(last), example, hours, hosts);
+    }
+
+    public async Task<IReadOnlyList<ErrorCount>> ErrorCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = Command(connection, null, """
+            SELECT host, program, COUNT(*) FROM log_events
+            WHERE received_at >= @since AND received_at < @until AND severity <= 3
+            GROUP BY host, program ORDER BY COUNT(*) DESC, host, program
+            """);
+        Param(cmd, "since", since.ToUnixTimeMilliseconds());
+        Param(cmd, "until", until.ToUnixTimeMilliseconds());
+        var result = new List<ErrorCount>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new ErrorCount(reader.GetString(0), reader.GetString(1), Long(reader, 2)));
+        }
+
+        return result;
+    }
+
+    public async Task<string?> GetStateAsync(string key, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = Command(connection, null, "SELECT v FROM log_state WHERE k = @k");
+        Param(cmd, "k", key);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task SetStateAsync(string key, string value, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = Command(connection, null, UpsertStateSql);
+        Param(cmd, "k", key);
+        Param(cmd, "v", value);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int batchSize, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        long maxId;
+        await using (var find = Command(connection, null,
+                         "SELECT MAX(id) FROM (SELECT id FROM log_events WHERE received_at < @cutoff ORDER BY id LIMIT @n) t"))
+        {
+            Param(find, "cutoff", cutoff.ToUnixTimeMilliseconds());
+            Param(find, "n", batchSize);
+            var value = await find.ExecuteScalarAsync(ct);
+            if (value is null or DBNull)
+            {
+                return 0;
+            }
+
+            maxId = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        }
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (BeforeDeleteSql is { } before)
+        {
+            await using var pre = Command(connection, tx, before);
+            Param(pre, "max", maxId);
+            Param(pre, "cutoff", cutoff.ToUnixTimeMilliseconds());
+            await pre.ExecuteNonQueryAsync(ct);
+        }
+
+        int deleted;
+        await using (var delete = Command(connection, tx, "DELETE FROM log_events WHERE id <= @max AND received_at < @cutoff"))
+        {
+            Param(delete, "max", maxId);
+            Param(delete, "cutoff", cutoff.ToUnixTimeMilliseconds());
+            deleted = await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return deleted;
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var cmd = connection.CreateCommand();
+#pragma warning disable CA2100 // SQL text is built from constants; every value is a parameter
+        cmd.CommandText = sql;
+#pragma warning restore CA2100
+        cmd.Transaction = tx;
+        return cmd;
+    }
+
+    protected static DbParameter Param(DbCommand cmd, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+        return p;
+    }
+
+    protected static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
+
+    protected static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static long Long(DbDataReader reader, int i) =>
+        reader.GetValue(i) is var v && v is DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+
+    private static void AddEquals(DbCommand cmd, List<string> where, string column, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            where.Add($"{column} = @{name}");
+            Param(cmd, name, value);
+        }
+    }
+
+    /// <summary>Splits free text into words for a full-text engine: letters, digits and _ . - / kept, the rest separates.</summary>
+    protected static IReadOnlyList<string> Words(string text) =>
+        text.Split((char[])[' ', '\t', '"', '\'', '(', ')', '+', '*', '<', '>', '~', '@', ':', ',', ';', '!', '?', '[', ']', '{', '}', '^', '|', '&', '='],
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>A database problem the user must fix (bad connection string, newer schema…).</summary>
+public sealed class LogStoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Slipway.Logs.Model;
+using Slipway.Logs.Storage;
+
+namespace Slipway.Logs.Web;
+
+/// <summary>The browser's filters, all in the URL so every view can be shared: since, host, program, severity, facility, q, before, tail.</summary>
+public sealed record BrowseQuery(
+    string Since, string Host, string Program, string Severity, string Facility, string Text, long? Before, bool Tail, LogQuery Query)
+{
+    public const int PageSize = 100;
+
+    public static BrowseQuery From(IQueryCollection q, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        var since = q["since"].ToString();
+        var host = q["host"].ToString().Trim();
+        var program = q["program"].ToString().Trim();
+        var severity = q["severity"].ToString();
+        var facility = q["facility"].ToString();
+        var text = q["q"].ToString();
+        long? before = long.TryParse(q["before"], NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : null;
+        var query = new LogQuery
+        {
+            Since = Durations.TryParse(since, out var span) ? now - span : null,
+            Host = host.Length > 0 ? host : null,
+            Program = program.Length > 0 ? program : null,
+            MaxSeverity = SyslogNames.TryParseSeverity(severity, out var s) ? s : null,
+            Facility = SyslogNames.TryParseFacility(facility, out var f) ? f : null,
+            Text = string.IsNullOrWhiteSpace(text) ? null : text,
+            BeforeId = before,
+            Limit = PageSize,
+        };
+        return new BrowseQuery(since, host, program, severity, facility, text, before, q["tail"] == "1", query);
+    }
+
+    /// <summary>This view's URL with one parameter changed (null removes it).</summary>
+    public string With(string key, string? value)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        void Add(string k, string v)
+        {
+            var final = k == key ? value : v;
+            if (!string.IsNullOrEmpty(final))
+            {
+                pairs.Add(new(k, final));
+            }
+        }
+
+        Add("since", Since);
+        Add("host", Host);
+        Add("program", Program);
+        Add("severity", Severity);
+        Add("facility", Facility);
+        Add("q", Text);
+        Add("tail", Tail ? "1" : "");
+        if (key is "before" && value is not null)
+        {
+            pairs.Add(new("before", value));
+        }
+
+        return "/" + (pairs.Count == 0 ? "" : "?" + string.Join('&', pairs.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+    }
+}

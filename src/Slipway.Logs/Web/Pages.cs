@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Slipway.Logs.Model;
+
+namespace Slipway.Logs.Web;
+
+/// <summary>Server-rendered HTML: no scripts, no build step; every filter is a GET parameter.</summary>
+internal static class Pages
+{
+    private const string Style = """
+        body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
+        header{background:#1d3557;color:#fff;padding:8px 16px}header a{color:#fff;margin-right:16px}
+        main{padding:12px 16px}form.filters input,form.filters select{margin-right:8px}
+        table{border-collapse:collapse;width:100%;margin-top:10px}td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+        td.msg{font-family:monospace;white-space:pre-wrap;word-break:break-all}
+        .sev0,.sev1,.sev2,.sev3{color:#b00020;font-weight:bold}.sev4{color:#a15c00}.sev7{color:#888}
+        .bar{background:#457b9d;height:12px;display:inline-block}pre{background:#f4f4f4;padding:8px;overflow:auto}
+        .muted{color:#777}.new{background:#ffe08a;padding:0 4px}
+        """;
+
+    private static readonly HtmlEncoder Enc = HtmlEncoder.Default;
+
+    private static string H(string? text) => Enc.Encode(text ?? "");
+
+    private static string Layout(string title, string body, bool refresh = false) => $"""
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{H(title)} · Slipway logs</title>
+        {(refresh ? "<meta http-equiv=\"refresh\" content=\"5\">" : "")}
+        <style>{Style}</style></head>
+        <body><header><a href="/"><b>Slipway logs</b></a><a href="/">Events</a><a href="/groups">Traceback groups</a><a href="/metrics">Metrics</a></header>
+        <main>{body}</main></body></html>
+        """;
+
+    public static string Login(string? next, bool error) => Layout("Log in", $"""
+        <h1>Log in</h1>
+        {(error ? "<p class=\"sev3\" id=\"login-error\">Wrong token.</p>" : "")}
+        <form method="post" action="/login"><input type="hidden" name="next" value="{H(next ?? "/")}">
+        <label>Token <input type="password" name="token" id="token" autofocus></label> <button type="submit">Log in</button></form>
+        """);
+
+    public static async Task<string> EventsAsync(WebContext context, BrowseQuery view, CancellationToken ct)
+    {
+        var events = await context.Store.QueryAsync(view.Query, ct);
+        var metrics = context.Pipeline.Metrics;
+        var sb = new StringBuilder();
+        sb.Append("<form class=\"filters\" method=\"get\" action=\"/\">")
+            .Append(Select("since", view.Since, [("", "any time"), ("15m", "last 15 min"), ("1h", "last hour"), ("24h", "last 24 h"), ("7d", "last 7 days"), ("31d", "last 31 days")]))
+            .Append(Input("host", view.Host, "host"))
+            .Append(Input("program", view.Program, "program"))
+            .Append(Select("severity", view.Severity, [("", "any severity"), .. Enumerable.Range(0, 8).Select(i => (SyslogNames.SeverityName(i), SyslogNames.SeverityName(i) + " and worse"))]))
+            .Append(Select("facility", view.Facility, [("", "any facility"), .. Enumerable.Range(0, 24).Select(i => (SyslogNames.FacilityName(i), SyslogNames.FacilityName(i)))]))
+            .Append(Input("q", view.Text, "text"))
+            .Append("<button type=\"submit\" id=\"apply\">Filter</button> ")
+            .Append(view.Tail ? $"<a href=\"{H(view.With("tail", null))}\">stop live tail</a>" : $"<a href=\"{H(view.With("tail", "1"))}\">live tail</a>")
+            .Append("</form>");
+        if (metrics.DroppedUdp > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<p class=\"sev4\">{metrics.DroppedUdp} UDP messages were dropped because the queue was full.</p>");
+        }
+
+        sb.Append("<table id=\"events\"><thead><tr><th>Received</th><th>Host</th><th>Program</th><th>Severity</th><th>Facility</th><th>Message</th></tr></thead><tbody>");
+        foreach (var stored in events)
+        {
+            var e = stored.Event;
+            sb.Append(CultureInfo.InvariantCulture, $"<tr data-id=\"{stored.Id}\"><td>{e.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><a href=\"{H(view.With("host", e.Host))}\">{H(e.Host)}</a></td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><a href=\"{H(view.With("program", e.Program))}\">{H(e.Program)}</a>{(e.ProcId.Length > 0 ? "[" + H(e.ProcId) + "]" : "")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"sev{e.Severity}\">{SyslogNames.SeverityName(e.Severity)}</td><td>{SyslogNames.FacilityName(e.Facility)}</td>")
+                .Append("<td class=\"msg\">");
+            if (e.Fingerprint is { } fp)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<a class=\"group\" href=\"/groups/{H(fp)}\">traceback group {H(fp)}</a>\n");
+            }
+
+            if (e.Flags.HasFlag(EventMarks.ParseError))
+            {
+                sb.Append("<span class=\"muted\">[unparsed]</span> ");
+            }
+
+            sb.Append(H(e.Message)).Append("</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+        if (events.Count == 0)
+        {
+            sb.Append("<p class=\"muted\" id=\"empty\">No events match.</p>");
+        }
+        else if (events.Count >= BrowseQuery.PageSize)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<p><a id=\"older\" href=\"{H(view.With("before", events[^1].Id.ToString(CultureInfo.InvariantCulture)))}\">Older events →</a></p>");
+        }
+
+        return Layout("Events", sb.ToString(), refresh: view.Tail && view.Before is null);
+    }
+
+    public static async Task<string> GroupsAsync(WebContext context, string? since, CancellationToken ct)
+    {
+        var span = Durations.TryParse(since, out var s) ? s : TimeSpan.FromHours(24);
+        var now = context.Clock.GetUtcNow();
+        var groups = await context.Store.TopGroupsAsync(now - span, now, 100, ct);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<h1>Traceback groups, last {Durations.Format(span)}</h1>");
+        sb.Append("<table id=\"groups\"><thead><tr><th>Count</th><th>Before</th><th>Hosts</th><th>Group</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>");
+        foreach (var g in groups)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{g.CountInWindow}</td><td>{g.CountPreviousWindow}</td><td>{g.HostCount}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><a href=\"/groups/{H(g.Fingerprint)}\">{H(g.Title)}</a></td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td><td>{g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+        if (groups.Count == 0)
+        {
+            sb.Append("<p class=\"muted\">No tracebacks in this period.</p>");
+        }
+
+        return Layout("Traceback groups", sb.ToString());
+    }
+
+    public static async Task<string?> GroupAsync(WebContext context, string fingerprint, CancellationToken ct)
+    {
+        var g = await context.Store.GetGroupAsync(fingerprint, ct);
+        if (g is null)
+        {
+            return null;
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<h1 id=\"title\">{H(g.Title)}</h1>")
+            .Append(CultureInfo.InvariantCulture, $"<p>Group <code>{H(g.Fingerprint)}</code>: <b id=\"total\">{g.TotalCount}</b> occurrences, ")
+            .Append(CultureInfo.InvariantCulture, $"first seen {g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC, last seen {g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC. ")
+            .Append("</p>");
+        sb.Append("<h2>Hosts</h2><ul id=\"hosts\">");
+        foreach (var h in g.Hosts)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<li>{H(h.Host)}: {h.Count}</li>");
+        }
+
+        sb.Append("</ul><h2>Count per hour</h2><table id=\"hours\">");
+        var max = g.Hours.Count == 0 ? 1 : g.Hours.Max(h => h.Count);
+        foreach (var h in g.Hours.TakeLast(72))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{h.Hour.UtcDateTime:yyyy-MM-dd HH}:00</td><td>{h.Count}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><span class=\"bar\" style=\"width:{Math.Max(2, 300 * h.Count / max)}px\"></span></td></tr>");
+        }
+
+        sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(H(g.Example)).Append("</pre>");
+        return Layout(g.Title, sb.ToString());
+    }
+
+    private static string Input(string name, string value, string placeholder) =>
+        $"<input name=\"{name}\" id=\"f-{name}\" value=\"{H(value)}\" placeholder=\"{placeholder}\" size=\"12\">";
+
+    private static string Select(string name, string value, IEnumerable<(string Value, string Label)> options)
+    {
+        var sb = new StringBuilder($"<select name=\"{name}\" id=\"f-{name}\">");
+        foreach (var (v, label) in options)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<option value=\"{H(v)}\"{(string.Equals(v, value, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>{H(label)}</option>");
+        }
+
+        return sb.Append("</select>").ToString();
+    }
+}

@@ -1,0 +1,8 @@
+using Slipway.Logs.Intake;
+using Slipway.Logs.Server;
+using Slipway.Logs.Storage;
+
+namespace Slipway.Logs.Web;
+
+/// <summary>What the HTTP endpoints share.</summary>
+public sealed record WebContext(ILogStore Store, IntakePipeline Pipeline, LogServerOptions Options, TimeProvider Clock);

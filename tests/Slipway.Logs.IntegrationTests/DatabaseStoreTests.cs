@@ -1,0 +1,54 @@
+using Slipway.Logs.IntegrationTests.Fixtures;
+using Slipway.Logs.Storage;
+using Slipway.Logs.Tests;
+using Slipway.Testing;
+
+namespace Slipway.Logs.IntegrationTests;
+
+/// <summary>The store contract (see StoreContract) against real MariaDB and PostgreSQL servers started on loopback.</summary>
+public sealed class DatabaseStoreTests
+{
+    [Fact]
+    public async Task MariaDb_store_meets_the_contract()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MariaDbServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("logs", ct);
+        await using var store = LogStoreFactory.Open(server.Url("logs"));
+        store.Kind.ShouldBe("mysql");
+        await StoreContract.RunAsync(store, ct);
+    }
+
+    [Fact]
+    public async Task MariaDb_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MariaDbServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("Syslog", ct);
+        await using var store = LogStoreFactory.Open(server.Url("Syslog") + "?systemevents=1");
+        await store.MigrateAsync(ct);
+        await store.WriteAsync(
+        [
+            StoreContract.Event(0, "web1", "nginx", 3, "upstream timed out") with { ProcId = "812" },
+            StoreContract.Event(1, "db1", "postgres", 6, "checkpoint complete"),
+        ], ct);
+
+        var rows = await ProcessTools.RunAsync("mariadb",
+            ["--no-defaults", "-h127.0.0.1", $"-P{server.Port}", "-uroot", "-N", "-B", "Syslog", "-e",
+             "SELECT FromHost, Facility, Priority, SysLogTag, ProcessID, Message, InfoUnitID FROM SystemEvents ORDER BY ID"], ct);
+        rows.ExitCode.ShouldBe(0, rows.Stderr);
+        rows.Stdout.ShouldBe("web1\t16\t3\tnginx[812]:\t812\tupstream timed out\t1\ndb1\t16\t6\tpostgres:\t\tcheckpoint complete\t1\n");
+        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(2); // Slipway's own tables are written too
+    }
+
+    [Fact]
+    public async Task Postgres_store_meets_the_contract()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("logs", ct);
+        await using var store = LogStoreFactory.Open(server.Url("logs"));
+        store.Kind.ShouldBe("postgres");
+        await StoreContract.RunAsync(store, ct);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Slipway.Testing;
+
+namespace Slipway.Logs.IntegrationTests.Fixtures;
+
+/// <summary>A real mariadbd on 127.0.0.1 in a temp dir (no grant tables: any user, no password), stopped by pid.</summary>
+public sealed class MariaDbServer : IAsyncDisposable
+{
+    public const string Binary = "/usr/sbin/mariadbd";
+    private readonly TempDir _dir;
+    private readonly string[] _args;
+    private Process _process;
+
+    private MariaDbServer(TempDir dir, Process process, int port, string[] args)
+    {
+        _dir = dir;
+        _process = process;
+        _args = args;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url(string database) => $"mysql://root:@127.0.0.1:{Port}/{database}";
+
+    public static async Task<MariaDbServer> StartAsync(CancellationToken ct)
+    {
+        Requires.Check(File.Exists(Binary) && File.Exists("/usr/bin/mariadb-install-db"),
+            "MariaDB not installed. Fix: bash scripts/deps/logs.sh (apt-get install -y mariadb-server)", Environment.GetEnvironmentVariable("CI"));
+        var dir = new TempDir("slipway-mariadb-");
+        var data = dir.File("data");
+        var user = ServerProcess.IsRoot ? "root" : Environment.UserName;
+        var install = await ProcessTools.RunAsync("/usr/bin/mariadb-install-db",
+            ["--no-defaults", $"--datadir={data}", $"--user={user}", "--auth-root-authentication-method=normal", "--skip-test-db"], ct);
+        if (install.ExitCode != 0)
+        {
+            throw new InvalidOperationException("mariadb-install-db failed: " + install.Stdout + install.Stderr);
+        }
+
+        var port = ServerProcess.FreeTcpPort();
+        var log = dir.File("server.log");
+        string[] args =
+        [
+            "--no-defaults", $"--datadir={data}", $"--socket={dir.File("sock")}", $"--port={port}", "--bind-address=127.0.0.1",
+            $"--user={user}", "--skip-grant-tables", "--skip-log-bin", "--innodb-buffer-pool-size=128M",
+            "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}",
+        ];
+        var process = ServerProcess.Start(Binary, args, log);
+        var server = new MariaDbServer(dir, process, port, args);
+        try
+        {
+            await ServerProcess.WaitForPortAsync(port, process, log, ct);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    public async Task CreateDatabaseAsync(string name, CancellationToken ct)
+    {
+        var result = await ProcessTools.RunAsync("mariadb",
+            ["--no-defaults", "-h127.0.0.1", $"-P{Port}", "-uroot", "-e", $"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"], ct);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException("CREATE DATABASE failed: " + result.Stderr);
+        }
+    }
+
+    /// <summary>Stops the server (the database becomes unavailable to clients).</summary>
+    public Task StopAsync() => ServerProcess.StopAsync(_process, TimeSpan.FromSeconds(30));
+
+    /// <summary>Starts it again on the same data and port.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        _process.Dispose();
+        var log = _dir.File("server.log");
+        _process = ServerProcess.Start(Binary, _args, log);
+        await ServerProcess.WaitForPortAsync(Port, _process, log, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ServerProcess.StopAsync(_process, TimeSpan.FromSeconds(20));
+        _process.Dispose();
+        _dir.Dispose();
+    }
+}

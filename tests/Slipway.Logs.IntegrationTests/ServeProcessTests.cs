@@ -1,0 +1,76 @@
+using System.Net.Sockets;
+using System.Text;
+using Slipway.Logs.IntegrationTests.Fixtures;
+using Slipway.Logs.Storage;
+using Slipway.Testing;
+
+namespace Slipway.Logs.IntegrationTests;
+
+/// <summary><c>slipway logs serve</c> as a real process: SIGTERM during a flood writes everything received.</summary>
+public sealed class ServeProcessTests
+{
+    private static string SlipwayDll => Path.Combine(AppContext.BaseDirectory, "slipway.dll");
+
+    [Fact]
+    public async Task Sigterm_during_a_tcp_flood_writes_every_event_sent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var port = ServerProcess.FreeTcpPort();
+        var log = dir.File("serve.log");
+        using var serve = ServerProcess.Start("dotnet", [SlipwayDll, "logs", "serve", "--db", db, "--syslog-tcp", $"127.0.0.1:{port}"], log);
+        await ServerProcess.WaitForPortAsync(port, serve, log, ct);
+
+        // Send 50,000 complete frames, then SIGTERM while the server is still busy writing them.
+        const int Count = 50_000;
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", port, ct);
+            var stream = client.GetStream();
+            var sb = new StringBuilder();
+            for (var i = 0; i < Count; i++)
+            {
+                var msg = $"<14>1 2026-03-10T12:00:00Z web1 flood - - - event {i}";
+                sb.Append(Encoding.UTF8.GetByteCount(msg)).Append(' ').Append(msg);
+            }
+
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
+            await stream.FlushAsync(ct);
+        }
+
+        // The connection is closed by us; everything sent is in the kernel buffer or read. Now ask the server to stop.
+        await ProcessTools.RunAsync("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await serve.WaitForExitAsync(timeout.Token);
+        serve.ExitCode.ShouldBe(0, ServerProcess.SafeRead(log));
+        var output = ServerProcess.SafeRead(log);
+        output.ShouldContain("stopping: draining the queue...");
+
+        await using var store = LogStoreFactory.Open(db);
+        var stored = await store.QueryAsync(new LogQuery { Program = "flood", Limit = 10_000 }, ct);
+        var written = long.Parse(System.Text.RegularExpressions.Regex.Match(output, @"stopped: (\d+) events written").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        written.ShouldBeGreaterThan(0);
+
+        // Everything the server reported as received is in the database: count all rows.
+        var all = 0L;
+        long? before = null;
+        while (true)
+        {
+            var page = await store.QueryAsync(new LogQuery { Limit = 10_000, BeforeId = before }, ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            all += page.Count;
+            before = page[^1].Id;
+        }
+
+        all.ShouldBe(written);
+        all.ShouldBe(Count); // the sender had closed its side: the server read it to the end before stopping
+        stored[0].Event.Message.ShouldStartWith("event ");
+    }
+}

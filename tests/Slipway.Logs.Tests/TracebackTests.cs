@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Time.Testing;
+using Slipway.Logs.Model;
+using Slipway.Logs.Tracebacks;
+
+namespace Slipway.Logs.Tests;
+
+public sealed class TracebackTests
+{
+    private const string Traceback1 = """
+        Traceback (most recent call last):
+          File "/srv/app/releases/20260101/shop/views.py", line 42, in checkout
+            total = compute(order)
+          File "/srv/app/releases/20260101/shop/pricing.py", line 10, in compute
+            return order.amount / order.count
+        ZeroDivisionError: division by zero
+        """;
+
+    // The same bug after a deploy: other release path, other line numbers, another message text.
+    private const string Traceback2 = """
+        Traceback (most recent call last):
+          File "/srv/app/releases/20260202/shop/views.py", line 57, in checkout
+            total = compute(order)
+          File "/srv/app/releases/20260202/shop/pricing.py", line 12, in compute
+            return order.amount / order.count
+        ZeroDivisionError: integer division or modulo by zero (order 1234)
+        """;
+
+    private static readonly DateTimeOffset T0 = new(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Fingerprint_ignores_paths_line_numbers_and_message_values()
+    {
+        var a = TracebackFingerprint.Compute(Traceback1)!;
+        var b = TracebackFingerprint.Compute(Traceback2)!;
+
+        a.Fingerprint.ShouldBe(b.Fingerprint);
+        a.ExceptionType.ShouldBe("ZeroDivisionError");
+        a.Title.ShouldBe("ZeroDivisionError: division by zero");
+        a.FrameCount.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Fingerprint_differs_by_function_and_by_exception_type()
+    {
+        var a = TracebackFingerprint.Compute(Traceback1)!.Fingerprint;
+        TracebackFingerprint.Compute(Traceback1.Replace("in compute", "in compute_total", StringComparison.Ordinal))!.Fingerprint.ShouldNotBe(a);
+        TracebackFingerprint.Compute(Traceback1.Replace("ZeroDivisionError", "ValueError", StringComparison.Ordinal))!.Fingerprint.ShouldNotBe(a);
+    }
+
+    [Fact]
+    public void Chained_tracebacks_count_every_part()
+    {
+        var chained = Traceback1 + "\nDuring handling of the above exception, another exception occurred:\n\n" + """
+            Traceback (most recent call last):
+              File "/srv/app/shop/views.py", line 50, in checkout
+                raise CheckoutFailed()
+            shop.errors.CheckoutFailed
+            """;
+        var info = TracebackFingerprint.Compute(chained)!;
+        info.ExceptionType.ShouldBe("shop.errors.CheckoutFailed");
+        info.FrameCount.ShouldBe(3);
+        info.Fingerprint.ShouldNotBe(TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
+    }
+
+    [Fact]
+    public void No_traceback_no_fingerprint()
+    {
+        TracebackFingerprint.Compute("ERROR something failed").ShouldBeNull();
+        TracebackFingerprint.Compute("Traceback (most recent call last):\n  File \"x.py\", line 1, in f").ShouldBeNull();
+    }
+
+    private static LogEvent Line(string message, string host = "web1", string pid = "42") =>
+        new() { ReceivedAt = T0, Host = host, Program = "gunicorn", ProcId = pid, Message = message, Severity = 3 };
+
+    [Fact]
+    public void Lines_of_one_source_are_reassembled_while_other_sources_pass_through()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var assembler = new TracebackAssembler(clock);
+        var output = new List<LogEvent>();
+        var lines = Traceback1.Split('\n');
+
+        assembler.Add(Line(lines[0]), output);
+        assembler.Add(Line("GET /health 200", host: "web2"), output);
+        assembler.Add(Line("unrelated from another worker", pid: "43"), output);
+        foreach (var line in lines[1..])
+        {
+            assembler.Add(Line(line), output);
+        }
+
+        output.Select(e => e.Message).ShouldBe(["GET /health 200", "unrelated from another worker"]);
+        assembler.Add(Line("next request ok"), output);
+
+        output.Count.ShouldBe(4);
+        var tb = output[2];
+        tb.Message.ShouldBe(Traceback1.TrimEnd('\n'));
+        tb.Flags.ShouldBe(EventMarks.Reassembled);
+        tb.Fingerprint.ShouldBe(TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
+        tb.Title.ShouldBe("ZeroDivisionError: division by zero");
+        output[3].Message.ShouldBe("next request ok");
+    }
+
+    [Fact]
+    public void A_traceback_whose_source_falls_silent_is_flushed_after_the_timeout()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var assembler = new TracebackAssembler(clock, TimeSpan.FromSeconds(2));
+        var output = new List<LogEvent>();
+        foreach (var line in Traceback1.Split('\n'))
+        {
+            assembler.Add(Line(line), output);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1.9));
+        assembler.FlushExpired(output);
+        output.ShouldBeEmpty();
+
+        clock.Advance(TimeSpan.FromSeconds(0.2));
+        assembler.FlushExpired(output);
+        output.Single().Fingerprint.ShouldNotBeNull();
+        assembler.PendingCount.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Rsyslog_escaped_tracebacks_are_unescaped_and_fingerprinted()
+    {
+        var escaped = "Internal Server Error: /cart#012" + Traceback1.TrimEnd('\n').Replace("\n", "#012", StringComparison.Ordinal);
+        var output = new List<LogEvent>();
+        new TracebackAssembler(new FakeTimeProvider(T0)).Add(Line(escaped), output);
+
+        output.Single().Message.ShouldBe("Internal Server Error: /cart\n" + Traceback1.TrimEnd('\n'));
+        output.Single().Fingerprint.ShouldBe(TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
+    }
+}
