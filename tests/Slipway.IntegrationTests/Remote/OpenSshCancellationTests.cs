@@ -71,7 +71,9 @@ public sealed class OpenSshCancellationTests
     internal static async Task<int> CountRemoteAsync(IRemoteSession session, string marker)
     {
         var pattern = "^[s]leep " + marker.Replace(".", "\\.", StringComparison.Ordinal) + "$";
-        var result = await session.RunAsync(ShellCommand.Create($"ps -eo args | grep -c {pattern} || true"), null, CancellationToken.None);
+        // Its own limit: the sessions under test have deliberately short default time-outs, too short on a loaded machine.
+        var result = await session.RunAsync(
+            ShellCommand.Create($"ps -eo args | grep -c {pattern} || true"), new RunOptions { Timeout = TimeSpan.FromSeconds(30) }, CancellationToken.None);
         return int.Parse(result.StdoutTail.Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
