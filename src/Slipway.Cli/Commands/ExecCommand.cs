@@ -10,20 +10,8 @@ using Spectre.Console.Cli;
 
 namespace Slipway.Cli.Commands;
 
-public sealed class ExecSettings : ConfigFileSettings
+public sealed class ExecSettings : StageSettings
 {
-    [CommandArgument(0, "<STAGE>")]
-    [Description("The stage whose hosts run the command.")]
-    public string Stage { get; init; } = "";
-
-    [CommandOption("-r|--roles <ROLES>")]
-    [Description("Only hosts with any of these roles (comma-separated, repeatable).")]
-    public string[] Roles { get; init; } = [];
-
-    [CommandOption("-H|--hosts <HOSTS>")]
-    [Description("Only these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
-    public string[] Hosts { get; init; } = [];
-
     [CommandOption("-p|--parallel <N>")]
     [Description("Most hosts at once (default: ssh.max_parallel, 20).")]
     public int? Parallel { get; init; }

@@ -20,3 +20,19 @@ public class ConfigFileSettings : SlipwaySettings
     [DefaultValue("slipway.yml")]
     public string File { get; init; } = "slipway.yml";
 }
+
+/// <summary>STAGE plus the host filters of every command that works on a stage's hosts (exec, deploy, rollback…).</summary>
+public class StageSettings : ConfigFileSettings
+{
+    [CommandArgument(0, "<STAGE>")]
+    [Description("The stage to work on.")]
+    public string Stage { get; init; } = "";
+
+    [CommandOption("-r|--roles <ROLES>")]
+    [Description("Only hosts with any of these roles (comma-separated, repeatable).")]
+    public string[] Roles { get; init; } = [];
+
+    [CommandOption("-H|--hosts <HOSTS>")]
+    [Description("Only these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
+    public string[] Hosts { get; init; } = [];
+}

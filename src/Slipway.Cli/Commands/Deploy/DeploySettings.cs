@@ -5,22 +5,6 @@ using Spectre.Console.Cli;
 
 namespace Slipway.Cli.Commands.Deploy;
 
-/// <summary>STAGE plus the host filters every release command takes.</summary>
-public class StageSettings : ConfigFileSettings
-{
-    [CommandArgument(0, "<STAGE>")]
-    [Description("The stage to work on.")]
-    public string Stage { get; init; } = "";
-
-    [CommandOption("-r|--roles <ROLES>")]
-    [Description("Only hosts with any of these roles (comma-separated, repeatable).")]
-    public string[] Roles { get; init; } = [];
-
-    [CommandOption("-H|--hosts <HOSTS>")]
-    [Description("Only these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
-    public string[] Hosts { get; init; } = [];
-}
-
 /// <summary>Options of commands that change hosts (deploy, rollback).</summary>
 public class ChangeSettings : StageSettings
 {
