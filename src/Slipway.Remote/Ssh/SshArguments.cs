@@ -49,8 +49,7 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     public List<string> Direct(HostConfig host, string logFile, string remoteCommand)
     {
         var args = new List<string> { "-o", "ControlMaster=no" };
-        args.AddRange(Common(host, logFile, verbosity: "-v"));
-        args[args.IndexOf("ControlPath=" + ControlPath)] = "ControlPath=none";
+        args.AddRange(Common(host, logFile, verbosity: "-v", controlPath: "none"));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);
         args.Add("--");
@@ -81,9 +80,9 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
         return args;
     }
 
-    private List<string> Common(HostConfig host, string logFile, string verbosity)
+    private List<string> Common(HostConfig host, string logFile, string verbosity, string? controlPath = null)
     {
-        var args = new List<string> { "-o", "ControlPath=" + ControlPath, "-o", "BatchMode=yes" };
+        var args = new List<string> { "-o", "ControlPath=" + (controlPath ?? ControlPath), "-o", "BatchMode=yes" };
         args.AddRange(Destination(host));
         args.AddRange(["-E", logFile, verbosity]);
         return args;
