@@ -62,6 +62,35 @@ public static class ProcessTools
         return result;
     }
 
+    /// <summary>The process's argv joined by spaces, or "" when it is gone or not ours to read.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Every process on the machine whose command line satisfies <paramref name="match"/>.</summary>
+    public static IReadOnlyList<int> WithCommandLine(Func<string, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && match(CommandLine(pid)))
+            {
+                found.Add(pid);
+            }
+        }
+
+        return found;
+    }
+
     public static void KillQuietly(int pid)
     {
         try

@@ -65,29 +65,5 @@ public sealed class ExecInterruptTests
             .ShouldBeTrue("the remote commands must be stopped, not left running");
     }
 
-    private static List<int> RemoteSleeps(string marker)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (int.TryParse(Path.GetFileName(dir), out var pid)
-                    && File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim() == marker)
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // Exited while we looked.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours to read.
-            }
-        }
-
-        return found;
-    }
+    private static IReadOnlyList<int> RemoteSleeps(string marker) => ProcessTools.WithCommandLine(line => line == marker);
 }

@@ -130,9 +130,7 @@ public sealed class DeployInterruptionTests
         output.ShouldMatch($"(?m)^  {System.Text.RegularExpressions.Regex.Escape(site.HostName(1))} .*UNKNOWN: could not clean up");
         foreach (var i in new[] { 0, 2 })
         {
-            site.Current(i).ShouldBe(before);
-            site.Releases(i).ShouldBe([before]);
-            site.Locked(i).ShouldBeFalse();
+            site.ShouldBeUntouched(i, before);
         }
     }
 
@@ -157,9 +155,7 @@ public sealed class DeployInterruptionTests
         output.ShouldContain("CANCELLED");
         for (var i = 0; i < 3; i++)
         {
-            site.Current(i).ShouldBe(before);
-            site.Releases(i).ShouldBe([before]);
-            site.Locked(i).ShouldBeFalse();
+            site.ShouldBeUntouched(i, before);
         }
     }
 
@@ -221,9 +217,7 @@ public sealed class DeployInterruptionTests
         output.ShouldContain("Ctrl-C again stops at once");
         for (var i = 0; i < 2; i++)
         {
-            site.Current(i).ShouldBe(before);
-            site.Releases(i).ShouldBe([before]);
-            site.Locked(i).ShouldBeFalse();
+            site.ShouldBeUntouched(i, before);
         }
     }
 

@@ -60,6 +60,14 @@ internal sealed class DeploySite : IAsyncDisposable
 
     public bool Locked(int host) => Directory.Exists(Path.Combine(DeployTo(host), ".slipway-lock"));
 
+    /// <summary>The host is exactly as before a run that had to undo itself: same live release, no other, no lock.</summary>
+    public void ShouldBeUntouched(int host, string liveRelease)
+    {
+        Current(host).ShouldBe(liveRelease);
+        Releases(host).ShouldBe([liveRelease]);
+        Locked(host).ShouldBeFalse();
+    }
+
     public string Served(int host) => File.ReadAllText(Path.Combine(DeployTo(host), "current", "index.html")).Trim();
 
     /// <summary>Commits a change to index.html and returns the commit id.</summary>

@@ -22,17 +22,5 @@ internal static class SshTestHosts
 
     /// <summary>The ssh processes (our children) whose command line contains <paramref name="marker"/>.</summary>
     public static IReadOnlyList<int> LocalProcessesWith(string marker) =>
-        [.. ProcessTools.Descendants(Environment.ProcessId).Where(pid => CommandLine(pid).Contains(marker, StringComparison.Ordinal))];
-
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
+        [.. ProcessTools.Descendants(Environment.ProcessId).Where(pid => ProcessTools.CommandLine(pid).Contains(marker, StringComparison.Ordinal))];
 }
