@@ -25,6 +25,9 @@ public sealed record HostConfig
     /// <summary>This host's own <c>deploy_to</c>; null uses the file's <see cref="SlipwayConfig.DeployTo"/>.</summary>
     public string? DeployTo { get; init; }
 
+    /// <summary>Per-host values for templates (<c>${http_port}</c> in processes and health checks).</summary>
+    public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public SourceLocation Location { get; init; }
 
     /// <summary>How the host is named in output: <c>user@host:port</c> with only the parts that were given.</summary>

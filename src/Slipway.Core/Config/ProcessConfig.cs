@@ -1,6 +1,9 @@
 namespace Slipway.Core.Config;
 
-/// <summary>A long-running program the supervisor keeps alive (rendered into a supervisord program section).</summary>
+/// <summary>
+/// A long-running program the supervisor keeps alive (rendered into a supervisord program section). Command, directory
+/// and environment values may use <c>${var}</c> host variables, expanded per host by <see cref="HostVars"/>.
+/// </summary>
 public sealed record ProcessConfig
 {
     public required string Name { get; init; }
@@ -19,7 +22,21 @@ public sealed record ProcessConfig
 
     public int StartSecs { get; init; } = 1;
 
+    /// <summary>supervisord's startretries: attempts before FATAL.</summary>
+    public int StartRetries { get; init; } = 3;
+
     public string StopSignal { get; init; } = "TERM";
+
+    /// <summary>Seconds between the stop signal and SIGKILL.</summary>
+    public int StopWaitSecs { get; init; } = 10;
+
+    public bool RedirectStderr { get; init; }
+
+    /// <summary>supervisord's priority: lower starts first and stops last.</summary>
+    public int Priority { get; init; } = 999;
+
+    /// <summary>Restart this program one host at a time (per role) on publish, so the others keep serving.</summary>
+    public bool Rolling { get; init; }
 
     public string? User { get; init; }
 

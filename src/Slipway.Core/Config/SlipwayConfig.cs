@@ -41,6 +41,18 @@ public sealed record SlipwayConfig
     /// <summary>Programs the supervisor runs, by name, in file order.</summary>
     public IReadOnlyList<ProcessConfig> Processes { get; init; } = [];
 
+    /// <summary>Built-in application recipes (<c>recipes: django:</c>).</summary>
+    public RecipesConfig Recipes { get; init; } = new();
+
+    /// <summary>Which supervisor runs <see cref="Processes"/> on the hosts.</summary>
+    public SupervisorConfig Supervisor { get; init; } = new();
+
+    /// <summary>Checks run after each publish's restart; a failure rolls the deploy back.</summary>
+    public IReadOnlyList<HealthCheckConfig> Health { get; init; } = [];
+
+    /// <summary>Promotion rules between stages, in file order.</summary>
+    public IReadOnlyList<PromoteConfig> Promotions { get; init; } = [];
+
     /// <summary>Sections owned by later features (build, logs, monitor, queue), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 

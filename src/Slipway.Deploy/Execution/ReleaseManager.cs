@@ -222,7 +222,7 @@ public sealed partial class ReleaseManager
             var hooks = HookPlanner.For(config, step[..open], run.Host, selected);
             if (index < hooks.Count)
             {
-                return $"{step[..open]} hook `{hooks[index].Run}`";
+                return hooks[index].Label ?? $"{step[..open]} hook `{hooks[index].Run}`";
             }
         }
 

@@ -5,7 +5,7 @@ namespace Slipway.Deploy.Model;
 /// <summary>
 /// Which hooks of a hook point run on which host: those whose roles the host has (all hosts when a hook names no
 /// role); a <c>once: true</c> hook only on the primary host among the selected hosts with those roles (the first such
-/// host when none is marked primary). Pure.
+/// host when none is marked primary). Commands come back with the host's <c>${var}</c> values in. Pure.
 /// </summary>
 public static class HookPlanner
 {
@@ -18,7 +18,9 @@ public static class HookPlanner
             return [];
         }
 
-        return [.. hooks.Where(h => Applies(h.Roles, host) && (!h.Once || ReferenceEquals(OnceHost(h, selected), host)))];
+        return [.. hooks
+            .Where(h => Applies(h.Roles, host) && (!h.Once || ReferenceEquals(OnceHost(h, selected), host)))
+            .Select(h => h with { Run = HostVars.Expand(h.Run, host) })];
     }
 
     public static IReadOnlyList<RequirementConfig> Requirements(SlipwayConfig config, HostConfig host)

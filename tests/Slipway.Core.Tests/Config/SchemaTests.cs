@@ -19,6 +19,11 @@ public sealed class SchemaTests
         { "$defs.hook.oneOf.1", [.. ConfigKeys.HookKeys] },
         { "$defs.requirement", [.. ConfigKeys.RequirementKeys] },
         { "$defs.process", [.. ConfigKeys.ProcessKeys] },
+        { "properties.recipes", [.. ConfigKeys.RecipeKeys] },
+        { "$defs.django", [.. ConfigKeys.DjangoKeys] },
+        { "$defs.supervisor", [.. ConfigKeys.SupervisorKeys] },
+        { "$defs.health", [.. ConfigKeys.HealthKeys] },
+        { "$defs.promote", [.. ConfigKeys.PromoteKeys] },
     };
 
     [Theory]

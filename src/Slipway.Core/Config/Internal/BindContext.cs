@@ -10,6 +10,15 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     /// <summary>Roles that hooks, requirements and processes ask for, checked against the hosts' roles at the end.</summary>
     public List<(string Role, SourceLocation Location, string Path)> RoleUses { get; } = [];
 
+    /// <summary>
+    /// Names given in any host's <c>vars:</c>; in template sections (<see cref="TemplateSections"/>) references to them are
+    /// kept for per-host expansion instead of being looked up in the environment.
+    /// </summary>
+    public HashSet<string> HostVarNames { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Top-level sections whose texts are expanded per host.</summary>
+    public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks];
+
     public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
     public bool HasErrorsUnder(string path) => _diagnostics.Any(d =>
@@ -34,7 +43,8 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     public string? Substitute(ConfigScalar scalar, string path)
     {
         var problems = new List<EnvSubstitution.Problem>();
-        var result = EnvSubstitution.Expand(scalar.Value, environment, problems);
+        var template = TemplateSections.Any(t => path == t || path.StartsWith(t + ".", StringComparison.Ordinal));
+        var result = EnvSubstitution.Expand(scalar.Value, environment, problems, template ? HostVarNames.Contains : null);
         foreach (var problem in problems)
         {
             // Point at the '$' itself when we can tell where it is; quoting adds one column.

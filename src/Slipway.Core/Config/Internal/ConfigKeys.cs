@@ -20,6 +20,10 @@ internal static class ConfigKeys
     public const string Hooks = "hooks";
     public const string Processes = "processes";
     public const string Roles = "roles";
+    public const string Recipes = "recipes";
+    public const string Supervisor = "supervisor";
+    public const string Health = "health";
+    public const string Promote = "promote";
 
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
     public static IReadOnlyList<string> Extensions { get; } = ["build", "logs", "monitor", "queue"];
@@ -27,7 +31,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -35,14 +39,34 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> StageKeys { get; } = [Branch, "hosts"];
 
-    public static IReadOnlyList<string> HostKeys { get; } = ["host", "port", "user", Roles, "transport", "identity_file", "primary", DeployTo];
+    public static IReadOnlyList<string> HostKeys { get; } = ["host", "port", "user", Roles, "transport", "identity_file", "primary", DeployTo, "vars"];
 
     public static IReadOnlyList<string> HookKeys { get; } = ["run", Roles, "once"];
 
     public static IReadOnlyList<string> ProcessKeys { get; } =
     [
-        "command", "directory", "numprocs", "autostart", "autorestart", "startsecs", "stopsignal", "user", "environment", Roles,
+        "command", "directory", "numprocs", "autostart", "autorestart", "startsecs", "startretries", "stopsignal", "stopwaitsecs",
+        "redirect_stderr", "priority", "user", "environment", Roles, "rolling",
     ];
+
+    public static IReadOnlyList<string> RecipeKeys { get; } = ["django"];
+
+    public static IReadOnlyList<string> DjangoKeys { get; } =
+    [
+        "python", "system_site_packages", "requirements", "find_links", "no_index", "settings", "manage_py", "env_file", "migrate",
+        "collectstatic", "static_dir", "check_deploy", "compilemessages", Roles,
+    ];
+
+    public static IReadOnlyList<string> MigrateKeys { get; } = [Roles];
+
+    public static IReadOnlyList<string> SupervisorKinds { get; } = ["slipway", "supervisord"];
+
+    public static IReadOnlyList<string> SupervisorKeys { get; } = ["kind", "socket", "programs_file", "start_timeout"];
+
+    public static IReadOnlyList<string> HealthKeys { get; } =
+        ["http", "expect", "contains", "tcp", "command", "timeout", "retries", "interval", Roles];
+
+    public static IReadOnlyList<string> PromoteKeys { get; } = ["from", "to", "min_age"];
 
     /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
     public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =

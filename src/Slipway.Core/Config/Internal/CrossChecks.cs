@@ -20,4 +20,60 @@ internal static class CrossChecks
             context.Error(location, path, $"role '{role}' is not given to any host; {list}");
         }
     }
+
+    /// <summary>Every <c>${var}</c> a process, health check or hook uses must be in the vars of every host it runs on.</summary>
+    public static void CheckHostVars(BindContext context, SlipwayConfig config)
+    {
+        if (context.HasErrorsUnder(ConfigKeys.Stages))
+        {
+            return;
+        }
+
+        var templates = config.Processes
+            .Select(p => (Path: Paths.Child(ConfigKeys.Processes, p.Name), p.Location, p.Roles,
+                Texts: (IEnumerable<string>)[p.Command, p.Directory ?? "", .. p.Environment.Values]))
+            .Concat(config.Health.Select(h => (Path: Paths.Child(ConfigKeys.Health, h.Name), h.Location, Roles: HealthRoles(config, h),
+                Texts: (IEnumerable<string>)[h.Http ?? "", h.Tcp ?? "", h.Command ?? "", h.Contains ?? ""])))
+            .Concat(config.Hooks.SelectMany(kv => kv.Value.Select((h, i) => (Path: Paths.Index(Paths.Child(ConfigKeys.Hooks, kv.Key), i),
+                h.Location, h.Roles, Texts: (IEnumerable<string>)[h.Run]))));
+        foreach (var (path, location, roles, texts) in templates)
+        {
+            var used = texts.SelectMany(HostVars.References).Where(r => !r.HasDefault && context.HostVarNames.Contains(r.Name))
+                .Select(r => r.Name).Distinct(StringComparer.Ordinal);
+            foreach (var name in used)
+            {
+                var lacking = config.Stages.SelectMany(st => st.Hosts.Select(h => (Stage: st.Name, Host: h)))
+                    .Where(x => (roles.Count == 0 || roles.Any(x.Host.HasRole)) && !x.Host.Vars.ContainsKey(name))
+                    .Select(x => $"{x.Stage}/{x.Host.DisplayName}").ToList();
+                if (lacking.Count > 0)
+                {
+                    context.Error(location, path,
+                        $"uses ${{{name}}}, but {string.Join(", ", lacking)} has no '{name}' in its vars (or write ${{{name}:-default}})");
+                }
+            }
+        }
+    }
+
+    /// <summary>A health check runs where the process of its name runs, unless it names roles itself.</summary>
+    public static IReadOnlyList<string> HealthRoles(SlipwayConfig config, HealthCheckConfig check) =>
+        check.Roles.Count > 0 ? check.Roles
+        : config.Processes.FirstOrDefault(p => p.Name == check.Name)?.Roles ?? [];
+
+    public static void CheckPromotions(BindContext context, SlipwayConfig config)
+    {
+        if (context.HasErrorsUnder(ConfigKeys.Stages))
+        {
+            return;
+        }
+
+        var names = config.Stages.Select(s => s.Name).ToList();
+        foreach (var promote in config.Promotions)
+        {
+            foreach (var stage in new[] { promote.From, promote.To }.Where(s => !names.Contains(s, StringComparer.Ordinal)))
+            {
+                context.Error(promote.Location, ConfigKeys.Promote,
+                    $"stage '{stage}' is not defined; stages: {string.Join(", ", names)}");
+            }
+        }
+    }
 }

@@ -12,7 +12,13 @@ internal static class EnvSubstitution
     /// <param name="Message">What is wrong with the reference.</param>
     internal readonly record struct Problem(int Offset, string Message);
 
-    public static string Expand(string text, Func<string, string?> environment, List<Problem> problems)
+    /// <param name="text">The value as written.</param>
+    /// <param name="environment">Looks a variable up; null when unset.</param>
+    /// <param name="problems">Receives what is wrong with each bad reference.</param>
+    /// <param name="keep">
+    /// Names left as written for a later, per-host expansion (<see cref="HostVars"/>).
+    /// </param>
+    public static string Expand(string text, Func<string, string?> environment, List<Problem> problems, Func<string, bool>? keep = null)
     {
         if (!text.Contains('$', StringComparison.Ordinal))
         {
@@ -49,7 +55,11 @@ internal static class EnvSubstitution
             var separator = body.IndexOf(":-", StringComparison.Ordinal);
             var name = separator < 0 ? body : body[..separator];
             var fallback = separator < 0 ? null : body[(separator + 2)..];
-            if (!IsName(name))
+            if (keep is not null && IsName(name) && keep(name))
+            {
+                result.Append(text, i, close + 1 - i);
+            }
+            else if (!IsName(name))
             {
                 problems.Add(new Problem(i, $"'${{{body}}}' is not a valid variable reference; names are letters, digits and '_'"));
             }

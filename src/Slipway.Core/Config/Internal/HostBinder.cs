@@ -70,6 +70,7 @@ internal static class HostBinder
             IdentityFile = identityFile ?? (local ? null : ssh.IdentityFile),
             Primary = primary,
             DeployTo = deployTo,
+            Vars = ProcessesBinder.BindVariables(s, "vars"),
             Location = s.Location,
         };
         return new BoundHost(config, path, s.KeyLocation("primary"));

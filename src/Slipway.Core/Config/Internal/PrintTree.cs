@@ -30,6 +30,7 @@ internal static class PrintTree
             .Add("requirements", config.Requirements.Select(Requirement).ToList<object?>())
             .Add("hooks", Hooks(config))
             .Add("processes", Processes(config));
+        AddRecipeSections(map, config);
         foreach (var (key, value) in config.Extensions)
         {
             map.Add(key, Plain(value));
@@ -63,8 +64,62 @@ internal static class PrintTree
     }
 
     // Shown only when the host sets its own, so files without per-host paths print as before.
-    private static PrintMap WithDeployTo(HostConfig host, PrintMap map) =>
-        host.DeployTo is null ? map : map.Add("deploy_to", host.DeployTo);
+    private static PrintMap WithDeployTo(HostConfig host, PrintMap map)
+    {
+        if (host.DeployTo is not null)
+        {
+            map.Add("deploy_to", host.DeployTo);
+        }
+
+        return host.Vars.Count == 0 ? map : map.Add("vars", Variables(host.Vars));
+    }
+
+    private static PrintMap Variables(IReadOnlyDictionary<string, string> values) =>
+        values.Aggregate(new PrintMap(), (m, kv) => m.Add(kv.Key, kv.Value));
+
+    // Printed only when the file uses them, so files without recipes print as before.
+    private static void AddRecipeSections(PrintMap map, SlipwayConfig config)
+    {
+        if (config.Recipes.Django is { } d)
+        {
+            map.Add("recipes", new PrintMap().Add("django", new PrintMap()
+                .Add("python", d.Python).Add("system_site_packages", d.SystemSitePackages).Add("requirements", d.Requirements)
+                .Add("find_links", d.FindLinks).Add("no_index", d.NoIndex).Add("settings", d.Settings).Add("manage_py", d.ManagePy)
+                .Add("env_file", d.EnvFile).Add("migrate", d.Migrate ? new PrintMap().Add("roles", d.MigrateRoles.ToList<object?>()) : false)
+                .Add("collectstatic", d.CollectStatic).Add("static_dir", d.StaticDir).Add("check_deploy", d.CheckDeploy)
+                .Add("compilemessages", d.CompileMessages).Add("roles", d.Roles.ToList<object?>())));
+        }
+
+        if (config.Processes.Count > 0 || config.Supervisor.Location != default)
+        {
+            var s = config.Supervisor;
+            map.Add("supervisor", new PrintMap()
+                .Add("kind", s.Kind == SupervisorKind.Supervisord ? "supervisord" : "slipway").Add("socket", s.Socket)
+                .Add("programs_file", s.ProgramsFile).Add("start_timeout", Duration(s.StartTimeout)));
+        }
+
+        if (config.Health.Count > 0)
+        {
+            map.Add("health", config.Health.Aggregate(new PrintMap(), (m, h) => m.Add(h.Name, new PrintMap()
+                .Add("http", h.Http).Add("expect", h.Http is null ? null : h.Expect).Add("contains", h.Contains).Add("tcp", h.Tcp)
+                .Add("command", h.Command).Add("timeout", Duration(h.Timeout)).Add("retries", h.Retries)
+                .Add("interval", Duration(h.Interval)).Add("roles", CrossChecks.HealthRoles(config, h).ToList<object?>()))));
+        }
+
+        if (config.Promotions.Count > 0)
+        {
+            map.Add("promote", config.Promotions.Select(p => (object?)new PrintMap()
+                .Add("from", p.From).Add("to", p.To).Add("min_age", Duration(p.MinAge))).ToList());
+        }
+    }
+
+    /// <summary>The shortest exact unit: 7d, 90s, 1500ms.</summary>
+    private static string Duration(TimeSpan t) =>
+        t.Ticks % TimeSpan.TicksPerSecond != 0 ? $"{(long)t.TotalMilliseconds}ms"
+        : t.Ticks % TimeSpan.TicksPerDay == 0 && t > TimeSpan.Zero ? $"{(long)t.TotalDays}d"
+        : t.Ticks % TimeSpan.TicksPerHour == 0 && t > TimeSpan.Zero ? $"{(long)t.TotalHours}h"
+        : t.Ticks % TimeSpan.TicksPerMinute == 0 && t > TimeSpan.Zero ? $"{(long)t.TotalMinutes}m"
+        : $"{(long)t.TotalSeconds}s";
 
     private static PrintMap Requirement(RequirementConfig r)
     {
@@ -105,7 +160,12 @@ internal static class PrintTree
                 .Add("autostart", p.AutoStart)
                 .Add("autorestart", p.AutoRestart)
                 .Add("startsecs", p.StartSecs)
+                .Add("startretries", p.StartRetries)
                 .Add("stopsignal", p.StopSignal)
+                .Add("stopwaitsecs", p.StopWaitSecs)
+                .Add("redirect_stderr", p.RedirectStderr)
+                .Add("priority", p.Priority)
+                .Add("rolling", p.Rolling)
                 .Add("user", p.User)
                 .Add("environment", environment)
                 .Add("roles", p.Roles.ToList<object?>()));

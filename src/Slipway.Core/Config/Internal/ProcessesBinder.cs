@@ -57,7 +57,12 @@ internal static partial class ProcessesBinder
             AutoStart = s.Bool("autostart") ?? defaults.AutoStart,
             AutoRestart = s.Enum("autorestart", ConfigKeys.AutoRestartValues) ?? defaults.AutoRestart,
             StartSecs = s.Int("startsecs", 0, 3600) ?? defaults.StartSecs,
+            StartRetries = s.Int("startretries", 0, 1000) ?? defaults.StartRetries,
             StopSignal = s.Enum("stopsignal", ConfigKeys.StopSignals) ?? defaults.StopSignal,
+            StopWaitSecs = s.Int("stopwaitsecs", 0, 86400) ?? defaults.StopWaitSecs,
+            RedirectStderr = s.Bool("redirect_stderr") ?? defaults.RedirectStderr,
+            Priority = s.Int("priority", 0, 99999) ?? defaults.Priority,
+            Rolling = s.Bool("rolling") ?? defaults.Rolling,
             User = s.String("user"),
             Environment = BindEnvironment(s),
             Roles = s.Roles(recordUse: true),
@@ -66,15 +71,17 @@ internal static partial class ProcessesBinder
         return command is null ? null : process;
     }
 
-    private static Dictionary<string, string> BindEnvironment(Section s)
+    internal static Dictionary<string, string> BindEnvironment(Section s) => BindVariables(s, "environment");
+
+    internal static Dictionary<string, string> BindVariables(Section s, string section)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (s.Get("environment") is not { } node)
+        if (s.Get(section) is not { } node)
         {
             return result;
         }
 
-        var path = s.PathOf("environment");
+        var path = s.PathOf(section);
         if (node is not ConfigMapping mapping)
         {
             s.Context.Error(node, path, $"must be a mapping of variable names to values, got {node.Describe()}");

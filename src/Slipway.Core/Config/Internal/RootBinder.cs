@@ -31,6 +31,8 @@ internal static class RootBinder
 
         var branch = s.Get(Branch) is { } branchNode ? ValueReader.NonEmptyString(context, branchNode, Branch) : null;
         var ssh = s.Get(Ssh) is { } sshNode ? SshBinder.Bind(context, sshNode, Ssh) : new SshSettings();
+        var stages = StageBinder.BindAll(s, ssh ?? new SshSettings(), branch ?? "main");
+        context.HostVarNames.UnionWith(stages.SelectMany(st => st.Hosts).SelectMany(h => h.Vars.Keys));
         var config = new SlipwayConfig
         {
             SourceFile = sourceFile,
@@ -43,10 +45,14 @@ internal static class RootBinder
             LinkedDirs = LinkedPaths.Read(s, LinkedDirs),
             LinkedFiles = LinkedPaths.Read(s, LinkedFiles),
             Ssh = ssh ?? new SshSettings(),
-            Stages = StageBinder.BindAll(s, ssh ?? new SshSettings(), branch ?? "main"),
+            Stages = stages,
             Requirements = RequirementsBinder.Bind(s, deployTo),
             Hooks = HooksBinder.Bind(s),
             Processes = ProcessesBinder.Bind(s),
+            Recipes = RecipesBinder.Bind(s),
+            Supervisor = SupervisorBinder.Bind(s),
+            Health = HealthBinder.Bind(s),
+            Promotions = PromoteBinder.Bind(s),
             Extensions = ExtensionReader.Read(s),
         };
 
@@ -57,6 +63,8 @@ internal static class RootBinder
         }
 
         CrossChecks.CheckRoles(context, config.Stages);
+        CrossChecks.CheckHostVars(context, config);
+        CrossChecks.CheckPromotions(context, config);
         return context.HasErrors ? null : config;
     }
 }

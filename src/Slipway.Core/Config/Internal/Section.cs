@@ -45,6 +45,8 @@ internal sealed class Section(
 
     public int? Int(string key, int min, int max) => Get(key) is { } node ? ValueReader.Int(Context, node, PathOf(key), min, max) : null;
 
+    public TimeSpan? Duration(string key) => Get(key) is { } node ? ValueReader.Duration(Context, node, PathOf(key)) : null;
+
     public bool? Bool(string key) => Get(key) is { } node ? ValueReader.Bool(Context, node, PathOf(key)) : null;
 
     public string? Enum(string key, IReadOnlyList<string> allowed) =>

@@ -54,6 +54,23 @@ internal static class ValueReader
         return (int)value;
     }
 
+    public static TimeSpan? Duration(BindContext context, ConfigNode node, string path)
+    {
+        var text = String(context, node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var value = DurationParser.Parse(text);
+        if (value is null)
+        {
+            context.Error(node, path, $"must be a duration such as 500ms, 10s, 5m, 2h or 7d, got \"{text}\"");
+        }
+
+        return value;
+    }
+
     public static bool? Bool(BindContext context, ConfigNode node, string path)
     {
         var text = node is ConfigScalar { IsNull: false } scalar ? context.Substitute(scalar, path) : "";
