@@ -25,6 +25,13 @@ public sealed class DigestAndBrowserTests
         TimeoutError: timed out
         """;
 
+    private static string Deploy(string stage, string release, string commit, TimeSpan ago, string result) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["action"] = "deploy", ["stage"] = stage, ["result"] = result, ["user"] = "alice", ["machine"] = "laptop",
+            ["started"] = DateTimeOffset.UtcNow - ago, ["duration_ms"] = 1500, ["release"] = release, ["commit"] = commit,
+        });
+
     private static async Task SeedAsync(string db, CancellationToken ct)
     {
         await using var store = LogStoreFactory.Open(db);
@@ -98,7 +105,17 @@ public sealed class DigestAndBrowserTests
         using var dir = new TempDir();
         var db = dir.File("logs.db");
         await SeedAsync(db, ct);
-        await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Token = "s3cret" });
+        var history = dir.File("history.jsonl");
+        await File.WriteAllLinesAsync(history, [
+            Deploy("production", "20261101000000", "aaaaaaa111", TimeSpan.FromHours(2), "succeeded"),
+            Deploy("staging", "20261102000000", "bbbbbbb222", TimeSpan.FromHours(1), "succeeded"),
+            Deploy("production", "20261103000000", "ccccccc333", TimeSpan.FromMinutes(10), "failed"),
+            Deploy("production", "20261104000000", "ddddddd444", TimeSpan.FromSeconds(30), "succeeded"),
+        ], ct);
+        await using var server = new LogServer(new LogServerOptions
+        {
+            Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Token = "s3cret", DeployHistory = history,
+        });
         await server.StartAsync(ct);
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
         using var http = new HttpClient(handler) { BaseAddress = server.HttpAddress };
@@ -139,6 +156,11 @@ public sealed class DigestAndBrowserTests
         group.ShouldContain("<li>web1: 3</li>");
         group.ShouldContain("<li>web2: 2</li>");
         group.ShouldContain("catalogue[sku]");
+        // First seen about 4 minutes ago: after the staging and the first production deploy, before the last one.
+        group.ShouldContain("<li>staging: release <b>20261102000000</b>, commit <code>bbbbbbb</code> (deployed ");
+        group.ShouldContain("<li>production: release <b>20261101000000</b>, commit <code>aaaaaaa</code> (deployed ");
+        group.ShouldNotContain("20261104000000");
+        group.ShouldNotContain("20261103000000");
 
         // The API takes a bearer token; /metrics is open for scrapers.
         using var api = new HttpClient { BaseAddress = server.HttpAddress };
