@@ -32,11 +32,11 @@ public sealed class DigestAndBrowserTests
             ["started"] = DateTimeOffset.UtcNow - ago, ["duration_ms"] = 1500, ["release"] = release, ["commit"] = commit,
         });
 
-    private static async Task SeedAsync(string db, CancellationToken ct)
+    private static async Task SeedAsync(string db, CancellationToken ct, DateTimeOffset? at = null)
     {
         await using var store = LogStoreFactory.Open(db);
         await store.MigrateAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = at ?? DateTimeOffset.UtcNow;
         var events = new List<LogEvent>();
         for (var i = 0; i < 5; i++)
         {
@@ -87,6 +87,40 @@ public sealed class DigestAndBrowserTests
         var (_, dry) = await CliRunner.RunAsync("logs", "digest", "--db", db, "--dry-run");
         dry.ShouldContain("5x  (none before)  KeyError: 'ABC-1'");
         dry.ShouldNotContain("[NEW]");
+    }
+
+    [Fact]
+    public async Task Serve_mails_the_digest_when_its_cron_schedule_comes_due()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var start = new DateTimeOffset(2026, 11, 27, 11, 59, 0, TimeSpan.Zero);
+        await SeedAsync(db, ct, start);
+        await using var smtp = await SmtpSink.StartAsync(ct);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
+        var digest = new ScheduledDigest(Slipway.Logs.Digest.CronSchedule.Parse("0 12 * * *"), new Slipway.Logs.Digest.SmtpSettings("127.0.0.1", smtp.Port),
+            "logs@example.com", ["ops@example.com"], TimeSpan.FromHours(24), 20, null);
+        await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Digest = digest }, null, clock);
+        await server.StartAsync(ct);
+
+        // Time moves only when the test moves it: 15 s of server time per poll, until the mail arrives.
+        (await Eventually.ForAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(15));
+            return smtp.Messages.Count > 0;
+        }, TimeSpan.FromSeconds(30), ct)).ShouldBeTrue("no digest arrived by " + clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+        var mail = smtp.Messages.ShouldHaveSingleItem();
+        mail.ShouldContain("Subject: Slipway logs: 6 tracebacks in 2 groups (2 new)");
+        mail.ShouldContain("To: ops@example.com");
+        // Sent on the schedule, not at start-up: the server records the digest's time (just after the mail goes out).
+        string? recorded = null;
+        (await Eventually.ForAsync(async () => (recorded = await server.Store.GetStateAsync(Slipway.Logs.Digest.DigestReport.LastDigestKey, ct)) is not null,
+            TimeSpan.FromSeconds(10), ct)).ShouldBeTrue();
+        var sent = DateTimeOffset.Parse(recorded!, System.Globalization.CultureInfo.InvariantCulture);
+        sent.ShouldBeGreaterThanOrEqualTo(start.AddMinutes(1));
+        sent.ShouldBeLessThan(start.AddMinutes(3));
     }
 
     [Fact]
