@@ -151,12 +151,13 @@ public static class WebHost
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 
-    /// <summary>JSON lines, one event each; answers after every event is queued (a full queue makes the request wait).</summary>
+    /// <summary>JSON lines, one event each; answers once every event is stored or spooled (a full queue makes the request wait).</summary>
     private static async Task<IResult> ReceiveAsync(HttpContext http, WebContext context)
     {
         var host = http.Connection.RemoteIpAddress?.ToString() ?? "";
         var count = 0;
         var errors = 0;
+        var sources = new HashSet<(string Host, string Program, string ProcId)>();
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         while (await reader.ReadLineAsync(http.RequestAborted) is { } line)
         {
@@ -172,7 +173,18 @@ public static class WebHost
             }
 
             await context.Pipeline.EnqueueAsync(e, http.RequestAborted);
+            sources.Add((e.Host, e.Program, e.ProcId));
             count++;
+        }
+
+        // Answer only once they are stored or spooled: an acknowledged event survives a crash of this server.
+        try
+        {
+            await context.Pipeline.DurableAsync(sources, http.RequestAborted);
+        }
+        catch (IOException e)
+        {
+            return Results.Text($"not stored: {e.Message}\n", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Pipeline.Metrics.AddHttp(count);
