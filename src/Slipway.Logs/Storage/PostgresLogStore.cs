@@ -83,16 +83,8 @@ public sealed class PostgresLogStore(string connectionString, bool systemEvents 
         var version = await base.MigrateAsync(ct);
         if (systemEvents)
         {
-            await using var connection = await OpenAsync(ct);
-            await using (var create = Command(connection, null, CreateSystemEvents))
-            {
-                await create.ExecuteNonQueryAsync(ct);
-            }
-
-            // A table rsyslog created has no ProcessID (LogAnalyzer adds it); write it only when it is there.
-            await using var probe = Command(connection, null,
-                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'systemevents' AND column_name = 'processid'");
-            _hasProcessId = Convert.ToInt64(await probe.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+            _hasProcessId = await PrepareSystemEventsAsync(CreateSystemEvents,
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'systemevents' AND column_name = 'processid'", ct);
         }
 
         return version;
