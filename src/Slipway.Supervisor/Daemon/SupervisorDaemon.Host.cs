@@ -59,10 +59,27 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
 
         _byPid[child.Pid] = process;
-        Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout);
+        var pid = child.Pid;
+        if (FindGroup(process.GroupName)?.Pool is not null)
+        {
+            // A listener's stdout is the protocol channel (it is still logged); its stdout events are never raised.
+            var channel = NewChannel(process);
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout, data =>
+            {
+                channel.Receive(data.ToArray());
+                Wake();
+            });
+        }
+        else
+        {
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout,
+                process.Config.Stdout.EventsEnabled ? data => QueueLogEvent(process, pid, "stdout", data) : null);
+        }
+
         if (child.StderrFd >= 0)
         {
-            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr);
+            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr,
+                process.Config.Stderr.EventsEnabled ? data => QueueLogEvent(process, pid, "stderr", data) : null);
         }
 
         return child;
@@ -103,9 +120,14 @@ public sealed partial class SupervisorDaemon : IProcessHost
 
     void IProcessHost.Log(string level, string message) => Log.Write(level, message);
 
-    void IProcessHost.StateChanged(Subprocess process, ProcessState from)
+    void IProcessHost.StateChanged(Subprocess process, ProcessState from, bool expected)
     {
         Log.Write("debug", $"{process.Config.Name} {ProcessStates.Name(from)} -> {ProcessStates.Name(process.State)}");
+        if (HasPools)
+        {
+            Notify(Events.SupervisorEvent.ProcessState(process, from, expected));
+        }
+
         PollWaiters();
     }
 
@@ -204,7 +226,14 @@ public sealed partial class SupervisorDaemon : IProcessHost
             StdoutLogFile = pc.Stdout.IsAuto ? AutoLogName(pc.Name, "stdout") : pc.Stdout.File,
             StderrLogFile = pc.Stderr.IsAuto ? AutoLogName(pc.Name, "stderr") : pc.Stderr.File,
         }).ToList();
-        _groups[config.Name] = new ProcessGroup(config, processes);
+        var pool = config.Listener is { } l ? new Events.EventListenerPool(config.Name, l.BufferSize, l.Events, Log.Write) : null;
+        _groups[config.Name] = new ProcessGroup(config, processes) { Pool = pool };
+        if (pool is not null)
+        {
+            _pools.Add(pool);
+        }
+
+        Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_ADDED", config.Name));
         Log.Write("info", $"added process group {config.Name}");
         Wake();
         return true;
@@ -220,9 +249,16 @@ public sealed partial class SupervisorDaemon : IProcessHost
         foreach (var p in group.Processes)
         {
             CloseLogs(p);
+            _channels.Remove(p);
+        }
+
+        if (group.Pool is { } pool)
+        {
+            _pools.Remove(pool);
         }
 
         _groups.Remove(name);
+        Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_REMOVED", name));
         Log.Write("info", $"removed process group {name}");
         return true;
     }

@@ -22,7 +22,7 @@ public sealed unsafe class OutputPump : IDisposable
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, Func<RotatingLogFile?>> _sinks = [];
+    private readonly Dictionary<int, (Func<RotatingLogFile?> Sink, OutputTap? Tap)> _sinks = [];
     private readonly Thread _thread;
     private volatile bool _stopping;
 
@@ -40,12 +40,15 @@ public sealed unsafe class OutputPump : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Starts reading <paramref name="fd"/> (non-blocking, owned from now on); output goes to <paramref name="sink"/>().</summary>
-    public void Register(int fd, Func<RotatingLogFile?> sink)
+    /// <summary>
+    /// Starts reading <paramref name="fd"/> (non-blocking, owned from now on); output goes to <paramref name="sink"/>()
+    /// and, when given, to <paramref name="tap"/> too (event listener replies, PROCESS_LOG events).
+    /// </summary>
+    public void Register(int fd, Func<RotatingLogFile?> sink, OutputTap? tap = null)
     {
         lock (_lock)
         {
-            _sinks[fd] = sink;
+            _sinks[fd] = (sink, tap);
         }
 
         Add(fd);
@@ -111,13 +114,16 @@ public sealed unsafe class OutputPump : IDisposable
 
     private void Drain(int fd, byte* buf, int size)
     {
-        Func<RotatingLogFile?>? sink;
+        Func<RotatingLogFile?> sink;
+        OutputTap? tap;
         lock (_lock)
         {
-            if (!_sinks.TryGetValue(fd, out sink))
+            if (!_sinks.TryGetValue(fd, out var entry))
             {
                 return;
             }
+
+            (sink, tap) = entry;
         }
 
         // Read a bounded amount per wake-up so one chatty child cannot starve the others.
@@ -134,6 +140,8 @@ public sealed unsafe class OutputPump : IDisposable
                 {
                     // The log cannot be opened (directory removed): drop the output, keep the child running.
                 }
+
+                tap?.Invoke(new ReadOnlySpan<byte>(buf, (int)got));
 
                 if (got < size)
                 {
@@ -170,3 +178,6 @@ public sealed unsafe class OutputPump : IDisposable
         _thread.Join(TimeSpan.FromSeconds(2));
     }
 }
+
+/// <summary>Sees a copy of what a child wrote, on the output thread.</summary>
+public delegate void OutputTap(ReadOnlySpan<byte> data);

@@ -180,9 +180,11 @@ public sealed partial class SupervisorRpc
 
             return D.WriteStdin(p, chars) ? true : throw Faults.Error(Faults.NoFile, name);
         });
-        Add("supervisor.sendRemoteCommEvent", 2, 2, ["boolean", "string", "string"], "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.", _ =>
+        Add("supervisor.sendRemoteCommEvent", 2, 2, ["boolean", "string", "string"], "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.", a =>
         {
             Update();
+            D.Notify(Events.SupervisorEvent.RemoteCommunication(a.String(0), a.String(1)));
+            D.Wake();
             return true;
         });
     }
