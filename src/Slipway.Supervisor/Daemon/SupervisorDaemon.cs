@@ -251,12 +251,31 @@ public sealed partial class SupervisorDaemon : IDisposable
             return;
         }
 
+        if (_earlyExits.Count > 0)
+        {
+            // Children started ahead (Prespawn) that died before their process took them: finish them now.
+            foreach (var (early, earlyStatus) in _earlyExits.Where(e => _byPid.ContainsKey(e.Key)).ToList())
+            {
+                _earlyExits.Remove(early);
+                _byPid.Remove(early, out var owner);
+                ListenerFinished(owner!);
+                owner!.Finish(earlyStatus);
+            }
+        }
+
         while (true)
         {
             var pid = Posix.waitpid(-1, out var status, Posix.WNoHang);
             if (pid <= 0)
             {
                 return;
+            }
+
+            if (_prespawnedPids.Contains(pid))
+            {
+                _earlyExits[pid] = status;
+                Wake();
+                continue;
             }
 
             if (_byPid.Remove(pid, out var process))
