@@ -129,6 +129,16 @@ public sealed unsafe class OutputPump : IDisposable
         // Read a bounded amount per wake-up so one chatty child cannot starve the others.
         for (var round = 0; round < 16; round++)
         {
+            if (tap is null && TrySplice(fd, sink, out var done))
+            {
+                if (done)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             var got = Posix.read(fd, buf, size);
             if (got > 0)
             {
@@ -156,18 +166,68 @@ public sealed unsafe class OutputPump : IDisposable
                 return;
             }
 
-            // EOF or a real error: this pipe is done.
-            var ev = stackalloc byte[16];
-            Posix.epoll_ctl(_epoll, EpollCtlDel, fd, ev);
-            Posix.close(fd);
-            lock (_lock)
-            {
-                _sinks.Remove(fd);
-            }
-
+            Close(fd);
             return;
         }
     }
+
+    /// <summary>EOF or a real error: this pipe is done.</summary>
+    private void Close(int fd)
+    {
+        var ev = stackalloc byte[16];
+        Posix.epoll_ctl(_epoll, EpollCtlDel, fd, ev);
+        Posix.close(fd);
+        lock (_lock)
+        {
+            _sinks.Remove(fd);
+        }
+    }
+
+    /// <summary>
+    /// Moves output from the pipe to the log inside the kernel (splice), when nothing else needs to see it. False:
+    /// use read and write instead. True with <paramref name="done"/>: stop for this wake-up (pipe empty or closed).
+    /// </summary>
+    private bool TrySplice(int fd, Func<RotatingLogFile?> sink, out bool done)
+    {
+        done = false;
+        RotatingLogFile? log;
+        try
+        {
+            log = sink();
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+
+        if (log is null || !log.CanSplice)
+        {
+            return false;
+        }
+
+        var moved = log.SpliceFrom(fd, SpliceChunk, out var errno);
+        if (moved > 0)
+        {
+            return true;
+        }
+
+        if (moved == 0)
+        {
+            Close(fd);
+            done = true;
+            return true;
+        }
+
+        if (errno == Posix.EAgain)
+        {
+            done = true;
+            return true;
+        }
+
+        return errno == Posix.EIntr; // anything else (EINVAL: not spliceable after all): read and write
+    }
+
+    private const int SpliceChunk = 1 << 20;
 
     public void Dispose()
     {
