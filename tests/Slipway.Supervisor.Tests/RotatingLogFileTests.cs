@@ -72,41 +72,4 @@ public sealed class RotatingLogFileTests
         log.Write("f"u8);
         File.ReadAllText(path).ShouldBe("f");
     }
-
-    [Fact]
-    public unsafe void Splice_moves_pipe_output_to_the_end_of_the_file_even_after_an_outside_truncation()
-    {
-        using var dir = new TempDir();
-        var path = dir.File("s.log");
-        var fds = stackalloc int[2];
-        Slipway.Supervisor.Native.Posix.pipe2(fds, Slipway.Supervisor.Native.Posix.OCloExec | Slipway.Supervisor.Native.Posix.ONonBlock).ShouldBe(0);
-        void Put(string text)
-        {
-            var bytes = Encoding.ASCII.GetBytes(text);
-            fixed (byte* p = bytes)
-            {
-                Slipway.Supervisor.Native.Posix.write(fds[1], p, bytes.Length).ShouldBe(bytes.Length);
-            }
-        }
-
-        using (var log = new RotatingLogFile(path, maxBytes: 0, backups: 0, exclusive: true))
-        {
-            log.CanSplice.ShouldBeTrue();
-            Put("hello ");
-            log.SpliceFrom(fds[0], 1 << 20, out _).ShouldBe(6);
-            log.SpliceFrom(fds[0], 1 << 20, out var errno).ShouldBe(-1);
-            errno.ShouldBe(Slipway.Supervisor.Native.Posix.EAgain);
-            log.Write("world\n"u8);
-            File.WriteAllText(path, "new\n"); // logrotate copytruncate, roughly
-            Put("after\n");
-            log.SpliceFrom(fds[0], 1 << 20, out _).ShouldBe(6);
-            Slipway.Supervisor.Native.Posix.close(fds[1]);
-            log.SpliceFrom(fds[0], 1 << 20, out _).ShouldBe(0); // writer gone: end of file
-        }
-
-        Slipway.Supervisor.Native.Posix.close(fds[0]);
-        File.ReadAllText(path).ShouldBe("new\nafter\n");
-        using var shared = new RotatingLogFile(dir.File("shared.log"), 0, 0);
-        shared.CanSplice.ShouldBeFalse();
-    }
 }

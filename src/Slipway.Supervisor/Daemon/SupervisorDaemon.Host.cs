@@ -259,25 +259,8 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
     }
 
-    private RotatingLogFile? Open(string? path, LogChannelConfig channel) =>
-        path is null ? null : new RotatingLogFile(path, channel.MaxBytes, channel.Backups, exclusive: !SharedLogPaths().Contains(path));
-
-    private (SupervisorConfig Config, HashSet<string> Paths)? _sharedLogPaths;
-
-    /// <summary>Log paths that more than one channel writes (those keep O_APPEND and are never spliced into).</summary>
-    private HashSet<string> SharedLogPaths()
-    {
-        if (_sharedLogPaths is { } cached && ReferenceEquals(cached.Config, Config))
-        {
-            return cached.Paths;
-        }
-
-        var paths = Config.Groups.SelectMany(g => g.Processes).SelectMany(p => new[] { p.Stdout.File, p.Stderr.File })
-            .OfType<string>().GroupBy(p => p, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        paths.Add(Config.Daemon.LogFile);
-        _sharedLogPaths = (Config, paths);
-        return paths;
-    }
+    private static RotatingLogFile? Open(string? path, LogChannelConfig channel) =>
+        path is null ? null : new RotatingLogFile(path, channel.MaxBytes, channel.Backups);
 
     private void CloseLogs(Subprocess process)
     {

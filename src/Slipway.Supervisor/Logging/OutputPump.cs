@@ -81,12 +81,22 @@ public sealed unsafe class OutputPump : IDisposable
     {
         const int MaxEvents = 256;
         var events = new byte[MaxEvents * 16];
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[256 * 1024];
+        var moved = false;
         fixed (byte* ev = events)
         fixed (byte* buf = buffer)
         {
             while (!_stopping)
             {
+                if (moved)
+                {
+                    // Output is flowing: let it gather for a moment (the pipes hold 1 MiB) rather than wake for every
+                    // write a child makes, which costs several times the CPU per byte and takes CPU from the writers
+                    // themselves. An idle daemon still blocks in epoll_wait, and a quiet child's line is not delayed.
+                    moved = false;
+                    Thread.Sleep(1);
+                }
+
                 var n = Posix.epoll_wait(_epoll, ev, MaxEvents, -1);
                 if (n < 0)
                 {
@@ -105,14 +115,14 @@ public sealed unsafe class OutputPump : IDisposable
 
                     if ((flags & (EpollIn | EpollHup | EpollErr)) != 0)
                     {
-                        Drain(fd, buf, buffer.Length);
+                        moved |= Drain(fd, buf, buffer.Length);
                     }
                 }
             }
         }
     }
 
-    private void Drain(int fd, byte* buf, int size)
+    private bool Drain(int fd, byte* buf, int size)
     {
         Func<RotatingLogFile?> sink;
         OutputTap? tap;
@@ -120,7 +130,7 @@ public sealed unsafe class OutputPump : IDisposable
         {
             if (!_sinks.TryGetValue(fd, out var entry))
             {
-                return;
+                return false;
             }
 
             (sink, tap) = entry;
@@ -129,16 +139,6 @@ public sealed unsafe class OutputPump : IDisposable
         // Read a bounded amount per wake-up so one chatty child cannot starve the others.
         for (var round = 0; round < 16; round++)
         {
-            if (tap is null && TrySplice(fd, sink, out var done))
-            {
-                if (done)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
             var got = Posix.read(fd, buf, size);
             if (got > 0)
             {
@@ -155,7 +155,7 @@ public sealed unsafe class OutputPump : IDisposable
 
                 if (got < size)
                 {
-                    return;
+                    return true;
                 }
 
                 continue;
@@ -163,71 +163,23 @@ public sealed unsafe class OutputPump : IDisposable
 
             if (got < 0 && (Posix.Errno == Posix.EAgain || Posix.Errno == Posix.EIntr))
             {
-                return;
+                return round > 0;
             }
 
-            Close(fd);
-            return;
+            // EOF or a real error: this pipe is done.
+            var ev = stackalloc byte[16];
+            Posix.epoll_ctl(_epoll, EpollCtlDel, fd, ev);
+            Posix.close(fd);
+            lock (_lock)
+            {
+                _sinks.Remove(fd);
+            }
+
+            return round > 0;
         }
+
+        return true;
     }
-
-    /// <summary>EOF or a real error: this pipe is done.</summary>
-    private void Close(int fd)
-    {
-        var ev = stackalloc byte[16];
-        Posix.epoll_ctl(_epoll, EpollCtlDel, fd, ev);
-        Posix.close(fd);
-        lock (_lock)
-        {
-            _sinks.Remove(fd);
-        }
-    }
-
-    /// <summary>
-    /// Moves output from the pipe to the log inside the kernel (splice), when nothing else needs to see it. False:
-    /// use read and write instead. True with <paramref name="done"/>: stop for this wake-up (pipe empty or closed).
-    /// </summary>
-    private bool TrySplice(int fd, Func<RotatingLogFile?> sink, out bool done)
-    {
-        done = false;
-        RotatingLogFile? log;
-        try
-        {
-            log = sink();
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-
-        if (log is null || !log.CanSplice)
-        {
-            return false;
-        }
-
-        var moved = log.SpliceFrom(fd, SpliceChunk, out var errno);
-        if (moved > 0)
-        {
-            return true;
-        }
-
-        if (moved == 0)
-        {
-            Close(fd);
-            done = true;
-            return true;
-        }
-
-        if (errno == Posix.EAgain)
-        {
-            done = true;
-            return true;
-        }
-
-        return errno == Posix.EIntr; // anything else (EINVAL: not spliceable after all): read and write
-    }
-
-    private const int SpliceChunk = 1 << 20;
 
     public void Dispose()
     {

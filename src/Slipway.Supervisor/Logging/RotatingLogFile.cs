@@ -17,90 +17,16 @@ public sealed unsafe class RotatingLogFile : IDisposable
     private int _fd = -1;
     private long _size;
     private bool _seekable;
-    private bool _splice;
 
-    /// <param name="path">The file.</param>
-    /// <param name="maxBytes">Rotate at this size (0: never).</param>
-    /// <param name="backups">How many rotated files to keep.</param>
-    /// <param name="exclusive">
-    /// Nobody else in this daemon writes the file: it may then be opened without O_APPEND (appending by seeking to the
-    /// end before each write), which lets <see cref="SpliceFrom"/> move a child's output from its pipe to the file
-    /// inside the kernel. splice(2) refuses files opened with O_APPEND.
-    /// </param>
-    public RotatingLogFile(string path, long maxBytes, int backups, bool exclusive = false)
+    public RotatingLogFile(string path, long maxBytes, int backups)
     {
         Path = path;
         _maxBytes = maxBytes;
         _backups = backups;
-        _splice = exclusive;
         Open();
     }
 
     public string Path { get; }
-
-    /// <summary>Whether <see cref="SpliceFrom"/> can be used (an exclusive regular file, and splice has not failed on it).</summary>
-    public bool CanSplice
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _splice && _seekable;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Moves up to <paramref name="max"/> bytes from <paramref name="pipe"/> to the end of the file without copying
-    /// them through the daemon. Returns the count (0 at end of file), or -1 with <paramref name="errno"/> set
-    /// (EAGAIN: the pipe is empty; EINVAL: splice is not possible here, use <see cref="Write"/> from now on).
-    /// </summary>
-    public long SpliceFrom(int pipe, int max, out int errno)
-    {
-        lock (_lock)
-        {
-            errno = 0;
-            if (_fd < 0)
-            {
-                Open();
-            }
-
-            if (!_splice || !_seekable)
-            {
-                errno = Posix.EInval;
-                return -1;
-            }
-
-            // Like O_APPEND: the end of the file, even if someone truncated it (logrotate's copytruncate).
-            var end = Posix.lseek(_fd, 0, Posix.SeekEnd);
-            if (end >= 0)
-            {
-                _size = end;
-            }
-
-            var length = _maxBytes > 0 ? (int)Math.Clamp(_maxBytes - _size, 4096, max) : max;
-            var n = Posix.splice(pipe, null, _fd, null, (nuint)length, Posix.SpliceMove | Posix.SpliceNonBlock);
-            if (n < 0)
-            {
-                errno = Posix.Errno;
-                if (errno == Posix.EInval)
-                {
-                    _splice = false;
-                    Reopen();
-                }
-
-                return -1;
-            }
-
-            _size += n;
-            if (_maxBytes > 0 && _size >= _maxBytes)
-            {
-                Rotate();
-            }
-
-            return n;
-        }
-    }
 
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -109,11 +35,6 @@ public sealed unsafe class RotatingLogFile : IDisposable
             if (_fd < 0)
             {
                 Open();
-            }
-
-            if (_splice && _seekable)
-            {
-                Posix.lseek(_fd, 0, Posix.SeekEnd); // not O_APPEND (see the constructor): append by hand
             }
 
             fixed (byte* p = data)
@@ -207,7 +128,7 @@ public sealed unsafe class RotatingLogFile : IDisposable
 
     private void Open()
     {
-        _fd = Posix.open(Path, Posix.OWriteOnly | Posix.OCreate | (_splice ? 0 : Posix.OAppend) | Posix.OCloExec, Convert.ToInt32("644", 8));
+        _fd = Posix.open(Path, Posix.OWriteOnly | Posix.OCreate | Posix.OAppend | Posix.OCloExec, Convert.ToInt32("644", 8));
         if (_fd < 0)
         {
             throw new IOException($"cannot open {Path}: {Posix.StrError(Posix.Errno)}");

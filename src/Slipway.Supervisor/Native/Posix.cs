@@ -107,13 +107,6 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc, SetLastError = true)]
     public static partial long lseek(int fd, long offset, int whence);
 
-    public const uint SpliceMove = 1;
-    public const uint SpliceNonBlock = 2;
-    public const int EInval = 22;
-
-    [LibraryImport(Libc, SetLastError = true)]
-    public static partial nint splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
-
     [LibraryImport(Libc)]
     public static partial uint geteuid();
 
