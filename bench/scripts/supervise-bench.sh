@@ -92,6 +92,8 @@ for kind in supervisord slipway; do
     R[$kind,rss,$n]=$(rss_mib "$DAEMON_PID")
     R[$kind,rtt_unix,$n]=$($CLIENT "unix://$dir/sock" rtt "$RTT_CALLS")
     R[$kind,rtt_tcp,$n]=$($CLIENT "http://127.0.0.1:$(cat "$dir/port")" rtt "$RTT_CALLS")
+    R[$kind,raw_unix,$n]=$($CLIENT "unix://$dir/sock" rtt-raw "$RTT_CALLS")
+    R[$kind,raw_tcp,$n]=$($CLIENT "http://127.0.0.1:$(cat "$dir/port")" rtt-raw "$RTT_CALLS")
     if [ "$n" = 50 ]; then
       t0=$(date +%s.%N)
       supervisorctl -c "$dir/supervisord.conf" restart all >/dev/null
@@ -134,6 +136,8 @@ for n in 50 500; do
   row "daemon RSS at $n (MiB)" "${R[supervisord,rss,$n]}" "${R[slipway,rss,$n]}"
   row "getAllProcessInfo at $n, unix (ms)" "${R[supervisord,rtt_unix,$n]}" "${R[slipway,rtt_unix,$n]}"
   row "getAllProcessInfo at $n, TCP (ms)" "${R[supervisord,rtt_tcp,$n]}" "${R[slipway,rtt_tcp,$n]}"
+  row "  same, reply not parsed, unix (ms)" "${R[supervisord,raw_unix,$n]}" "${R[slipway,raw_unix,$n]}"
+  row "  same, reply not parsed, TCP (ms)" "${R[supervisord,raw_tcp,$n]}" "${R[slipway,raw_tcp,$n]}"
 done
 row "supervisorctl restart all, 50 (s)" "${R[supervisord,restart,50]}" "${R[slipway,restart,50]}"
 printf '%-42s %12s %12s\n' "idle CPU over 10 s, 50 programs (%)" "${R[supervisord,idle,50]}" "${R[slipway,idle,50]}"

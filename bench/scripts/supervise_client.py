@@ -3,6 +3,8 @@
 
   supervise_client.py URL wait-running N TIMEOUT   -> seconds until N processes are RUNNING
   supervise_client.py URL rtt CALLS                -> median getAllProcessInfo round trip in ms (one connection)
+  supervise_client.py URL rtt-raw CALLS            -> the same call's round trip without parsing the reply
+                                                      (request out, whole response in, on one keep-alive connection)
 """
 import statistics
 import sys
@@ -45,7 +47,40 @@ def main():
             times.append((time.perf_counter() - t) * 1000)
         print("%.2f" % statistics.median(times))
         return
+    if command == "rtt-raw":
+        print("%.2f" % raw_rtt(url, int(sys.argv[3])))
+        return
     sys.exit("unknown command " + command)
+
+
+def raw_rtt(url, calls):
+    """Server time plus transfer: the reply is read to its Content-Length and not parsed."""
+    import http.client
+    import socket
+
+    if url.startswith("unix://"):
+        class UnixConnection(http.client.HTTPConnection):
+            def connect(self):
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(url[len("unix://"):])
+        conn = UnixConnection("localhost")
+    else:
+        host, port = url[len("http://"):].rstrip("/").split(":")
+        conn = http.client.HTTPConnection(host, int(port))
+        conn.connect()
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    body = xmlrpc.client.dumps((), "supervisor.getAllProcessInfo").encode()
+    headers = {"Content-Type": "text/xml", "Content-Length": str(len(body))}
+    times = []
+    for i in range(calls + 1):
+        t = time.perf_counter()
+        conn.request("POST", "/RPC2", body, headers)
+        reply = conn.getresponse().read()
+        if i > 0:  # the first call connects and warms up
+            times.append((time.perf_counter() - t) * 1000)
+    if b"<fault>" in reply:
+        sys.exit("fault: %r" % reply[:200])
+    return statistics.median(times)
 
 
 main()

@@ -12,6 +12,21 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
-ConfigPreload.Start(args, Environment.GetEnvironmentVariable);
-var console = ConsoleFactory.Create(args, Environment.GetEnvironmentVariable);
-return await SlipwayApp.RunAsync(args, console, cancellation.Token);
+if (OperatingSystem.IsLinux() && Slipway.Cli.Commands.Supervise.SuperviseFastPath.TryParse(args) is { } supervise)
+{
+    return await Slipway.Cli.Commands.Supervise.SuperviseFastPath.RunAsync(supervise, cancellation.Token);
+}
+
+return await Cli.RunAsync(args, cancellation.Token);
+
+/// <summary>The command line proper, in its own method so the supervise daemon never loads Spectre.Console.</summary>
+internal static partial class Cli
+{
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        ConfigPreload.Start(args, Environment.GetEnvironmentVariable);
+        var console = ConsoleFactory.Create(args, Environment.GetEnvironmentVariable);
+        return SlipwayApp.RunAsync(args, console, ct);
+    }
+}

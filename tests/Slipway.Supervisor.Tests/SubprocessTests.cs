@@ -37,7 +37,7 @@ public sealed class SubprocessTests
 
         public void Log(string level, string message) => Lines.Add(level + " " + message);
 
-        public void StateChanged(Subprocess process, ProcessState from)
+        public void StateChanged(Subprocess process, ProcessState from, bool expected)
         {
         }
     }

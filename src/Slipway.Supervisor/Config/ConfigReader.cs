@@ -246,6 +246,11 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             }
         }
 
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
+        {
+            groups.Add(ReadListener(s, Names(s, heres, env), daemon));
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var g in groups)
         {
@@ -256,6 +261,49 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
         }
 
         return groups.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary><c>[eventlistener:x]</c>: a program whose stdout speaks the event listener protocol (options.py's rules).</summary>
+    private GroupConfig ReadListener(IniSection s, Dictionary<string, string> names, DaemonOptions daemon)
+    {
+        var name = s.Name["eventlistener:".Length..].Trim();
+        var r = new SectionReader(s, s.Name, names);
+        var bufferSize = r.Get("buffer_size", DataTypes.WholeNumber, 10);
+        if (bufferSize < 1)
+        {
+            throw r.Error("buffer_size", $"[{s.Name}] section sets invalid buffer_size ({bufferSize})");
+        }
+
+        var handler = r.Get("result_handler", v => v, "supervisor.dispatchers:default_handler");
+        if (handler != "supervisor.dispatchers:default_handler")
+        {
+            throw r.Error("result_handler", $"{handler} cannot be resolved within [{s.Name}] (only the default handler is supported)");
+        }
+
+        var events = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in r.Get("events", v => v, "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var upper = e.ToUpperInvariant();
+            if (!Events.EventTypes.IsKnown(upper))
+            {
+                throw r.Error("events", $"Unknown event type {upper} in [{s.Name}] events");
+            }
+
+            events.Add(upper);
+        }
+
+        if (events.Count == 0)
+        {
+            throw r.Error("events", $"[{s.Name}] section requires an \"events\" line");
+        }
+
+        if (r.Get("redirect_stderr", DataTypes.Boolean, false))
+        {
+            throw r.Error("redirect_stderr", $"[{s.Name}] section sets redirect_stderr=true but this is not allowed because it will interfere with the eventlistener protocol");
+        }
+
+        var processes = ProcessReader.Read(s, name, name, names, daemon, workingDirectory);
+        return new GroupConfig(name, r.Get("priority", DataTypes.WholeNumber, -1), processes) { Listener = new ListenerOptions(bufferSize, events) };
     }
 }
 

@@ -69,8 +69,15 @@ public sealed record ProcessConfig
 /// <summary>A process group: a <c>[program:x]</c> (its numprocs processes) or a <c>[group:x]</c> of programs.</summary>
 public sealed record GroupConfig(string Name, int Priority, IReadOnlyList<ProcessConfig> Processes)
 {
-    public string Signature() => Name + "\u0002" + Priority + "\u0002" + string.Join("\u0002", Processes.Select(p => p.Signature()));
+    /// <summary>Set for an <c>[eventlistener:x]</c> pool.</summary>
+    public ListenerOptions? Listener { get; init; }
+
+    public string Signature() => Name + "\u0002" + Priority + "\u0002" + string.Join("\u0002", Processes.Select(p => p.Signature()))
+        + "\u0002" + (Listener is { } l ? l.BufferSize + ":" + string.Join(',', l.Events.Order(StringComparer.Ordinal)) : "");
 }
+
+/// <summary>What an <c>[eventlistener:x]</c> adds to a program: the events it subscribes to and its buffer size.</summary>
+public sealed record ListenerOptions(int BufferSize, IReadOnlySet<string> Events);
 
 /// <summary>A whole supervisord.conf, read and validated.</summary>
 public sealed record SupervisorConfig(

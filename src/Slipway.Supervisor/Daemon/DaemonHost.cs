@@ -24,6 +24,7 @@ public sealed class DaemonHost(HostOptions options)
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        StartupTrace.Mark("host entered");
         var reader = ConfigReader.ForCurrentProcess();
         SupervisorConfig config;
         try
@@ -36,6 +37,7 @@ public sealed class DaemonHost(HostOptions options)
             return 2;
         }
 
+        StartupTrace.Mark("config read");
         var daemonOptions = config.Daemon;
         if (!options.NoDaemon && !daemonOptions.NoDaemon && Environment.GetEnvironmentVariable(DetachedVariable) is null)
         {
@@ -183,7 +185,9 @@ public sealed class DaemonHost(HostOptions options)
 
         await File.WriteAllTextAsync(d.PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", ct);
         log.Write("info", $"slipway supervise started with pid {Environment.ProcessId}");
+        StartupTrace.Mark("servers up");
         daemon.Start();
+        StartupTrace.Mark("groups added");
         var mood = await daemon.RunAsync(ct);
         foreach (var s in servers)
         {

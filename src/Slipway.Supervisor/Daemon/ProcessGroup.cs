@@ -1,4 +1,5 @@
 using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Events;
 using Slipway.Supervisor.Processes;
 
 namespace Slipway.Supervisor.Daemon;
@@ -9,6 +10,9 @@ public sealed class ProcessGroup(GroupConfig config, IReadOnlyList<Subprocess> p
     public GroupConfig Config { get; } = config;
 
     public string Name => Config.Name;
+
+    /// <summary>The event buffer of an <c>[eventlistener:x]</c> pool (null for programs).</summary>
+    public EventListenerPool? Pool { get; init; }
 
     /// <summary>Ascending priority, then config order (supervisord sorts its processes by priority).</summary>
     public IReadOnlyList<Subprocess> Processes { get; } = processes.OrderBy(p => p.Config.Priority).ToList();

@@ -21,28 +21,85 @@ public sealed partial class SupervisorDaemon : IProcessHost
 
     private readonly Dictionary<Subprocess, object> _prespawned = [];
 
+    /// <summary>Children started ahead but not yet handed to their process, and the wait status of any that died meanwhile.</summary>
+    private readonly HashSet<int> _prespawnedPids = [];
+    private readonly Dictionary<int, int> _earlyExits = [];
+
     /// <summary>
     /// Starts the children of a large batch (start-up, start all) on several threads before the state machine
     /// asks for them one by one: posix_spawn blocks until the child has exec'd, and overlapping those waits is
     /// what makes 500 programs start quickly. The state machine then takes each child from here.
+    /// The wait is mostly the child getting a CPU (on a busy machine, the run queue), not work: so use plenty of
+    /// dedicated threads (thread-pool workers would be injected too slowly to help), and resolve each distinct
+    /// command once per batch.
     /// </summary>
     internal void Prespawn(IReadOnlyList<Subprocess> batch)
     {
+        StartupTrace.Mark($"prespawn {batch.Count}");
         var results = new object[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        var resolved = new System.Collections.Concurrent.ConcurrentDictionary<string, object>(StringComparer.Ordinal);
+        var next = -1;
+        var workers = new Thread[Math.Clamp(batch.Count / 8, 1, MaxSpawnThreads)];
+        for (var w = 0; w < workers.Length; w++)
         {
-            try
+            workers[w] = new Thread(() =>
             {
-                results[i] = _spawner.Spawn(Request(batch[i]));
-            }
-            catch (SpawnException e)
-            {
-                results[i] = e;
-            }
-        });
+                for (var i = Interlocked.Increment(ref next); i < batch.Count; i = Interlocked.Increment(ref next))
+                {
+                    try
+                    {
+                        results[i] = _spawner.Spawn(Request(batch[i], resolved));
+                    }
+                    catch (SpawnException e)
+                    {
+                        results[i] = e;
+                    }
+                }
+            }, 256 * 1024) { IsBackground = true, Name = "supervise-spawn" };
+            workers[w].Start();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             _prespawned[batch[i]] = results[i];
+            if (results[i] is SpawnedChild child)
+            {
+                _prespawnedPids.Add(child.Pid);
+            }
+        }
+
+        StartupTrace.Mark($"prespawned {batch.Count}");
+    }
+
+    /// <summary>
+    /// startAllProcesses / startProcessGroup: start in parallel the children that the calls that follow will
+    /// start one by one (those not running, not UNKNOWN, whose command resolves; the same checks startProcess makes).
+    /// </summary>
+    internal void PrespawnForStart(IEnumerable<Subprocess> candidates)
+    {
+        var path = BaseEnvironment.GetValueOrDefault("PATH");
+        var batch = candidates.Where(p => p.Pid == 0 && !ProcessStates.IsRunning(p.State) && p.State != ProcessState.Unknown && Resolves(p, path)).ToList();
+        if (batch.Count >= PrespawnThreshold)
+        {
+            Prespawn(batch);
+        }
+    }
+
+    private static bool Resolves(Subprocess p, string? path)
+    {
+        try
+        {
+            CommandResolver.Resolve(p.Config.Command, path);
+            return true;
+        }
+        catch (SpawnException)
+        {
+            return false;
         }
     }
 
@@ -59,18 +116,54 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
 
         _byPid[child.Pid] = process;
-        Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout);
+        _prespawnedPids.Remove(child.Pid);
+        var pid = child.Pid;
+        if (FindGroup(process.GroupName)?.Pool is not null)
+        {
+            // A listener's stdout is the protocol channel (it is still logged); its stdout events are never raised.
+            var channel = NewChannel(process);
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout, data =>
+            {
+                channel.Receive(data.ToArray());
+                Wake();
+            });
+        }
+        else
+        {
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout,
+                process.Config.Stdout.EventsEnabled ? data => QueueLogEvent(process, pid, "stdout", data) : null);
+        }
+
         if (child.StderrFd >= 0)
         {
-            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr);
+            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr,
+                process.Config.Stderr.EventsEnabled ? data => QueueLogEvent(process, pid, "stderr", data) : null);
         }
 
         return child;
     }
 
-    private SpawnRequest Request(Subprocess process)
+    private const int MaxSpawnThreads = 16;
+
+    private SpawnRequest Request(Subprocess process, System.Collections.Concurrent.ConcurrentDictionary<string, object>? resolved = null)
     {
-        var (path, argv) = CommandResolver.Resolve(process.Config.Command, BaseEnvironment.GetValueOrDefault("PATH"));
+        (string Path, IReadOnlyList<string> Argv) Resolve() => CommandResolver.Resolve(process.Config.Command, BaseEnvironment.GetValueOrDefault("PATH"));
+        var (path, argv) = resolved is null ? Resolve()
+            : resolved.GetOrAdd(process.Config.Command, _ =>
+            {
+                try
+                {
+                    return Resolve();
+                }
+                catch (SpawnException e)
+                {
+                    return e;
+                }
+            }) switch
+            {
+                SpawnException e => throw new SpawnException(e.Message),
+                var r => ((string, IReadOnlyList<string>))r,
+            };
         var env = new Dictionary<string, string>(BaseEnvironment, StringComparer.Ordinal)
         {
             ["SUPERVISOR_ENABLED"] = "1",
@@ -103,9 +196,14 @@ public sealed partial class SupervisorDaemon : IProcessHost
 
     void IProcessHost.Log(string level, string message) => Log.Write(level, message);
 
-    void IProcessHost.StateChanged(Subprocess process, ProcessState from)
+    void IProcessHost.StateChanged(Subprocess process, ProcessState from, bool expected)
     {
         Log.Write("debug", $"{process.Config.Name} {ProcessStates.Name(from)} -> {ProcessStates.Name(process.State)}");
+        if (HasPools)
+        {
+            Notify(Events.SupervisorEvent.ProcessState(process, from, expected));
+        }
+
         PollWaiters();
     }
 
@@ -204,7 +302,15 @@ public sealed partial class SupervisorDaemon : IProcessHost
             StdoutLogFile = pc.Stdout.IsAuto ? AutoLogName(pc.Name, "stdout") : pc.Stdout.File,
             StderrLogFile = pc.Stderr.IsAuto ? AutoLogName(pc.Name, "stderr") : pc.Stderr.File,
         }).ToList();
-        _groups[config.Name] = new ProcessGroup(config, processes);
+        var pool = config.Listener is { } l ? new Events.EventListenerPool(config.Name, l.BufferSize, l.Events, Log.Write) : null;
+        _groups[config.Name] = new ProcessGroup(config, processes) { Pool = pool };
+        CreateAutoLogs();
+        if (pool is not null)
+        {
+            _pools.Add(pool);
+        }
+
+        Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_ADDED", config.Name));
         Log.Write("info", $"added process group {config.Name}");
         Wake();
         return true;
@@ -220,9 +326,16 @@ public sealed partial class SupervisorDaemon : IProcessHost
         foreach (var p in group.Processes)
         {
             CloseLogs(p);
+            _channels.Remove(p);
+        }
+
+        if (group.Pool is { } pool)
+        {
+            _pools.Remove(pool);
         }
 
         _groups.Remove(name);
+        Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_REMOVED", name));
         Log.Write("info", $"removed process group {name}");
         return true;
     }
@@ -230,28 +343,45 @@ public sealed partial class SupervisorDaemon : IProcessHost
     private string AutoLogName(string name, string channel)
     {
         var dir = Config.Daemon.ChildLogDir;
-        Directory.CreateDirectory(dir);
-        while (true)
+        if (!_autoDirs.Contains(dir))
         {
-            // open(O_CREAT|O_EXCL) like mkstemp: a FileStream costs several more syscalls (fstat, flock) per file,
-            // which adds up to half a second for 500 programs.
-            var path = Path.Combine(dir, $"{name}-{channel}---{Config.Daemon.Identifier}-{RandomSuffix()}.log");
-            var fd = Posix.open(path, Posix.OWriteOnly | Posix.OCreate | OExclusive | Posix.OCloExec, Convert.ToInt32("644", 8));
-            if (fd >= 0)
-            {
-                Posix.close(fd);
-                return path;
-            }
-
-            if (Posix.Errno != EExist)
-            {
-                throw new IOException($"cannot create {path}: {Posix.StrError(Posix.Errno)}");
-            }
+            Directory.CreateDirectory(dir);
+            _autoDirs.Add(dir);
         }
+
+        // Named now (supervisord's mkstemp), created just after: creating a thousand files costs 0.5-2 s on a busy
+        // disk, which would otherwise delay every spawn. A child's output opens (O_CREAT) its file anyway.
+        var path = Path.Combine(dir, $"{name}-{channel}---{Config.Daemon.Identifier}-{RandomSuffix()}.log");
+        _autoLogsToCreate.Add(path);
+        return path;
     }
 
-    private const int OExclusive = 0x80;
-    private const int EExist = 17;
+    private readonly HashSet<string> _autoDirs = new(StringComparer.Ordinal);
+    private readonly List<string> _autoLogsToCreate = [];
+    private Task _autoLogsCreated = Task.CompletedTask;
+
+    /// <summary>Creates the AUTO log files named since the last call, on a worker thread, in order.</summary>
+    private void CreateAutoLogs()
+    {
+        if (_autoLogsToCreate.Count == 0)
+        {
+            return;
+        }
+
+        var paths = _autoLogsToCreate.ToArray();
+        _autoLogsToCreate.Clear();
+        _autoLogsCreated = _autoLogsCreated.ContinueWith(_ =>
+        {
+            foreach (var path in paths)
+            {
+                var fd = Posix.open(path, Posix.OWriteOnly | Posix.OCreate | Posix.OCloExec, Convert.ToInt32("644", 8));
+                if (fd >= 0)
+                {
+                    Posix.close(fd);
+                }
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
     private static string RandomSuffix()
     {

@@ -118,6 +118,11 @@ public sealed partial class SupervisorDaemon : IDisposable
     /// <summary>Runs until shutdown or restart has stopped every process; returns the mood it ended in.</summary>
     public async Task<SupervisorMood> RunAsync(CancellationToken ct)
     {
+        lock (Gate)
+        {
+            Notify(Events.SupervisorEvent.SupervisorState("SUPERVISOR_STATE_CHANGE_RUNNING"));
+        }
+
         while (true)
         {
             TimeSpan wait;
@@ -147,8 +152,10 @@ public sealed partial class SupervisorDaemon : IDisposable
     internal bool Step()
     {
         var accepting = Mood == SupervisorMood.Running;
+        ReadEventInput();
         if (!accepting)
         {
+            NotifyStopping();
             _stopGroups ??= Groups.ToList();
             if (_stopGroups.Count > 0)
             {
@@ -173,9 +180,12 @@ public sealed partial class SupervisorDaemon : IDisposable
             {
                 p.Transition(accepting);
             }
+
+            DispatchEvents(group);
         }
 
         Reap();
+        Tick();
         if (!accepting && _stopGroups is { Count: > 0 } && !_stopGroups[^1].HasUnstopped)
         {
             _stopGroups.RemoveAt(_stopGroups.Count - 1);
@@ -223,6 +233,11 @@ public sealed partial class SupervisorDaemon : IDisposable
             next = Math.Min(next, now + 0.05);
         }
 
+        if (NextTick() is { } tick && tick < next)
+        {
+            next = tick;
+        }
+
         return TimeSpan.FromSeconds(Math.Clamp(next - now, 0, IdleWait));
     }
 
@@ -236,6 +251,18 @@ public sealed partial class SupervisorDaemon : IDisposable
             return;
         }
 
+        if (_earlyExits.Count > 0)
+        {
+            // Children started ahead (Prespawn) that died before their process took them: finish them now.
+            foreach (var (early, earlyStatus) in _earlyExits.Where(e => _byPid.ContainsKey(e.Key)).ToList())
+            {
+                _earlyExits.Remove(early);
+                _byPid.Remove(early, out var owner);
+                ListenerFinished(owner!);
+                owner!.Finish(earlyStatus);
+            }
+        }
+
         while (true)
         {
             var pid = Posix.waitpid(-1, out var status, Posix.WNoHang);
@@ -244,8 +271,16 @@ public sealed partial class SupervisorDaemon : IDisposable
                 return;
             }
 
+            if (_prespawnedPids.Contains(pid))
+            {
+                _earlyExits[pid] = status;
+                Wake();
+                continue;
+            }
+
             if (_byPid.Remove(pid, out var process))
             {
+                ListenerFinished(process);
                 process.Finish(status);
             }
             else
@@ -260,6 +295,7 @@ public sealed partial class SupervisorDaemon : IDisposable
     {
         if (_byPid.Remove(pid, out var process))
         {
+            ListenerFinished(process);
             process.Finish(status);
         }
     }

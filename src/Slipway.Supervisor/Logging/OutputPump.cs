@@ -22,7 +22,7 @@ public sealed unsafe class OutputPump : IDisposable
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, Func<RotatingLogFile?>> _sinks = [];
+    private readonly Dictionary<int, (Func<RotatingLogFile?> Sink, OutputTap? Tap)> _sinks = [];
     private readonly Thread _thread;
     private volatile bool _stopping;
 
@@ -40,12 +40,15 @@ public sealed unsafe class OutputPump : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Starts reading <paramref name="fd"/> (non-blocking, owned from now on); output goes to <paramref name="sink"/>().</summary>
-    public void Register(int fd, Func<RotatingLogFile?> sink)
+    /// <summary>
+    /// Starts reading <paramref name="fd"/> (non-blocking, owned from now on); output goes to <paramref name="sink"/>()
+    /// and, when given, to <paramref name="tap"/> too (event listener replies, PROCESS_LOG events).
+    /// </summary>
+    public void Register(int fd, Func<RotatingLogFile?> sink, OutputTap? tap = null)
     {
         lock (_lock)
         {
-            _sinks[fd] = sink;
+            _sinks[fd] = (sink, tap);
         }
 
         Add(fd);
@@ -78,12 +81,22 @@ public sealed unsafe class OutputPump : IDisposable
     {
         const int MaxEvents = 256;
         var events = new byte[MaxEvents * 16];
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[256 * 1024];
+        var moved = false;
         fixed (byte* ev = events)
         fixed (byte* buf = buffer)
         {
             while (!_stopping)
             {
+                if (moved)
+                {
+                    // Output is flowing: let it gather for a moment (the pipes hold 1 MiB) rather than wake for every
+                    // write a child makes, which costs several times the CPU per byte and takes CPU from the writers
+                    // themselves. An idle daemon still blocks in epoll_wait, and a quiet child's line is not delayed.
+                    moved = false;
+                    Thread.Sleep(1);
+                }
+
                 var n = Posix.epoll_wait(_epoll, ev, MaxEvents, -1);
                 if (n < 0)
                 {
@@ -102,22 +115,25 @@ public sealed unsafe class OutputPump : IDisposable
 
                     if ((flags & (EpollIn | EpollHup | EpollErr)) != 0)
                     {
-                        Drain(fd, buf, buffer.Length);
+                        moved |= Drain(fd, buf, buffer.Length);
                     }
                 }
             }
         }
     }
 
-    private void Drain(int fd, byte* buf, int size)
+    private bool Drain(int fd, byte* buf, int size)
     {
-        Func<RotatingLogFile?>? sink;
+        Func<RotatingLogFile?> sink;
+        OutputTap? tap;
         lock (_lock)
         {
-            if (!_sinks.TryGetValue(fd, out sink))
+            if (!_sinks.TryGetValue(fd, out var entry))
             {
-                return;
+                return false;
             }
+
+            (sink, tap) = entry;
         }
 
         // Read a bounded amount per wake-up so one chatty child cannot starve the others.
@@ -135,9 +151,11 @@ public sealed unsafe class OutputPump : IDisposable
                     // The log cannot be opened (directory removed): drop the output, keep the child running.
                 }
 
+                tap?.Invoke(new ReadOnlySpan<byte>(buf, (int)got));
+
                 if (got < size)
                 {
-                    return;
+                    return true;
                 }
 
                 continue;
@@ -145,7 +163,7 @@ public sealed unsafe class OutputPump : IDisposable
 
             if (got < 0 && (Posix.Errno == Posix.EAgain || Posix.Errno == Posix.EIntr))
             {
-                return;
+                return round > 0;
             }
 
             // EOF or a real error: this pipe is done.
@@ -157,8 +175,10 @@ public sealed unsafe class OutputPump : IDisposable
                 _sinks.Remove(fd);
             }
 
-            return;
+            return round > 0;
         }
+
+        return true;
     }
 
     public void Dispose()
@@ -170,3 +190,6 @@ public sealed unsafe class OutputPump : IDisposable
         _thread.Join(TimeSpan.FromSeconds(2));
     }
 }
+
+/// <summary>Sees a copy of what a child wrote, on the output thread.</summary>
+public delegate void OutputTap(ReadOnlySpan<byte> data);

@@ -16,5 +16,6 @@ public interface IProcessHost
 
     void Log(string level, string message);
 
-    void StateChanged(Subprocess process, ProcessState from);
+    /// <summary>The process entered a new state; <paramref name="expected"/> is false for an unexpected exit.</summary>
+    void StateChanged(Subprocess process, ProcessState from, bool expected);
 }

@@ -256,7 +256,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
                 host.Log("warn", $"exited: {Config.Name} ({how}; not expected)");
             }
 
-            ChangeState(ProcessState.Exited);
+            ChangeState(ProcessState.Exited, expected);
         }
 
         Pid = 0;
@@ -282,7 +282,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         return (-1, "unknown termination cause 0x" + status.ToString("x4", CultureInfo.InvariantCulture));
     }
 
-    internal void ChangeState(ProcessState next)
+    internal void ChangeState(ProcessState next, bool expected = true)
     {
         var from = State;
         if (next == ProcessState.Backoff)
@@ -294,7 +294,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         State = next;
         if (from != next)
         {
-            host.StateChanged(this, from);
+            host.StateChanged(this, from, expected);
         }
     }
 }

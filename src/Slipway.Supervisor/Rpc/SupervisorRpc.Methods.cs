@@ -109,6 +109,7 @@ public sealed partial class SupervisorRpc
         {
             Update();
             var wait = a.Bool(0, true);
+            D.PrespawnForStart(D.AllProcesses().Select(x => x.Process));
             return AllFunc(D.AllProcesses(), p => !ProcessStates.IsRunning(p.State), n => StartProcess(n, wait));
         });
         Add("supervisor.stopProcess", 1, 2, ["boolean", "string", "boolean"], "Stop a process named by name", a => StopProcess(a.String(0), a.Bool(1, true)));
@@ -180,9 +181,11 @@ public sealed partial class SupervisorRpc
 
             return D.WriteStdin(p, chars) ? true : throw Faults.Error(Faults.NoFile, name);
         });
-        Add("supervisor.sendRemoteCommEvent", 2, 2, ["boolean", "string", "string"], "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.", _ =>
+        Add("supervisor.sendRemoteCommEvent", 2, 2, ["boolean", "string", "string"], "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.", a =>
         {
             Update();
+            D.Notify(Events.SupervisorEvent.RemoteCommunication(a.String(0), a.String(1)));
+            D.Wake();
             return true;
         });
     }
@@ -260,6 +263,7 @@ public sealed partial class SupervisorRpc
     {
         Update();
         var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
+        D.PrespawnForStart(group.Processes);
         return AllFunc(group.Processes.Select(p => (group, p)), p => !ProcessStates.IsRunning(p.State), n => StartProcess(n, wait));
     }
 

@@ -23,6 +23,11 @@ public sealed class SuperviseCommand(IAnsiConsole console) : AsyncCommand<Superv
     private static readonly string[] SearchPath =
         ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
 
+    internal static string NoConfigMessage => "No config file found: pass -c FILE (looked for " + string.Join(", ", SearchPath) + ").";
+
+    /// <summary>The -c file, else the first of supervisord's search path that exists.</summary>
+    internal static string? FindConfig(string? configuration) => configuration ?? SearchPath.FirstOrDefault(File.Exists);
+
     public override async Task<int> ExecuteAsync(CommandContext context, SuperviseSettings settings, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
@@ -31,10 +36,9 @@ public sealed class SuperviseCommand(IAnsiConsole console) : AsyncCommand<Superv
             return ExitCodes.UsageOrConfig;
         }
 
-        var path = settings.Configuration ?? SearchPath.FirstOrDefault(File.Exists);
-        if (path is null)
+        if (FindConfig(settings.Configuration) is not { } path)
         {
-            ConsoleText.Error(console, "No config file found: pass -c FILE (looked for " + string.Join(", ", SearchPath) + ").");
+            ConsoleText.Error(console, NoConfigMessage);
             return ExitCodes.UsageOrConfig;
         }
 
