@@ -56,6 +56,7 @@ public static class SlipwayApp
             if (OperatingSystem.IsLinux())
             {
                 Commands.Agent.AgentCommands.Register(config);
+                Commands.Hosts.HostCommands.Register(config);
             }
         });
 

@@ -89,8 +89,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
     {
         var (result, output) = await RunAsync(ShellCommand.Create($"if [ -f {path} ]; then sha256sum < {path}; fi"), ct);
         Check(result, "could not read the sha256 of " + path, output);
-        var first = First(output)?.Split(' ', 2)[0];
-        return string.IsNullOrEmpty(first) ? null : first;
+        return output.Select(l => l.Split(' ', 2)[0]).FirstOrDefault(w => w.Length == 64 && w.All(char.IsAsciiHexDigitLower));
     }
 
     private async Task SlipwayDaemonAsync(CancellationToken ct)
@@ -180,8 +179,21 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
 
     private async Task<(CommandResult Result, IReadOnlyList<string> Output)> RunAsync(ShellCommand command, CancellationToken ct)
     {
+        // Only stdout is parsed; stderr reaches messages through the result's StderrTail.
         var lines = new List<string>();
-        var result = await session.RunAsync(command, new RunOptions { Output = l => { lock (lines) { lines.Add(l.Text); } } }, ct);
+        var result = await session.RunAsync(command, new RunOptions
+        {
+            Output = l =>
+            {
+                if (l.Kind == OutputKind.Stdout)
+                {
+                    lock (lines)
+                    {
+                        lines.Add(l.Text);
+                    }
+                }
+            },
+        }, ct);
         lock (lines)
         {
             return (result, lines.ToList());
