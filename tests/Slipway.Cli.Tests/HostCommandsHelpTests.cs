@@ -8,6 +8,9 @@ public sealed class HostCommandsHelpTests
 {
     [Theory]
     [InlineData("setup", new[] { "setup", "--help" })]
+    [InlineData("ps", new[] { "ps", "--help" })]
+    [InlineData("restart", new[] { "restart", "--help" })]
+    [InlineData("logs-tail", new[] { "logs", "tail", "--help" })]
     [InlineData("agent-supervisor-update", new[] { "agent", "supervisor", "update", "--help" })]
     [InlineData("agent-health-http", new[] { "agent", "health", "http", "--help" })]
     public async Task Help_is_printed_and_exits_zero(string name, string[] args)
