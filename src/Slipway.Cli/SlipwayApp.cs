@@ -52,9 +52,11 @@ public static class SlipwayApp
             Commands.Deploy.DeployCommands.Register(config);
             Commands.Supervise.SuperviseCommands.Register(config);
             LogsCommands.Register(config);
+            Commands.Setup.SetupCommands.Register(config);
             if (OperatingSystem.IsLinux())
             {
                 Commands.Agent.AgentCommands.Register(config);
+                Commands.Hosts.HostCommands.Register(config);
             }
         });
 

@@ -26,6 +26,10 @@ internal static class LogsCommands
                 .WithDescription("Hash a password for logs.users (read from standard input, or asked for).")
                 .WithExample("logs", "passwd", "alice")
                 .WithExample("logs", "passwd", "bob", "--admin");
+            if (OperatingSystem.IsLinux())
+            {
+                Commands.Hosts.HostCommands.RegisterLogs(branch);
+            }
         });
     }
 }

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+using Slipway.Remote;
+
+namespace Slipway.Cli.Commands.Setup;
+
+/// <summary>What setup did on one host: the changes (empty: nothing changed), notes, or the error that stopped it.</summary>
+internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error)
+{
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>Brings one host to its <see cref="SetupPlan"/> over an open session, changing only what differs.</summary>
+internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySource binary, string application)
+{
+    private readonly List<string> _changes = [];
+    private readonly List<string> _notes = [];
+
+    public async Task<HostSetupResult> RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await DirectoriesAsync(ct);
+            await EnsureFileAsync(plan.BinaryPath, binary.Open, binary.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
+            if (plan.Kind == SupervisorKind.Slipway)
+            {
+                await SlipwayDaemonAsync(ct);
+            }
+            else
+            {
+                await SupervisordAsync(ct);
+            }
+
+            return new HostSetupResult(session.Host, _changes, _notes, null);
+        }
+        catch (SetupFailedException e)
+        {
+            return new HostSetupResult(session.Host, _changes, _notes, e.Message);
+        }
+    }
+
+    private async Task DirectoriesAsync(CancellationToken ct)
+    {
+        var lines = plan.Directories.Select(d => ShellCommand.Create($"[ -d {d} ] || {{ mkdir -p {d} && echo created {d}/; }} || exit 1"))
+            .Concat(plan.LinkedFiles.Select(f => ShellCommand.Create($"[ -e {f} ] || echo missing {f}")));
+        var (result, output) = await RunAsync(ShellCommand.Join("\n", lines), ct);
+        Check(result, "could not create the directories under " + plan.DeployTo, output);
+        foreach (var line in output)
+        {
+            if (line.StartsWith("created ", StringComparison.Ordinal))
+            {
+                _changes.Add(line);
+            }
+            else if (line.StartsWith("missing ", StringComparison.Ordinal))
+            {
+                _notes.Add($"linked file {line["missing ".Length..]} does not exist yet: create it on the host (setup never writes secrets)");
+            }
+        }
+    }
+
+    /// <summary>Uploads <paramref name="path"/> when its sha256 differs, then checks the upload by its sha256.</summary>
+    private async Task<bool> EnsureFileAsync(string path, Func<Stream> open, string sha256, UnixFileMode mode, string verb, CancellationToken ct)
+    {
+        if (await RemoteSha256Async(path, ct) == sha256)
+        {
+            return false;
+        }
+
+        await using (var stream = open())
+        {
+            await session.UploadAsync(stream, path, mode, ct);
+        }
+
+        var after = await RemoteSha256Async(path, ct);
+        if (after != sha256)
+        {
+            throw new SetupFailedException($"{path} has sha256 {after ?? "(none)"} after the upload, expected {sha256}");
+        }
+
+        _changes.Add($"{verb} {path} (sha256 {sha256[..12]})");
+        return true;
+    }
+
+    private async Task<string?> RemoteSha256Async(string path, CancellationToken ct)
+    {
+        var (result, output) = await RunAsync(ShellCommand.Create($"if [ -f {path} ]; then sha256sum < {path}; fi"), ct);
+        Check(result, "could not read the sha256 of " + path, output);
+        return output.Select(l => l.Split(' ', 2)[0]).FirstOrDefault(w => w.Length == 64 && w.All(char.IsAsciiHexDigitLower));
+    }
+
+    private async Task SlipwayDaemonAsync(CancellationToken ct)
+    {
+        var conf = Encoding.UTF8.GetBytes(plan.SupervisordConf!);
+        var confChanged = await EnsureFileAsync(plan.SupervisordConfPath!, () => new MemoryStream(conf), BinarySource.Hex(SHA256.HashData(conf)),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
+        var (touch, touchOut) = await RunAsync(ShellCommand.Create($"[ -e {plan.ProgramsFile} ] || {{ : > {plan.ProgramsFile} && echo created {plan.ProgramsFile}; }}"), ct);
+        Check(touch, "could not create " + plan.ProgramsFile, touchOut);
+        _changes.AddRange(touchOut.Where(l => l.StartsWith("created ", StringComparison.Ordinal)));
+
+        if (await AnswersAsync(ct))
+        {
+            if (confChanged)
+            {
+                _notes.Add($"the running daemon keeps its old settings until it restarts (kill -HUP $(cat {plan.PidFile}))");
+            }
+
+            return;
+        }
+
+        var (_, mode) = await RunAsync(ShellCommand.Raw("if [ -d /run/systemd/system ] && [ \"$(id -u)\" = 0 ]; then echo systemd; else echo self; fi"), ct);
+        if (First(mode) == "systemd")
+        {
+            await SystemdAsync(ct);
+        }
+        else
+        {
+            var (start, startOut) = await RunAsync(ShellCommand.Create($"{plan.BinaryPath} supervise -c {plan.SupervisordConfPath!}"), ct);
+            Check(start, "slipway supervise did not start", startOut);
+        }
+
+        var wait = ShellCommand.Create(
+            $"i=0; while ! {plan.BinaryPath} agent supervisor status --socket {plan.Socket} >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 60 ] || exit 1; sleep 0.25; done; cat {plan.PidFile!}");
+        var (up, upOut) = await RunAsync(wait, ct);
+        if (!up.Succeeded)
+        {
+            var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.DeployTo + "/slipway/log/supervisord.log"} 2>/dev/null"), ct);
+            throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s" + Tail(log));
+        }
+
+        _changes.Add($"started slipway supervise (pid {First(upOut)?.Trim()})");
+    }
+
+    private async Task SystemdAsync(CancellationToken ct)
+    {
+        var unit = $"slipway-{application}.service";
+        var text = Encoding.UTF8.GetBytes(
+            $"# Written by slipway setup.\n[Unit]\nDescription=Slipway process supervisor for {application}\nAfter=network.target\n\n" +
+            $"[Service]\nExecStart={plan.BinaryPath} supervise -n -c {plan.SupervisordConfPath}\nExecReload=/bin/kill -HUP $MAINPID\n" +
+            "KillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n");
+        await EnsureFileAsync("/etc/systemd/system/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
+        var (result, output) = await RunAsync(ShellCommand.Create($"systemctl daemon-reload && systemctl enable --now {unit}"), ct);
+        Check(result, "systemctl could not start " + unit, output);
+    }
+
+    private async Task SupervisordAsync(CancellationToken ct)
+    {
+        if (!await AnswersAsync(ct))
+        {
+            var (_, why) = await RunAsync(ShellCommand.Create($"{plan.BinaryPath} agent supervisor status --socket {plan.Socket} 2>&1 >/dev/null"), ct);
+            throw new SetupFailedException($"supervisord does not answer on {plan.Socket}" + Tail(why) +
+                "\n(install and start it: apt-get install supervisor; or set supervisor.socket)");
+        }
+
+        var dir = Path.GetDirectoryName(plan.ProgramsFile)!;
+        var (_, writable) = await RunAsync(ShellCommand.Create($"[ -d {dir} ] && [ -w {dir} ] && echo yes"), ct);
+        if (First(writable) != "yes")
+        {
+            throw new SetupFailedException($"{dir} (where the programs file {plan.ProgramsFile} goes) is missing or not writable by the deploy user");
+        }
+
+        var (_, included) = await RunAsync(
+            ShellCommand.Create($"grep -hs '^files' /etc/supervisor/supervisord.conf /etc/supervisord.conf | grep -qF {dir} && echo yes"), ct);
+        if (First(included) != "yes")
+        {
+            _notes.Add($"could not find {dir} in the [include] files= of /etc/supervisor/supervisord.conf: make sure supervisord reads {plan.ProgramsFile}");
+        }
+    }
+
+    private async Task<bool> AnswersAsync(CancellationToken ct)
+    {
+        var (result, _) = await RunAsync(ShellCommand.Create($"{plan.BinaryPath} agent supervisor status --socket {plan.Socket} >/dev/null 2>&1"), ct);
+        return result.Succeeded;
+    }
+
+    private async Task<(CommandResult Result, IReadOnlyList<string> Output)> RunAsync(ShellCommand command, CancellationToken ct)
+    {
+        // Only stdout is parsed; stderr reaches messages through the result's StderrTail.
+        var lines = new List<string>();
+        var result = await session.RunAsync(command, new RunOptions
+        {
+            Output = l =>
+            {
+                if (l.Kind == OutputKind.Stdout)
+                {
+                    lock (lines)
+                    {
+                        lines.Add(l.Text);
+                    }
+                }
+            },
+        }, ct);
+        lock (lines)
+        {
+            return (result, lines.ToList());
+        }
+    }
+
+    private static void Check(CommandResult result, string what, IReadOnlyList<string> output)
+    {
+        if (!result.Succeeded)
+        {
+            throw new SetupFailedException(what + $" (exit {result.ExitCode.ToString(CultureInfo.InvariantCulture)})" + Tail(output.Concat(result.StderrTail).Distinct().ToList()));
+        }
+    }
+
+    private static string? First(IReadOnlyList<string> lines) => lines.Count > 0 ? lines[0] : null;
+
+    private static string Tail(IReadOnlyList<string> lines) =>
+        lines.Count == 0 ? "" : ":\n" + string.Join("\n", lines.TakeLast(20).Select(l => "  | " + l));
+}
+
+internal sealed class SetupFailedException(string message) : Exception(message);

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using Slipway.IntegrationTests.Deploy;
+using Slipway.Supervisor.Client;
+using Slipway.Testing;
+
+namespace Slipway.IntegrationTests.Setup;
+
+/// <summary><c>slipway setup</c> on two real sshd hosts: the first run prepares them and starts the daemon, the second changes nothing.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SetupTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Stops the daemons setup started (by the pid in their pidfile), whatever the test's outcome.</summary>
+    internal static void StopDaemons(DeploySite site)
+    {
+        for (var i = 0; i < site.Ports.Count; i++)
+        {
+            var pidFile = Path.Combine(site.DeployTo(i), "slipway", "supervisord.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
+            {
+                ProcessTools.KillQuietly(pid);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task First_run_prepares_the_hosts_and_starts_the_daemon_and_the_second_changes_nothing()
+    {
+        await using var site = await DeploySite.StartAsync(2, Ct);
+        site.Configure(linked: "linked_dirs: [media, log]\nlinked_files: [.env]");
+        try
+        {
+            File.Exists(Path.Combine(site.DeployTo(1), "shared/.env")).ShouldBeFalse();
+            Directory.CreateDirectory(Path.Combine(site.DeployTo(1), "shared"));
+            await File.WriteAllTextAsync(Path.Combine(site.DeployTo(1), "shared/.env"), "SECRET_KEY=keep-me\n", Ct);
+
+            var (code, output) = await site.RunAsync("setup", "production");
+
+            code.ShouldBe(0, output);
+            for (var i = 0; i < 2; i++)
+            {
+                var d = site.DeployTo(i);
+                output.ShouldContain($"{site.HostName(i)}: created {d}/releases/");
+                output.ShouldContain($"{site.HostName(i)}: created {d}/shared/media/");
+                output.ShouldContain($"{site.HostName(i)}: installed {d}/slipway/bin/slipway (sha256 ");
+                output.ShouldContain($"{site.HostName(i)}: wrote {d}/slipway/supervisord.conf");
+                output.ShouldContain($"{site.HostName(i)}: started slipway supervise (pid ");
+                Directory.Exists(Path.Combine(d, "slipway/log")).ShouldBeTrue();
+                File.Exists(Path.Combine(d, "slipway/programs.conf")).ShouldBeTrue();
+
+                using var client = new SupervisorClient(SupervisorEndpoint.Parse(Path.Combine(d, "slipway/supervisor.sock")));
+                (await client.GetStateAsync(Ct)).Name.ShouldBe("RUNNING");
+            }
+
+            output.ShouldContain($"{site.HostName(0)}: note: linked file {site.DeployTo(0)}/shared/.env does not exist yet");
+            output.ShouldNotContain($"{site.HostName(1)}: note: linked file");
+            (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(1), "shared/.env"), Ct)).ShouldBe("SECRET_KEY=keep-me\n");
+
+            var pids = Enumerable.Range(0, 2).Select(i => File.ReadAllText(Path.Combine(site.DeployTo(i), "slipway/supervisord.pid")).Trim()).ToList();
+            var (again, second) = await site.RunAsync("setup", "production", "--json");
+
+            again.ShouldBe(0, second);
+            using var json = JsonDocument.Parse(second);
+            json.RootElement.GetProperty("ok").GetBoolean().ShouldBeTrue();
+            var hosts = json.RootElement.GetProperty("hosts").EnumerateArray().ToList();
+            hosts.Count.ShouldBe(2);
+            hosts.ShouldAllBe(h => !h.GetProperty("changed").GetBoolean() && h.GetProperty("changes").GetArrayLength() == 0);
+            Enumerable.Range(0, 2).Select(i => File.ReadAllText(Path.Combine(site.DeployTo(i), "slipway/supervisord.pid")).Trim()).ShouldBe(pids);
+
+            var (third, text) = await site.RunAsync("setup", "production");
+            third.ShouldBe(0, text);
+            text.ShouldContain($"{site.HostName(0)}: nothing changed");
+            text.ShouldContain($"{site.HostName(1)}: nothing changed");
+        }
+        finally
+        {
+            StopDaemons(site);
+        }
+    }
+
+    [Fact]
+    public async Task A_changed_binary_is_uploaded_again_and_verified()
+    {
+        await using var site = await DeploySite.StartAsync(1, Ct);
+        site.Configure();
+        using var dir = new TempDir("slw-bin-");
+        var binary = dir.Write("slipway", "#!/bin/sh\necho fake slipway\nexit 1\n");
+        try
+        {
+            // A binary that cannot answer: setup installs it, then cannot start the daemon and says so.
+            var (code, output) = await site.RunAsync("setup", "production", "--binary", binary);
+
+            code.ShouldBe(1, output);
+            output.ShouldContain($"installed {site.DeployTo(0)}/slipway/bin/slipway (sha256 ");
+            output.ShouldContain("failed: slipway supervise did not start");
+            (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "slipway/bin/slipway"), Ct)).ShouldContain("fake slipway");
+
+            var (fixedCode, fixedOutput) = await site.RunAsync("setup", "production");
+            fixedCode.ShouldBe(0, fixedOutput);
+            fixedOutput.ShouldContain("installed ");
+            fixedOutput.ShouldContain("started slipway supervise");
+        }
+        finally
+        {
+            StopDaemons(site);
+        }
+    }
+}
