@@ -228,6 +228,19 @@ public static class DeployScripts
             : ShellCommand.Create($"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {token} ]; then rm -rf {paths.LockDir}; fi");
     }
 
+    /// <summary>
+    /// Extends the lease of a lock this run holds: the record (with its new expiry) is written next to the old one and
+    /// renamed over it, only while <paramref name="record"/>'s token still owns the lock. Exit 1 when it does not.
+    /// </summary>
+    public static ShellCommand RenewLock(DeployPaths paths, LockRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(record);
+        var temp = paths.LockInfo + ".renew";
+        return ShellCommand.Create(
+            $"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {record.Token} ]; then printf '%s' {record.Format()} > {temp} && mv -f {temp} {paths.LockInfo}; else exit 1; fi");
+    }
+
     /// <summary>A standalone script that only runs <see cref="Unlock"/>.</summary>
     public static ShellCommand UnlockScript(DeployPaths paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
 

@@ -89,7 +89,7 @@ public sealed class OpenSshTransport : ITransport
         int exitCode;
         try
         {
-            (master, exitCode) = await SshMaster.StartAsync(psi, guard.Token);
+            (master, exitCode) = await SshMaster.StartAsync(psi, log, guard.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
