@@ -53,7 +53,7 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
             null => null,
             { Result: { } result } => result,
             _ => throw SshErrorMessages.ConnectionLost(Host, shown.ToString(),
-                SshLogClassifier.LostReason(OpenSshTransport.ReadLog(Master!.LogFile))),
+                SshLogClassifier.LostReason(OpenSshTransport.ReadLog(Master!.LogFile) + "\n" + shell.LastStderrLine)),
         };
     }
 

@@ -42,6 +42,12 @@ internal sealed class RemoteShell
     /// <summary>The process ended or stopped answering: every later command goes through a multiplexed client.</summary>
     public bool Dead => _dead;
 
+    /// <summary>
+    /// The last line ssh wrote on its stderr: where the client says why a connection ended ("Connection to … closed by
+    /// remote host."), which its -E log does not have.
+    /// </summary>
+    public string LastStderrLine { get; private set; } = "";
+
     /// <summary>The script the host's <c>/bin/sh -s</c> reads first; ends by printing <c>READY MARK</c>.</summary>
     public static string Driver(string mark) => $$"""
         slw_m={{ShellQuote.Quote(mark)}}
@@ -212,6 +218,11 @@ internal sealed class RemoteShell
 
     private void Accept(OutputKind kind, string line)
     {
+        if (kind == OutputKind.Stderr)
+        {
+            LastStderrLine = line;
+        }
+
         if (!_ready.Task.IsCompleted)
         {
             // Anything a login script prints before the driver runs is not ours.
