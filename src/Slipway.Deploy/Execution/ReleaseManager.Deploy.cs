@@ -143,6 +143,11 @@ public sealed partial class ReleaseManager
             }
 
             m.AppendLocalHistory(_config, history);
+            if (ct.IsCancellationRequested)
+            {
+                m._reporter.Warning("interrupted after every host had switched: the deploy stands, and was finished (history, cleanup, unlock)");
+            }
+
             var reports = _runs.Select(r => new HostReport(r.Host, _release,
                 r.State.Current is null ? "live: new release (first deploy)" : $"live: new release (previous {r.State.Current})")).ToList();
             return Outcome(RunResult.Succeeded, finish, reports, ct);

@@ -82,6 +82,7 @@ public sealed partial class ReleaseManager
 
         var history = History("succeeded", null);
         await keeper.DisposeAsync();
+
         var finish = await PhaseAsync(runs, "finish", parallel, async (run, t) =>
         {
             var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(_identity.User, targets[run.Host]),
@@ -91,6 +92,11 @@ public sealed partial class ReleaseManager
             return Failed(run, "finish", result);
         }, compensation.Token);
         AppendLocalHistory(config, history);
+        if (ct.IsCancellationRequested)
+        {
+            _reporter.Warning("interrupted after every host had switched: the rollback stands, and was finished (history, unlock)");
+        }
+
         return Result(RunResult.Succeeded, finish,
             [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
     }
