@@ -92,7 +92,7 @@ public sealed class DeploySigintTests
 
         await process.InterruptAsync(ct);
         // Not synchronisation: nothing observable marks the signal's arrival, so host 0 is kept blocked a moment longer
-        // for it to land mid-finish. Were it late, the test would still pass (the notice below would then be missing).
+        // for it to land mid-finish (were it late, the notice asserted below would be missing).
         await Task.Delay(300, ct);
         var line = await ProcessTools.RunAsync("cat", [fifo], ct);
         var (exitCode, output) = await process.WaitAsync(ct);
