@@ -81,9 +81,7 @@ public static class DeployScripts
         var archive = paths.Archive(context.Release);
         script.Step("source", source.Strategy == SourceStrategy.Upload
             ? ShellCommand.Create($"tar -xf {archive} -C {release} && rm -f {archive}")
-            : ShellCommand.Create($$"""
-                if [ -d {{paths.Repo}} ]; then git -C {{paths.Repo}} remote set-url origin {{source.RepoUrl}}; else git clone --mirror --quiet {{source.RepoUrl}} {{paths.Repo}}; fi && { git -C {{paths.Repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || git -C {{paths.Repo}} fetch --quiet --prune origin; } && git -C {{paths.Repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}} && git -C {{paths.Repo}} log -1 --format=%ct {{context.Commit}} > {{release + "/REVISION_TIME"}}
-                """));
+            : GitSource(paths, source, context, release, archive));
         if (linked.Dirs.Count + linked.Files.Count > 0)
         {
             var parts = new List<ShellCommand>();
@@ -257,6 +255,22 @@ public static class DeployScripts
 
         script.Add(Unlock(paths, token));
         return script.Build();
+    }
+
+    /// <summary>
+    /// The mirror in repo/ (cloned on first use; set to repo_url and fetched only when it lacks the commit), the commit
+    /// exported into the release. Every git process costs a host a few ms of CPU, so none runs without need: the commit
+    /// time comes from the local resolve when known.
+    /// </summary>
+    private static ShellCommand GitSource(DeployPaths paths, SourcePlan source, ReleaseContext context, string release, string archive)
+    {
+        var repo = paths.Repo;
+        var export = ShellCommand.Create($$"""
+            { [ -d {{repo}} ] || git clone --mirror --quiet {{source.RepoUrl}} {{repo}}; } && { git -C {{repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || { git -C {{repo}} remote set-url origin {{source.RepoUrl}} && git -C {{repo}} fetch --quiet --prune origin; }; } && git -C {{repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}}
+            """);
+        return source.CommitTime is null
+            ? export.Then(ShellCommand.Create($"git -C {repo} log -1 --format=%ct {context.Commit} > {release + "/REVISION_TIME"}"))
+            : export;
     }
 
     private static ShellCommand Switch(DeployPaths paths, string release, string token)
