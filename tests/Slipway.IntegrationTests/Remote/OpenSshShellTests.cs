@@ -20,7 +20,8 @@ public sealed class OpenSshShellTests
 
         var run = session.RunAsync(ShellCommand.Raw("echo started; sleep 1"), new RunOptions { Output = _ => started.TrySetResult() }, ct);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
-        var ssh = ProcessTools.Descendants(Environment.ProcessId).Where(p => ProcessTools.CommandLine(p).StartsWith("ssh ", StringComparison.Ordinal)).ToList();
+        // This transport's ssh processes (tests run in parallel, so other ssh children of this process are not ours).
+        var ssh = SshTestHosts.LocalProcessesWith(transport.ControlDirectory);
 
         (await run).ExitCode.ShouldBe(0);
         ssh.Count.ShouldBe(1, "only the master: " + string.Join(" | ", ssh.Select(ProcessTools.CommandLine)));
