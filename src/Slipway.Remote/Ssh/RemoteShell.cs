@@ -27,6 +27,7 @@ internal sealed class RemoteShell
     public const string RemoteCommand = "exec /bin/sh -s";
 
     private static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PumpDrainLimit = TimeSpan.FromSeconds(2);
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Process _process;
@@ -34,8 +35,10 @@ internal sealed class RemoteShell
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private Pending? _pending;
+    private Task _pumps = Task.CompletedTask;
     private volatile bool _dead;
     private int _busy;
+    private bool _ended;
 
     private RemoteShell(Process process) => _process = process;
 
@@ -81,8 +84,8 @@ internal sealed class RemoteShell
     public static RemoteShell Start(Process process)
     {
         var shell = new RemoteShell(process);
-        _ = shell.PumpAsync(process.StandardOutput, OutputKind.Stdout);
-        _ = shell.PumpAsync(process.StandardError, OutputKind.Stderr);
+        shell._pumps = Task.WhenAll(
+            shell.PumpAsync(process.StandardOutput, OutputKind.Stdout), shell.PumpAsync(process.StandardError, OutputKind.Stderr));
         _ = shell.WriteAsync(Driver(shell._mark), CancellationToken.None);
         return shell;
     }
@@ -111,6 +114,12 @@ internal sealed class RemoteShell
             var pending = new Pending(output);
             lock (_lock)
             {
+                // The pumps may have seen EOF between the check above and here: then nothing would ever end this command.
+                if (_ended)
+                {
+                    return ShellOutcome.ConnectionLost;
+                }
+
                 _pending = pending;
             }
 
@@ -124,7 +133,14 @@ internal sealed class RemoteShell
             {
                 await WriteAsync("slw_run " + ShellQuote.Quote(text) + "\n", timeout.Token);
                 var exitCode = await pending.Done.Task.WaitAsync(timeout.Token);
-                return exitCode is { } code ? pending.Outcome(code) : ShellOutcome.ConnectionLost;
+                if (exitCode is { } code)
+                {
+                    return pending.Outcome(code);
+                }
+
+                // Lost: let ssh finish writing why (its last stderr line) before anyone reads LastStderrLine.
+                await _pumps.WaitAsync(PumpDrainLimit, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+                return ShellOutcome.ConnectionLost;
             }
             catch (OperationCanceledException)
             {
@@ -212,6 +228,7 @@ internal sealed class RemoteShell
         _ready.TrySetResult(false);
         lock (_lock)
         {
+            _ended = true;
             _pending?.Lost();
         }
     }

@@ -76,7 +76,7 @@ public sealed class OpenSshShellTests
         var started = new TaskCompletionSource();
         var run = session.RunAsync(ShellCommand.Create($"echo started; sleep {marker}"), new RunOptions { Output = _ => started.TrySetResult() }, ct);
         await started.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
-        SleepsWith(marker).ShouldBe(1);
+        (await Eventually.ForAsync(() => SleepsWith(marker) == 1, TimeSpan.FromSeconds(10), ct)).ShouldBeTrue("sleep never started");
 
         // As if slipway were killed: the master goes without any goodbye.
         foreach (var pid in SshTestHosts.LocalProcessesWith(transport.ControlDirectory))
