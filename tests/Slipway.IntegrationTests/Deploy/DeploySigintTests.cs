@@ -87,7 +87,9 @@ public sealed class DeploySigintTests
         (await ProcessTools.RunAsync("mkfifo", [fifo], ct)).ExitCode.ShouldBe(0);
         using var process = site.StartProcess("deploy", "production");
         var finishing = await Eventually.ForAsync(
-            () => site.Releases(0).Count == 2 && site.ReleaseState(0, site.Releases(0)[^1]) == "ok", TimeSpan.FromSeconds(30), ct);
+            () => site.Releases(0) is [_, var latest] && File.Exists(Path.Combine(site.DeployTo(0), "releases", latest, ".slipway-state"))
+                && site.ReleaseState(0, latest) == "ok",
+            TimeSpan.FromSeconds(30), ct);
         finishing.ShouldBeTrue("finish never started on host 0");
 
         await process.InterruptAsync(ct);
