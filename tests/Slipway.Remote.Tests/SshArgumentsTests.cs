@@ -14,9 +14,10 @@ public sealed class SshArgumentsTests
 
         args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
         [
-            "-M", "-N", "-o", "ControlPersist=no", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=" + SshMaster.LocalCommand,
+            "-M", "-T", "-o", "ControlPersist=no",
             "-o", "ControlPath=/tmp/slw-abc/%C", "-o", "BatchMode=yes",
             "-E", "/tmp/slw-abc/m.log", "-v", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1",
+            "--", "exec /bin/sh -s",
         ]);
     }
 

@@ -73,6 +73,7 @@ public sealed partial class ReleaseManager
         private readonly List<HostRun> _runs = Runs(request);
         private readonly LockRecord _lock = m.NewLock(request.Stage.Name, "deploy", source.Commit, request.Message);
         private string _release = "";
+        private LeaseKeeper? _keeper;
 
         private int Parallel => _config.Ssh.MaxParallel;
 
@@ -91,9 +92,32 @@ public sealed partial class ReleaseManager
                 return Outcome(RunResult.NothingChanged, failures, Unchanged("unchanged"), ct);
             }
 
+            // The lock's lease is renewed from here until the run gives it back.
+            _keeper = LeaseKeeper.Start(_runs, _lock, LockLease, m._time, runner, m._reporter);
+            try
+            {
+                return await UpdateAndPublishAsync(ct);
+            }
+            finally
+            {
+                await StopRenewingAsync();
+            }
+        }
+
+        private async Task StopRenewingAsync()
+        {
+            if (_keeper is not null)
+            {
+                await _keeper.DisposeAsync();
+                _keeper = null;
+            }
+        }
+
+        private async Task<RunOutcome> UpdateAndPublishAsync(CancellationToken ct)
+        {
             // 2. Update, every host in parallel.
             _release = ReleaseName.Next(m._time.GetUtcNow(), _runs.SelectMany(r => r.State.Releases.Select(x => x.Name)));
-            failures = ct.IsCancellationRequested ? CancelledAll(_runs, "update") : await m.PhaseAsync(_runs, "update", Parallel, UpdateAsync, ct);
+            var failures = ct.IsCancellationRequested ? CancelledAll(_runs, "update") : await m.PhaseAsync(_runs, "update", Parallel, UpdateAsync, ct);
 
             // 3. Barrier: publish only when every host is ready; otherwise remove the new release everywhere.
             if (failures.Count > 0)
@@ -109,6 +133,7 @@ public sealed partial class ReleaseManager
             }
 
             // 5. Finish: the deploy is committed; this runs to its end even after Ctrl-C.
+            await StopRenewingAsync();
             using var finishing = new CancellationTokenSource(CompensationLimit);
             var history = History("succeeded", null);
             var finish = await m.PhaseAsync(_runs, "finish", Parallel, (run, t) => FinishAsync(run, history, t), finishing.Token);
@@ -118,6 +143,11 @@ public sealed partial class ReleaseManager
             }
 
             m.AppendLocalHistory(_config, history);
+            if (ct.IsCancellationRequested)
+            {
+                m._reporter.Warning("interrupted after every host had switched: the deploy stands, and was finished (history, cleanup, unlock)");
+            }
+
             var reports = _runs.Select(r => new HostReport(r.Host, _release,
                 r.State.Current is null ? "live: new release (first deploy)" : $"live: new release (previous {r.State.Current})")).ToList();
             return Outcome(RunResult.Succeeded, finish, reports, ct);
@@ -167,6 +197,7 @@ public sealed partial class ReleaseManager
             SecondInterruptNotice($"hosts may keep releases/{_release} (marked unfinished, removed by the next cleanup) and the lock (recovered by the next run here)", ct);
             using var compensation = new CancellationTokenSource(CompensationLimit);
             var history = History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message);
+            await StopRenewingAsync();
             var undo = await m.PhaseAsync(_runs.Where(r => r.Locked).ToList(), "undo", Parallel, async (run, t) =>
             {
                 var script = DeployScripts.Abort(Context(run), history.ToJson(), Hooks(HookPoints.Failed, run), _lock.Token);
@@ -190,6 +221,7 @@ public sealed partial class ReleaseManager
             if (request.NoAutoRollback)
             {
                 m._reporter.Warning("publish failed; --no-auto-rollback: leaving every host as it is now");
+                await StopRenewingAsync();
                 await m.ReleaseLocksAsync(request, _runs, _lock.Token, runner);
                 m.AppendLocalHistory(_config, history);
                 var listed = await m.ListAsync(request, runner, compensation.Token);
@@ -205,6 +237,7 @@ public sealed partial class ReleaseManager
                 var result = await runner.RunAsync(run.Session!, "revert", script, t);
                 return Failed(run, "revert", result, HookLabels(_config, run, request.Hosts));
             }, compensation.Token);
+            await StopRenewingAsync();
             await m.PhaseAsync(_runs.Where(r => r.Locked).ToList(), "unlock", Parallel, async (run, t) =>
             {
                 var script = new Script()

@@ -33,26 +33,50 @@ public sealed partial class ReleaseManager
     }
 
     /// <summary>
-    /// The last <paramref name="limit"/> history entries kept on the first selected host (every deploy and rollback of the
-    /// stage, from whatever machine it ran), or the failure that kept us from reading them.
+    /// The stage's history: the last <paramref name="limit"/> entries of every selected host's
+    /// <c>slipway-history.jsonl</c> merged with this machine's record, each run once, flagged when some hosts that took
+    /// part lack it. Hosts that could not be read are returned as failures (their entries are simply absent).
     /// </summary>
-    public async Task<(IReadOnlyList<HistoryEntry> Entries, HostFailure? Failure)> HostHistoryAsync(
+    public async Task<(IReadOnlyList<MergedHistoryEntry> Entries, IReadOnlyList<HostFailure> Failures)> HistoryAsync(
         DeployRequest request, int limit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var log = DeployLog.None(_time);
         var runner = Runner(log);
-        var run = Runs(request)[0];
-        IReadOnlyList<HistoryEntry> entries = [];
-        var failures = await PhaseAsync([run], "history", 1, async (r, t) =>
+        var runs = Runs(request);
+        var read = new Dictionary<HostConfig, IReadOnlyList<HistoryEntry>>();
+        var failures = await PhaseAsync(runs, "history", request.Config.Ssh.MaxParallel, async (r, t) =>
         {
             var script = new Script().Add(Slipway.Core.Shell.ShellCommand.Create(
                 $"tail -n {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} {r.Paths.History} 2>/dev/null; true")).Build();
             var result = await runner.RunAsync(r.Session!, "history", script, t);
-            entries = [.. result.Output.Select(HistoryEntry.FromJson).OfType<HistoryEntry>()];
+            lock (read)
+            {
+                read[r.Host] = [.. result.Output.Select(HistoryEntry.FromJson).OfType<HistoryEntry>()];
+            }
+
             return Failed(r, "history", result);
         }, ct);
-        return (entries, failures.FirstOrDefault());
+        var hosts = runs.Where(r => read.ContainsKey(r.Host) && failures.All(f => f.Host != r.Host))
+            .Select(r => (r.Host.DisplayName, read[r.Host])).ToList();
+        var local = await ReadLocalHistoryAsync(request.Config, ct);
+        var merged = HistoryMerge.Merge(hosts, local).Where(e => e.Entry.Stage == request.Stage.Name).TakeLast(limit).ToList();
+        return (merged, failures);
+    }
+
+    private static async Task<IReadOnlyList<HistoryEntry>> ReadLocalHistoryAsync(SlipwayConfig config, CancellationToken ct)
+    {
+        var path = LocalHistoryPath(config);
+        try
+        {
+            return File.Exists(path)
+                ? [.. (await File.ReadAllLinesAsync(path, ct)).Select(HistoryEntry.FromJson).OfType<HistoryEntry>()]
+                : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     /// <summary><c>slipway check</c>: the check phase alone (lock taken and given back), changing nothing else.</summary>

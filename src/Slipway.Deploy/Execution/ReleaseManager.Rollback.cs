@@ -38,6 +38,8 @@ public sealed partial class ReleaseManager
             return Result(RunResult.NothingChanged, failures, Unchanged(), error: error);
         }
 
+        // The lock's lease is renewed until the run gives it back (a slow after_rollback hook is not a dead run).
+        await using var keeper = LeaseKeeper.Start(runs, record, LockLease, _time, runner, _reporter);
         var target = targets.Values.First();
         var from = runs.Select(r => r.State.Current).First(c => c is not null)!;
         _reporter.Info($"rolling back {request.Stage.Name} to release {target} ({Hosts(runs.Count)})");
@@ -69,6 +71,7 @@ public sealed partial class ReleaseManager
                 var script = DeployScripts.Revert(Context(run), run.State.Current, null, Hooks(HookPoints.AfterPublish, run), record.Token);
                 return Failed(run, "revert", await runner.RunAsync(run.Session!, "revert", script, t), HookLabels(config, run, request.Hosts));
             }, compensation.Token);
+            await keeper.DisposeAsync();
             await ReleaseLocksAsync(request, runs, record.Token, runner);
             AppendLocalHistory(config, History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message));
             var reports = runs.Select(r => revert.Any(f => f.Host == r.Host)
@@ -78,6 +81,8 @@ public sealed partial class ReleaseManager
         }
 
         var history = History("succeeded", null);
+        await keeper.DisposeAsync();
+
         var finish = await PhaseAsync(runs, "finish", parallel, async (run, t) =>
         {
             var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(_identity.User, targets[run.Host]),
@@ -87,6 +92,11 @@ public sealed partial class ReleaseManager
             return Failed(run, "finish", result);
         }, compensation.Token);
         AppendLocalHistory(config, history);
+        if (ct.IsCancellationRequested)
+        {
+            _reporter.Warning("interrupted after every host had switched: the rollback stands, and was finished (history, unlock)");
+        }
+
         return Result(RunResult.Succeeded, finish,
             [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
     }

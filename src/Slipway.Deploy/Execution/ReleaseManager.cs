@@ -262,8 +262,11 @@ public sealed partial class ReleaseManager
         {
             var script = DeployScripts.Check(run.Paths, record, verify ? config.LinkedFiles : [],
                 verify ? HookPlanner.Requirements(config, run.Host) : []);
+            // Until the script says otherwise we may hold the lock: a check cut short (Ctrl-C, a lost connection) can
+            // have taken it already, and giving it back is safe either way (the unlock checks our token).
+            run.Locked = true;
             var result = await runner.RunAsync(run.Session!, "check", script, ct);
-            run.Locked |= result.Values("locked").Any();
+            run.Locked = result.Values("locked").Any() || (result.ExitCode != DeployScripts.LockHeldExitCode && !result.Completed);
             run.ReadState(result);
             if (result.ExitCode == DeployScripts.LockHeldExitCode)
             {

@@ -81,9 +81,7 @@ public static class DeployScripts
         var archive = paths.Archive(context.Release);
         script.Step("source", source.Strategy == SourceStrategy.Upload
             ? ShellCommand.Create($"tar -xf {archive} -C {release} && rm -f {archive}")
-            : ShellCommand.Create($$"""
-                if [ -d {{paths.Repo}} ]; then git -C {{paths.Repo}} remote set-url origin {{source.RepoUrl}}; else git clone --mirror --quiet {{source.RepoUrl}} {{paths.Repo}}; fi && { git -C {{paths.Repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || git -C {{paths.Repo}} fetch --quiet --prune origin; } && git -C {{paths.Repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}} && git -C {{paths.Repo}} log -1 --format=%ct {{context.Commit}} > {{release + "/REVISION_TIME"}}
-                """));
+            : GitSource(paths, source, context, release, archive));
         if (linked.Dirs.Count + linked.Files.Count > 0)
         {
             var parts = new List<ShellCommand>();
@@ -228,6 +226,19 @@ public static class DeployScripts
             : ShellCommand.Create($"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {token} ]; then rm -rf {paths.LockDir}; fi");
     }
 
+    /// <summary>
+    /// Extends the lease of a lock this run holds: the record (with its new expiry) is written next to the old one and
+    /// renamed over it, only while <paramref name="record"/>'s token still owns the lock. Exit 1 when it does not.
+    /// </summary>
+    public static ShellCommand RenewLock(DeployPaths paths, LockRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(record);
+        var temp = paths.LockInfo + ".renew";
+        return ShellCommand.Create(
+            $"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {record.Token} ]; then printf '%s' {record.Format()} > {temp} && mv -f {temp} {paths.LockInfo}; else exit 1; fi");
+    }
+
     /// <summary>A standalone script that only runs <see cref="Unlock"/>.</summary>
     public static ShellCommand UnlockScript(DeployPaths paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
 
@@ -244,6 +255,22 @@ public static class DeployScripts
 
         script.Add(Unlock(paths, token));
         return script.Build();
+    }
+
+    /// <summary>
+    /// The mirror in repo/ (cloned on first use; set to repo_url and fetched only when it lacks the commit), the commit
+    /// exported into the release. Every git process costs a host a few ms of CPU, so none runs without need: the commit
+    /// time comes from the local resolve when known.
+    /// </summary>
+    private static ShellCommand GitSource(DeployPaths paths, SourcePlan source, ReleaseContext context, string release, string archive)
+    {
+        var repo = paths.Repo;
+        var export = ShellCommand.Create($$"""
+            { [ -d {{repo}} ] || git clone --mirror --quiet {{source.RepoUrl}} {{repo}}; } && { git -C {{repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || { git -C {{repo}} remote set-url origin {{source.RepoUrl}} && git -C {{repo}} fetch --quiet --prune origin; }; } && git -C {{repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}}
+            """);
+        return source.CommitTime is null
+            ? export.Then(ShellCommand.Create($"git -C {repo} log -1 --format=%ct {context.Commit} > {release + "/REVISION_TIME"}"))
+            : export;
     }
 
     private static ShellCommand Switch(DeployPaths paths, string release, string token)

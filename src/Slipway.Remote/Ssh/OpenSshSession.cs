@@ -19,10 +19,42 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
 
     public async Task<CommandResult> RunAsync(ShellCommand command, RunOptions? options, CancellationToken ct)
     {
-        var remote = CommandScript.KillOnDisconnect(CommandScript.WithContext(command, options));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var script = CommandScript.WithContext(command, options);
         var limit = options?.Timeout ?? transport.Settings.CommandTimeout;
+        if (Master is { Shell: { Dead: false } shell } && await RunOnShellAsync(shell, command, script, options?.Output, limit, ct) is { } done)
+        {
+            return done.ToResult();
+        }
+
+        // No master, or its shell is busy with another command: a client process of its own.
+        var remote = CommandScript.KillOnDisconnect(script);
         var outcome = await RunSshAsync(command, remote, options?.Output, stdin: null, limit, ct);
         return outcome.ToResult();
+    }
+
+    /// <summary>One command on the master's shell; null when the shell was busy.</summary>
+    private async Task<ProcessOutcome?> RunOnShellAsync(
+        RemoteShell shell, ShellCommand shown, ShellCommand script, Action<OutputLine>? output, TimeSpan? limit, CancellationToken ct)
+    {
+        ShellOutcome? outcome;
+        try
+        {
+            outcome = await shell.TryRunAsync(script.Text, output, limit, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && limit is not null)
+        {
+            throw new TimeoutException(
+                $"{Host.DisplayName}: `{shown}` did not finish within {FormatLimit(limit.Value)}; it was stopped on the host.");
+        }
+
+        return outcome switch
+        {
+            null => null,
+            { Result: { } result } => result,
+            _ => throw SshErrorMessages.ConnectionLost(Host, shown.ToString(),
+                SshLogClassifier.LostReason(OpenSshTransport.ReadLog(Master!.LogFile) + "\n" + shell.LastStderrLine)),
+        };
     }
 
     /// <summary>

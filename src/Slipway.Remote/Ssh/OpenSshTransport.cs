@@ -20,6 +20,7 @@ public sealed class OpenSshTransport : ITransport
     // Two concurrent connects to one host would start two masters on one socket path; the loser would keep a plain,
     // never-reused connection open. One gate per host; different hosts still connect in parallel.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _connectGates = new(StringComparer.Ordinal);
+    private const string SetsidPath = "/usr/bin/setsid";
     private int _logCounter;
     private bool _disposed;
 
@@ -79,7 +80,11 @@ public sealed class OpenSshTransport : ITransport
         // cost the explicit step wins: host-key and auth failures surface at connect time, and a command never races to
         // become the master.
         var log = NextLogFile("master");
-        var psi = ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
+        // In a session of its own: a terminal's Ctrl-C goes to the whole foreground process group, and ssh quits on
+        // SIGINT. The master must outlive it, because the undo after a Ctrl-C runs over this very connection.
+        var psi = File.Exists(SetsidPath)
+            ? ChildProcess.StartInfo(SetsidPath, ["ssh", .. _arguments.Master(host, log)], _environment)
+            : ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
 
         // ConnectTimeout covers TCP and the banner; the guard also bounds ProxyJump hops and slow authentication.
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -89,7 +94,7 @@ public sealed class OpenSshTransport : ITransport
         int exitCode;
         try
         {
-            (master, exitCode) = await SshMaster.StartAsync(psi, guard.Token);
+            (master, exitCode) = await SshMaster.StartAsync(psi, log, guard.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

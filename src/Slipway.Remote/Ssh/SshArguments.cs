@@ -13,18 +13,18 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     public string ControlPath => controlDir + "/%C";
 
     /// <summary>
-    /// <c>ssh -M -N …</c> in the foreground: authenticate, listen on the control socket, then announce readiness through
-    /// LocalCommand (see <see cref="SshMaster"/>). ControlPersist=no keeps it our child rather than a detached daemon.
+    /// <c>ssh -M -T …</c> in the foreground: authenticate, listen on the control socket, and run the host's
+    /// <see cref="RemoteShell"/> as the master's own session (see <see cref="SshMaster"/>). ControlPersist=no keeps it
+    /// our child rather than a detached daemon.
     /// </summary>
     public List<string> Master(HostConfig host, string logFile)
     {
-        var args = new List<string>
-        {
-            "-M", "-N", "-o", "ControlPersist=no", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=" + SshMaster.LocalCommand,
-        };
+        var args = new List<string> { "-M", "-T", "-o", "ControlPersist=no" };
         args.AddRange(Common(host, logFile, verbosity: "-v"));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);
+        args.Add("--");
+        args.Add(RemoteShell.RemoteCommand);
         return args;
     }
 

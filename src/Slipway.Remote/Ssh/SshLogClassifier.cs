@@ -37,8 +37,12 @@ internal static partial class SshLogClassifier
     /// <summary>The line that says why a running command's connection went away, without its debug prefix.</summary>
     public static string LostReason(string log)
     {
-        var line = log.Split('\n', StringSplitOptions.TrimEntries)
-            .LastOrDefault(l => LostMarkers.Any(m => l.Contains(m, StringComparison.OrdinalIgnoreCase)));
+        // The most telling marker wins (the list is in that order): a master's log ends with a bare "Exit status -1"
+        // after the line that says what happened.
+        var lines = log.Split('\n', StringSplitOptions.TrimEntries);
+        var line = LostMarkers
+            .Select(m => lines.LastOrDefault(l => l.Contains(m, StringComparison.OrdinalIgnoreCase)))
+            .FirstOrDefault(l => l is not null);
         return line is null ? LastMeaningfulLine(log) : DebugPrefix().Replace(line, "");
     }
 

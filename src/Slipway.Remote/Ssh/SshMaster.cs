@@ -4,51 +4,47 @@ using Slipway.Remote.Processes;
 namespace Slipway.Remote.Ssh;
 
 /// <summary>
-/// A ControlMaster kept as our own child process (<c>ssh -M -N</c>, no <c>-f</c>), so it is stopped by closing a
-/// pipe instead of spawning <c>ssh -O exit</c> per host, which cost about 40 ms of a five-host run on two cores.
+/// A ControlMaster kept as our own child process (<c>ssh -M</c>, no <c>-f</c>), whose own session is the host's
+/// <see cref="RemoteShell"/>. It is stopped by closing its stdin instead of spawning <c>ssh -O exit</c> per host.
 /// </summary>
 /// <remarks>
-/// Readiness and lifetime both go through ssh's LocalCommand, which ssh runs once the control socket listens:
-/// it prints <see cref="ReadyMarker"/> on stdout, and leaves a watcher that blocks on the master's stdin (our
-/// pipe). When we close the pipe, or when this process dies however it dies, the watcher sees EOF and sends the
-/// master SIGTERM, so a killed run never leaves a connection open on a host. The watcher checks that its parent
-/// is still an ssh before it signals, so a recycled pid is never hit.
+/// Readiness: the shell's first answer, which also proves the control socket listens (ssh opens it before the
+/// session). Lifetime: when we close the pipe, or when this process dies however it dies, the shell on the host reads
+/// EOF and exits; with ControlPersist=no the master then ends as soon as its last multiplexed client has, so a killed
+/// run never leaves a connection open on a host.
 /// </remarks>
 internal sealed class SshMaster : IAsyncDisposable
 {
-    public const string ReadyMarker = "SLIPWAY-MASTER-READY";
-
-    /// <summary>Run by /bin/sh whatever the user's login shell is; %-free because ssh expands % tokens in it.</summary>
-    public const string LocalCommand =
-        "exec /bin/sh -c 'exec 3<&0; (cat <&3 >/dev/null 2>&1; " +
-        "[ \"$(cat /proc/$PPID/comm 2>/dev/null)\" = ssh ] && kill $PPID) </dev/null >/dev/null 2>&1 & echo " + ReadyMarker + "'";
-
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(2);
     private readonly Process _process;
     private int _disposed;
 
-    private SshMaster(Process process) => _process = process;
+    private SshMaster(Process process, RemoteShell shell, string logFile)
+    {
+        _process = process;
+        Shell = shell;
+        LogFile = logFile;
+    }
+
+    public RemoteShell Shell { get; }
+
+    /// <summary>The master's <c>-E</c> log: why the connection dropped, when it did.</summary>
+    public string LogFile { get; }
 
     /// <summary>
-    /// Starts the master and waits until its socket accepts clients. Returns null when ssh exited first (auth,
-    /// host key, network), with its exit code; the reason is in its -E log.
+    /// Starts the master and waits until the host's shell answers. Returns null when ssh exited first (auth, host key,
+    /// network), with its exit code; the reason is in its -E log.
     /// </summary>
-    public static async Task<(SshMaster? Master, int ExitCode)> StartAsync(ProcessStartInfo psi, CancellationToken ct)
+    public static async Task<(SshMaster? Master, int ExitCode)> StartAsync(ProcessStartInfo psi, string logFile, CancellationToken ct)
     {
         var process = new Process { StartInfo = psi };
         process.Start();
-
-        // stderr goes to the -E log; drain the pipe anyway so a chatty ProxyCommand never blocks on it.
-        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+        var shell = RemoteShell.Start(process);
         try
         {
-            while (await process.StandardOutput.ReadLineAsync(ct) is { } line)
+            if (await shell.Ready.WaitAsync(ct))
             {
-                if (line == ReadyMarker)
-                {
-                    _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-                    return (new SshMaster(process), 0);
-                }
+                return (new SshMaster(process, shell, logFile), 0);
             }
 
             await process.WaitForExitAsync(ct);
@@ -73,7 +69,7 @@ internal sealed class SshMaster : IAsyncDisposable
 
         try
         {
-            _process.StandardInput.Close();
+            Shell.Close();
             using var limit = new CancellationTokenSource(StopLimit);
             await _process.WaitForExitAsync(limit.Token);
         }

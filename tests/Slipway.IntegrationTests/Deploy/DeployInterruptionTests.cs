@@ -7,13 +7,13 @@ namespace Slipway.IntegrationTests.Deploy;
 public sealed class DeployInterruptionTests
 {
     /// <summary>A hook that records it started, then waits for <c>go</c> to exist.</summary>
-    private static string BlockingHook(string root, string point, string onlyWhen = "true") => $$"""
+    internal static string BlockingHook(string root, string point, string onlyWhen = "true") => $$"""
         hooks:
           {{point}}:
             - { run: 'if {{onlyWhen}}; then echo "$SLIPWAY_HOST" >> {{root}}/started.log; while [ ! -e {{root}}/go ]; do sleep 0.05; done; fi' }
         """;
 
-    private static async Task WaitStartedAsync(DeploySite site, int hosts, CancellationToken ct)
+    internal static async Task WaitStartedAsync(DeploySite site, int hosts, CancellationToken ct)
     {
         var log = Path.Combine(site.Root, "started.log");
         var started = await Eventually.ForAsync(
@@ -195,25 +195,13 @@ public sealed class DeployInterruptionTests
         var before = site.Current(0);
         await site.CommitAsync("second", ct);
         site.Configure(BlockingHook(site.Root, "after_update"));
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "slipway"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "deploy", "production", "-f", site.ConfigFile, "--no-color" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var process = site.StartProcess("deploy", "production");
         await WaitStartedAsync(site, 2, ct);
 
-        (await ProcessTools.RunAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
-        await process.WaitForExitAsync(ct);
+        await process.InterruptAsync(ct);
+        var (exitCode, output) = await process.WaitAsync(ct);
 
-        var output = await stdout + await stderr;
-        process.ExitCode.ShouldBe(130, output);
+        exitCode.ShouldBe(130, output);
         output.ShouldContain("Ctrl-C again stops at once");
         for (var i = 0; i < 2; i++)
         {

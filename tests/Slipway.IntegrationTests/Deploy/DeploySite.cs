@@ -129,6 +129,23 @@ internal sealed class DeploySite : IAsyncDisposable
         return (exitCode, writer.ToString());
     }
 
+    /// <summary>The real slipway executable, as a user starts it (for signals); stdout and stderr are collected.</summary>
+    public SlipwayProcess StartProcess(params string[] args)
+    {
+        // setsid: slipway leads its own process group, as a shell's foreground job does, so the interrupt can go to the
+        // whole group like a terminal's Ctrl-C (ssh children included).
+        var psi = new System.Diagnostics.ProcessStartInfo("setsid")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var arg in args.Prepend(Path.Combine(AppContext.BaseDirectory, "slipway")).Concat(["-f", ConfigFile, "--no-color"]))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        return new SlipwayProcess(System.Diagnostics.Process.Start(psi)!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Fixture.DisposeAsync();
@@ -144,5 +161,32 @@ internal sealed class DeploySite : IAsyncDisposable
         }
 
         return stdout;
+    }
+}
+
+/// <summary>A running slipway process: send it SIGINT as a terminal's Ctrl-C would, then collect its output.</summary>
+internal sealed class SlipwayProcess(System.Diagnostics.Process process) : IDisposable
+{
+    private readonly Task<string> _stdout = process.StandardOutput.ReadToEndAsync();
+    private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
+
+    /// <summary>SIGINT to slipway's whole process group, as a terminal's Ctrl-C sends it.</summary>
+    public async Task InterruptAsync(CancellationToken ct) =>
+        (await ProcessTools.RunAsync("kill", ["-INT", "--", "-" + process.Id.ToString(CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
+
+    public async Task<(int ExitCode, string Output)> WaitAsync(CancellationToken ct)
+    {
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await _stdout + await _stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
     }
 }

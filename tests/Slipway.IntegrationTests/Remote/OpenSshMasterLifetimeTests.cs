@@ -37,11 +37,14 @@ public sealed class OpenSshMasterLifetimeTests
         using var dir = new TempDir("slw-owner-");
         var args = new SshArguments(SshTestHosts.Settings(sshd), dir.Path).Master(SshTestHosts.Host(sshd, 0), dir.File("master.log"));
         var quoted = ShellQuote.Join(args);
-        var psi = ChildProcess.StartInfo("bash", ["-c", $"coproc ssh {quoted}; read -r line <&\"${{COPROC[0]}}\"; echo \"$line $COPROC_PID\"; sleep 120"], null);
+        var driver = RemoteShell.Driver("test-mark");
+        var psi = ChildProcess.StartInfo("bash", ["-c",
+            $"coproc ssh {quoted}; printf '%s' \"$SLW_DRIVER\" >&\"${{COPROC[1]}}\"; read -r line <&\"${{COPROC[0]}}\"; echo \"$line $COPROC_PID\"; sleep 120"],
+            new Dictionary<string, string?> { ["SLW_DRIVER"] = driver });
         using var owner = Process.Start(psi)!;
         var ready = await owner.StandardOutput.ReadLineAsync(ct);
-        ready.ShouldNotBeNull().ShouldStartWith(SshMaster.ReadyMarker);
-        var masterPid = int.Parse(ready.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        ready.ShouldNotBeNull().ShouldStartWith("READY test-mark");
+        var masterPid = int.Parse(ready.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
 
         owner.Kill();
         await owner.WaitForExitAsync(ct);

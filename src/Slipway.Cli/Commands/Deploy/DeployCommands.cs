@@ -21,7 +21,7 @@ internal static class DeployCommands
             .WithExample("releases", "production")
             .WithExample("releases", "production", "--json");
         config.AddCommand<HistoryCommand>("history")
-            .WithDescription("Show past deploys and rollbacks: who, when, commit, result, duration.")
+            .WithDescription("Show past deploys and rollbacks from every machine (all hosts' records and this one's, merged): who, when, commit, result, duration; runs some hosts lack are flagged.")
             .WithExample("history", "production");
         config.AddCommand<CheckCommand>("check")
             .WithDescription("Run a deploy's check phase alone: connection, lock, writable dirs, requirements, linked files.")

@@ -91,7 +91,7 @@ public sealed class HistorySettings : StageSettings
     public bool Local { get; init; }
 
     [CommandOption("--json")]
-    [Description("The entries as JSON lines, as stored.")]
+    [Description("The entries as JSON lines, as stored, plus recorded_on, missing_on (hosts) and recorded_here.")]
     public bool Json { get; init; }
 
     public override ValidationResult Validate() =>

@@ -68,14 +68,15 @@ internal static class OutcomePrinter
 
     public static int ExitCode(RunOutcome outcome)
     {
-        if (outcome.Cancelled)
-        {
-            return ExitCodes.Cancelled;
-        }
-
+        // A run that committed before Ctrl-C arrived stands: the interrupt changed nothing, so it is not a failure.
         if (outcome.Result == RunResult.Succeeded)
         {
             return ExitCodes.Success;
+        }
+
+        if (outcome.Cancelled)
+        {
+            return ExitCodes.Cancelled;
         }
 
         return outcome.ConnectionLost ? ExitCodes.ConnectionFailed : ExitCodes.CommandFailed;
