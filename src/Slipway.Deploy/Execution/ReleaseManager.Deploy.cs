@@ -73,6 +73,7 @@ public sealed partial class ReleaseManager
         private readonly List<HostRun> _runs = Runs(request);
         private readonly LockRecord _lock = m.NewLock(request.Stage.Name, "deploy", source.Commit, request.Message);
         private string _release = "";
+        private bool _publishFailed;
 
         private int Parallel => _config.Ssh.MaxParallel;
 
@@ -102,7 +103,8 @@ public sealed partial class ReleaseManager
             }
 
             // 4. Publish.
-            failures = ct.IsCancellationRequested ? CancelledAll(_runs, "publish") : await m.PhaseAsync(_runs, "publish", Parallel, PublishAsync, ct);
+            failures = ct.IsCancellationRequested ? CancelledAll(_runs, "publish")
+                : await m.PhaseAsync(_runs, "publish", request.PublishParallelism ?? Parallel, PublishAsync, ct);
             if (failures.Count > 0)
             {
                 return await RevertAsync(failures, ct);
@@ -140,9 +142,17 @@ public sealed partial class ReleaseManager
 
         private async Task<HostFailure?> PublishAsync(HostRun run, CancellationToken ct)
         {
+            // Rolling: once a host has failed, the hosts still waiting keep serving the old release untouched.
+            if (request.PublishParallelism == 1 && _publishFailed)
+            {
+                return new HostFailure(run.Host, "publish", null, FailureKind.Cancelled, "not published: an earlier host failed its rolling publish", []);
+            }
+
             var hooks = new HookSteps(Hooks(HookPoints.BeforePublish, run), Hooks(HookPoints.AfterPublish, run));
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, _lock.Token), ct);
-            return Failed(run, "publish", result, HookLabels(_config, run, request.Hosts));
+            var failure = Failed(run, "publish", result, HookLabels(_config, run, request.Hosts));
+            _publishFailed |= failure is not null;
+            return failure;
         }
 
         private async Task<HostFailure?> FinishAsync(HostRun run, HistoryEntry history, CancellationToken ct)
