@@ -10,6 +10,7 @@ namespace Slipway.Recipes;
 /// <item><c>after_update</c>: the Django steps (<see cref="DjangoSteps"/>); <c>requires: python</c> checks move here,
 /// into the release's virtualenv.</item>
 /// <item><c>after_publish</c>: "supervisor: update …" (<see cref="SupervisorSteps"/>), then "health: NAME" per check.</item>
+/// <item><c>before_rollback</c>: "django: migrations" (<see cref="MigrationSteps"/>).</item>
 /// </list>
 /// Steps that differ per host (a host's rendered programs file, its health URLs) are stored as host variables named
 /// <c>_slipway_*</c> and referenced by the hook as <c>${_slipway_…}</c>, which the engine expands per host. Pure.
@@ -19,17 +20,23 @@ public static class RecipeExpander
     public const string SupervisorVar = "_slipway_supervisor";
     public const string HealthVarPrefix = "_slipway_health_";
 
-    public static SlipwayConfig Apply(SlipwayConfig config)
+    public static SlipwayConfig Apply(SlipwayConfig config, RecipeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        options ??= new RecipeOptions();
         var django = config.Recipes.Django;
         var afterUpdate = new List<HookConfig>();
+        var beforeRollback = new List<HookConfig>();
         var requirements = config.Requirements;
         if (django is not null)
         {
             var modules = config.Requirements.Where(r => r.Kind == RequirementKind.PythonModule).ToList();
             requirements = [.. config.Requirements.Where(r => r.Kind != RequirementKind.PythonModule)];
             afterUpdate.AddRange(DjangoSteps.AfterUpdate(django, modules));
+            if (django.Migrate)
+            {
+                beforeRollback.Add(MigrationSteps.BeforeRollback(django, options.ReverseMigrations));
+            }
         }
 
         var afterPublish = new List<HookConfig>();
@@ -62,6 +69,7 @@ public static class RecipeExpander
         var hooks = new Dictionary<string, IReadOnlyList<HookConfig>>(config.Hooks, StringComparer.Ordinal);
         Prepend(hooks, HookPoints.AfterUpdate, afterUpdate);
         Prepend(hooks, HookPoints.AfterPublish, afterPublish);
+        Prepend(hooks, HookPoints.BeforeRollback, beforeRollback);
         return config with
         {
             Hooks = hooks,

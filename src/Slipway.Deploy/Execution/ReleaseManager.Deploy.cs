@@ -74,6 +74,7 @@ public sealed partial class ReleaseManager
         private readonly LockRecord _lock = m.NewLock(request.Stage.Name, "deploy", source.Commit, request.Message);
         private string _release = "";
         private bool _publishFailed;
+        private readonly HashSet<HostRun> _unpublished = [];
 
         private int Parallel => _config.Ssh.MaxParallel;
 
@@ -145,6 +146,7 @@ public sealed partial class ReleaseManager
             // Rolling: once a host has failed, the hosts still waiting keep serving the old release untouched.
             if (request.PublishParallelism == 1 && _publishFailed)
             {
+                _unpublished.Add(run);
                 return new HostFailure(run.Host, "publish", null, FailureKind.Cancelled, "not published: an earlier host failed its rolling publish", []);
             }
 
@@ -211,7 +213,9 @@ public sealed partial class ReleaseManager
             SecondInterruptNotice($"some hosts may stay on release {_release} while others are back; run slipway releases, then rollback", ct);
             var revert = await m.PhaseAsync(_runs, "revert", Parallel, async (run, t) =>
             {
-                var script = DeployScripts.Revert(Context(run), run.State.Current, _release, Hooks(HookPoints.AfterPublish, run), _lock.Token);
+                // A host a rolling publish never reached still runs the old code: nothing to restart there.
+                var hooks = _unpublished.Contains(run) ? [] : Hooks(HookPoints.AfterPublish, run);
+                var script = DeployScripts.Revert(Context(run), run.State.Current, _release, hooks, _lock.Token);
                 var result = await runner.RunAsync(run.Session!, "revert", script, t);
                 return Failed(run, "revert", result, HookLabels(_config, run, request.Hosts));
             }, compensation.Token);

@@ -47,8 +47,13 @@ public sealed partial class ReleaseManager
 
         failures = ct.IsCancellationRequested ? CancelledAll(runs, "publish") : await PhaseAsync(runs, "publish", parallel, async (run, t) =>
         {
-            var hooks = new HookSteps([], [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
+            var hooks = new HookSteps(Hooks(HookPoints.BeforeRollback, run), [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, record.Token), t);
+            foreach (var warning in result.Values("warning"))
+            {
+                _reporter.Warning($"{run.Host.DisplayName}: {warning}");
+            }
+
             return Failed(run, "publish", result, HookLabels(config, run, request.Hosts));
         }, ct);
 
