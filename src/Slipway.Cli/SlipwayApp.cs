@@ -52,6 +52,10 @@ public static class SlipwayApp
             Commands.Deploy.DeployCommands.Register(config);
             Commands.Supervise.SuperviseCommands.Register(config);
             LogsCommands.Register(config);
+            if (OperatingSystem.IsLinux())
+            {
+                Commands.Agent.AgentCommands.Register(config);
+            }
         });
 
         return await app.RunAsync(args, ct);

@@ -25,11 +25,18 @@ public sealed class DigestAndBrowserTests
         TimeoutError: timed out
         """;
 
-    private static async Task SeedAsync(string db, CancellationToken ct)
+    private static string Deploy(string stage, string release, string commit, TimeSpan ago, string result) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["action"] = "deploy", ["stage"] = stage, ["result"] = result, ["user"] = "alice", ["machine"] = "laptop",
+            ["started"] = DateTimeOffset.UtcNow - ago, ["duration_ms"] = 1500, ["release"] = release, ["commit"] = commit,
+        });
+
+    private static async Task SeedAsync(string db, CancellationToken ct, DateTimeOffset? at = null)
     {
         await using var store = LogStoreFactory.Open(db);
         await store.MigrateAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = at ?? DateTimeOffset.UtcNow;
         var events = new List<LogEvent>();
         for (var i = 0; i < 5; i++)
         {
@@ -83,6 +90,40 @@ public sealed class DigestAndBrowserTests
     }
 
     [Fact]
+    public async Task Serve_mails_the_digest_when_its_cron_schedule_comes_due()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var start = new DateTimeOffset(2026, 11, 27, 11, 59, 0, TimeSpan.Zero);
+        await SeedAsync(db, ct, start);
+        await using var smtp = await SmtpSink.StartAsync(ct);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
+        var digest = new ScheduledDigest(Slipway.Logs.Digest.CronSchedule.Parse("0 12 * * *"), new Slipway.Logs.Digest.SmtpSettings("127.0.0.1", smtp.Port),
+            "logs@example.com", ["ops@example.com"], TimeSpan.FromHours(24), 20, null);
+        await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Digest = digest }, null, clock);
+        await server.StartAsync(ct);
+
+        // Time moves only when the test moves it: 15 s of server time per poll, until the mail arrives.
+        (await Eventually.ForAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromSeconds(15));
+            return smtp.Messages.Count > 0;
+        }, TimeSpan.FromSeconds(30), ct)).ShouldBeTrue("no digest arrived by " + clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+        var mail = smtp.Messages.ShouldHaveSingleItem();
+        mail.ShouldContain("Subject: Slipway logs: 6 tracebacks in 2 groups (2 new)");
+        mail.ShouldContain("To: ops@example.com");
+        // Sent on the schedule, not at start-up: the server records the digest's time (just after the mail goes out).
+        string? recorded = null;
+        (await Eventually.ForAsync(async () => (recorded = await server.Store.GetStateAsync(Slipway.Logs.Digest.DigestReport.LastDigestKey, ct)) is not null,
+            TimeSpan.FromSeconds(10), ct)).ShouldBeTrue();
+        var sent = DateTimeOffset.Parse(recorded!, System.Globalization.CultureInfo.InvariantCulture);
+        sent.ShouldBeGreaterThanOrEqualTo(start.AddMinutes(1));
+        sent.ShouldBeLessThan(start.AddMinutes(3));
+    }
+
+    [Fact]
     public async Task Digest_without_smtp_or_recipients_is_a_usage_error()
     {
         using var dir = new TempDir();
@@ -98,7 +139,17 @@ public sealed class DigestAndBrowserTests
         using var dir = new TempDir();
         var db = dir.File("logs.db");
         await SeedAsync(db, ct);
-        await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Token = "s3cret" });
+        var history = dir.File("history.jsonl");
+        await File.WriteAllLinesAsync(history, [
+            Deploy("production", "20261101000000", "aaaaaaa111", TimeSpan.FromHours(2), "succeeded"),
+            Deploy("staging", "20261102000000", "bbbbbbb222", TimeSpan.FromHours(1), "succeeded"),
+            Deploy("production", "20261103000000", "ccccccc333", TimeSpan.FromMinutes(10), "failed"),
+            Deploy("production", "20261104000000", "ddddddd444", TimeSpan.FromSeconds(30), "succeeded"),
+        ], ct);
+        await using var server = new LogServer(new LogServerOptions
+        {
+            Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Token = "s3cret", DeployHistory = history,
+        });
         await server.StartAsync(ct);
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
         using var http = new HttpClient(handler) { BaseAddress = server.HttpAddress };
@@ -139,6 +190,11 @@ public sealed class DigestAndBrowserTests
         group.ShouldContain("<li>web1: 3</li>");
         group.ShouldContain("<li>web2: 2</li>");
         group.ShouldContain("catalogue[sku]");
+        // First seen about 4 minutes ago: after the staging and the first production deploy, before the last one.
+        group.ShouldContain("<li>staging: release <b>20261102000000</b>, commit <code>bbbbbbb</code> (deployed ");
+        group.ShouldContain("<li>production: release <b>20261101000000</b>, commit <code>aaaaaaa</code> (deployed ");
+        group.ShouldNotContain("20261104000000");
+        group.ShouldNotContain("20261103000000");
 
         // The API takes a bearer token; /metrics is open for scrapers.
         using var api = new HttpClient { BaseAddress = server.HttpAddress };

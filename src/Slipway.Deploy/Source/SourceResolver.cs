@@ -27,7 +27,7 @@ public sealed class SourceException(string message) : Exception(message)
 /// .slipway/git/ (next to slipway.yml) is fetched and the commit archived with <c>git archive</c>; for <c>git</c> the hosts
 /// fetch themselves, so only <c>git ls-remote</c> runs here.
 /// </summary>
-public sealed class SourceResolver(ILocalGit git, string cacheRoot)
+public sealed partial class SourceResolver(ILocalGit git, string cacheRoot)
 {
     public async Task<ResolvedSource> ResolveAsync(SourceStrategy strategy, string repoUrl, string reference, string workDir, CancellationToken ct)
     {

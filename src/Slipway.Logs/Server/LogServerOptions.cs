@@ -28,6 +28,9 @@ public sealed record LogServerOptions
 
     public int MaxMessageBytes { get; init; } = 64 * 1024;
 
+    /// <summary>Slipway's deploy history (JSON lines); traceback group pages show what each stage ran when the group first appeared.</summary>
+    public string? DeployHistory { get; init; }
+
     /// <summary>When set, the server mails the digest on this schedule.</summary>
     public ScheduledDigest? Digest { get; init; }
 

@@ -130,6 +130,7 @@ internal static class Pages
             .Append(CultureInfo.InvariantCulture, $"<p>Group <code>{H(g.Fingerprint)}</code>: <b id=\"total\">{g.TotalCount}</b> occurrences, ")
             .Append(CultureInfo.InvariantCulture, $"first seen {g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC, last seen {g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC. ")
             .Append("</p>");
+        AppendFirstAppeared(sb, DeployTimeline.Load(context.Options.DeployHistory), g.FirstSeen);
         sb.Append("<h2>Hosts</h2><ul id=\"hosts\">");
         foreach (var h in g.Hosts)
         {
@@ -147,6 +148,35 @@ internal static class Pages
         sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(H(g.Example)).Append("</pre>");
         return Layout(g.Title, sb.ToString());
     }
+
+    /// <summary>What every stage was running when the group first appeared, newest deploy first; nothing without a history.</summary>
+    private static void AppendFirstAppeared(StringBuilder sb, DeployTimeline timeline, DateTimeOffset firstSeen)
+    {
+        var live = timeline.LiveAt(firstSeen);
+        if (timeline.Marks.Count == 0)
+        {
+            return;
+        }
+
+        sb.Append("<h2>First appeared in</h2><ul id=\"first-release\">");
+        if (live.Count == 0)
+        {
+            sb.Append("<li>before the first deploy in the history</li>");
+        }
+
+        foreach (var m in live.OrderByDescending(m => m.Finished))
+        {
+            var commit = m.Commit is null ? "" : $", commit <code>{H(m.Commit[..Math.Min(7, m.Commit.Length)])}</code>";
+            var how = m.Action == "rollback" ? "rolled back to" : "deployed";
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<li>{H(m.Stage)}: release <b>{H(m.Release ?? "?")}</b>{commit} ({how} {m.Finished.UtcDateTime:yyyy-MM-dd HH:mm} UTC by {H(m.User)}, {Ago(firstSeen - m.Finished)} before)</li>");
+        }
+
+        sb.Append("</ul>");
+    }
+
+    private static string Ago(TimeSpan t) =>
+        t.TotalDays >= 1 ? $"{(int)t.TotalDays}d" : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m" : $"{(int)t.TotalSeconds}s";
 
     private static string Input(string name, string value, string placeholder) =>
         $"<input name=\"{name}\" id=\"f-{name}\" value=\"{H(value)}\" placeholder=\"{placeholder}\" size=\"12\">";

@@ -2,7 +2,7 @@ using Spectre.Console.Cli;
 
 namespace Slipway.Cli.Commands.Deploy;
 
-/// <summary>Registers the release-management commands (deploy, rollback, releases, history, check, cleanup, unlock).</summary>
+/// <summary>Registers the release-management commands (deploy, rollback, releases, history, check, cleanup, unlock, promote, status).</summary>
 internal static class DeployCommands
 {
     public static void Register(IConfigurator config)
@@ -32,5 +32,13 @@ internal static class DeployCommands
         config.AddCommand<UnlockCommand>("unlock")
             .WithDescription("Remove a stage's deploy lock by hand, whoever holds it (says whose it was).")
             .WithExample("unlock", "production");
+        config.AddCommand<PromoteCommand>("promote")
+            .WithDescription("Deploy to one stage the exact commit live on another, once it has been live there for promote.min_age.")
+            .WithExample("promote", "staging", "production")
+            .WithExample("promote", "staging", "production", "--dry-run");
+        config.AddCommand<StatusCommand>("status")
+            .WithDescription("Every stage's live commit, how long it has been live, hosts in step, and how far it is behind.")
+            .WithExample("status")
+            .WithExample("status", "--json");
     }
 }

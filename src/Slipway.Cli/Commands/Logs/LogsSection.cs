@@ -6,11 +6,11 @@ namespace Slipway.Cli.Commands.Logs;
 
 /// <summary>
 /// The <c>logs:</c> section of slipway.yml: db, syslog_udp, syslog_tcp, http, token, retention_days, spool, base_url,
-/// and digest: {smtp, smtp_user, smtp_password, starttls, from, to, since, top, schedule}. Flags override every key.
+/// deploy_history, and digest: {smtp, smtp_user, smtp_password, starttls, from, to, since, top, schedule}. Flags override every key.
 /// </summary>
 internal sealed record LogsSection
 {
-    private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest"];
+    private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest", "deploy_history"];
     private static readonly string[] DigestKeys = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
     public string? Db { get; init; }
@@ -28,6 +28,9 @@ internal sealed record LogsSection
     public string? Spool { get; init; }
 
     public string? BaseUrl { get; init; }
+
+    /// <summary>The deploy history group pages link to; default: <c>.slipway/history.jsonl</c> next to slipway.yml.</summary>
+    public string? DeployHistory { get; init; }
 
     public string? Smtp { get; init; }
 
@@ -62,9 +65,11 @@ internal sealed record LogsSection
             return null;
         }
 
+        var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        var history = Path.Combine(dir, ".slipway", "history.jsonl");
         if (!config.Extensions.TryGetValue("logs", out var node) || node is not IReadOnlyDictionary<string, object?> logs)
         {
-            return new LogsSection();
+            return new LogsSection { DeployHistory = history };
         }
 
         var errors = new List<string>();
@@ -111,6 +116,7 @@ internal sealed record LogsSection
             RetentionDays = Int(logs, "retention_days", "logs.retention_days") ?? 0,
             Spool = logs.GetValueOrDefault("spool") as string,
             BaseUrl = logs.GetValueOrDefault("base_url") as string,
+            DeployHistory = logs.GetValueOrDefault("deploy_history") is string h ? Path.GetFullPath(h, dir) : history,
             Smtp = digest.GetValueOrDefault("smtp") as string,
             SmtpUser = digest.GetValueOrDefault("smtp_user") as string,
             SmtpPassword = digest.GetValueOrDefault("smtp_password") as string,

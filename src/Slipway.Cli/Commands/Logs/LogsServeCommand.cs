@@ -76,6 +76,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
                 SpoolPath = settings.Spool ?? section.Spool,
                 RetentionDays = settings.RetentionDays ?? section.RetentionDays,
                 Digest = ScheduledDigestFrom(section),
+                DeployHistory = section.DeployHistory,
             };
         }
         catch (FormatException e)

@@ -1,0 +1,135 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Slipway.Cli.Output;
+using Slipway.Core.Config;
+using Slipway.Deploy.Execution;
+using Slipway.Deploy.Model;
+using Slipway.Deploy.Source;
+using Slipway.Remote;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands.Deploy;
+
+public sealed class StatusSettings : ConfigFileSettings
+{
+    [CommandOption("--json")]
+    [Description("One JSON array: per stage, the live commit, since when, hosts in step, and how far behind it is.")]
+    public bool Json { get; init; }
+}
+
+/// <summary>
+/// <c>slipway status</c>: for every stage, the live commit, how long it has been live, whether the hosts agree, how far
+/// the stage is behind its own branch and behind the stage it is promoted from.
+/// </summary>
+public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
+    {
+        var config = ConfigSource.Load(console, settings.File);
+        if (config is null)
+        {
+            return ExitCodes.UsageOrConfig;
+        }
+
+        await using var sessions = new SessionPool(config.Ssh);
+        var source = new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config));
+        var manager = new ReleaseManager(sessions, source, TimeProvider.System, SilentReporter.Instance, RunIdentity.Current(), verbose: false);
+        var lives = await Task.WhenAll(config.Stages.Select(s => StageLiveReader.ReadAsync(manager, config, s, cancellationToken)));
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        var records = new List<StageStatusRecord>();
+        foreach (var (stage, live) in config.Stages.Zip(lives))
+        {
+            records.Add(await DescribeAsync(config, source, stage, live, lives, now, cancellationToken));
+        }
+
+        if (settings.Json)
+        {
+            ConsoleText.Line(console, JsonSerializer.Serialize(records, StatusJson.Default.ListStageStatusRecord));
+        }
+        else
+        {
+            Print(records);
+        }
+
+        return lives.SelectMany(l => l.Hosts).Any(h => h.Problem == "unreachable") ? ExitCodes.ConnectionFailed
+            : records.All(r => r.InStep) ? ExitCodes.Success : ExitCodes.CommandFailed;
+    }
+
+    private static async Task<StageStatusRecord> DescribeAsync(
+        SlipwayConfig config, SourceResolver source, StageConfig stage, StageLive live, StageLive[] all, DateTimeOffset now, CancellationToken ct)
+    {
+        var repo = ReleaseManager.RepoUrlFor(config);
+        var commit = live.MajorityCommit;
+        int? behindBranch = null;
+        int? behindUpstream = null;
+        var upstream = config.Promotions.FirstOrDefault(p => p.To == stage.Name)?.From;
+        var notes = new List<string>();
+        if (repo is not null && commit is not null)
+        {
+            try
+            {
+                var head = await source.HeadAsync(repo, stage.Branch, ct);
+                behindBranch = await source.CountAsync(repo, commit, head, ct);
+                if (upstream is not null && all.FirstOrDefault(l => l.Stage == upstream)?.MajorityCommit is { } upstreamCommit)
+                {
+                    behindUpstream = await source.CountAsync(repo, commit, upstreamCommit, ct);
+                }
+            }
+            catch (SourceException e)
+            {
+                notes.Add("git: " + e.Message);
+            }
+        }
+
+        notes.AddRange(live.Hosts.Where(h => h.Problem is not null || h.Commit != commit)
+            .Select(h => $"{h.Host.DisplayName}: {h.Problem ?? "on " + Short(h.Commit) + " (release " + h.Release + ")"}"));
+        return new StageStatusRecord(
+            stage.Name, stage.Branch, commit, live.LiveSince ?? live.Hosts.Where(h => h.Commit == commit).Max(h => h.Since),
+            live.LiveSince is { } since ? PromotionPlanner.Age(now - since) : null, live.InStep,
+            live.Hosts.Count(h => h.Commit is not null && h.Commit == commit), live.Hosts.Count, behindBranch, upstream, behindUpstream, notes);
+    }
+
+    private void Print(List<StageStatusRecord> records)
+    {
+        var width = Math.Max(5, records.Max(r => r.Stage.Length));
+        ConsoleText.Line(console, $"{"STAGE".PadRight(width)}  COMMIT   LIVE FOR  HOSTS        BEHIND");
+        foreach (var r in records)
+        {
+            var hosts = r.InStep ? $"{r.HostsOnCommit}/{r.Hosts} in step" : $"{r.HostsOnCommit}/{r.Hosts} OUT OF STEP";
+            var behind = new List<string>();
+            if (r.BehindBranch is { } b)
+            {
+                behind.Add(b == 0 ? $"at {r.Branch}" : $"{b} behind {r.Branch}");
+            }
+
+            if (r.PromotedFrom is not null)
+            {
+                behind.Add(r.BehindPromotedFrom is { } u ? (u == 0 ? $"level with {r.PromotedFrom}" : $"{u} behind {r.PromotedFrom}") : $"{r.PromotedFrom}: unknown");
+            }
+
+            var line = $"{r.Stage.PadRight(width)}  {Short(r.Commit),-7}  {r.LiveFor ?? "-",-8}  {hosts,-11}  {string.Join(", ", behind)}";
+            ConsoleText.Line(console, line, r.InStep ? null : ConsoleText.Red);
+            foreach (var note in r.Notes)
+            {
+                ConsoleText.Line(console, "    " + note, ConsoleText.Yellow);
+            }
+        }
+    }
+
+    private static string Short(string? commit) => commit is null ? "-" : commit[..Math.Min(7, commit.Length)];
+}
+
+internal sealed record StageStatusRecord(
+    string Stage, string Branch, string? Commit, DateTimeOffset? LiveSince, string? LiveFor, bool InStep, int HostsOnCommit, int Hosts,
+    int? BehindBranch, string? PromotedFrom, int? BehindPromotedFrom, IReadOnlyList<string> Notes);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(List<StageStatusRecord>))]
+internal sealed partial class StatusJson : JsonSerializerContext;
