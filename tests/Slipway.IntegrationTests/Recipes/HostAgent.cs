@@ -39,7 +39,10 @@ internal static class HostAgent
 
             """, ct);
         await File.WriteAllTextAsync(Path.Combine(root, "programs.conf"), "", ct);
-        var (code, stdout, stderr) = await ProcessTools.RunAsync(binary, ["supervise", "-c", config], ct);
+        // In the foreground (-n), detached: the daemon mode re-executes the process path, which for this launcher is
+        // dotnet itself, without the dll.
+        var start = $"setsid {binary} supervise -n -c {config} > {root}/log/supervise.out 2>&1 < /dev/null &";
+        var (code, stdout, stderr) = await ProcessTools.RunAsync("/bin/sh", ["-c", start], ct);
         code.ShouldBe(0, stdout + stderr);
         (await Eventually.ForAsync(() => File.Exists(Path.Combine(root, "supervisor.sock")), TimeSpan.FromSeconds(20), ct))
             .ShouldBeTrue("the supervisor of host " + host.ToString(CultureInfo.InvariantCulture) + " did not open its socket");
