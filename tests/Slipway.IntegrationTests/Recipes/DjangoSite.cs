@@ -72,8 +72,18 @@ internal sealed class DjangoSite : IAsyncDisposable
             var pidFile = Path.Combine(Site.DeployTo(i), "slipway", "supervisord.pid");
             if (File.Exists(pidFile) && int.TryParse(await File.ReadAllTextAsync(pidFile), CultureInfo.InvariantCulture, out var pid))
             {
-                ProcessTools.KillQuietly(pid);
-                await Eventually.ForAsync(() => !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)), TimeSpan.FromSeconds(15), CancellationToken.None);
+                await ProcessTools.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+                if (!await Eventually.ForAsync(() => !Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)), TimeSpan.FromSeconds(20), CancellationToken.None))
+                {
+                    ProcessTools.KillQuietly(pid);
+                }
+            }
+
+            // Whatever the supervisor could not stop (it was killed) must not outlive the test.
+            var bind = "--bind 127.0.0.1:" + HttpPorts[i].ToString(CultureInfo.InvariantCulture) + " ";
+            foreach (var left in ProcessTools.WithCommandLine(c => c.Contains(bind, StringComparison.Ordinal)))
+            {
+                ProcessTools.KillQuietly(left);
             }
         }
 

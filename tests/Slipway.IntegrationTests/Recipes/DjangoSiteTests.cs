@@ -36,6 +36,13 @@ public sealed class DjangoSiteTests
             (await GetAsync(django.Url(i), ct)).ShouldStartWith($"hello from ");
             (await GetAsync(django.Url(i), ct)).ShouldContain($"on port {django.HttpPorts[i].ToString(CultureInfo.InvariantCulture)}; notes: \n");
             File.Exists(Path.Combine(site.DeployTo(i), "shared", "static", "pages", "site.css")).ShouldBeTrue("collectstatic into shared/static");
+            var slipway = Path.Combine(site.DeployTo(i), "slipway");
+            var (status, ps, _) = await ProcessTools.RunAsync(Path.Combine(slipway, "bin", "slipway"),
+                ["agent", "supervisor", "status", "--socket", Path.Combine(slipway, "supervisor.sock")], ct);
+            status.ShouldBe(0, ps);
+            ps.ShouldMatch(@"(?m)^web\s+RUNNING", "gunicorn runs under Slipway's supervisor");
+            (await File.ReadAllTextAsync(Path.Combine(slipway, "programs.conf"), ct))
+                .ShouldContain($"directory={site.DeployTo(i)}/current\n");
         }
 
         // 2. A migration: applied once (on the db host), recorded in the release, its data visible on both hosts.
