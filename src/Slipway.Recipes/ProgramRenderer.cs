@@ -153,9 +153,20 @@ public static class ProgramRenderer
     /// <summary>supervisord reads values with <c>%(name)s</c> expansion: a literal % is written %%.</summary>
     private static string Escape(string value) => value.Replace("%", "%%", StringComparison.Ordinal);
 
-    /// <summary>A value in supervisord's <c>environment=</c> list: double-quoted, with \ and " escaped (shlex rules).</summary>
-    private static string Quote(string value) =>
-        "\"" + Escape(value).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// A value in supervisord's <c>environment=</c> list. supervisord splits it with a non-POSIX shlex: a quoted value
+    /// ends at the next same quote and nothing is escaped, so a value is put in the quotes it does not contain.
+    /// </summary>
+    private static string Quote(string value)
+    {
+        var quote = value.Contains('"', StringComparison.Ordinal) ? '\'' : '"';
+        if (value.Contains(quote, StringComparison.Ordinal))
+        {
+            throw new RecipeException($"processes: an environment value with both ' and \" cannot be written for supervisord: {value}");
+        }
+
+        return quote + Escape(value) + quote;
+    }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -18,9 +18,19 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         // Recipes (django, processes, health) become labelled hooks here, so every release command sees the same steps.
-        var config = ConfigSource.Load(console, settings.File) is { } loaded
-            ? RecipeExpander.Apply(loaded, new RecipeOptions { ReverseMigrations = settings is RollbackSettings { Migrate: true } })
-            : null;
+        SlipwayConfig? config;
+        try
+        {
+            config = ConfigSource.Load(console, settings.File) is { } loaded
+                ? RecipeExpander.Apply(loaded, new RecipeOptions { ReverseMigrations = settings is RollbackSettings { Migrate: true } })
+                : null;
+        }
+        catch (RecipeException e)
+        {
+            ConsoleText.Error(console, $"{settings.File ?? "slipway.yml"}: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
         if (config is null || stage is null)
         {
