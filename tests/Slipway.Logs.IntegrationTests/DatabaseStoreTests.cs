@@ -51,4 +51,34 @@ public sealed class DatabaseStoreTests
         store.Kind.ShouldBe("postgres");
         await StoreContract.RunAsync(store, ct);
     }
+
+    [Fact]
+    public async Task Postgres_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("syslog", ct);
+        await using var store = LogStoreFactory.Open(server.Url("syslog") + "?systemevents=1");
+        await store.MigrateAsync(ct);
+        await store.WriteAsync(
+        [
+            StoreContract.Event(0, "web1", "nginx", 3, "upstream timed out") with { ProcId = "812" },
+            StoreContract.Event(1, "db1", "postgres", 6, "checkpoint complete"),
+        ], ct);
+
+        // Read back as LogAnalyzer's pgsql driver does: unquoted (lower-cased) names.
+        await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Username=slipway;Database=syslog");
+        await connection.OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT FromHost, Facility, Priority, SysLogTag, ProcessID, Message, InfoUnitID FROM SystemEvents ORDER BY ID";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        rows.ShouldBe(["web1|16|3|nginx[812]:|812|upstream timed out|1", "db1|16|6|postgres:||checkpoint complete|1"]);
+        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(2);
+    }
 }

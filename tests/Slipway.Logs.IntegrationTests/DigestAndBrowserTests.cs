@@ -124,6 +124,50 @@ public sealed class DigestAndBrowserTests
     }
 
     [Fact]
+    public async Task Users_log_in_with_name_and_password_and_viewers_cannot_post_events()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        await SeedAsync(db, ct);
+        var users = new Dictionary<string, LogUser>
+        {
+            ["alice"] = new(Slipway.Logs.Web.PasswordHash.Create("alice-pw", 1000), Admin: false),
+            ["bob"] = new(Slipway.Logs.Web.PasswordHash.Create("bob-pw", 1000), Admin: true),
+        };
+        await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Users = users });
+        await server.StartAsync(ct);
+
+        async Task<HttpClient> LogIn(string user, string password, HttpStatusCode expected)
+        {
+            var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+            var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = server.HttpAddress };
+            using var login = await client.PostAsync(new Uri("/login", UriKind.Relative),
+                new FormUrlEncodedContent([new("user", user), new("token", password), new("next", "/groups")]), ct);
+            login.StatusCode.ShouldBe(expected);
+            return client;
+        }
+
+        using (var wrong = await LogIn("alice", "bob-pw", HttpStatusCode.Unauthorized))
+        {
+            (await wrong.GetAsync(new Uri("/groups", UriKind.Relative), ct)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
+        using var alice = await LogIn("alice", "alice-pw", HttpStatusCode.Redirect);
+        (await alice.GetStringAsync(new Uri("/groups", UriKind.Relative), ct)).ShouldContain("KeyError");
+        using (var post = await alice.PostAsync(new Uri("/api/logs", UriKind.Relative), new StringContent("{\"message\":\"x\"}\n"), ct))
+        {
+            post.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+
+        using var bob = await LogIn("bob", "bob-pw", HttpStatusCode.Redirect);
+        using (var post = await bob.PostAsync(new Uri("/api/logs", UriKind.Relative), new StringContent("{\"message\":\"from bob\"}\n"), ct))
+        {
+            post.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+    }
+
+    [Fact]
     public async Task Digest_without_smtp_or_recipients_is_a_usage_error()
     {
         using var dir = new TempDir();

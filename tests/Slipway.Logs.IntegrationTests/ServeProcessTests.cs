@@ -73,4 +73,69 @@ public sealed class ServeProcessTests
         all.ShouldBe(Count); // the sender had closed its side: the server read it to the end before stopping
         stored[0].Event.Message.ShouldStartWith("event ");
     }
+
+    [Fact]
+    public async Task Kill_9_during_an_http_flood_loses_no_acknowledged_event()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var port = ServerProcess.FreeTcpPort();
+        var log = dir.File("serve.log");
+        using var serve = ServerProcess.Start("dotnet", [SlipwayDll, "logs", "serve", "--db", db, "--http", $"127.0.0.1:{port}"], log);
+        await ServerProcess.WaitForPortAsync(port, serve, log, ct);
+
+        // Four clients post 200-event batches until the server dies; a batch counts as acknowledged only on 202.
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        async Task PostUntilDeadAsync(int client)
+        {
+            for (var batch = 0; ; batch++)
+            {
+                var ids = Enumerable.Range(0, 200).Select(i => $"ack-{client}-{batch}-{i}").ToList();
+                var body = string.Concat(ids.Select(id => $"{{\"message\":\"{id}\",\"host\":\"c{client}\",\"program\":\"acked\"}}\n"));
+                try
+                {
+                    using var reply = await http.PostAsync(new Uri("/api/logs", UriKind.Relative), new StringContent(body), ct);
+                    if (reply.StatusCode != System.Net.HttpStatusCode.Accepted)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    return; // the server is gone
+                }
+
+                foreach (var id in ids)
+                {
+                    acknowledged.Add(id);
+                }
+            }
+        }
+
+        var clients = Enumerable.Range(0, 4).Select(c => Task.Run(() => PostUntilDeadAsync(c), ct)).ToList();
+        (await Eventually.ForAsync(() => acknowledged.Count >= 4_000, TimeSpan.FromSeconds(60), ct)).ShouldBeTrue(ServerProcess.SafeRead(log));
+        await ProcessTools.RunAsync("kill", ["-KILL", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+        await Task.WhenAll(clients);
+
+        await using var store = LogStoreFactory.Open(db);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        long? before = null;
+        while (true)
+        {
+            var page = await store.QueryAsync(new LogQuery { Program = "acked", Limit = 10_000, BeforeId = before }, ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            stored.UnionWith(page.Select(p => p.Event.Message));
+            before = page[^1].Id;
+        }
+
+        var lost = acknowledged.Where(id => !stored.Contains(id)).ToList();
+        lost.ShouldBeEmpty($"{lost.Count} of {acknowledged.Count} acknowledged events are missing (stored: {stored.Count})");
+        stored.Count.ShouldBeGreaterThanOrEqualTo(acknowledged.Count);
+    }
 }

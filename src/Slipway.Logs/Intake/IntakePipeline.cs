@@ -11,9 +11,10 @@ namespace Slipway.Logs.Intake;
 /// The path from the listeners to the database: a bounded queue (a full queue makes TCP readers wait, which pushes
 /// back on senders, and makes UDP drop and count), one writer that reassembles tracebacks and writes batches in one
 /// transaction each, and a spool file that holds batches while the database is unavailable. <see cref="RunAsync"/>
-/// returns once <see cref="Complete"/> was called and everything queued is written (or spooled).
+/// returns once <see cref="Complete"/> was called and everything queued is written (or spooled). A producer that must
+/// not acknowledge before its events are safe (HTTP) queues a barrier behind them with <see cref="DurableAsync"/>.
 /// </summary>
-public sealed class IntakePipeline
+public sealed partial class IntakePipeline
 {
     private readonly Channel<LogEvent> _channel;
     private readonly ILogStore _store;
@@ -71,6 +72,19 @@ public sealed class IntakePipeline
     /// <summary>The writer loop. Cancel <paramref name="ct"/> only to abandon the queue; to stop cleanly call <see cref="Complete"/>.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        try
+        {
+            await WriteLoopAsync(ct);
+        }
+        catch (Exception e)
+        {
+            FailBarriers(e);
+            throw;
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken ct)
+    {
         var reader = _channel.Reader;
         var batch = new List<LogEvent>(_batchSize);
         Task<bool>? waiting = null;
@@ -79,7 +93,10 @@ public sealed class IntakePipeline
         {
             while (batch.Count < _batchSize && reader.TryRead(out var e))
             {
-                _assembler.Add(e, batch);
+                if (!TryPassBarrier(e, batch))
+                {
+                    _assembler.Add(e, batch);
+                }
             }
 
             _assembler.FlushExpired(batch);
@@ -87,8 +104,11 @@ public sealed class IntakePipeline
             {
                 await WriteOrSpoolAsync(batch, ct);
                 batch.Clear();
+                ReleasePassedBarriers();
                 continue;
             }
+
+            ReleasePassedBarriers();
 
             if (reader.Completion.IsCompleted)
             {
@@ -114,6 +134,7 @@ public sealed class IntakePipeline
 
         _assembler.FlushAll(batch);
         await WriteOrSpoolAsync(batch, ct);
+        ReleasePassedBarriers();
     }
 
     private async Task WriteOrSpoolAsync(List<LogEvent> batch, CancellationToken ct)

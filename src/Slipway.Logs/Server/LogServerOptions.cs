@@ -19,6 +19,12 @@ public sealed record LogServerOptions
     /// <summary>The secret that opens the browser (login form) and, as "Authorization: Bearer", the API. Null: no login.</summary>
     public string? Token { get; init; }
 
+    /// <summary>
+    /// People who log in to the browser by name and password (<see cref="Web.PasswordHash"/>). Viewers only read; admins
+    /// may also post events with their session, as the token may.
+    /// </summary>
+    public IReadOnlyDictionary<string, LogUser> Users { get; init; } = new Dictionary<string, LogUser>(StringComparer.Ordinal);
+
     /// <summary>Delete events older than this many days (0: keep everything).</summary>
     public int RetentionDays { get; init; }
 
@@ -67,3 +73,6 @@ public sealed record LogServerOptions
 /// <summary>The digest <c>slipway logs serve</c> sends by itself (logs.digest.schedule).</summary>
 public sealed record ScheduledDigest(
     Digest.CronSchedule Schedule, Digest.SmtpSettings Smtp, string From, IReadOnlyList<string> To, TimeSpan Period, int Top, string? BaseUrl);
+
+/// <summary>One <c>logs.users</c> entry: a password hash and whether the user only reads.</summary>
+public sealed record LogUser(string PasswordHash, bool Admin);

@@ -18,14 +18,18 @@ public static class LogStoreFactory
             null => new SqliteLogStore(connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? connection[7..] : connection),
             "sqlite" => new SqliteLogStore(connection[9..]),
             "mysql" or "mariadb" => MySql(Parse(connection, 3306)),
-            "postgres" or "postgresql" => new PostgresLogStore(PostgresConnectionString(Parse(connection, 5432))),
+            "postgres" or "postgresql" => Postgres(Parse(connection, 5432)),
             _ => throw new LogStoreException(
                 $"Unknown database '{scheme}://' in '{Redact(connection)}'. Use a SQLite file path, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db."),
         };
     }
 
-    private static MySqlLogStore MySql(Target t) =>
-        new(MySqlConnectionString(t), t.Options.TryGetValue("systemevents", out var v) && v is "1" or "true" or "yes");
+    private static MySqlLogStore MySql(Target t) => new(MySqlConnectionString(t), WantsSystemEvents(t));
+
+    private static PostgresLogStore Postgres(Target t) => new(PostgresConnectionString(t), WantsSystemEvents(t));
+
+    /// <summary><c>?systemevents=1</c>: also fill rsyslog's SystemEvents table, for LogAnalyzer and existing tooling.</summary>
+    private static bool WantsSystemEvents(Target t) => t.Options.TryGetValue("systemevents", out var v) && v is "1" or "true" or "yes";
 
     /// <summary>The connection string with its password replaced by "***", for messages.</summary>
     public static string Redact(string connection)

@@ -83,16 +83,8 @@ public sealed class MySqlLogStore(string connectionString, bool systemEvents = f
         var version = await base.MigrateAsync(ct);
         if (systemEvents)
         {
-            await using var connection = await OpenAsync(ct);
-            await using (var create = Command(connection, null, CreateSystemEvents))
-            {
-                await create.ExecuteNonQueryAsync(ct);
-            }
-
-            // A table rsyslog created has no ProcessID (LogAnalyzer adds it); write it only when it is there.
-            await using var probe = Command(connection, null,
-                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'SystemEvents' AND COLUMN_NAME = 'ProcessID'");
-            _hasProcessId = Convert.ToInt64(await probe.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+            _hasProcessId = await PrepareSystemEventsAsync(CreateSystemEvents,
+                "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'SystemEvents' AND COLUMN_NAME = 'ProcessID'", ct);
         }
 
         return version;

@@ -5,8 +5,12 @@ using Slipway.Logs.Model;
 
 namespace Slipway.Logs.Storage;
 
-/// <summary>PostgreSQL through Npgsql: binary COPY for batches, a generated tsvector column with a GIN index for text.</summary>
-public sealed class PostgresLogStore(string connectionString) : SqlLogStore
+/// <summary>
+/// PostgreSQL through Npgsql: binary COPY for batches, a generated tsvector column with a GIN index for text. With
+/// <paramref name="systemEvents"/> every batch is also copied, in the same transaction, into rsyslog's <c>SystemEvents</c>
+/// table as ompgsql creates it (unquoted names, so PostgreSQL folds them to lower case), for LogAnalyzer.
+/// </summary>
+public sealed class PostgresLogStore(string connectionString, bool systemEvents = false) : SqlLogStore
 {
     public override string Kind => "postgres";
 
@@ -60,9 +64,70 @@ public sealed class PostgresLogStore(string connectionString) : SqlLogStore
 
     protected override string UpsertStateSql => "INSERT INTO log_state (k, v) VALUES (@k, @v) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
 
+    /// <summary>ompgsql's createDB.sql layout plus the ProcessID and Checksum columns LogAnalyzer reads.</summary>
+    private const string CreateSystemEvents = """
+        CREATE TABLE IF NOT EXISTS SystemEvents (
+          ID serial not null primary key, CustomerID bigint, ReceivedAt timestamp without time zone NULL,
+          DeviceReportedTime timestamp without time zone NULL, Facility smallint NULL, Priority smallint NULL,
+          FromHost varchar(60) NULL, Message text, NTSeverity int NULL, Importance int NULL, EventSource varchar(60),
+          EventUser varchar(60) NULL, EventCategory int NULL, EventID int NULL, EventBinaryData text NULL, MaxAvailable int NULL,
+          CurrUsage int NULL, MinUsage int NULL, MaxUsage int NULL, InfoUnitID int NULL, SysLogTag varchar(60),
+          EventLogType varchar(60), GenericFileName VarChar(60), SystemID int NULL,
+          ProcessID varchar(60) NOT NULL DEFAULT '', Checksum bigint NOT NULL DEFAULT 0)
+        """;
+
+    private bool _hasProcessId;
+
+    public override async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        var version = await base.MigrateAsync(ct);
+        if (systemEvents)
+        {
+            _hasProcessId = await PrepareSystemEventsAsync(CreateSystemEvents,
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'systemevents' AND column_name = 'processid'", ct);
+        }
+
+        return version;
+    }
+
     protected override async Task InsertEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
     {
-        var npgsql = (NpgsqlConnection)connection;
+        await InsertOwnAsync((NpgsqlConnection)connection, batch, ct);
+        if (systemEvents)
+        {
+            await InsertSystemEventsAsync((NpgsqlConnection)connection, batch, ct);
+        }
+    }
+
+    /// <summary>As ompgsql's StdPgSQLFmt fills it: local times, Priority = severity, SysLogTag = "prog[pid]:", InfoUnitID 1.</summary>
+    private async Task InsertSystemEventsAsync(NpgsqlConnection npgsql, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        await using var importer = await npgsql.BeginBinaryImportAsync(
+            "COPY SystemEvents (ReceivedAt, DeviceReportedTime, Facility, Priority, FromHost, Message, InfoUnitID, SysLogTag"
+            + (_hasProcessId ? ", ProcessID" : "") + ") FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var e in batch)
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(e.ReceivedAt.ToLocalTime().DateTime, NpgsqlDbType.Timestamp, ct);
+            await importer.WriteAsync((e.ReportedAt ?? e.ReceivedAt).ToLocalTime().DateTime, NpgsqlDbType.Timestamp, ct);
+            await importer.WriteAsync((short)e.Facility, NpgsqlDbType.Smallint, ct);
+            await importer.WriteAsync((short)e.Severity, NpgsqlDbType.Smallint, ct);
+            await importer.WriteAsync(Clip(Clean(e.Host), 60), NpgsqlDbType.Varchar, ct);
+            await importer.WriteAsync(Clean(e.Message), NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(1, NpgsqlDbType.Integer, ct);
+            var tag = e.ProcId.Length > 0 ? $"{e.Program}[{e.ProcId}]:" : e.Program.Length > 0 ? e.Program + ":" : "";
+            await importer.WriteAsync(Clip(Clean(tag), 60), NpgsqlDbType.Varchar, ct);
+            if (_hasProcessId)
+            {
+                await importer.WriteAsync(Clip(Clean(e.ProcId), 60), NpgsqlDbType.Varchar, ct);
+            }
+        }
+
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task InsertOwnAsync(NpgsqlConnection npgsql, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
         await using var importer = await npgsql.BeginBinaryImportAsync(
             "COPY log_events (received_at, reported_at, facility, severity, host, program, procid, msgid, sd, message, flags, fingerprint) "
             + "FROM STDIN (FORMAT BINARY)", ct);

@@ -108,6 +108,22 @@ public abstract class SqlLogStore : ILogStore
         return Migrations.Count;
     }
 
+    /// <summary>
+    /// Creates rsyslog's SystemEvents table when missing and says whether it has LogAnalyzer's ProcessID column (a table
+    /// rsyslog created has none; it is written only when there).
+    /// </summary>
+    protected async Task<bool> PrepareSystemEventsAsync(string createSql, string processIdProbeSql, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using (var create = Command(connection, null, createSql))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var probe = Command(connection, null, processIdProbeSql);
+        return Convert.ToInt64(await probe.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     public async Task WriteAsync(IReadOnlyList<LogEvent> batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -77,6 +77,25 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         }
     }
 
+    /// <summary>Emits what is pending from these sources (a producer about to be told its events are stored).</summary>
+    public void Flush(IEnumerable<(string Host, string Program, string ProcId)> sources, List<LogEvent> output)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(output);
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var key in sources)
+        {
+            if (_pending.Remove(key, out var pending))
+            {
+                output.Add(pending.ToEvent());
+            }
+        }
+    }
+
     /// <summary>Emits everything pending (at shutdown).</summary>
     public void FlushAll(List<LogEvent> output)
     {

@@ -33,9 +33,11 @@ internal static class Pages
 
     public static string Login(string? next, bool error) => Layout("Log in", $"""
         <h1>Log in</h1>
-        {(error ? "<p class=\"sev3\" id=\"login-error\">Wrong token.</p>" : "")}
+        {(error ? "<p class=\"sev3\" id=\"login-error\">Wrong user, password or token.</p>" : "")}
         <form method="post" action="/login"><input type="hidden" name="next" value="{H(next ?? "/")}">
-        <label>Token <input type="password" name="token" id="token" autofocus></label> <button type="submit">Log in</button></form>
+        <label>User <input name="user" id="user" autocomplete="username" placeholder="blank for the token"></label>
+        <label>Password or token <input type="password" name="token" id="token" autocomplete="current-password" autofocus></label>
+        <button type="submit">Log in</button></form>
         """);
 
     public static async Task<string> EventsAsync(WebContext context, BrowseQuery view, CancellationToken ct)

@@ -28,16 +28,20 @@ public static class WebHost
 
         app.Use(async (http, next) =>
         {
-            if (IsPublic(http.Request.Path) || Authorised(http, context.Options.Token))
+            var access = IsPublic(http.Request.Path) ? Access.Full : Resolve(http, context.Options);
+            var api = http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+            if (access == Access.Full || (access == Access.Viewer && !api))
             {
                 await next(http);
                 return;
             }
 
-            if (http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            if (api)
             {
-                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await http.Response.WriteAsync("token required: Authorization: Bearer TOKEN\n", http.RequestAborted);
+                http.Response.StatusCode = access == Access.Viewer ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+                await http.Response.WriteAsync(access == Access.Viewer
+                    ? "viewers are read-only: posting events needs the token or an admin user\n"
+                    : "token required: Authorization: Bearer TOKEN\n", http.RequestAborted);
                 return;
             }
 
@@ -56,9 +60,9 @@ public static class WebHost
                 next = "/";
             }
 
-            if (context.Options.Token is { } token && FixedEquals(form["token"].ToString(), token))
+            if (LogIn(context.Options, form["user"].ToString().Trim(), form["token"].ToString()) is { } session)
             {
-                http.Response.Cookies.Append(CookieName, CookieValue(token),
+                http.Response.Cookies.Append(CookieName, session,
                     new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/" });
                 return Results.Redirect(next);
             }
@@ -81,35 +85,79 @@ public static class WebHost
     private static bool IsPublic(PathString path) =>
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/login", StringComparison.Ordinal);
 
-    private static bool Authorised(HttpContext http, string? token)
+    private enum Access
     {
-        if (token is null)
+        None,
+        Viewer,
+        Full,
+    }
+
+    /// <summary>
+    /// Full: no secret configured, the bearer token, or the session of the token or of an admin user. Viewer: the session
+    /// of a user who only reads.
+    /// </summary>
+    private static Access Resolve(HttpContext http, Server.LogServerOptions options)
+    {
+        if (options.Token is null && options.Users.Count == 0)
         {
-            return true;
+            return Access.Full;
         }
 
         var header = http.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.Ordinal) && FixedEquals(header[7..].Trim(), token))
+        if (options.Token is { } token && header.StartsWith("Bearer ", StringComparison.Ordinal) && FixedEquals(header[7..].Trim(), token))
         {
-            return true;
+            return Access.Full;
         }
 
-        return http.Request.Cookies.TryGetValue(CookieName, out var cookie) && FixedEquals(cookie, CookieValue(token));
+        if (!http.Request.Cookies.TryGetValue(CookieName, out var cookie))
+        {
+            return Access.None;
+        }
+
+        if (options.Token is { } t && FixedEquals(cookie, TokenSession(t)))
+        {
+            return Access.Full;
+        }
+
+        // u.NAME.MAC: the MAC is keyed by the user's stored hash, so changing the password ends old sessions.
+        var parts = cookie.Split('.');
+        return parts.Length == 3 && parts[0] == "u" && options.Users.TryGetValue(parts[1], out var user) &&
+               FixedEquals(cookie, UserSession(parts[1], user))
+            ? user.Admin ? Access.Full : Access.Viewer
+            : Access.None;
     }
 
-    /// <summary>The cookie holds a hash of the token, never the token.</summary>
-    private static string CookieValue(string token) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "slipway-logs-session"u8));
+    /// <summary>The session cookie for a correct login, or null: a user name and password, or (no user) the token.</summary>
+    private static string? LogIn(Server.LogServerOptions options, string user, string secret)
+    {
+        if (user.Length > 0)
+        {
+            return options.Users.TryGetValue(user, out var entry) && PasswordHash.Verify(secret, entry.PasswordHash)
+                ? UserSession(user, entry)
+                : null;
+        }
+
+        return options.Token is { } token && FixedEquals(secret, token) ? TokenSession(token) : null;
+    }
+
+    /// <summary>The cookie holds a MAC, never the token or a hash.</summary>
+    private static string TokenSession(string token) =>
+        "t." + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "slipway-logs-session"u8));
+
+    private static string UserSession(string name, Server.LogUser user) =>
+        $"u.{name}." + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(user.PasswordHash),
+            Encoding.UTF8.GetBytes("slipway-logs-session:" + name)));
 
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 
-    /// <summary>JSON lines, one event each; answers after every event is queued (a full queue makes the request wait).</summary>
+    /// <summary>JSON lines, one event each; answers once every event is stored or spooled (a full queue makes the request wait).</summary>
     private static async Task<IResult> ReceiveAsync(HttpContext http, WebContext context)
     {
         var host = http.Connection.RemoteIpAddress?.ToString() ?? "";
         var count = 0;
         var errors = 0;
+        var sources = new HashSet<(string Host, string Program, string ProcId)>();
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         while (await reader.ReadLineAsync(http.RequestAborted) is { } line)
         {
@@ -125,7 +173,18 @@ public static class WebHost
             }
 
             await context.Pipeline.EnqueueAsync(e, http.RequestAborted);
+            sources.Add((e.Host, e.Program, e.ProcId));
             count++;
+        }
+
+        // Answer only once they are stored or spooled: an acknowledged event survives a crash of this server.
+        try
+        {
+            await context.Pipeline.DurableAsync(sources, http.RequestAborted);
+        }
+        catch (IOException e)
+        {
+            return Results.Text($"not stored: {e.Message}\n", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Pipeline.Metrics.AddHttp(count);

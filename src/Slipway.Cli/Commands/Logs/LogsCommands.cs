@@ -22,6 +22,10 @@ internal static class LogsCommands
                 .WithDescription("Mail (or print with --dry-run) the top traceback groups and error counts of a period.")
                 .WithExample("logs", "digest", "--db", "logs.db", "--dry-run")
                 .WithExample("logs", "digest", "--db", "logs.db", "--since", "24h", "--smtp", "127.0.0.1:25", "--from", "logs@example.com", "--to", "ops@example.com");
+            branch.AddCommand<LogsPasswdCommand>("passwd")
+                .WithDescription("Hash a password for logs.users (read from standard input, or asked for).")
+                .WithExample("logs", "passwd", "alice")
+                .WithExample("logs", "passwd", "bob", "--admin");
         });
     }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Slipway.Cli.Output;
+using Slipway.Logs.Server;
+using Slipway.Logs.Web;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands.Logs;
@@ -10,7 +12,7 @@ namespace Slipway.Cli.Commands.Logs;
 /// </summary>
 internal sealed record LogsSection
 {
-    private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest", "deploy_history"];
+    private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest", "deploy_history", "users"];
     private static readonly string[] DigestKeys = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
     public string? Db { get; init; }
@@ -47,6 +49,9 @@ internal sealed record LogsSection
     public string? Since { get; init; }
 
     public int? Top { get; init; }
+
+    /// <summary>Browser logins: name → password hash and role (<c>viewer</c> reads; <c>admin</c> may also post events).</summary>
+    public IReadOnlyDictionary<string, LogUser> Users { get; init; } = new Dictionary<string, LogUser>(StringComparer.Ordinal);
 
     /// <summary>Cron expression (UTC) on which <c>logs serve</c> mails the digest.</summary>
     public string? Schedule { get; init; }
@@ -100,6 +105,45 @@ internal sealed record LogsSection
             return null;
         }
 
+        var users = new Dictionary<string, LogUser>(StringComparer.Ordinal);
+        if (logs.GetValueOrDefault("users") is IReadOnlyDictionary<string, object?> userMap)
+        {
+            foreach (var (name, value) in userMap)
+            {
+                var path = $"logs.users.{name}";
+                var (hash, role) = value switch
+                {
+                    string plain => (plain, "viewer"),
+                    IReadOnlyDictionary<string, object?> m => (m.GetValueOrDefault("password_hash") as string, m.GetValueOrDefault("role") as string ?? "viewer"),
+                    _ => (null, "viewer"),
+                };
+                if (!IsUserName(name))
+                {
+                    errors.Add($"{path}: user names are letters, digits, '-' and '_'");
+                }
+                else if (hash is null)
+                {
+                    errors.Add($"{path}: needs password_hash (make one with: slipway logs passwd {name})");
+                }
+                else if (PasswordHash.Problem(hash) is { } problem)
+                {
+                    errors.Add($"{path}.password_hash: {problem}");
+                }
+                else if (role is not ("viewer" or "admin"))
+                {
+                    errors.Add($"{path}.role: must be viewer or admin, got \"{role}\"");
+                }
+                else
+                {
+                    users[name] = new LogUser(hash, role == "admin");
+                }
+            }
+        }
+        else if (logs.ContainsKey("users"))
+        {
+            errors.Add("logs.users: must be a mapping of user names to { password_hash, role }");
+        }
+
         var to = digest.GetValueOrDefault("to") switch
         {
             string one => [one],
@@ -117,6 +161,7 @@ internal sealed record LogsSection
             Spool = logs.GetValueOrDefault("spool") as string,
             BaseUrl = logs.GetValueOrDefault("base_url") as string,
             DeployHistory = logs.GetValueOrDefault("deploy_history") is string h ? Path.GetFullPath(h, dir) : history,
+            Users = users,
             Smtp = digest.GetValueOrDefault("smtp") as string,
             SmtpUser = digest.GetValueOrDefault("smtp_user") as string,
             SmtpPassword = digest.GetValueOrDefault("smtp_password") as string,
@@ -134,4 +179,7 @@ internal sealed record LogsSection
 
         return errors.Count == 0 ? section : null;
     }
+
+    public static bool IsUserName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -77,6 +77,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
                 RetentionDays = settings.RetentionDays ?? section.RetentionDays,
                 Digest = ScheduledDigestFrom(section),
                 DeployHistory = section.DeployHistory,
+                Users = section.Users,
             };
         }
         catch (FormatException e)

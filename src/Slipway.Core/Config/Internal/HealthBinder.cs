@@ -5,38 +5,8 @@ internal static class HealthBinder
 {
     private static readonly string[] Kinds = ["http", "tcp", "command"];
 
-    public static List<HealthCheckConfig> Bind(Section root)
-    {
-        var result = new List<HealthCheckConfig>();
-        if (root.Get(ConfigKeys.Health) is not { } node)
-        {
-            return result;
-        }
-
-        var context = root.Context;
-        if (node is not ConfigMapping mapping)
-        {
-            context.Error(node, ConfigKeys.Health, $"must be a mapping of check names to checks, got {node.Describe()}");
-            return result;
-        }
-
-        foreach (var (key, value) in context.UniqueEntries(mapping, ConfigKeys.Health))
-        {
-            var path = Paths.Child(ConfigKeys.Health, key.Value);
-            if (!Names.IsName(key.Value))
-            {
-                context.Error(key, path, "check names are lowercase letters, digits, '-' and '_', such as web");
-                continue;
-            }
-
-            if (BindCheck(context, key.Value, value, path) is { } check)
-            {
-                result.Add(check);
-            }
-        }
-
-        return result;
-    }
+    public static List<HealthCheckConfig> Bind(Section root) =>
+        NamedEntries.Bind(root, ConfigKeys.Health, "check", "web", BindCheck);
 
     private static HealthCheckConfig? BindCheck(BindContext context, string name, ConfigNode node, string path)
     {

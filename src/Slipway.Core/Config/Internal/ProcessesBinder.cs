@@ -5,38 +5,8 @@ namespace Slipway.Core.Config.Internal;
 /// <summary>Binds <c>processes:</c>, the programs the supervisor keeps running.</summary>
 internal static partial class ProcessesBinder
 {
-    public static List<ProcessConfig> Bind(Section root)
-    {
-        var result = new List<ProcessConfig>();
-        if (root.Get(ConfigKeys.Processes) is not { } node)
-        {
-            return result;
-        }
-
-        var context = root.Context;
-        if (node is not ConfigMapping mapping)
-        {
-            context.Error(node, ConfigKeys.Processes, $"must be a mapping of process names to processes, got {node.Describe()}");
-            return result;
-        }
-
-        foreach (var (key, value) in context.UniqueEntries(mapping, ConfigKeys.Processes))
-        {
-            var path = Paths.Child(ConfigKeys.Processes, key.Value);
-            if (!Names.IsName(key.Value))
-            {
-                context.Error(key, path, "process names are lowercase letters, digits, '-' and '_', such as web or worker");
-                continue;
-            }
-
-            if (BindProcess(context, key.Value, value, path) is { } process)
-            {
-                result.Add(process);
-            }
-        }
-
-        return result;
-    }
+    public static List<ProcessConfig> Bind(Section root) =>
+        NamedEntries.Bind(root, ConfigKeys.Processes, "process", "web or worker", BindProcess);
 
     private static ProcessConfig? BindProcess(BindContext context, string name, ConfigNode node, string path)
     {
