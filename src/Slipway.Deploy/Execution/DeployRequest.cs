@@ -25,6 +25,12 @@ public sealed record DeployRequest
     /// <summary>For rollback: the release to go back to; null is the previous good one.</summary>
     public string? To { get; init; }
 
+    /// <summary>
+    /// How many hosts publish at once; null uses <c>ssh.max_parallel</c>. One (rolling processes) publishes host after
+    /// host, and after a failure the hosts not yet published are left alone before every host is switched back.
+    /// </summary>
+    public int? PublishParallelism { get; init; }
+
     /// <summary>For rollback: go ahead although hosts disagree about what is live.</summary>
     public bool Force { get; init; }
 }

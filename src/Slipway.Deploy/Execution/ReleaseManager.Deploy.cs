@@ -74,6 +74,8 @@ public sealed partial class ReleaseManager
         private readonly LockRecord _lock = m.NewLock(request.Stage.Name, "deploy", source.Commit, request.Message);
         private string _release = "";
         private LeaseKeeper? _keeper;
+        private bool _publishFailed;
+        private readonly HashSet<HostRun> _unpublished = [];
 
         private int Parallel => _config.Ssh.MaxParallel;
 
@@ -126,7 +128,8 @@ public sealed partial class ReleaseManager
             }
 
             // 4. Publish.
-            failures = ct.IsCancellationRequested ? CancelledAll(_runs, "publish") : await m.PhaseAsync(_runs, "publish", Parallel, PublishAsync, ct);
+            failures = ct.IsCancellationRequested ? CancelledAll(_runs, "publish")
+                : await m.PhaseAsync(_runs, "publish", request.PublishParallelism ?? Parallel, PublishAsync, ct);
             if (failures.Count > 0)
             {
                 return await RevertAsync(failures, ct);
@@ -170,9 +173,18 @@ public sealed partial class ReleaseManager
 
         private async Task<HostFailure?> PublishAsync(HostRun run, CancellationToken ct)
         {
+            // Rolling: once a host has failed, the hosts still waiting keep serving the old release untouched.
+            if (request.PublishParallelism == 1 && _publishFailed)
+            {
+                _unpublished.Add(run);
+                return new HostFailure(run.Host, "publish", null, FailureKind.Cancelled, "not published: an earlier host failed its rolling publish", []);
+            }
+
             var hooks = new HookSteps(Hooks(HookPoints.BeforePublish, run), Hooks(HookPoints.AfterPublish, run));
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, _lock.Token), ct);
-            return Failed(run, "publish", result, HookLabels(_config, run, request.Hosts));
+            var failure = Failed(run, "publish", result, HookLabels(_config, run, request.Hosts));
+            _publishFailed |= failure is not null;
+            return failure;
         }
 
         private async Task<HostFailure?> FinishAsync(HostRun run, HistoryEntry history, CancellationToken ct)
@@ -233,7 +245,9 @@ public sealed partial class ReleaseManager
             SecondInterruptNotice($"some hosts may stay on release {_release} while others are back; run slipway releases, then rollback", ct);
             var revert = await m.PhaseAsync(_runs, "revert", Parallel, async (run, t) =>
             {
-                var script = DeployScripts.Revert(Context(run), run.State.Current, _release, Hooks(HookPoints.AfterPublish, run), _lock.Token);
+                // A host a rolling publish never reached still runs the old code: nothing to restart there.
+                var hooks = _unpublished.Contains(run) ? [] : Hooks(HookPoints.AfterPublish, run);
+                var script = DeployScripts.Revert(Context(run), run.State.Current, _release, hooks, _lock.Token);
                 var result = await runner.RunAsync(run.Session!, "revert", script, t);
                 return Failed(run, "revert", result, HookLabels(_config, run, request.Hosts));
             }, compensation.Token);

@@ -47,10 +47,16 @@ public sealed partial class ReleaseManager
             run.State.Find(targets[run.Host])?.Revision ?? "", request.Stage.Branch, run.State.Current, run.Host.DisplayName, "rollback");
         IReadOnlyList<HookConfig> Hooks(string point, HostRun run) => HookPlanner.For(config, point, run.Host, request.Hosts);
 
-        failures = ct.IsCancellationRequested ? CancelledAll(runs, "publish") : await PhaseAsync(runs, "publish", parallel, async (run, t) =>
+        // Rolling processes restart host after host here too, so the others keep serving.
+        failures = ct.IsCancellationRequested ? CancelledAll(runs, "publish") : await PhaseAsync(runs, "publish", request.PublishParallelism ?? parallel, async (run, t) =>
         {
-            var hooks = new HookSteps([], [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
+            var hooks = new HookSteps(Hooks(HookPoints.BeforeRollback, run), [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, record.Token), t);
+            foreach (var warning in result.Values("warning"))
+            {
+                _reporter.Warning($"{run.Host.DisplayName}: {warning}");
+            }
+
             return Failed(run, "publish", result, HookLabels(config, run, request.Hosts));
         }, ct);
 

@@ -70,6 +70,10 @@ public sealed class RollbackSettings : ChangeSettings
     [CommandOption("--force")]
     [Description("Roll back even if hosts disagree about the live release, or to a release marked bad.")]
     public bool Force { get; init; }
+
+    [CommandOption("--migrate")]
+    [Description("Django recipe: first reverse the migrations applied after the target release (manage.py migrate APP NAME, with the newer release's code, on the migrate host).")]
+    public bool Migrate { get; init; }
 }
 
 public sealed class ReleasesSettings : StageSettings

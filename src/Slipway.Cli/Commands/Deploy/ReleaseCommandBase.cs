@@ -2,6 +2,7 @@ using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Source;
+using Slipway.Recipes;
 using Slipway.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -16,7 +17,20 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var config = ConfigSource.Load(console, settings.File);
+        // Recipes (django, processes, health) become labelled hooks here, so every release command sees the same steps.
+        SlipwayConfig? config;
+        try
+        {
+            config = ConfigSource.Load(console, settings.File) is { } loaded
+                ? RecipeExpander.Apply(loaded, new RecipeOptions { ReverseMigrations = settings is RollbackSettings { Migrate: true } })
+                : null;
+        }
+        catch (RecipeException e)
+        {
+            ConsoleText.Error(console, $"{settings.File ?? "slipway.yml"}: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
         if (config is null || stage is null)
         {
@@ -30,7 +44,10 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
             return ExitCodes.UsageOrConfig;
         }
 
-        var request = new DeployRequest { Config = config, Stage = stage, Hosts = selection.Hosts };
+        var request = new DeployRequest
+        {
+            Config = config, Stage = stage, Hosts = selection.Hosts, PublishParallelism = RecipeExpander.PublishParallelism(config),
+        };
         var quiet = settings is ChangeSettings { Json: true } or ReleasesSettings { Json: true } or MaintenanceSettings { Json: true } or HistorySettings;
         IDeployReporter reporter = quiet ? SilentReporter.Instance : new TextDeployReporter(console, selection.Hosts);
         await using var sessions = new SessionPool(config.Ssh);

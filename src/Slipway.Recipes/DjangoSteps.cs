@@ -1,0 +1,195 @@
+using Slipway.Core.Config;
+using Slipway.Core.Shell;
+
+namespace Slipway.Recipes;
+
+/// <summary>
+/// The Django recipe's steps as labelled <c>after_update</c> hooks, run in the new release directory: the
+/// virtualenv (reused from the previous release when the requirements file is byte-identical), <c>pip install</c>,
+/// <c>requires: python</c> checks inside the virtualenv, <c>check --deploy</c>, <c>migrate</c> once, <c>collectstatic</c>,
+/// <c>compilemessages</c>. Every manage.py step sees DJANGO_SETTINGS_MODULE, SLIPWAY_STATIC_ROOT and the env file. Pure.
+/// </summary>
+public static class DjangoSteps
+{
+    public const string VenvLabel = "django: virtualenv";
+    public const string PipLabel = "django: pip install";
+    public const string CheckLabel = "django: check --deploy";
+    public const string MigrateLabel = "django: migrate";
+    public const string CollectStaticLabel = "django: collectstatic";
+    public const string CompileMessagesLabel = "django: compilemessages";
+
+    private const string Python = HostLayout.Venv + "/bin/python";
+
+    public static IReadOnlyList<HookConfig> AfterUpdate(DjangoRecipeConfig django, IReadOnlyList<RequirementConfig> pythonModules)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        ArgumentNullException.ThrowIfNull(pythonModules);
+        var hooks = new List<HookConfig> { Hook(django, VenvLabel, Virtualenv(django)) };
+        if (django.Requirements is not null)
+        {
+            hooks.Add(Hook(django, PipLabel, PipInstall(django)));
+        }
+
+        foreach (var module in pythonModules)
+        {
+            hooks.Add(new HookConfig
+            {
+                Run = Text(ImportCheck(module.Target)),
+                Roles = module.Roles.Count > 0 ? module.Roles : django.Roles,
+                Label = "requires: python module " + module.Target,
+                Location = module.Location,
+            });
+        }
+
+        if (django.CheckDeploy)
+        {
+            hooks.Add(Hook(django, CheckLabel, Manage(django, ShellCommand.Create($"check --deploy")), manage: true));
+        }
+
+        if (django.Migrate)
+        {
+            hooks.Add(Hook(django, MigrateLabel, Migrate(django), manage: true) with
+            {
+                Once = true,
+                Roles = django.MigrateRoles.Count > 0 ? django.MigrateRoles : django.Roles,
+            });
+        }
+
+        if (django.CollectStatic)
+        {
+            hooks.Add(Hook(django, CollectStaticLabel, ShellCommand.Create($"mkdir -p \"$SLIPWAY_STATIC_ROOT\"")
+                .Then(ManageCommand(django, ShellCommand.Create($"collectstatic --noinput"))), manage: true));
+        }
+
+        if (django.CompileMessages)
+        {
+            hooks.Add(Hook(django, CompileMessagesLabel, Manage(django, ShellCommand.Create($"compilemessages")), manage: true));
+        }
+
+        return hooks;
+    }
+
+    /// <summary>
+    /// Makes <c>venv</c> in the release. When the previous release's virtualenv was made by the same interpreter with the
+    /// same options and the requirements file is byte-identical, its packages are hard-linked (copied where links are
+    /// impossible) and the virtualenv is re-made over them with <c>--without-pip</c>, which writes this release's
+    /// pyvenv.cfg and interpreter links; the other scripts in bin/ get their <c>#!</c> line pointed at this release.
+    /// (No <c>${x:-default}</c> in here: hook text goes through <see cref="HostVars.Expand"/>, which reads that form.)
+    /// </summary>
+    public static ShellCommand Virtualenv(DjangoRecipeConfig django)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        var options = new List<string>();
+        if (django.SystemSitePackages)
+        {
+            options.Add("--system-site-packages");
+        }
+
+        var key = string.Join(' ', [django.Python, .. options]);
+        var requirements = django.Requirements ?? "";
+        var fresh = django.Requirements is null ? [.. options, "--without-pip"] : options;
+        return ShellCommand.Create($$"""
+            set -e
+            new="$SLIPWAY_RELEASE_PATH/{{HostLayout.Venv}}"; old="$SLIPWAY_PREVIOUS_RELEASE_PATH/{{HostLayout.Venv}}"; req={{requirements}}
+            rm -rf "$new"
+            if [ -n "$SLIPWAY_PREVIOUS_RELEASE_PATH" ] && [ -x "$old/bin/python" ] && [ "$(cat "$old/.slipway-venv" 2>/dev/null)" = {{key}} ] \
+               && { [ -z "$req" ] || cmp -s "$SLIPWAY_PREVIOUS_RELEASE_PATH/$req" "$req"; }; then
+              echo "reusing the virtualenv of release $SLIPWAY_PREVIOUS_RELEASE (same interpreter${req:+, $req unchanged})"
+              mkdir "$new"
+              for d in lib include; do if [ -d "$old/$d" ]; then cp -al "$old/$d" "$new/" 2>/dev/null || { rm -rf "$new/$d"; cp -a "$old/$d" "$new/"; }; fi; done
+              {{django.Python}} -m venv --without-pip {{(IEnumerable<string>)options}} "$new"
+              for f in "$old"/bin/*; do
+                n=${f##*/}
+                if [ -e "$new/bin/$n" ] || [ -L "$f" ] || [ ! -f "$f" ]; then continue; fi
+                sed "1s|^#!$old/bin/|#!$new/bin/|" "$f" > "$new/bin/$n" && chmod --reference="$f" "$new/bin/$n"
+              done
+              printf '%s\n' "$SLIPWAY_PREVIOUS_RELEASE" > "$new/.slipway-reused-from"
+            else
+              {{django.Python}} -m venv {{(IEnumerable<string>)fresh}} "$new"
+            fi
+            printf '%s\n' {{key}} > "$new/.slipway-venv"
+            "$new/bin/python" -c 'import sys; assert sys.prefix != sys.base_prefix, sys.prefix'
+            """);
+    }
+
+    public static ShellCommand PipInstall(DjangoRecipeConfig django)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        var args = new List<string> { "--disable-pip-version-check", "--no-input", "--progress-bar", "off" };
+        if (django.NoIndex)
+        {
+            args.Add("--no-index");
+        }
+
+        if (django.FindLinks is not null)
+        {
+            args.Add("--find-links");
+            args.Add(django.FindLinks);
+        }
+
+        return ShellCommand.Create(
+            $"{Python} -m pip install {(IEnumerable<string>)args} --cache-dir \"$SLIPWAY_SHARED_PATH/.slipway/pip-cache\" -r {django.Requirements!}");
+    }
+
+    /// <summary>
+    /// <c>migrate --noinput</c>, with the plan recorded before and after (<c>.slipway/migrations</c> is what this
+    /// release left applied; rollback compares it with the target release's record).
+    /// </summary>
+    public static ShellCommand Migrate(DjangoRecipeConfig django)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        return ShellCommand.Join(" && ", [
+            ShellCommand.Create($"mkdir -p {HostLayout.StateDir}"),
+            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {HostLayout.MigrationsRecord + ".before"}")),
+            ManageCommand(django, ShellCommand.Create($"migrate --noinput")),
+            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {HostLayout.MigrationsRecord}")),
+        ]);
+    }
+
+    /// <summary>The exports every manage.py step starts with: settings module, static root, the env file's variables.</summary>
+    public static ShellCommand Environment(DjangoRecipeConfig django)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        var lines = new List<ShellCommand>();
+        if (django.Settings is not null)
+        {
+            lines.Add(ShellCommand.Create($"export DJANGO_SETTINGS_MODULE={django.Settings}"));
+        }
+
+        lines.Add(ShellCommand.Create($"export SLIPWAY_STATIC_ROOT=\"$SLIPWAY_SHARED_PATH\"/{django.StaticDir}"));
+        if (django.EnvFile is not null)
+        {
+            var file = django.EnvFile.StartsWith('/')
+                ? ShellCommand.Create($"{django.EnvFile}")
+                : ShellCommand.Create($"\"$SLIPWAY_SHARED_PATH\"/{django.EnvFile}");
+            lines.Add(ShellCommand.Join("", [ShellCommand.Create($"set -a && . "), file, ShellCommand.Create($" && set +a")]));
+        }
+
+        return ShellCommand.Join("\n", lines);
+    }
+
+    /// <summary><c>venv/bin/python manage.py ARGS</c> (relative to the release directory).</summary>
+    public static ShellCommand ManageCommand(DjangoRecipeConfig django, ShellCommand arguments)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        return ShellCommand.Join(" ", [ShellCommand.Create($"{Python} {django.ManagePy}"), arguments]);
+    }
+
+    private static ShellCommand Manage(DjangoRecipeConfig django, ShellCommand arguments) => ManageCommand(django, arguments);
+
+    private static ShellCommand ImportCheck(string module) => ShellCommand.Create(
+        $"{Python} -c 'import importlib, sys; importlib.import_module(sys.argv[1])' {module} || {{ echo {"Python module '" + module + "' cannot be imported in the release's virtualenv"} >&2; exit 1; }}");
+
+    private static HookConfig Hook(DjangoRecipeConfig django, string label, ShellCommand command, bool manage = false)
+    {
+        return new HookConfig
+        {
+            Run = Text(manage ? ShellCommand.Join("\n", [Environment(django), command]) : command),
+            Roles = django.Roles,
+            Label = label,
+            Location = django.Location,
+        };
+    }
+
+    private static string Text(ShellCommand command) => command.Text;
+}
