@@ -252,12 +252,13 @@ public sealed class DaemonHost(HostOptions options)
     private async Task<int> DetachAsync(SupervisorConfig config, CancellationToken ct)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find our own executable");
-        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        var commandLine = Environment.GetCommandLineArgs();
+        var args = commandLine.Skip(1).ToList();
         var argv = new List<string> { "/usr/bin/setsid", self };
-        if (!Path.GetFileNameWithoutExtension(self).Equals("slipway", StringComparison.Ordinal) && args.Count > 0 && args[0].EndsWith(".dll", StringComparison.Ordinal))
+        // Under `dotnet slipway.dll …` the process is dotnet and the first command-line argument is the dll: keep it.
+        if (!Path.GetFileNameWithoutExtension(self).Equals("slipway", StringComparison.Ordinal) && commandLine[0].EndsWith(".dll", StringComparison.Ordinal))
         {
-            argv.Add(args[0]);
-            args.RemoveAt(0);
+            argv.Add(commandLine[0]);
         }
 
         argv.AddRange(args);
