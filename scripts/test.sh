@@ -28,6 +28,9 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Slipway.slnx -c Release -nologo -v quiet
+# The Native AOT daemon (`slipway-supervise`, needs clang from scripts/deps/supervise.sh): the supervisorctl suite
+# runs against it too.
+dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o artifacts/supervise-aot -nologo -v quiet
 
 log=$(mktemp)
 set +e

@@ -5,6 +5,8 @@
 #
 # Environment:
 #   SLIPWAY_DLL=path/to/slipway.dll   default: src/Slipway.Cli/bin/Release/net10.0/slipway.dll (built if missing)
+#   SLIPWAY_NATIVE=path               the Native AOT daemon; default artifacts/supervise-aot/slipway-supervise
+#                                     (published if missing; needs clang). NATIVE=0 leaves it out.
 #   RTT_CALLS=30                      getAllProcessInfo calls per median
 #   CAPTURE_SECS=3                    how long the log-capture writer runs
 #
@@ -17,6 +19,12 @@ RTT_CALLS=${RTT_CALLS:-30}
 CAPTURE_SECS=${CAPTURE_SECS:-3}
 CLIENT="/usr/bin/python3 $ROOT/bench/scripts/supervise_client.py"
 [ -f "$SLIPWAY_DLL" ] || dotnet build src/Slipway.Cli -c Release -nologo -v q >/dev/null
+SLIPWAY_NATIVE=${SLIPWAY_NATIVE:-$ROOT/artifacts/supervise-aot/slipway-supervise}
+KINDS="supervisord slipway"
+if [ "${NATIVE:-1}" = 1 ]; then
+  [ -x "$SLIPWAY_NATIVE" ] || dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o "$(dirname "$SLIPWAY_NATIVE")" -nologo -v q >/dev/null
+  KINDS="$KINDS native"
+fi
 command -v supervisord >/dev/null || { echo "supervisor not installed: bash scripts/deps/supervise.sh" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/supervise-bench.XXXXXX)
@@ -66,6 +74,8 @@ CONF
 start_daemon() { # KIND DIR
   if [ "$1" = supervisord ]; then
     /usr/bin/supervisord -n -c "$2/supervisord.conf" >/dev/null 2>&1 &
+  elif [ "$1" = native ]; then
+    "$SLIPWAY_NATIVE" -n -c "$2/supervisord.conf" >/dev/null 2>&1 &
   else
     dotnet "$SLIPWAY_DLL" supervise -n -c "$2/supervisord.conf" >/dev/null 2>&1 &
   fi
@@ -82,7 +92,7 @@ rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 declare -A R
-for kind in supervisord slipway; do
+for kind in $KINDS; do
   for n in 50 500; do
     dir=$WORK/$kind-$n
     write_config "$dir" "$n"
@@ -128,18 +138,22 @@ line=$(printf 'x%.0s' $(seq 1 63))
 timeout "$CAPTURE_SECS" yes "$line" > "$WORK/floor.log" || true
 floor=$(echo "$(stat -c %s "$WORK/floor.log") / 64 / $CAPTURE_SECS / 1000000" | bc -l | xargs printf '%.2f')
 
-ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
-printf '%-42s %12s %12s %10s\n' "metric" "supervisord" "slipway" "ratio"
-row() { printf '%-42s %12s %12s %10s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")x"; }
+ratio() { [ -n "$2" ] && echo "$1 / $2" | bc -l | xargs printf '%.2fx' || echo "-"; }
+# Columns: supervisord, the managed daemon (`dotnet slipway.dll supervise`), the Native AOT one (what `slipway
+# supervise` execs when slipway-supervise is installed beside it); ratios are supervisord / slipway (higher is better).
+printf '%-42s %12s %10s %10s %9s %9s\n' "metric" "supervisord" "managed" "native" "managed" "native"
+row() { printf '%-42s %12s %10s %10s %9s %9s\n' "$1" "$2" "$3" "${4:--}" "$(ratio "$2" "$3")" "$(ratio "$2" "${4:-}")"; }
 for n in 50 500; do
-  row "time until $n RUNNING (s)" "${R[supervisord,running,$n]}" "${R[slipway,running,$n]}"
-  row "daemon RSS at $n (MiB)" "${R[supervisord,rss,$n]}" "${R[slipway,rss,$n]}"
-  row "getAllProcessInfo at $n, unix (ms)" "${R[supervisord,rtt_unix,$n]}" "${R[slipway,rtt_unix,$n]}"
-  row "getAllProcessInfo at $n, TCP (ms)" "${R[supervisord,rtt_tcp,$n]}" "${R[slipway,rtt_tcp,$n]}"
-  row "  same, reply not parsed, unix (ms)" "${R[supervisord,raw_unix,$n]}" "${R[slipway,raw_unix,$n]}"
-  row "  same, reply not parsed, TCP (ms)" "${R[supervisord,raw_tcp,$n]}" "${R[slipway,raw_tcp,$n]}"
+  for m in "running:time until $n RUNNING (s)" "rss:daemon RSS at $n (MiB)" "rtt_unix:getAllProcessInfo at $n, unix (ms)" \
+           "rtt_tcp:getAllProcessInfo at $n, TCP (ms)" "raw_unix:  same, reply not parsed, unix (ms)" "raw_tcp:  same, reply not parsed, TCP (ms)"; do
+    key=${m%%:*}
+    row "${m#*:}" "${R[supervisord,$key,$n]}" "${R[slipway,$key,$n]}" "${R[native,$key,$n]:-}"
+  done
 done
-row "supervisorctl restart all, 50 (s)" "${R[supervisord,restart,50]}" "${R[slipway,restart,50]}"
-printf '%-42s %12s %12s\n' "idle CPU over 10 s, 50 programs (%)" "${R[supervisord,idle,50]}" "${R[slipway,idle,50]}"
-printf '%-42s %12s %12s %10s\n' "log capture (M lines/s; floor $floor)" "${R[supervisord,capture]}" "${R[slipway,capture]}" \
-  "$(ratio "${R[slipway,capture]}" "$floor")x of floor"
+row "supervisorctl restart all, 50 (s)" "${R[supervisord,restart,50]}" "${R[slipway,restart,50]}" "${R[native,restart,50]:-}"
+printf '%-42s %12s %10s %10s\n' "idle CPU over 10 s, 50 programs (%)" "${R[supervisord,idle,50]}" "${R[slipway,idle,50]}" "${R[native,idle,50]:--}"
+of_floor() { [ -n "$1" ] && echo "$1 / $floor" | bc -l | xargs printf '%.2fx' || echo "-"; }
+printf '%-42s %12s %10s %10s %9s %9s\n' "log capture (M lines/s; floor $floor)" "${R[supervisord,capture]}" "${R[slipway,capture]}" \
+  "${R[native,capture]:--}" "$(of_floor "${R[slipway,capture]}")" "$(of_floor "${R[native,capture]:-}")"
+echo "(log capture ratios are of the floor: the same writer straight to a file)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

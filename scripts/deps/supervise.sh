@@ -24,5 +24,7 @@ if [ -f /var/run/supervisord.pid ] && kill -0 "$(cat /var/run/supervisord.pid)" 
 fi
 command -v systemctl >/dev/null && $SUDO systemctl disable supervisor >/dev/null 2>&1 || true
 [ -x /usr/bin/python3 ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 >/dev/null
+# Native AOT links the slipway-supervise daemon with clang.
+command -v clang >/dev/null || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang >/dev/null
 command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bc >/dev/null
 exit 0

@@ -14,7 +14,7 @@ Console.CancelKeyPress += (_, e) =>
 
 if (OperatingSystem.IsLinux() && Slipway.Cli.Commands.Supervise.SuperviseFastPath.TryParse(args) is { } supervise)
 {
-    return await Slipway.Cli.Commands.Supervise.SuperviseFastPath.RunAsync(supervise, cancellation.Token);
+    return await Slipway.Cli.Commands.Supervise.SuperviseFastPath.RunAsync(supervise, args, cancellation.Token);
 }
 
 return await Cli.RunAsync(args, cancellation.Token);

@@ -16,6 +16,12 @@ public sealed partial class Daemon : IAsyncDisposable
 {
     public const string Supervisord = "supervisord";
     public const string Slipway = "slipway";
+
+    /// <summary>The Native AOT build of the same daemon (<c>slipway-supervise</c>), which `slipway supervise` execs when present.</summary>
+    public const string SlipwayNative = "slipway-native";
+
+    /// <summary>`dotnet slipway.dll supervise` from a directory where slipway-supervise sits beside slipway.dll.</summary>
+    public const string SlipwayExecNative = "slipway-exec-native";
     public const string Supervisorctl = "/usr/bin/supervisorctl";
 
     private readonly Process _process;
@@ -72,9 +78,13 @@ public sealed partial class Daemon : IAsyncDisposable
         var dir = new TempDir("slipway-sv-");
         var port = FreePort();
         var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
-        var psi = kind == Supervisord
-            ? new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } }
-            : new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } };
+        var psi = kind switch
+        {
+            Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
+            SlipwayNative => new ProcessStartInfo(NativeDaemon()) { ArgumentList = { "-n", "-c", config } },
+            SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
+            _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
+        };
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
@@ -101,6 +111,50 @@ public sealed partial class Daemon : IAsyncDisposable
         var config = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         return Path.Combine(root, "src/Slipway.Cli/bin", config, "net10.0/slipway.dll");
+    }
+
+    /// <summary>
+    /// artifacts/supervise-aot/slipway-supervise, published by scripts/test.sh (Native AOT needs clang), or
+    /// $SLIPWAY_SUPERVISE_NATIVE. Missing: the native suite is skipped locally and fails under CI.
+    /// </summary>
+    public static string NativeDaemon()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        var path = Environment.GetEnvironmentVariable("SLIPWAY_SUPERVISE_NATIVE") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(root, "artifacts/supervise-aot/slipway-supervise");
+        Requires.Check(File.Exists(path),
+            $"the Native AOT daemon {path} is not built. Fix: dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o artifacts/supervise-aot",
+            Environment.GetEnvironmentVariable("CI"));
+        return path;
+    }
+
+    /// <summary>
+    /// The CLI's build output linked into <paramref name="dir"/>/install with the native daemon beside it, as a
+    /// publish of both lays them out; returns the slipway.dll there.
+    /// </summary>
+    private static string InstallWithNativeDaemon(TempDir dir)
+    {
+        var native = NativeDaemon();
+        var build = Path.GetDirectoryName(SlipwayDll())!;
+        var install = Directory.CreateDirectory(dir.File("install")).FullName;
+        foreach (var file in Directory.GetFiles(build))
+        {
+            // The app itself is copied: the host resolves the app path's symlinks, and AppContext.BaseDirectory
+            // (where the CLI looks for the native daemon) would be the build directory again.
+            var target = Path.Combine(install, Path.GetFileName(file));
+            if (Path.GetFileName(file).StartsWith("slipway.", StringComparison.Ordinal))
+            {
+                File.Copy(file, target);
+            }
+            else
+            {
+                File.CreateSymbolicLink(target, file);
+            }
+        }
+
+        File.CreateSymbolicLink(Path.Combine(install, Path.GetFileName(native)), native);
+        return Path.Combine(install, "slipway.dll");
     }
 
     public static int FreePort()

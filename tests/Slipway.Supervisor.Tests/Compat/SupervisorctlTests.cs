@@ -11,6 +11,12 @@ public sealed class SlipwaySupervisorctlTests : SupervisorctlTests
     protected override string Kind => Daemon.Slipway;
 }
 
+/// <summary>The suite against the Native AOT build of the same daemon (what `slipway supervise` runs when it is installed).</summary>
+public sealed class NativeSupervisorctlTests : SupervisorctlTests
+{
+    protected override string Kind => Daemon.SlipwayNative;
+}
+
 /// <summary>The same suite against Debian's supervisord: proves the expectations are supervisord's own.</summary>
 public sealed class SupervisordSupervisorctlTests : SupervisorctlTests
 {

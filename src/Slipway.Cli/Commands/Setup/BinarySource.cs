@@ -44,8 +44,9 @@ internal sealed class BinarySource
             return FromFile(full, full);
         }
 
-        var dll = typeof(SlipwayApp).Assembly.Location;
-        if (dll.Length == 0 && Environment.ProcessPath is { } self)
+        // A single-file bundle has no slipway.dll beside it (Assembly.Location is empty there, and flagged IL3000).
+        var dll = Path.Combine(AppContext.BaseDirectory, "slipway.dll");
+        if (!File.Exists(dll) && Environment.ProcessPath is { } self)
         {
             return FromFile(self, self + " (this single-file slipway)");
         }

@@ -20,14 +20,6 @@ public sealed class SuperviseSettings : SlipwaySettings
 /// <summary><c>slipway supervise</c>: a supervisord-compatible process supervisor that the stock supervisorctl drives.</summary>
 public sealed class SuperviseCommand(IAnsiConsole console) : AsyncCommand<SuperviseSettings>
 {
-    private static readonly string[] SearchPath =
-        ["supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
-
-    internal static string NoConfigMessage => "No config file found: pass -c FILE (looked for " + string.Join(", ", SearchPath) + ").";
-
-    /// <summary>The -c file, else the first of supervisord's search path that exists.</summary>
-    internal static string? FindConfig(string? configuration) => configuration ?? SearchPath.FirstOrDefault(File.Exists);
-
     public override async Task<int> ExecuteAsync(CommandContext context, SuperviseSettings settings, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
@@ -36,9 +28,9 @@ public sealed class SuperviseCommand(IAnsiConsole console) : AsyncCommand<Superv
             return ExitCodes.UsageOrConfig;
         }
 
-        if (FindConfig(settings.Configuration) is not { } path)
+        if (SuperviseArguments.FindConfig(settings.Configuration) is not { } path)
         {
-            ConsoleText.Error(console, NoConfigMessage);
+            ConsoleText.Error(console, SuperviseArguments.NoConfigMessage);
             return ExitCodes.UsageOrConfig;
         }
 

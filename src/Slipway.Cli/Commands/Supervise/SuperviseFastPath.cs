@@ -1,4 +1,5 @@
 using Slipway.Supervisor.Daemon;
+using Slipway.Supervisor.Native;
 
 namespace Slipway.Cli.Commands.Supervise;
 
@@ -10,44 +11,33 @@ namespace Slipway.Cli.Commands.Supervise;
 /// </summary>
 public static class SuperviseFastPath
 {
+    /// <summary>The Native AOT build of the daemon (src/Slipway.SupervisorHost), when published next to slipway.</summary>
+    public const string NativeDaemonName = "slipway-supervise";
+
+    /// <summary>Set to run the managed daemon even when the native one is present (tests, comparisons).</summary>
+    public const string ManagedVariable = "SLIPWAY_SUPERVISE_MANAGED";
+
     /// <summary>The options when <paramref name="args"/> is a plain supervise invocation; null to use the full CLI.</summary>
-    public static (string? Configuration, bool NoDaemon)? TryParse(IReadOnlyList<string> args)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.Count == 0 || args[0] != "supervise")
-        {
-            return null;
-        }
-
-        string? configuration = null;
-        var noDaemon = false;
-        for (var i = 1; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "-n" or "--nodaemon":
-                    noDaemon = true;
-                    break;
-                case "--no-color":
-                    break;
-                case "-c" or "--configuration" when i + 1 < args.Count && !args[i + 1].StartsWith('-'):
-                    configuration = args[++i];
-                    break;
-                default:
-                    return null;
-            }
-        }
-
-        return (configuration, noDaemon);
-    }
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static SuperviseArguments? TryParse(IReadOnlyList<string> args) => SuperviseArguments.TryParse(args, requireVerb: true);
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public static async Task<int> RunAsync((string? Configuration, bool NoDaemon) options, CancellationToken ct)
+    public static async Task<int> RunAsync(SuperviseArguments options, IReadOnlyList<string> args, CancellationToken ct)
     {
-        if (SuperviseCommand.FindConfig(options.Configuration) is not { } path)
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(args);
+        if (SuperviseArguments.FindConfig(options.Configuration) is not { } path)
         {
-            await Console.Error.WriteLineAsync(SuperviseCommand.NoConfigMessage);
+            await Console.Error.WriteLineAsync(SuperviseArguments.NoConfigMessage);
             return ExitCodes.UsageOrConfig;
+        }
+
+        // A daemon lives for months: the native build needs about a third of the managed one's memory. Exec it in
+        // place (same pid, so pidfiles and process managers see no difference).
+        var native = Path.Combine(AppContext.BaseDirectory, NativeDaemonName);
+        if (Environment.GetEnvironmentVariable(ManagedVariable) is null && File.Exists(native))
+        {
+            ProcessImage.Replace(native, [native, .. args]);
         }
 
         return await new DaemonHost(new HostOptions(path, options.NoDaemon, Console.Out)).RunAsync(ct);
