@@ -104,6 +104,11 @@ mkdir -p "$SW"
 # The same with the upload strategy: one `git archive` locally, uploaded to every host (hosts need no git access).
 mkdir -p "$SW/upload"
 sed 's/^source_strategy: git/source_strategy: upload/' "$SW/slipway.yml" >"$SW/upload/slipway.yml"
+# The git strategy again with `ssh.control_persist`: each host's connection stays open for the next run (OpenSSH
+# ControlPersist, Ansible's default), so runs after the first skip the handshake. Capistrano's net-ssh cannot do that.
+mkdir -p "$SW/persist"
+sed 's/^ssh:$/ssh:\n  control_persist: 60/' "$SW/slipway.yml" >"$SW/persist/slipway.yml"
+grep -q "control_persist: 60" "$SW/persist/slipway.yml" || { echo "deploy-bench: could not add control_persist" >&2; exit 1; }
 
 # Capistrano's project: the same repository, hosts and deploy_to.
 CAP="$BENCH_DIR/cap"
@@ -176,9 +181,11 @@ median() { jq -r '.results[0].median' "$BENCH_DIR/json/$1.json"; }
 for n in 1 5; do
   echo "== $n host(s)" >&2
   run "floor-$n" "true" "$BENCH_DIR/par.sh $n"
-  for tool in slipway slipway_upload cap; do
+  for tool in slipway slipway_upload slipway_persist cap; do
     if [[ $tool == slipway ]]; then
       deploy="$SLW deploy bench$n $SWF"; rollback="$SLW rollback bench$n $SWF"
+    elif [[ $tool == slipway_persist ]]; then
+      deploy="$SLW deploy bench$n -f $SW/persist/slipway.yml"; rollback="$SLW rollback bench$n -f $SW/persist/slipway.yml"
     elif [[ $tool == slipway_upload ]]; then
       deploy="$SLW deploy bench$n -f $SW/upload/slipway.yml"; rollback="$SLW rollback bench$n -f $SW/upload/slipway.yml"
     else
@@ -234,6 +241,8 @@ RB
   reset_hosts 1
   $SLW deploy bench1 -f "$DJ/slipway.yml" >/dev/null || { $SLW deploy bench1 -f "$DJ/slipway.yml"; exit 1; }
   run "slipway-django-redeploy-1" "$BENCH_DIR/commit.sh" "$SLW deploy bench1 -f $DJ/slipway.yml >/dev/null 2>&1"
+  sed 's/^ssh:$/ssh:\n  control_persist: 60/' "$DJ/slipway.yml" >"$DJ/persist.yml"
+  run "slipway_persist-django-redeploy-1" "$BENCH_DIR/commit.sh" "$SLW deploy bench1 -f $DJ/persist.yml >/dev/null 2>&1"
   reset_hosts 1
   (cd "$CAP" && cap bench1 deploy >/dev/null 2>&1) || { (cd "$CAP" && cap bench1 deploy); exit 1; }
   run "cap-django-redeploy-1" "$BENCH_DIR/commit.sh" "$CAPCMD bench1 deploy >/dev/null 2>&1"
@@ -244,19 +253,23 @@ out="$RESULTS_DIR/deploy-bench.txt"
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2fx", x / y }'; }
 {
   echo "deploy-bench $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, load average at the end: $(cut -d" " -f1-3 /proc/loadavg); runs=$RUNS; medians in seconds; no app hooks"
-  echo "slipway = git strategy (like cap); upload = slipway's upload strategy; floor = N parallel fresh 'ssh host true'"
-  printf '%-9s %5s %8s %8s %8s %8s %12s %12s %13s\n' scenario hosts slipway upload cap floor cap/slipway cap/upload slipway/floor
+  echo "slipway = git strategy (like cap), a fresh connection per run; upload = slipway's upload strategy;"
+  echo "persist = git strategy with ssh.control_persist (the connection kept for the next run); floor = N parallel fresh 'ssh host true'"
+  printf '%-9s %5s %8s %8s %8s %8s %8s %12s %12s %12s %13s %13s\n' scenario hosts slipway upload persist cap floor \
+    cap/slipway cap/upload cap/persist slipway/floor persist/floor
   for n in 1 5; do
     f=$(median "floor-$n")
     for s in first redeploy rollback; do
-      a=$(median "slipway-$s-$n"); u=$(median "slipway_upload-$s-$n"); b=$(median "cap-$s-$n")
-      printf '%-9s %5s %8.3f %8.3f %8.3f %8.3f %12s %12s %13s\n' "$s" "$n" "$a" "$u" "$b" "$f" \
-        "$(ratio "$b" "$a")" "$(ratio "$b" "$u")" "$(ratio "$a" "$f")"
+      a=$(median "slipway-$s-$n"); u=$(median "slipway_upload-$s-$n"); p=$(median "slipway_persist-$s-$n"); b=$(median "cap-$s-$n")
+      printf '%-9s %5s %8.3f %8.3f %8.3f %8.3f %8.3f %12s %12s %12s %13s %13s\n' "$s" "$n" "$a" "$u" "$p" "$b" "$f" \
+        "$(ratio "$b" "$a")" "$(ratio "$b" "$u")" "$(ratio "$b" "$p")" "$(ratio "$a" "$f")" "$(ratio "$p" "$f")"
     done
   done
   if [[ $DJANGO == 1 ]]; then
-    a=$(median "slipway-django-redeploy-1"); b=$(median "cap-django-redeploy-1")
-    printf '%-9s %5s %8.3f %8s %8.3f %8.3f %12s %12s %13s\n' "django" 1 "$a" "-" "$b" "$(median floor-1)" "$(ratio "$b" "$a")" "-" "$(ratio "$a" "$(median floor-1)")"
+    a=$(median "slipway-django-redeploy-1"); p=$(median "slipway_persist-django-redeploy-1"); b=$(median "cap-django-redeploy-1")
+    f=$(median floor-1)
+    printf '%-9s %5s %8.3f %8s %8.3f %8.3f %8.3f %12s %12s %12s %13s %13s\n' "django" 1 "$a" "-" "$p" "$b" "$f" \
+      "$(ratio "$b" "$a")" "-" "$(ratio "$b" "$p")" "$(ratio "$a" "$f")" "$(ratio "$p" "$f")"
   fi
 } | tee "$out"
 jq -s '[.[].results[0] | {name: .command, median, mean, stddev, min, max}]' "$BENCH_DIR"/json/*.json >"$RESULTS_DIR/deploy-bench.json"

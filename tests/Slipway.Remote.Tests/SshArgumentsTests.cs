@@ -22,6 +22,20 @@ public sealed class SshArgumentsTests
     }
 
     [Fact]
+    public void Control_persist_shares_or_becomes_a_master_that_outlives_the_run()
+    {
+        var args = new SshArguments(new SshSettings { ControlPersist = TimeSpan.FromSeconds(60) }, "/root/.slipway/cm");
+
+        args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
+        [
+            "-T", "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
+            "-o", "ControlPath=/root/.slipway/cm/%C", "-o", "BatchMode=yes",
+            "-E", "/tmp/slw-abc/m.log", "-v", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1",
+            "--", "exec /bin/sh -s",
+        ]);
+    }
+
+    [Fact]
     public void Everything_configured_becomes_explicit_options()
     {
         var settings = new SshSettings

@@ -31,6 +31,12 @@ public sealed record SshSettings
 
     /// <summary>Most hosts worked on at once.</summary>
     public int MaxParallel { get; init; } = 20;
+
+    /// <summary>
+    /// How long each host's SSH connection stays open after a command ends, for the next command to reuse (OpenSSH
+    /// <c>ControlPersist</c>, as Ansible does by default). Null: every run connects afresh and closes on exit.
+    /// </summary>
+    public TimeSpan? ControlPersist { get; init; }
 }
 
 public enum HostKeyPolicy

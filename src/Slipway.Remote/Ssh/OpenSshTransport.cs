@@ -42,11 +42,18 @@ public sealed class OpenSshTransport : ITransport
         // Short and private: unix socket paths are capped at 108 bytes, and the sockets grant access to live sessions.
         ControlDirectory = Path.Combine("/tmp", "slw-" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 8));
         Directory.CreateDirectory(ControlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _arguments = new SshArguments(settings, ControlDirectory);
+        SocketDirectory = settings.ControlPersist is null ? ControlDirectory : PersistentSockets.Directory();
+        _arguments = new SshArguments(settings, SocketDirectory);
     }
 
-    /// <summary>Where the control sockets and ssh logs live; removed on dispose.</summary>
+    /// <summary>Where this run's ssh logs (and, unless connections persist, its control sockets) live; removed on dispose.</summary>
     public string ControlDirectory { get; }
+
+    /// <summary>
+    /// Where the control sockets live: <see cref="ControlDirectory"/>, or with <see cref="SshSettings.ControlPersist"/>
+    /// a private directory shared by this user's runs (<see cref="PersistentSockets"/>).
+    /// </summary>
+    public string SocketDirectory { get; }
 
     public async Task<IRemoteSession> ConnectAsync(HostConfig host, CancellationToken ct)
     {

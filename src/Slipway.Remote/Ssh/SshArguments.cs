@@ -17,9 +17,16 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     /// <see cref="RemoteShell"/> as the master's own session (see <see cref="SshMaster"/>). ControlPersist=no keeps it
     /// our child rather than a detached daemon.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="SshSettings.ControlPersist"/>: <c>ControlMaster=auto</c> instead, so the shell rides on a
+    /// connection an earlier run left open, or, when there is none, this ssh connects, forks the master into the
+    /// background (it stays for the next run) and carries on as that master's first client.
+    /// </remarks>
     public List<string> Master(HostConfig host, string logFile)
     {
-        var args = new List<string> { "-M", "-T", "-o", "ControlPersist=no" };
+        var args = settings.ControlPersist is { } persist
+            ? new List<string> { "-T", "-o", "ControlMaster=auto", "-o", "ControlPersist=" + Math.Max(1, (int)persist.TotalSeconds).ToString(CultureInfo.InvariantCulture) }
+            : new List<string> { "-M", "-T", "-o", "ControlPersist=no" };
         args.AddRange(Common(host, logFile, verbosity: "-v"));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);

@@ -76,6 +76,7 @@ public sealed class ExampleConfigTests
               connect_timeout: 30
               command_timeout: 600
               max_parallel: 4
+              control_persist: 60
               config_file: ~/.ssh/slipway_config
             requirements:
               - { command: git }
@@ -108,6 +109,7 @@ public sealed class ExampleConfigTests
         config.Ssh.ConnectTimeout.ShouldBe(TimeSpan.FromSeconds(30));
         config.Ssh.CommandTimeout.ShouldBe(TimeSpan.FromMinutes(10));
         config.Ssh.MaxParallel.ShouldBe(4);
+        config.Ssh.ControlPersist.ShouldBe(TimeSpan.FromMinutes(1));
         config.Ssh.ConfigFile.ShouldBe("~/.ssh/slipway_config");
         config.Requirements.Select(r => r.Kind).ShouldBe([
             RequirementKind.Command, RequirementKind.DebianPackage, RequirementKind.PythonModule, RequirementKind.File,

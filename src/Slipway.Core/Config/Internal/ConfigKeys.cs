@@ -35,7 +35,7 @@ internal static class ConfigKeys
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
-        ["user", "identity_file", "known_hosts", "host_key_policy", "config_file", "connect_timeout", "command_timeout", "max_parallel"];
+        ["user", "identity_file", "known_hosts", "host_key_policy", "config_file", "connect_timeout", "command_timeout", "max_parallel", "control_persist"];
 
     public static IReadOnlyList<string> StageKeys { get; } = [Branch, "hosts"];
 

@@ -47,7 +47,8 @@ internal static class PrintTree
         .Add("config_file", ssh.ConfigFile)
         .Add("connect_timeout", (int)ssh.ConnectTimeout.TotalSeconds)
         .Add("command_timeout", ssh.CommandTimeout is { } t ? (int)t.TotalSeconds : null)
-        .Add("max_parallel", ssh.MaxParallel);
+        .Add("max_parallel", ssh.MaxParallel)
+        .Add("control_persist", ssh.ControlPersist is { } p ? (int)p.TotalSeconds : null);
 
     private static List<object?> Hosts(StageConfig stage)
     {

@@ -6,6 +6,9 @@ internal static class SshBinder
     // A day: long enough for any migration, short enough to notice a hung command.
     private const int MaxCommandTimeoutSeconds = 86_400;
 
+    // An hour: an idle connection kept longer is a session nobody is watching.
+    private const int MaxControlPersistSeconds = 3_600;
+
     public static SshSettings? Bind(BindContext context, ConfigNode node, string path)
     {
         var s = context.Section(node, path, ConfigKeys.SshKeys, "a mapping of SSH settings");
@@ -17,6 +20,7 @@ internal static class SshBinder
         var defaults = new SshSettings();
         var connect = s.Int("connect_timeout", 1, 300);
         var command = s.Int("command_timeout", 1, MaxCommandTimeoutSeconds);
+        var persist = s.Int("control_persist", 0, MaxControlPersistSeconds);
         return new SshSettings
         {
             User = s.String("user"),
@@ -29,6 +33,7 @@ internal static class SshBinder
             ConnectTimeout = connect is null ? defaults.ConnectTimeout : TimeSpan.FromSeconds(connect.Value),
             CommandTimeout = command is null ? null : TimeSpan.FromSeconds(command.Value),
             MaxParallel = s.Int("max_parallel", 1, 500) ?? defaults.MaxParallel,
+            ControlPersist = persist is null or 0 ? null : TimeSpan.FromSeconds(persist.Value),
         };
     }
 }
