@@ -107,6 +107,11 @@ deploy_to: $site
 source_strategy: upload
 keep_releases: 3
 linked_files: [django.env]
+templates:                         # slipway setup writes shared/django.env from this when it is missing, mode 0600
+  django.env:
+    content: |
+      DJANGO_SECRET_KEY=\${DEMO_SECRET_KEY:-}
+      DJANGO_DATABASE=$site/shared/site.sqlite3
 recipes:
   django:
     python: $py
@@ -133,13 +138,11 @@ stages:
       - { host: localhost, transport: local, roles: [web, db], vars: { http_port: $port } }
 EOF
 sed -n '2,$p' "$config"
-# The secret a real host keeps in shared/ (setup never writes it).
-mkdir -p "$site/shared"
-printf 'DJANGO_SECRET_KEY=%s\nDJANGO_DATABASE=%s\n' "$("$py" -c 'import secrets; print(secrets.token_hex(32))')" "$site/shared/site.sqlite3" \
-  > "$site/shared/django.env"
-chmod 600 "$site/shared/django.env"
+# The secret comes from the environment when setup writes shared/django.env (and never from slipway.yml).
+DEMO_SECRET_KEY=$("$py" -c 'import secrets; print(secrets.token_hex(32))')
+export DEMO_SECRET_KEY
 
-step "Prepare the host: deploy_to tree, the host binary, Slipway's supervisor started"
+step "Prepare the host: deploy_to tree, shared/django.env from its template, the host binary, Slipway's supervisor started"
 slipway setup demo
 
 step "First deploy: virtualenv, check --deploy, migrate, collectstatic, gunicorn started, health checked"

@@ -29,6 +29,7 @@ public sealed class DemoScriptTests
                     "bash", Path.Combine(DjangoSite.RepositoryRoot(), "scripts", "demo.sh")], ct);
 
             code.ShouldBe(0, stdout + stderr);
+            stdout.ShouldContain($"localhost: created {demo}/site/shared/django.env from its template (mode 0600)");
             stdout.ShouldContain("localhost: started slipway supervise (pid ");
             var releases = Regex.Matches(stdout, @"deployed release (\d{14}) \(([0-9a-f]{7})\)").Select(m => (Release: m.Groups[1].Value, Commit: m.Groups[2].Value)).ToList();
             releases.Count.ShouldBe(2, stdout);

@@ -81,6 +81,60 @@ public sealed class SetupTests
     }
 
     [Fact]
+    public async Task Linked_files_are_created_from_templates_with_host_variables_and_an_existing_one_is_kept()
+    {
+        await using var site = await DeploySite.StartAsync(2, Ct);
+        site.Configure(linked: """
+            linked_files: [django.env, config/site.ini]
+            templates:
+              django.env:
+                content: |
+                  DJANGO_SECRET_KEY=${SETUP_TEST_SECRET:-generated-elsewhere}
+                  PORT=${http_port}
+              config/site.ini: { content: "port = ${http_port}\n" }
+            """);
+        var yaml = await File.ReadAllTextAsync(site.ConfigFile, Ct);
+        for (var i = 0; i < 2; i++)
+        {
+            yaml = yaml.Replace($"deploy_to: {site.DeployTo(i)} }}", $"deploy_to: {site.DeployTo(i)}, vars: {{ http_port: 80{i}0 }} }}", StringComparison.Ordinal);
+        }
+
+        await File.WriteAllTextAsync(site.ConfigFile, yaml, Ct);
+        var secret = Path.Combine(site.DeployTo(1), "shared/django.env");
+        Directory.CreateDirectory(Path.GetDirectoryName(secret)!);
+        await File.WriteAllTextAsync(secret, "DJANGO_SECRET_KEY=the-hosts-own\n", Ct);
+        try
+        {
+            var (code, output) = await site.RunAsync("setup", "production");
+
+            code.ShouldBe(0, output);
+            var env0 = Path.Combine(site.DeployTo(0), "shared/django.env");
+            output.ShouldContain($"{site.HostName(0)}: created {env0} from its template (mode 0600)");
+            output.ShouldContain($"{site.HostName(0)}: created {site.DeployTo(0)}/shared/config/site.ini from its template (mode 0644)");
+            output.ShouldContain($"{site.HostName(1)}: kept existing {secret}");
+            output.ShouldNotContain("note: linked file", customMessage: "templated files are not reported missing");
+            (await File.ReadAllTextAsync(env0, Ct)).ShouldBe("DJANGO_SECRET_KEY=generated-elsewhere\nPORT=8000\n");
+            File.GetUnixFileMode(env0).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(1), "shared/config/site.ini"), Ct)).ShouldBe("port = 8010\n");
+            (await File.ReadAllTextAsync(secret, Ct)).ShouldBe("DJANGO_SECRET_KEY=the-hosts-own\n", "an existing file is never overwritten");
+            Directory.GetFiles(Path.Combine(site.DeployTo(0), "shared"), "*.slipway-template").ShouldBeEmpty();
+
+            // Edited on the host, then setup again: kept as it is, and nothing changed.
+            await File.WriteAllTextAsync(env0, "DJANGO_SECRET_KEY=rotated\n", Ct);
+            var (again, second) = await site.RunAsync("setup", "production");
+            again.ShouldBe(0, second);
+            second.ShouldContain($"{site.HostName(0)}: kept existing {env0}");
+            second.ShouldContain($"{site.HostName(0)}: nothing changed");
+            second.ShouldContain($"{site.HostName(1)}: nothing changed");
+            (await File.ReadAllTextAsync(env0, Ct)).ShouldBe("DJANGO_SECRET_KEY=rotated\n");
+        }
+        finally
+        {
+            StopDaemons(site);
+        }
+    }
+
+    [Fact]
     public async Task A_changed_binary_is_uploaded_again_and_verified()
     {
         await using var site = await DeploySite.StartAsync(1, Ct);

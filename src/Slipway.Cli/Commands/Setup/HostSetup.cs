@@ -10,6 +10,9 @@ namespace Slipway.Cli.Commands.Setup;
 /// <summary>What setup did on one host: the changes (empty: nothing changed), notes, or the error that stopped it.</summary>
 internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error)
 {
+    /// <summary>Files that have a template but exist already, left exactly as they are.</summary>
+    public IReadOnlyList<string> Kept { get; init; } = [];
+
     public bool Succeeded => Error is null;
 }
 
@@ -18,12 +21,14 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
 {
     private readonly List<string> _changes = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _kept = [];
 
     public async Task<HostSetupResult> RunAsync(CancellationToken ct)
     {
         try
         {
             await DirectoriesAsync(ct);
+            await TemplatesAsync(ct);
             await EnsureFileAsync(plan.BinaryPath, binary.Open, binary.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                 UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
             if (plan.Kind == SupervisorKind.Slipway)
@@ -35,11 +40,11 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
                 await SupervisordAsync(ct);
             }
 
-            return new HostSetupResult(session.Host, _changes, _notes, null);
+            return new HostSetupResult(session.Host, _changes, _notes, null) { Kept = _kept };
         }
         catch (SetupFailedException e)
         {
-            return new HostSetupResult(session.Host, _changes, _notes, e.Message);
+            return new HostSetupResult(session.Host, _changes, _notes, e.Message) { Kept = _kept };
         }
     }
 
@@ -61,6 +66,47 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
             }
         }
     }
+
+    /// <summary>
+    /// Each templated linked file that does not exist is written from its template: uploaded next to it, then hard-linked
+    /// into place, which fails when the file appeared meanwhile, so an existing file (a secret) is never replaced.
+    /// </summary>
+    private async Task TemplatesAsync(CancellationToken ct)
+    {
+        foreach (var template in plan.Templates)
+        {
+            var (exists, existsOut) = await RunAsync(ShellCommand.Create($"if [ -e {template.Path} ] || [ -L {template.Path} ]; then echo exists; fi"), ct);
+            Check(exists, "could not look at " + template.Path, existsOut);
+            if (First(existsOut) == "exists")
+            {
+                _kept.Add($"kept existing {template.Path}");
+                continue;
+            }
+
+            var staged = template.Path + ".slipway-template";
+            await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(template.Content)))
+            {
+                await session.UploadAsync(stream, staged, template.Mode, ct);
+            }
+
+            var (placed, placedOut) = await RunAsync(ShellCommand.Create(
+                $"if ln {staged} {template.Path} 2>/dev/null; then echo created; elif [ -e {template.Path} ]; then echo exists; else echo failed; fi; rm -f {staged}"), ct);
+            Check(placed, "could not create " + template.Path, placedOut);
+            switch (First(placedOut))
+            {
+                case "created":
+                    _changes.Add($"created {template.Path} from its template (mode {ModeText(template.Mode)})");
+                    break;
+                case "exists":
+                    _kept.Add($"kept existing {template.Path}");
+                    break;
+                default:
+                    throw new SetupFailedException($"could not create {template.Path} from its template (ln failed)");
+            }
+        }
+    }
+
+    internal static string ModeText(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
 
     /// <summary>Uploads <paramref name="path"/> when its sha256 differs, then checks the upload by its sha256.</summary>
     private async Task<bool> EnsureFileAsync(string path, Func<Stream> open, string sha256, UnixFileMode mode, string verb, CancellationToken ct)

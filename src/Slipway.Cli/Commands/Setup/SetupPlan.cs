@@ -3,6 +3,9 @@ using Slipway.Core.Config;
 
 namespace Slipway.Cli.Commands.Setup;
 
+/// <summary>A file setup writes from its template when it does not exist, with the mode it gets.</summary>
+public sealed record SetupTemplate(string Path, string Content, UnixFileMode Mode);
+
 /// <summary>
 /// What <c>slipway setup</c> wants one host to look like: directories, the host binary, the supervisor's config and
 /// socket. Pure: computed from the config and the host, no I/O.
@@ -19,6 +22,9 @@ public sealed record SetupPlan(
     string? SupervisordConf,
     string? PidFile)
 {
+    /// <summary>Linked files setup creates from their templates when missing (host variables expanded for this host).</summary>
+    public IReadOnlyList<SetupTemplate> Templates { get; init; } = [];
+
     public static SetupPlan For(SlipwayConfig config, HostConfig host)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -41,8 +47,14 @@ public sealed record SetupPlan(
             conf = RenderSupervisordConf(socket, slipway + "/log", pid, programs);
         }
 
+        // A linked file with a template is created from it; the others are only reported when missing (they hold secrets).
+        var templated = config.Templates.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
         return new SetupPlan(d, dirs.Distinct(StringComparer.Ordinal).ToList(),
-            config.LinkedFiles.Select(f => shared + "/" + f.Trim('/')).ToList(), slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid);
+            config.LinkedFiles.Where(f => !templated.Contains(f.Trim('/'))).Select(f => shared + "/" + f.Trim('/')).ToList(),
+            slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid)
+        {
+            Templates = [.. config.Templates.Select(t => new SetupTemplate(shared + "/" + t.Path, HostVars.Expand(t.Content, host), t.Mode))],
+        };
     }
 
     /// <summary>A relative path is under deploy_to; null stays null.</summary>
