@@ -134,6 +134,77 @@ public sealed class SetupTests
         }
     }
 
+    /// <summary>
+    /// The systemd branch over real ssh. There is no systemd on the test machines, and making /run/systemd/system here
+    /// would make other tools (apt's maintainer scripts) believe there is, so the host gets stand-ins: SLIPWAY_SYSTEMD_ROOT
+    /// prefixes the paths setup looks at (/run/systemd/system, /etc/systemd/system), and a fake systemctl first on PATH
+    /// records every call and does what systemd would for the ones setup makes (enable: the wants link; start: run the
+    /// unit's ExecStart, detached). Both reach every session on the host through a forced command in this fixture's
+    /// authorized_keys. What is real: the probe, the decision, the unit text, the calls and their order, the daemon
+    /// started from the unit's own ExecStart, and the second run changing nothing.
+    /// </summary>
+    [Fact]
+    public async Task With_systemd_on_the_host_setup_writes_enables_and_starts_a_unit_and_the_second_run_changes_nothing()
+    {
+        await using var site = await DeploySite.StartAsync(1, Ct);
+        site.Configure();
+        using var fake = new TempDir("slw-systemd-");
+        var root = fake.File("root");
+        Directory.CreateDirectory(Path.Combine(root, "run/systemd/system"));
+        var calls = fake.File("systemctl.calls");
+        var units = root + "/etc/systemd/system";
+        var systemctl = fake.Write("bin/systemctl", $$"""
+            #!/bin/sh
+            # Stand-in for systemctl (see SetupTests): records each call, does what systemd would for setup's calls.
+            echo "$*" >> '{{calls}}'
+            case "$1" in
+              show) echo 252 ;;
+              daemon-reload) ;;
+              is-enabled) [ -L '{{units}}'/multi-user.target.wants/"$3" ] ;;
+              enable) mkdir -p '{{units}}'/multi-user.target.wants && ln -sf ../"$2" '{{units}}'/multi-user.target.wants/"$2" ;;
+              start) cmd=$(sed -n 's/^ExecStart=//p' '{{units}}'/"$2"); setsid sh -c "exec $cmd" </dev/null >/dev/null 2>&1 & ;;
+              *) echo "fake systemctl: $1 is not expected from setup" >&2; exit 1 ;;
+            esac
+
+            """);
+        File.SetUnixFileMode(systemctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var forced = $"command=\"PATH={fake.File("bin")}:$PATH SLIPWAY_SYSTEMD_ROOT={root}; export PATH SLIPWAY_SYSTEMD_ROOT; eval \\\"$SSH_ORIGINAL_COMMAND\\\"\" ";
+        var keys = await File.ReadAllLinesAsync(site.Fixture.AuthorizedKeys, Ct);
+        await File.WriteAllLinesAsync(site.Fixture.AuthorizedKeys, keys.Where(k => k.Length > 0).Select(k => forced + k), Ct);
+        try
+        {
+            var (code, output) = await site.RunAsync("setup", "production");
+
+            code.ShouldBe(0, output + site.Fixture.ServerLogs());
+            var unit = units + "/slipway-site.service";
+            var name = site.HostName(0);
+            output.ShouldContain($"{name}: wrote {unit} (sha256 ");
+            output.ShouldContain($"{name}: enabled slipway-site.service (started at boot)");
+            output.ShouldContain($"{name}: started slipway-site.service (pid ");
+            output.ShouldNotContain("started slipway supervise");
+            (await File.ReadAllTextAsync(unit, Ct)).ShouldContain(
+                $"ExecStart={site.DeployTo(0)}/slipway/bin/slipway supervise -n -c {site.DeployTo(0)}/slipway/supervisord.conf\n");
+            (await File.ReadAllLinesAsync(calls, Ct)).ShouldBe([
+                "show --property=Version --value", "daemon-reload", "is-enabled --quiet slipway-site.service", "enable slipway-site.service",
+                "start slipway-site.service",
+            ]);
+            using (var client = new SupervisorClient(SupervisorEndpoint.Parse(Path.Combine(site.DeployTo(0), "slipway/supervisor.sock"))))
+            {
+                (await client.GetStateAsync(Ct)).Name.ShouldBe("RUNNING");
+            }
+
+            File.Delete(calls);
+            var (again, second) = await site.RunAsync("setup", "production");
+            again.ShouldBe(0, second);
+            second.ShouldContain($"{name}: nothing changed");
+            (await File.ReadAllLinesAsync(calls, Ct)).ShouldBe(["show --property=Version --value", "is-enabled --quiet slipway-site.service"]);
+        }
+        finally
+        {
+            StopDaemons(site);
+        }
+    }
+
     [Fact]
     public async Task A_changed_binary_is_uploaded_again_and_verified()
     {

@@ -147,6 +147,20 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         Check(touch, "could not create " + plan.ProgramsFile, touchOut);
         _changes.AddRange(touchOut.Where(l => l.StartsWith("created ", StringComparison.Ordinal)));
 
+        var (probe, probeOut) = await RunAsync(SystemdUnit.Probe, ct);
+        Check(probe, "could not tell whether systemd runs here", probeOut);
+        var decision = SystemdUnit.Decide(First(probeOut));
+        if (decision.Note is not null)
+        {
+            _notes.Add(decision.Note);
+        }
+
+        var unit = SystemdUnit.UnitName(application);
+        if (decision.Manager == DaemonManager.Systemd)
+        {
+            await SystemdUnitAsync(decision, unit, ct);
+        }
+
         if (await AnswersAsync(ct))
         {
             if (confChanged)
@@ -157,10 +171,10 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
             return;
         }
 
-        var (_, mode) = await RunAsync(ShellCommand.Raw("if [ -d /run/systemd/system ] && [ \"$(id -u)\" = 0 ]; then echo systemd; else echo self; fi"), ct);
-        if (First(mode) == "systemd")
+        if (decision.Manager == DaemonManager.Systemd)
         {
-            await SystemdAsync(ct);
+            var (start, startOut) = await RunAsync(ShellCommand.Create($"systemctl start {unit}"), ct);
+            Check(start, "systemctl could not start " + unit, startOut);
         }
         else
         {
@@ -174,23 +188,36 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         if (!up.Succeeded)
         {
             var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.DeployTo + "/slipway/log/supervisord.log"} 2>/dev/null"), ct);
-            throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s" + Tail(log));
+            var status = decision.Manager == DaemonManager.Systemd ? $" (see systemctl status {unit}; journalctl -u {unit})" : "";
+            throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s{status}" + Tail(log));
         }
 
-        _changes.Add($"started slipway supervise (pid {First(upOut)?.Trim()})");
+        _changes.Add(decision.Manager == DaemonManager.Systemd
+            ? $"started {unit} (pid {First(upOut)?.Trim()})"
+            : $"started slipway supervise (pid {First(upOut)?.Trim()})");
     }
 
-    private async Task SystemdAsync(CancellationToken ct)
+    /// <summary>The unit file (rewritten only when it differs, then daemon-reload) and enabled at boot.</summary>
+    private async Task SystemdUnitAsync(DaemonDecision decision, string unit, CancellationToken ct)
     {
-        var unit = $"slipway-{application}.service";
-        var text = Encoding.UTF8.GetBytes(
-            $"# Written by slipway setup.\n[Unit]\nDescription=Slipway process supervisor for {application}\nAfter=network.target\n\n" +
-            $"[Service]\nExecStart={plan.BinaryPath} supervise -n -c {plan.SupervisordConfPath}\nExecReload=/bin/kill -HUP $MAINPID\n" +
-            "KillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n");
-        await EnsureFileAsync("/etc/systemd/system/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
+        var text = Encoding.UTF8.GetBytes(SystemdUnit.Render(application, plan.DeployTo, plan.BinaryPath, plan.SupervisordConfPath!));
+        var (mkdir, mkdirOut) = await RunAsync(ShellCommand.Create($"mkdir -p {decision.UnitDirectory}"), ct);
+        Check(mkdir, "could not create " + decision.UnitDirectory, mkdirOut);
+        var written = await EnsureFileAsync(decision.UnitDirectory + "/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
-        var (result, output) = await RunAsync(ShellCommand.Create($"systemctl daemon-reload && systemctl enable --now {unit}"), ct);
-        Check(result, "systemctl could not start " + unit, output);
+        if (written)
+        {
+            var (reload, reloadOut) = await RunAsync(ShellCommand.Raw("systemctl daemon-reload"), ct);
+            Check(reload, "systemctl daemon-reload failed", reloadOut);
+        }
+
+        var (enabled, _) = await RunAsync(ShellCommand.Create($"systemctl is-enabled --quiet {unit}"), ct);
+        if (!enabled.Succeeded)
+        {
+            var (enable, enableOut) = await RunAsync(ShellCommand.Create($"systemctl enable {unit}"), ct);
+            Check(enable, "systemctl could not enable " + unit, enableOut);
+            _changes.Add($"enabled {unit} (started at boot)");
+        }
     }
 
     private async Task SupervisordAsync(CancellationToken ct)
