@@ -120,7 +120,8 @@ public sealed class DjangoSiteTests
         // 4. rollback --migrate: the welcome note's migration is reversed with the newer code, then the first release is live.
         (code, output) = await site.RunAsync("rollback", "production", "--to", first, "--migrate");
         code.ShouldBe(0, output);
-        output.ShouldContain("reversed the migrations applied after release " + first + ": pages.0002_welcome_note");
+        output.ShouldContain($"{site.HostName(0)}: reversed the migrations applied after release " + first + ": pages.0002_welcome_note");
+        output.ShouldNotContain("warning: ", customMessage: "a successful reversal is news, not a warning");
         for (var i = 0; i < 2; i++)
         {
             site.Current(i).ShouldBe(first);

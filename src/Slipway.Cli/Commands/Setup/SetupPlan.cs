@@ -22,6 +22,15 @@ public sealed record SetupPlan(
     string? SupervisordConf,
     string? PidFile)
 {
+    /// <summary>What this application's program names start with on the host's supervisor (see ProgramRenderer.ProgramPrefix).</summary>
+    public string ProgramPrefix { get; init; } = "";
+
+    /// <summary>The supervisor's names of the programs this host runs (its roles' processes).</summary>
+    public IReadOnlyList<string> Programs { get; init; } = [];
+
+    /// <summary>A program as the user names it, in the supervisor's names (a process name gets the prefix).</summary>
+    public Func<string, string> SupervisorName { get; init; } = name => name;
+
     /// <summary>Linked files setup creates from their templates when missing (host variables expanded for this host).</summary>
     public IReadOnlyList<SetupTemplate> Templates { get; init; } = [];
 
@@ -54,6 +63,9 @@ public sealed record SetupPlan(
             slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid)
         {
             Templates = [.. config.Templates.Select(t => new SetupTemplate(shared + "/" + t.Path, HostVars.Expand(t.Content, host), t.Mode))],
+            ProgramPrefix = Recipes.ProgramRenderer.ProgramPrefix(config),
+            Programs = [.. Recipes.ProgramRenderer.ProcessesFor(config, host).Select(p => Recipes.ProgramRenderer.ProgramName(config, p))],
+            SupervisorName = name => Recipes.ProgramRenderer.ToSupervisorName(config, name),
         };
     }
 
