@@ -44,7 +44,10 @@ internal sealed class BinarySource
             return FromFile(full, full);
         }
 
+        // Empty in a single-file bundle, which is exactly what this asks (IL3000 warns about that very empty string).
+#pragma warning disable IL3000
         var dll = typeof(SlipwayApp).Assembly.Location;
+#pragma warning restore IL3000
         if (dll.Length == 0 && Environment.ProcessPath is { } self)
         {
             return FromFile(self, self + " (this single-file slipway)");
