@@ -8,7 +8,7 @@ namespace Slipway.Recipes;
 /// record of the live release (SLIPWAY_PREVIOUS_RELEASE_PATH during a rollback) with the target's, and either warns
 /// about the migrations applied after the target or, with <c>rollback --migrate</c>, reverses them app by app
 /// (<c>manage.py migrate APP NAME</c>, or <c>zero</c>) with the live release's code, before <c>current</c> moves.
-/// Warnings reach the user as <c>::slipway:warning</c> lines. Pure.
+/// Warnings reach the user as <c>::slipway:warning</c> lines, the news of a reversal as <c>::slipway:info</c>. Pure.
 /// </summary>
 public static class MigrationSteps
 {
@@ -63,7 +63,7 @@ public static class MigrationSteps
             ShellCommand.Join("", [ShellCommand.Create($"  "), migrate, ShellCommand.Create($" || exit 1")]),
             ShellCommand.Create($$"""
                 done
-                printf '::slipway:warning reversed the migrations applied after release %s: %s\n' "$SLIPWAY_RELEASE" "$list"
+                printf '::slipway:info reversed the migrations applied after release %s: %s\n' "$SLIPWAY_RELEASE" "$list"
                 """),
         ]);
     }

@@ -22,6 +22,41 @@ public static class ProgramRenderer
         return [.. config.Processes.Where(p => p.Roles.Count == 0 || p.Roles.Any(host.HasRole))];
     }
 
+    /// <summary>
+    /// What program names start with on the host's supervisor: nothing for Slipway's own daemon (one per application),
+    /// <c>APPLICATION-</c> for a real supervisord, which other applications share (two sites' <c>web</c> must not clash).
+    /// </summary>
+    public static string ProgramPrefix(SlipwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Supervisor.Kind == SupervisorKind.Supervisord ? config.Application + "-" : "";
+    }
+
+    /// <summary>The <c>[program:NAME]</c> (and group) name of a process on the host's supervisor.</summary>
+    public static string ProgramName(SlipwayConfig config, ProcessConfig process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        return ProgramPrefix(config) + process.Name;
+    }
+
+    /// <summary>
+    /// A program as a user names it (<c>web</c>, <c>worker:*</c>, <c>worker:worker_01</c>, or the supervisor's own name)
+    /// in the supervisor's names: a process name gets the prefix; anything else is passed on as given.
+    /// </summary>
+    public static string ToSupervisorName(SlipwayConfig config, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var prefix = ProgramPrefix(config);
+        if (prefix.Length == 0)
+        {
+            return name;
+        }
+
+        string Map(string part) => config.Processes.Any(p => part == p.Name || part.StartsWith(p.Name + "_", StringComparison.Ordinal)) ? prefix + part : part;
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? Map(name) : Map(name[..colon]) + ":" + (name[(colon + 1)..] == "*" ? "*" : Map(name[(colon + 1)..]));
+    }
+
     /// <summary>The whole programs file for <paramref name="host"/>: a header line and one section per process.</summary>
     public static string Render(SlipwayConfig config, HostConfig host)
     {
@@ -79,7 +114,7 @@ public static class ProgramRenderer
             lines.Add(("environment", string.Join(',', environment.Select(e => e.Key + "=" + Quote(e.Value)))));
         }
 
-        var text = new StringBuilder().Append("[program:").Append(process.Name).Append("]\n");
+        var text = new StringBuilder().Append("[program:").Append(ProgramName(config, process)).Append("]\n");
         foreach (var (key, value) in lines)
         {
             text.Append(key).Append('=').Append(value).Append('\n');

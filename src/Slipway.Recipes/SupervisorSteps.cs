@@ -23,7 +23,7 @@ public static class SupervisorSteps
         ArgumentNullException.ThrowIfNull(host);
         var file = HostLayout.ProgramsFile(config, host);
         var processes = ProgramRenderer.ProcessesFor(config, host);
-        var restart = processes.SelectMany(p => new[] { "--restart", p.Name }).ToList();
+        var restart = processes.SelectMany(p => new[] { "--restart", ProgramRenderer.ProgramName(config, p) }).ToList();
         var write = ShellCommand.Create($$"""
             f={{file}}
             mkdir -p "${f%/*}" && printf '%s' {{ProgramRenderer.Render(config, host)}} > "$f.slipway-tmp" && mv -f "$f.slipway-tmp" "$f"

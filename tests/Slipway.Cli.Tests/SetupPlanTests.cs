@@ -17,6 +17,21 @@ public sealed class SetupPlanTests
     };
 
     [Fact]
+    public void A_templated_linked_file_is_planned_with_this_hosts_variables_and_is_no_longer_a_missing_file_note()
+    {
+        var config = Config() with
+        {
+            LinkedFiles = ["config/.env", "config/site.ini"],
+            Templates = [new SharedFileTemplate { Path = "config/.env", Content = "PORT=${http_port}\n", Mode = SharedFileTemplate.SecretMode }],
+        };
+
+        var plan = SetupPlan.For(config, new HostConfig { Host = "web2", Vars = new Dictionary<string, string> { ["http_port"] = "8001" } });
+
+        plan.Templates.ShouldBe([new SetupTemplate("/srv/shop/shared/config/.env", "PORT=8001\n", SharedFileTemplate.SecretMode)]);
+        plan.LinkedFiles.ShouldBe(["/srv/shop/shared/config/site.ini"]);
+    }
+
+    [Fact]
     public void Slipway_kind_gets_the_contract_layout_under_the_hosts_own_deploy_to()
     {
         var plan = SetupPlan.For(Config(), new HostConfig { Host = "web1", DeployTo = "/srv/other/" });

@@ -42,7 +42,7 @@ public sealed class MigrationStepsTests : IDisposable
             "newer mysite.settings manage.py migrate shop zero --noinput",
             "newer mysite.settings manage.py migrate pages 0001_initial --noinput",
         ]);
-        output.ShouldContain("::slipway:warning reversed the migrations applied after release r1: pages.0002_welcome shop.0001_initial pages.0003_more");
+        output.ShouldContain("::slipway:info reversed the migrations applied after release r1: pages.0002_welcome shop.0001_initial pages.0003_more");
     }
 
     [Fact]

@@ -45,6 +45,27 @@ public sealed class ProgramRendererTests
     }
 
     [Fact]
+    public void On_a_shared_supervisord_program_names_carry_the_application_and_slipways_own_daemon_keeps_them_plain()
+    {
+        var shared = Sites.Parse(Sites.Django.Replace("health:", "supervisor: supervisord\nhealth:", StringComparison.Ordinal));
+        var own = Sites.Parse(Sites.Django);
+        var host = Sites.Host(shared, "web2");
+
+        ProgramRenderer.Render(shared, host).ShouldContain("[program:mysite-web]\n");
+        ProgramRenderer.Render(shared, host).ShouldContain("[program:mysite-worker]\n");
+        SupervisorSteps.Update(shared, host).Text.ShouldContain("--restart mysite-web --restart mysite-worker");
+        ProgramRenderer.Render(own, Sites.Host(own, "web2")).ShouldContain("[program:web]\n");
+        SupervisorSteps.Update(own, Sites.Host(own, "web2")).Text.ShouldContain("--restart web --restart worker");
+
+        ProgramRenderer.ToSupervisorName(shared, "web").ShouldBe("mysite-web");
+        ProgramRenderer.ToSupervisorName(shared, "worker:*").ShouldBe("mysite-worker:*");
+        ProgramRenderer.ToSupervisorName(shared, "worker:worker_01").ShouldBe("mysite-worker:mysite-worker_01");
+        ProgramRenderer.ToSupervisorName(shared, "mysite-web").ShouldBe("mysite-web");
+        ProgramRenderer.ToSupervisorName(shared, "othersite-web").ShouldBe("othersite-web");
+        ProgramRenderer.ToSupervisorName(own, "web").ShouldBe("web");
+    }
+
+    [Fact]
     public void Real_supervisord_gets_the_debian_socket_and_an_include_file_named_after_the_site()
     {
         var config = Sites.Parse(Sites.Django.Replace("health:", "supervisor: supervisord\nhealth:", StringComparison.Ordinal));

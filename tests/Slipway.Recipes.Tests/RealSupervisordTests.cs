@@ -33,6 +33,7 @@ public sealed class RealSupervisordTests : IDisposable
         var config = Sites.Parse($$"""
             application: real
             deploy_to: {{deployTo}}
+            supervisor: supervisord
             recipes:
               django: { settings: mysite.settings, env_file: django.env }
             processes:
@@ -64,10 +65,10 @@ public sealed class RealSupervisordTests : IDisposable
         try
         {
             var ready = await Eventually.ForAsync(
-                () => File.Exists(output + "/web_00") && File.Exists(output + "/web_01"), TimeSpan.FromSeconds(30), ct);
+                () => File.Exists(output + "/real-web_00") && File.Exists(output + "/real-web_01"), TimeSpan.FromSeconds(30), ct);
             ready.ShouldBeTrue(File.Exists(_dir.File("supervisord.log")) ? await File.ReadAllTextAsync(_dir.File("supervisord.log"), ct) : "no log");
-            await Eventually.ForAsync(() => new FileInfo(output + "/web_01").Length > 0, TimeSpan.FromSeconds(10), ct);
-            (await File.ReadAllTextAsync(output + "/web_01", ct))
+            await Eventually.ForAsync(() => new FileInfo(output + "/real-web_01").Length > 0, TimeSpan.FromSeconds(10), ct);
+            (await File.ReadAllTextAsync(output + "/real-web_01", ct))
                 .ShouldBe($"{release}|say \"hi\", 8000|mysite.settings|from the env file|100%\n");
         }
         finally

@@ -27,6 +27,9 @@ public sealed record SlipwayConfig
 
     public IReadOnlyList<string> LinkedFiles { get; init; } = [];
 
+    /// <summary>First contents of linked files, written by <c>slipway setup</c> only where the file is missing.</summary>
+    public IReadOnlyList<SharedFileTemplate> Templates { get; init; } = [];
+
     public SshSettings Ssh { get; init; } = new();
 
     /// <summary>Stages by name, in file order.</summary>

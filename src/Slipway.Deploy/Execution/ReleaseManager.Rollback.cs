@@ -52,6 +52,11 @@ public sealed partial class ReleaseManager
         {
             var hooks = new HookSteps(Hooks(HookPoints.BeforeRollback, run), [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, record.Token), t);
+            foreach (var info in result.Values("info"))
+            {
+                _reporter.Info($"{run.Host.DisplayName}: {info}");
+            }
+
             foreach (var warning in result.Values("warning"))
             {
                 _reporter.Warning($"{run.Host.DisplayName}: {warning}");

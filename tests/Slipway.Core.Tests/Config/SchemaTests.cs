@@ -24,6 +24,7 @@ public sealed class SchemaTests
         { "$defs.supervisor", [.. ConfigKeys.SupervisorKeys] },
         { "$defs.health", [.. ConfigKeys.HealthKeys] },
         { "$defs.promote", [.. ConfigKeys.PromoteKeys] },
+        { "$defs.template", [.. ConfigKeys.TemplateKeys] },
     };
 
     [Theory]

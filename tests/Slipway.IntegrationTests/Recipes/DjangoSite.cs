@@ -8,26 +8,37 @@ namespace Slipway.IntegrationTests.Recipes;
 
 /// <summary>
 /// examples/django-site in a git repository, deployed by the real CLI to sshd hosts on loopback: each host has its
-/// own deploy_to and http_port, and all share one SQLite database (as hosts share a database server).
+/// own deploy_to and http_port. The first hosts are stage <c>production</c> and share one SQLite database (as hosts
+/// share a database server); the last <see cref="StagingHosts"/> are stage <c>staging</c>, with a database of their own.
 /// </summary>
 internal sealed class DjangoSite : IAsyncDisposable
 {
-    private DjangoSite(DeploySite site, IReadOnlyList<int> httpPorts)
+    private DjangoSite(DeploySite site, IReadOnlyList<int> httpPorts, int stagingHosts)
     {
         Site = site;
         HttpPorts = httpPorts;
+        StagingHosts = stagingHosts;
     }
 
     public DeploySite Site { get; }
 
     public IReadOnlyList<int> HttpPorts { get; }
 
+    public int StagingHosts { get; }
+
+    public int ProductionHosts => HttpPorts.Count - StagingHosts;
+
     public string Database => Path.Combine(Site.Root, "site.sqlite3");
 
-    public static async Task<DjangoSite> StartAsync(int hosts, CancellationToken ct)
+    public string StagingDatabase => Path.Combine(Site.Root, "staging.sqlite3");
+
+    public bool IsStaging(int host) => host >= ProductionHosts;
+
+    public static async Task<DjangoSite> StartAsync(int productionHosts, int stagingHosts, CancellationToken ct)
     {
+        var hosts = productionHosts + stagingHosts;
         var site = await DeploySite.StartAsync(hosts, ct);
-        var django = new DjangoSite(site, [.. Enumerable.Range(0, hosts).Select(_ => FreePort())]);
+        var django = new DjangoSite(site, [.. Enumerable.Range(0, hosts).Select(_ => FreePort())], stagingHosts);
         CopyDirectory(Path.Combine(RepositoryRoot(), "examples", "django-site"), site.Repo);
         File.Delete(Path.Combine(site.Repo, "slipway.yml"));
         await django.CommitAsync("the example site", ct);
@@ -37,7 +48,7 @@ internal sealed class DjangoSite : IAsyncDisposable
             var shared = Path.Combine(site.DeployTo(i), "shared");
             Directory.CreateDirectory(shared);
             await File.WriteAllTextAsync(Path.Combine(shared, "django.env"),
-                $"DJANGO_SECRET_KEY=integration-test-{Guid.NewGuid():N}-{Guid.NewGuid():N}\nDJANGO_DATABASE={django.Database}\n", ct);
+                $"DJANGO_SECRET_KEY=integration-test-{Guid.NewGuid():N}-{Guid.NewGuid():N}\nDJANGO_DATABASE={(django.IsStaging(i) ? django.StagingDatabase : django.Database)}\n", ct);
         }
 
         return django;
@@ -92,8 +103,10 @@ internal sealed class DjangoSite : IAsyncDisposable
 
     private void Configure()
     {
-        var hosts = string.Concat(Enumerable.Range(0, HttpPorts.Count).Select(i => string.Create(CultureInfo.InvariantCulture,
-            $"      - {{ host: 127.0.0.1, port: {Site.Ports[i]}, roles: [{(i == 0 ? "web, db" : "web")}], deploy_to: {Site.DeployTo(i)}, vars: {{ http_port: {HttpPorts[i]} }} }}\n")));
+        string Host(int i) => string.Create(CultureInfo.InvariantCulture,
+            $"      - {{ host: 127.0.0.1, port: {Site.Ports[i]}, roles: [{(i == 0 || i == ProductionHosts ? "web, db" : "web")}], deploy_to: {Site.DeployTo(i)}, vars: {{ http_port: {HttpPorts[i]} }} }}\n");
+        var production = string.Concat(Enumerable.Range(0, ProductionHosts).Select(Host));
+        var staging = StagingHosts == 0 ? "" : "  staging:\n    branch: main\n    hosts:\n" + string.Concat(Enumerable.Range(ProductionHosts, StagingHosts).Select(Host));
         File.WriteAllText(Site.ConfigFile, $$"""
             application: django-site
             repo_url: {{Site.Repo}}
@@ -123,11 +136,13 @@ internal sealed class DjangoSite : IAsyncDisposable
                 stopwaitsecs: 5
             health:
               web: { http: "http://127.0.0.1:${http_port}/health", expect: 200, contains: ok, timeout: 3s, retries: 5, interval: 500ms }
+            {{(StagingHosts == 0 ? "" : "promote: { from: staging, to: production, min_age: 0s }")}}
             stages:
               production:
                 branch: main
                 hosts:
-            {{hosts}}
+            {{production}}
+            {{staging}}
             """);
     }
 
@@ -145,7 +160,7 @@ internal sealed class DjangoSite : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

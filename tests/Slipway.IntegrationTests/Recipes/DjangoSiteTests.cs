@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Slipway.Testing;
 
 namespace Slipway.IntegrationTests.Recipes;
 
 /// <summary>
-/// examples/django-site deployed with the Django and supervisor recipes to two sshd hosts on loopback: gunicorn under
-/// Slipway's supervisor on each, a migration in a second deploy, a release that fails its health check rolled back
+/// examples/django-site deployed with the Django and supervisor recipes to sshd hosts on loopback, exactly as a user
+/// does it: <c>slipway setup</c> on fresh hosts, a deploy to staging promoted to two production hosts (gunicorn under
+/// Slipway's supervisor on each), a migration in a second deploy, a release that fails its health check rolled back
 /// while the old code keeps serving, and <c>rollback --migrate</c> reversing a migration.
 /// </summary>
 public sealed class DjangoSiteTests
@@ -14,35 +16,61 @@ public sealed class DjangoSiteTests
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     [Fact]
-    public async Task Django_site_serves_migrates_survives_a_failing_release_and_rolls_back_its_migration()
+    public async Task Django_site_set_up_staged_promoted_migrated_survives_a_failing_release_and_rolls_back_its_migration()
     {
         var ct = TestContext.Current.CancellationToken;
         Requires.Check(File.Exists("/usr/bin/python3") && File.Exists("/usr/lib/python3/dist-packages/django/__init__.py")
                 && File.Exists("/usr/lib/python3/dist-packages/gunicorn/__init__.py"),
             "python3-django, gunicorn and python3-venv are needed. Fix: bash scripts/deps/recipes.sh", Environment.GetEnvironmentVariable("CI"));
-        await using var django = await DjangoSite.StartAsync(2, ct);
+        await using var django = await DjangoSite.StartAsync(productionHosts: 2, stagingHosts: 1, ct);
         var site = django.Site;
-        for (var i = 0; i < 2; i++)
+        const int Staging = 2;
+
+        // 1. Fresh hosts prepared by `slipway setup`, as a user does it: the host binary, the supervisor daemon started.
+        foreach (var stage in new[] { "staging", "production" })
         {
-            await HostAgent.InstallAsync(site, i, ct);
+            var (setup, setupOutput) = await site.RunAsync("setup", stage);
+            setup.ShouldBe(0, setupOutput + site.Fixture.ServerLogs());
+            foreach (var i in stage == "staging" ? [Staging] : new[] { 0, 1 })
+            {
+                setupOutput.ShouldContain($"{site.HostName(i)}: installed {site.DeployTo(i)}/slipway/bin/slipway");
+                setupOutput.ShouldContain($"{site.HostName(i)}: started slipway supervise (pid ");
+                setupOutput.ShouldContain($"{site.HostName(i)}: ready");
+            }
         }
 
-        // 1. First deploy: both hosts serve the site through gunicorn, each on its own port.
-        var (code, output) = await site.RunAsync("deploy", "production");
+        var (code, output) = await site.RunAsync("setup", "production");
+        code.ShouldBe(0, output);
+        output.ShouldContain($"{site.HostName(0)}: nothing changed");
+        output.ShouldContain($"{site.HostName(1)}: nothing changed");
+
+        // 2. The site goes to staging, then the commit live there is promoted to production: both production hosts
+        //    serve it through gunicorn, each on its own port.
+        (code, output) = await site.RunAsync("deploy", "staging");
         code.ShouldBe(0, output + site.Fixture.ServerLogs());
+        var staged = (await GetAsync(django.Url(Staging), ct)).Split(' ')[2];
+        (code, output) = await site.RunAsync("promote", "staging", "production");
+        code.ShouldBe(0, output);
+        output.ShouldContain("production has nothing live yet; it gets 2 commits:");
         var first = site.Current(0);
         for (var i = 0; i < 2; i++)
         {
-            (await GetAsync(django.Url(i), ct)).ShouldStartWith($"hello from ");
+            (await GetAsync(django.Url(i), ct)).ShouldStartWith($"hello from {staged} ");
             (await GetAsync(django.Url(i), ct)).ShouldContain($"on port {django.HttpPorts[i].ToString(CultureInfo.InvariantCulture)}; notes: \n");
             File.Exists(Path.Combine(site.DeployTo(i), "shared", "static", "pages", "site.css")).ShouldBeTrue("collectstatic into shared/static");
-            var slipway = Path.Combine(site.DeployTo(i), "slipway");
-            var (status, ps, _) = await ProcessTools.RunAsync(Path.Combine(slipway, "bin", "slipway"),
-                ["agent", "supervisor", "status", "--socket", Path.Combine(slipway, "supervisor.sock")], ct);
-            status.ShouldBe(0, ps);
-            ps.ShouldMatch(@"(?m)^web\s+RUNNING", "gunicorn runs under Slipway's supervisor");
-            (await File.ReadAllTextAsync(Path.Combine(slipway, "programs.conf"), ct))
+            (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(i), "slipway", "programs.conf"), ct))
                 .ShouldContain($"directory={site.DeployTo(i)}/current\n");
+        }
+
+        (code, output) = await site.RunAsync("ps", "production", "--json");
+        code.ShouldBe(0, output);
+        using (var ps = JsonDocument.Parse(output))
+        {
+            var hosts = ps.RootElement.GetProperty("hosts").EnumerateArray().ToList();
+            hosts.Count.ShouldBe(2);
+            hosts.ShouldAllBe(h => h.GetProperty("release").GetString() == first, "gunicorn runs the promoted release on both hosts");
+            hosts.ShouldAllBe(h => h.GetProperty("processes").EnumerateArray().Any(p =>
+                p.GetProperty("name").GetString() == "web" && p.GetProperty("state").GetString() == "RUNNING"), "gunicorn runs under Slipway's supervisor");
         }
 
         // 2. A migration: applied once (on the db host), recorded in the release, its data visible on both hosts.
@@ -92,7 +120,8 @@ public sealed class DjangoSiteTests
         // 4. rollback --migrate: the welcome note's migration is reversed with the newer code, then the first release is live.
         (code, output) = await site.RunAsync("rollback", "production", "--to", first, "--migrate");
         code.ShouldBe(0, output);
-        output.ShouldContain("reversed the migrations applied after release " + first + ": pages.0002_welcome_note");
+        output.ShouldContain($"{site.HostName(0)}: reversed the migrations applied after release " + first + ": pages.0002_welcome_note");
+        output.ShouldNotContain("warning: ", customMessage: "a successful reversal is news, not a warning");
         for (var i = 0; i < 2; i++)
         {
             site.Current(i).ShouldBe(first);
@@ -134,7 +163,7 @@ public sealed class DjangoSiteTests
         var clock = Stopwatch.StartNew();
         for (var round = 0; !ct.IsCancellationRequested; round++)
         {
-            for (var host = 0; host < django.HttpPorts.Count; host++)
+            for (var host = 0; host < django.ProductionHosts; host++)
             {
                 bool ok;
                 try

@@ -37,6 +37,14 @@ internal static class DryRun
 
         var release = ReleaseName.For(TimeProvider.System.GetUtcNow());
         ConsoleText.Line(console, $"dry run: deploy {branch} at {source.Commit} to {request.Stage.Name} ({request.Hosts.Count} host(s)); nothing is changed, no host is contacted.");
+        if (request.PublishParallelism == 1)
+        {
+            var rolling = string.Join(", ", config.Processes.Where(p => p.Rolling).Select(p => p.Name));
+            ConsoleText.Line(console, $"Publish is rolling (rolling: true on {rolling}): one host at a time, in the order below; each switches, " +
+                "restarts and passes its health checks before the next starts. If one fails, the hosts not yet published are left alone " +
+                "and every host already published is switched back.");
+        }
+
         ConsoleText.Line(console, "Decided only on the hosts, at run time:");
         ConsoleText.Line(console, "  - whether the deploy lock is free, and whether each check passes (the check script reports every miss);");
         ConsoleText.Line(console, $"  - the release name: {release} here, or one second after the newest release a host already has;");

@@ -4,6 +4,7 @@ using Slipway.Core.Config;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Model;
 using Slipway.Deploy.Source;
+using Slipway.Recipes;
 using Slipway.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,7 +55,18 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
 
     public override async Task<int> ExecuteAsync(CommandContext context, PromoteSettings settings, CancellationToken cancellationToken)
     {
-        var config = ConfigSource.Load(console, settings.File);
+        // The promoted deploy runs the recipes (django, processes, health) exactly as `slipway deploy` does.
+        SlipwayConfig? config;
+        try
+        {
+            config = ConfigSource.Load(console, settings.File) is { } loaded ? RecipeExpander.Apply(loaded, new RecipeOptions()) : null;
+        }
+        catch (RecipeException e)
+        {
+            ConsoleText.Error(console, $"{settings.File ?? "slipway.yml"}: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+
         var from = config is null ? null : ConfigSource.FindStage(console, config, settings.From);
         var to = config is null || from is null ? null : ConfigSource.FindStage(console, config, settings.To);
         if (config is null || from is null || to is null)
@@ -111,7 +123,7 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
         var note = $"promoted from {from.Name}" + (decision.Forced ? $" with --force ({decision.Reason})" : "");
         var request = new DeployRequest
         {
-            Config = config, Stage = to, Hosts = to.Hosts, Revision = commit,
+            Config = config, Stage = to, Hosts = to.Hosts, Revision = commit, PublishParallelism = RecipeExpander.PublishParallelism(config),
             Message = settings.Message is null ? note : $"{note}: {settings.Message}",
         };
         IDeployReporter reporter = settings.Json ? SilentReporter.Instance : new TextDeployReporter(console, to.Hosts);

@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Slipway.Cli.Commands.Agent;
+using Slipway.Cli.Commands.Setup;
 using Slipway.Cli.Output;
 using Slipway.Core.Shell;
 using Spectre.Console;
@@ -66,7 +67,9 @@ public sealed class PsCommand(IAnsiConsole console) : AsyncCommand<PsSettings>
             var json = a.Stdout.FirstOrDefault(l => l.StartsWith('{'));
             var status = json is null ? null : JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentStatusRecord);
             var error = a.ConnectionError ?? (a.ExitCode == 0 && status is not null ? null : string.Join(" ", a.Stderr).Trim() is { Length: > 0 } e ? e : $"exit {a.ExitCode}");
-            return new PsHostRecord(a.Host.DisplayName, release.Length == 0 ? null : release, status?.Processes ?? [], error);
+            // A supervisord shared with other applications: only this application's programs (named APPLICATION-…).
+            var processes = (status?.Processes ?? []).Where(p => p.Group.StartsWith(a.Plan.ProgramPrefix, StringComparison.Ordinal)).ToList();
+            return new PsHostRecord(a.Host.DisplayName, release.Length == 0 ? null : release, processes, error);
         }).ToList();
 
         if (settings.Json)
@@ -111,9 +114,15 @@ public sealed class RestartCommand(IAnsiConsole console) : AsyncCommand<RestartS
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RestartSettings settings, CancellationToken cancellationToken)
     {
-        var names = settings.Program is null ? Array.Empty<string>() : [settings.Program];
-        var (answers, code) = await HostAgentRunner.RunAsync(console, settings,
-            plan => HostAgentRunner.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {names}")), null, cancellationToken);
+        // All programs: on Slipway's own daemon, every one; on a shared supervisord, only this application's on the host.
+        IReadOnlyList<string> Names(SetupPlan plan) =>
+            settings.Program is not null ? [plan.SupervisorName(settings.Program)]
+            : plan.ProgramPrefix.Length > 0 ? [.. plan.Programs.Select(p => p + ":*")]
+            : [];
+        var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan =>
+            settings.Program is null && plan.ProgramPrefix.Length > 0 && plan.Programs.Count == 0
+                ? ShellCommand.Create($"echo {"no program of this application runs on this host"}")
+                : HostAgentRunner.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {Names(plan)}")), null, cancellationToken);
         if (answers is null)
         {
             return code;
@@ -164,7 +173,7 @@ public sealed class LogsTailCommand(IAnsiConsole console) : AsyncCommand<LogsTai
 
         var gate = new Lock();
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings,
-            plan => HostAgentRunner.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {settings.Program} {flags}")),
+            plan => HostAgentRunner.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {plan.SupervisorName(settings.Program)} {flags}")),
             (host, line) =>
             {
                 lock (gate)

@@ -10,6 +10,9 @@ namespace Slipway.Cli.Commands.Setup;
 /// <summary>What setup did on one host: the changes (empty: nothing changed), notes, or the error that stopped it.</summary>
 internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error)
 {
+    /// <summary>Files that have a template but exist already, left exactly as they are.</summary>
+    public IReadOnlyList<string> Kept { get; init; } = [];
+
     public bool Succeeded => Error is null;
 }
 
@@ -18,12 +21,14 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
 {
     private readonly List<string> _changes = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _kept = [];
 
     public async Task<HostSetupResult> RunAsync(CancellationToken ct)
     {
         try
         {
             await DirectoriesAsync(ct);
+            await TemplatesAsync(ct);
             await EnsureFileAsync(plan.BinaryPath, binary.Open, binary.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                 UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
             if (plan.Kind == SupervisorKind.Slipway)
@@ -35,11 +40,11 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
                 await SupervisordAsync(ct);
             }
 
-            return new HostSetupResult(session.Host, _changes, _notes, null);
+            return new HostSetupResult(session.Host, _changes, _notes, null) { Kept = _kept };
         }
         catch (SetupFailedException e)
         {
-            return new HostSetupResult(session.Host, _changes, _notes, e.Message);
+            return new HostSetupResult(session.Host, _changes, _notes, e.Message) { Kept = _kept };
         }
     }
 
@@ -61,6 +66,47 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
             }
         }
     }
+
+    /// <summary>
+    /// Each templated linked file that does not exist is written from its template: uploaded next to it, then hard-linked
+    /// into place, which fails when the file appeared meanwhile, so an existing file (a secret) is never replaced.
+    /// </summary>
+    private async Task TemplatesAsync(CancellationToken ct)
+    {
+        foreach (var template in plan.Templates)
+        {
+            var (exists, existsOut) = await RunAsync(ShellCommand.Create($"if [ -e {template.Path} ] || [ -L {template.Path} ]; then echo exists; fi"), ct);
+            Check(exists, "could not look at " + template.Path, existsOut);
+            if (First(existsOut) == "exists")
+            {
+                _kept.Add($"kept existing {template.Path}");
+                continue;
+            }
+
+            var staged = template.Path + ".slipway-template";
+            await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(template.Content)))
+            {
+                await session.UploadAsync(stream, staged, template.Mode, ct);
+            }
+
+            var (placed, placedOut) = await RunAsync(ShellCommand.Create(
+                $"if ln {staged} {template.Path} 2>/dev/null; then echo created; elif [ -e {template.Path} ]; then echo exists; else echo failed; fi; rm -f {staged}"), ct);
+            Check(placed, "could not create " + template.Path, placedOut);
+            switch (First(placedOut))
+            {
+                case "created":
+                    _changes.Add($"created {template.Path} from its template (mode {ModeText(template.Mode)})");
+                    break;
+                case "exists":
+                    _kept.Add($"kept existing {template.Path}");
+                    break;
+                default:
+                    throw new SetupFailedException($"could not create {template.Path} from its template (ln failed)");
+            }
+        }
+    }
+
+    internal static string ModeText(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
 
     /// <summary>Uploads <paramref name="path"/> when its sha256 differs, then checks the upload by its sha256.</summary>
     private async Task<bool> EnsureFileAsync(string path, Func<Stream> open, string sha256, UnixFileMode mode, string verb, CancellationToken ct)
@@ -101,6 +147,20 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         Check(touch, "could not create " + plan.ProgramsFile, touchOut);
         _changes.AddRange(touchOut.Where(l => l.StartsWith("created ", StringComparison.Ordinal)));
 
+        var (probe, probeOut) = await RunAsync(SystemdUnit.Probe, ct);
+        Check(probe, "could not tell whether systemd runs here", probeOut);
+        var decision = SystemdUnit.Decide(First(probeOut));
+        if (decision.Note is not null)
+        {
+            _notes.Add(decision.Note);
+        }
+
+        var unit = SystemdUnit.UnitName(application);
+        if (decision.Manager == DaemonManager.Systemd)
+        {
+            await SystemdUnitAsync(decision, unit, ct);
+        }
+
         if (await AnswersAsync(ct))
         {
             if (confChanged)
@@ -111,10 +171,10 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
             return;
         }
 
-        var (_, mode) = await RunAsync(ShellCommand.Raw("if [ -d /run/systemd/system ] && [ \"$(id -u)\" = 0 ]; then echo systemd; else echo self; fi"), ct);
-        if (First(mode) == "systemd")
+        if (decision.Manager == DaemonManager.Systemd)
         {
-            await SystemdAsync(ct);
+            var (start, startOut) = await RunAsync(ShellCommand.Create($"systemctl start {unit}"), ct);
+            Check(start, "systemctl could not start " + unit, startOut);
         }
         else
         {
@@ -128,23 +188,36 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         if (!up.Succeeded)
         {
             var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.DeployTo + "/slipway/log/supervisord.log"} 2>/dev/null"), ct);
-            throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s" + Tail(log));
+            var status = decision.Manager == DaemonManager.Systemd ? $" (see systemctl status {unit}; journalctl -u {unit})" : "";
+            throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s{status}" + Tail(log));
         }
 
-        _changes.Add($"started slipway supervise (pid {First(upOut)?.Trim()})");
+        _changes.Add(decision.Manager == DaemonManager.Systemd
+            ? $"started {unit} (pid {First(upOut)?.Trim()})"
+            : $"started slipway supervise (pid {First(upOut)?.Trim()})");
     }
 
-    private async Task SystemdAsync(CancellationToken ct)
+    /// <summary>The unit file (rewritten only when it differs, then daemon-reload) and enabled at boot.</summary>
+    private async Task SystemdUnitAsync(DaemonDecision decision, string unit, CancellationToken ct)
     {
-        var unit = $"slipway-{application}.service";
-        var text = Encoding.UTF8.GetBytes(
-            $"# Written by slipway setup.\n[Unit]\nDescription=Slipway process supervisor for {application}\nAfter=network.target\n\n" +
-            $"[Service]\nExecStart={plan.BinaryPath} supervise -n -c {plan.SupervisordConfPath}\nExecReload=/bin/kill -HUP $MAINPID\n" +
-            "KillMode=process\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n");
-        await EnsureFileAsync("/etc/systemd/system/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
+        var text = Encoding.UTF8.GetBytes(SystemdUnit.Render(application, plan.DeployTo, plan.BinaryPath, plan.SupervisordConfPath!));
+        var (mkdir, mkdirOut) = await RunAsync(ShellCommand.Create($"mkdir -p {decision.UnitDirectory}"), ct);
+        Check(mkdir, "could not create " + decision.UnitDirectory, mkdirOut);
+        var written = await EnsureFileAsync(decision.UnitDirectory + "/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
-        var (result, output) = await RunAsync(ShellCommand.Create($"systemctl daemon-reload && systemctl enable --now {unit}"), ct);
-        Check(result, "systemctl could not start " + unit, output);
+        if (written)
+        {
+            var (reload, reloadOut) = await RunAsync(ShellCommand.Raw("systemctl daemon-reload"), ct);
+            Check(reload, "systemctl daemon-reload failed", reloadOut);
+        }
+
+        var (enabled, _) = await RunAsync(ShellCommand.Create($"systemctl is-enabled --quiet {unit}"), ct);
+        if (!enabled.Succeeded)
+        {
+            var (enable, enableOut) = await RunAsync(ShellCommand.Create($"systemctl enable {unit}"), ct);
+            Check(enable, "systemctl could not enable " + unit, enableOut);
+            _changes.Add($"enabled {unit} (started at boot)");
+        }
     }
 
     private async Task SupervisordAsync(CancellationToken ct)

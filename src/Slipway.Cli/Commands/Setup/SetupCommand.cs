@@ -21,7 +21,8 @@ public sealed class SetupSettings : StageSettings
 }
 
 /// <summary>
-/// <c>slipway setup STAGE</c>: prepares every host of a stage, idempotently: the deploy_to tree, the host binary
+/// <c>slipway setup STAGE</c>: prepares every host of a stage, idempotently: the deploy_to tree, linked files from their
+/// templates (only where missing), the host binary
 /// (uploaded when its sha256 differs), the supervisor (Slipway's daemon configured and started, or supervisord checked).
 /// </summary>
 public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSettings>
@@ -63,7 +64,7 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
         {
             var record = new SetupReport(results.All(r => r.Result.Succeeded), binary.Sha256, binary.LocalOnly,
                 results.Select(r => new SetupHostRecord(r.Result.Host.DisplayName, r.Result.Succeeded ? "ok" : "failed",
-                    r.Result.Changes.Count > 0, r.Result.Changes, r.Result.Notes, r.Result.Error)).ToList());
+                    r.Result.Changes.Count > 0, r.Result.Changes, r.Result.Kept, r.Result.Notes, r.Result.Error)).ToList());
             ConsoleText.Line(console, JsonSerializer.Serialize(record, SetupJsonContext.Default.SetupReport));
         }
         else
@@ -79,6 +80,11 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
                 foreach (var change in r.Changes)
                 {
                     ConsoleText.Line(console, $"{name}: {change}");
+                }
+
+                foreach (var kept in r.Kept)
+                {
+                    ConsoleText.Line(console, $"{name}: {kept}");
                 }
 
                 foreach (var note in r.Notes)
@@ -112,7 +118,8 @@ internal sealed partial class SetupJsonContext : JsonSerializerContext;
 
 internal sealed record SetupReport(bool Ok, string BinarySha256, bool DevelopmentLauncher, IReadOnlyList<SetupHostRecord> Hosts);
 
-internal sealed record SetupHostRecord(string Host, string Status, bool Changed, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error);
+internal sealed record SetupHostRecord(string Host, string Status, bool Changed, IReadOnlyList<string> Changes, IReadOnlyList<string> Kept,
+    IReadOnlyList<string> Notes, string? Error);
 
 /// <summary>Registers <c>setup</c> (called once from SlipwayApp).</summary>
 internal static class SetupCommands

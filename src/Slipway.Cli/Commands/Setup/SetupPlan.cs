@@ -3,6 +3,9 @@ using Slipway.Core.Config;
 
 namespace Slipway.Cli.Commands.Setup;
 
+/// <summary>A file setup writes from its template when it does not exist, with the mode it gets.</summary>
+public sealed record SetupTemplate(string Path, string Content, UnixFileMode Mode);
+
 /// <summary>
 /// What <c>slipway setup</c> wants one host to look like: directories, the host binary, the supervisor's config and
 /// socket. Pure: computed from the config and the host, no I/O.
@@ -19,6 +22,18 @@ public sealed record SetupPlan(
     string? SupervisordConf,
     string? PidFile)
 {
+    /// <summary>What this application's program names start with on the host's supervisor (see ProgramRenderer.ProgramPrefix).</summary>
+    public string ProgramPrefix { get; init; } = "";
+
+    /// <summary>The supervisor's names of the programs this host runs (its roles' processes).</summary>
+    public IReadOnlyList<string> Programs { get; init; } = [];
+
+    /// <summary>A program as the user names it, in the supervisor's names (a process name gets the prefix).</summary>
+    public Func<string, string> SupervisorName { get; init; } = name => name;
+
+    /// <summary>Linked files setup creates from their templates when missing (host variables expanded for this host).</summary>
+    public IReadOnlyList<SetupTemplate> Templates { get; init; } = [];
+
     public static SetupPlan For(SlipwayConfig config, HostConfig host)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -41,8 +56,17 @@ public sealed record SetupPlan(
             conf = RenderSupervisordConf(socket, slipway + "/log", pid, programs);
         }
 
+        // A linked file with a template is created from it; the others are only reported when missing (they hold secrets).
+        var templated = config.Templates.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
         return new SetupPlan(d, dirs.Distinct(StringComparer.Ordinal).ToList(),
-            config.LinkedFiles.Select(f => shared + "/" + f.Trim('/')).ToList(), slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid);
+            config.LinkedFiles.Where(f => !templated.Contains(f.Trim('/'))).Select(f => shared + "/" + f.Trim('/')).ToList(),
+            slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid)
+        {
+            Templates = [.. config.Templates.Select(t => new SetupTemplate(shared + "/" + t.Path, HostVars.Expand(t.Content, host), t.Mode))],
+            ProgramPrefix = Recipes.ProgramRenderer.ProgramPrefix(config),
+            Programs = [.. Recipes.ProgramRenderer.ProcessesFor(config, host).Select(p => Recipes.ProgramRenderer.ProgramName(config, p))],
+            SupervisorName = name => Recipes.ProgramRenderer.ToSupervisorName(config, name),
+        };
     }
 
     /// <summary>A relative path is under deploy_to; null stays null.</summary>

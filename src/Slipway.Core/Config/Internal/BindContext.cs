@@ -17,7 +17,7 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     public HashSet<string> HostVarNames { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Top-level sections whose texts are expanded per host.</summary>
-    public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks];
+    public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks, ConfigKeys.Templates];
 
     public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 
@@ -55,6 +55,23 @@ internal sealed class BindContext(string file, Func<string, string?> environment
             }
 
             Error(new SourceLocation(scalar.Location.Line, column), path, problem.Message);
+        }
+
+        return problems.Count == 0 ? result : null;
+    }
+
+    /// <summary>
+    /// A whole file's text (a template's <c>source:</c>) with <c>${VAR}</c> substituted as in slipway.yml (host variables
+    /// kept), or null with one diagnostic at <paramref name="at"/> per bad reference.
+    /// </summary>
+    public string? SubstituteText(string text, string what, SourceLocation at, string path)
+    {
+        var problems = new List<EnvSubstitution.Problem>();
+        var result = EnvSubstitution.Expand(text, environment, problems, HostVarNames.Contains);
+        foreach (var problem in problems)
+        {
+            var line = text.AsSpan(0, Math.Min(problem.Offset, text.Length)).Count('\n') + 1;
+            Error(at, path, $"{what} line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {problem.Message}");
         }
 
         return problems.Count == 0 ? result : null;

@@ -24,6 +24,7 @@ internal static class ConfigKeys
     public const string Supervisor = "supervisor";
     public const string Health = "health";
     public const string Promote = "promote";
+    public const string Templates = "templates";
 
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
     public static IReadOnlyList<string> Extensions { get; } = ["build", "logs", "monitor", "queue"];
@@ -31,7 +32,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -67,6 +68,8 @@ internal static class ConfigKeys
         ["http", "expect", "contains", "tcp", "command", "timeout", "retries", "interval", Roles];
 
     public static IReadOnlyList<string> PromoteKeys { get; } = ["from", "to", "min_age"];
+
+    public static IReadOnlyList<string> TemplateKeys { get; } = ["content", "source", "mode"];
 
     /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
     public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =

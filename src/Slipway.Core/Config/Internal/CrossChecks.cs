@@ -35,7 +35,9 @@ internal static class CrossChecks
             .Concat(config.Health.Select(h => (Path: Paths.Child(ConfigKeys.Health, h.Name), h.Location, Roles: HealthRoles(config, h),
                 Texts: (IEnumerable<string>)[h.Http ?? "", h.Tcp ?? "", h.Command ?? "", h.Contains ?? ""])))
             .Concat(config.Hooks.SelectMany(kv => kv.Value.Select((h, i) => (Path: Paths.Index(Paths.Child(ConfigKeys.Hooks, kv.Key), i),
-                h.Location, h.Roles, Texts: (IEnumerable<string>)[h.Run]))));
+                h.Location, h.Roles, Texts: (IEnumerable<string>)[h.Run]))))
+            .Concat(config.Templates.Select(t => (Path: Paths.Child(ConfigKeys.Templates, t.Path), t.Location, Roles: (IReadOnlyList<string>)[],
+                Texts: (IEnumerable<string>)[t.Content])));
         foreach (var (path, location, roles, texts) in templates)
         {
             var used = texts.SelectMany(HostVars.References).Where(r => !r.HasDefault && context.HostVarNames.Contains(r.Name))

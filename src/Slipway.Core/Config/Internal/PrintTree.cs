@@ -112,6 +112,13 @@ internal static class PrintTree
             map.Add("promote", config.Promotions.Select(p => (object?)new PrintMap()
                 .Add("from", p.From).Add("to", p.To).Add("min_age", Duration(p.MinAge))).ToList());
         }
+
+        // The text may hold secrets: only its size is shown.
+        if (config.Templates.Count > 0)
+        {
+            map.Add("templates", config.Templates.Aggregate(new PrintMap(), (m, t) => m.Add(t.Path, new PrintMap()
+                .Add("mode", "0" + Convert.ToString((int)t.Mode, 8)).Add("bytes", System.Text.Encoding.UTF8.GetByteCount(t.Content)))));
+        }
     }
 
     /// <summary>The shortest exact unit: 7d, 90s, 1500ms.</summary>

@@ -33,6 +33,7 @@ internal static class RootBinder
         var ssh = s.Get(Ssh) is { } sshNode ? SshBinder.Bind(context, sshNode, Ssh) : new SshSettings();
         var stages = StageBinder.BindAll(s, ssh ?? new SshSettings(), branch ?? "main");
         context.HostVarNames.UnionWith(stages.SelectMany(st => st.Hosts).SelectMany(h => h.Vars.Keys));
+        var linkedFiles = LinkedPaths.Read(s, LinkedFiles);
         var config = new SlipwayConfig
         {
             SourceFile = sourceFile,
@@ -43,7 +44,8 @@ internal static class RootBinder
             Branch = branch ?? "main",
             SourceStrategy = s.Enum(SourceStrategy, SourceStrategies) ?? "git",
             LinkedDirs = LinkedPaths.Read(s, LinkedDirs),
-            LinkedFiles = LinkedPaths.Read(s, LinkedFiles),
+            LinkedFiles = linkedFiles,
+            Templates = TemplatesBinder.Bind(s, linkedFiles, sourceFile),
             Ssh = ssh ?? new SshSettings(),
             Stages = stages,
             Requirements = RequirementsBinder.Bind(s, deployTo),
