@@ -212,13 +212,17 @@ public sealed class SetupTests
         site.Configure();
         using var dir = new TempDir("slw-bin-");
         var binary = dir.Write("slipway", "#!/bin/sh\necho fake slipway\nexit 1\n");
+        dir.Write("slipway-supervise", "#!/bin/sh\necho fake native daemon\n");
         try
         {
-            // A binary that cannot answer: setup installs it, then cannot start the daemon and says so.
+            // A binary that cannot answer: setup installs it (and the native daemon published beside it), then cannot
+            // start the daemon and says so.
             var (code, output) = await site.RunAsync("setup", "production", "--binary", binary);
 
             code.ShouldBe(1, output);
             output.ShouldContain($"installed {site.DeployTo(0)}/slipway/bin/slipway (sha256 ");
+            output.ShouldContain($"installed {site.DeployTo(0)}/slipway/bin/slipway-supervise (sha256 ");
+            (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "slipway/bin/slipway-supervise"), Ct)).ShouldContain("fake native daemon");
             output.ShouldContain("failed: slipway supervise did not start");
             (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "slipway/bin/slipway"), Ct)).ShouldContain("fake slipway");
 
@@ -226,6 +230,7 @@ public sealed class SetupTests
             fixedCode.ShouldBe(0, fixedOutput);
             fixedOutput.ShouldContain("installed ");
             fixedOutput.ShouldContain("started slipway supervise");
+            fixedOutput.ShouldContain($"removed {site.DeployTo(0)}/slipway/bin/slipway-supervise", customMessage: "a build without the native daemon must not leave a stale one to be exec'd");
         }
         finally
         {

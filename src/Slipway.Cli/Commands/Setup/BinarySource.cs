@@ -28,6 +28,12 @@ internal sealed class BinarySource
     public Stream Open() => _file is not null ? File.OpenRead(_file) : new MemoryStream(_content!, writable: false);
 
     /// <summary>
+    /// The Native AOT daemon (<c>slipway-supervise</c>) published beside the binary, installed beside it on the hosts so
+    /// that <c>slipway supervise</c> runs it (docs/supervise.md); null when there is none.
+    /// </summary>
+    public BinarySource? NativeDaemon { get; private init; }
+
+    /// <summary>
     /// <paramref name="path"/> when given; otherwise this process's own executable when it is a single-file bundle;
     /// otherwise a launcher script that runs this development build with dotnet.
     /// </summary>
@@ -63,8 +69,19 @@ internal sealed class BinarySource
 
     private static BinarySource FromFile(string file, string description)
     {
+        var native = Path.Combine(Path.GetDirectoryName(file)!, NativeDaemonName);
+        return new BinarySource(file, null, HashFile(file), description, localOnly: false)
+        {
+            NativeDaemon = File.Exists(native) ? new BinarySource(native, null, HashFile(native), native, localOnly: false) : null,
+        };
+    }
+
+    private const string NativeDaemonName = Supervise.SuperviseFastPath.NativeDaemonName;
+
+    private static string HashFile(string file)
+    {
         using var stream = File.OpenRead(file);
-        return new BinarySource(file, null, Hex(SHA256.HashData(stream)), description, localOnly: false);
+        return Hex(SHA256.HashData(stream));
     }
 
     public static string Hex(byte[] hash) => Convert.ToHexStringLower(hash);

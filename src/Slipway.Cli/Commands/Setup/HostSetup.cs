@@ -31,6 +31,8 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
             await TemplatesAsync(ct);
             await EnsureFileAsync(plan.BinaryPath, binary.Open, binary.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                 UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
+            await NativeDaemonAsync(ct);
+
             if (plan.Kind == SupervisorKind.Slipway)
             {
                 await SlipwayDaemonAsync(ct);
@@ -46,6 +48,25 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         {
             return new HostSetupResult(session.Host, _changes, _notes, e.Message) { Kept = _kept };
         }
+    }
+
+    /// <summary>
+    /// The native daemon beside the host binary when one was published beside ours; otherwise none, since
+    /// `slipway supervise` would exec a stale one left by an earlier setup.
+    /// </summary>
+    private async Task NativeDaemonAsync(CancellationToken ct)
+    {
+        var path = plan.BinaryPath[..(plan.BinaryPath.LastIndexOf('/') + 1)] + Supervise.SuperviseFastPath.NativeDaemonName;
+        if (binary.NativeDaemon is { } native)
+        {
+            await EnsureFileAsync(path, native.Open, native.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
+            return;
+        }
+
+        var (result, output) = await RunAsync(ShellCommand.Create($"[ ! -e {path} ] || {{ rm -f {path} && echo removed {path}; }}"), ct);
+        Check(result, "could not remove " + path, output);
+        _changes.AddRange(output.Where(l => l.StartsWith("removed ", StringComparison.Ordinal)));
     }
 
     private async Task DirectoriesAsync(CancellationToken ct)
