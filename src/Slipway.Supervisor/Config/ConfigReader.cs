@@ -260,6 +260,13 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             }
         }
 
+        var sections = programs.ToDictionary(p => p.Key, p => p.Value.Section, StringComparer.Ordinal);
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
+        {
+            sections[s.Name["eventlistener:".Length..].Trim()] = s;
+        }
+
+        DependencyCheck.Validate(groups, sections);
         return groups.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
     }
 

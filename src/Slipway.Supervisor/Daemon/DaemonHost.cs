@@ -21,6 +21,7 @@ public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Co
 public sealed class DaemonHost(HostOptions options)
 {
     private SupervisorDaemon? _daemon;
+    private string? _fatalExit;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -94,6 +95,12 @@ public sealed class DaemonHost(HostOptions options)
             }
 
             first = false;
+            if (_fatalExit is { } reason)
+            {
+                await options.Console.WriteLineAsync("Error: " + reason);
+                return 1;
+            }
+
             if (mood != SupervisorMood.Restarting)
             {
                 return 0;
@@ -189,6 +196,7 @@ public sealed class DaemonHost(HostOptions options)
         daemon.Start();
         StartupTrace.Mark("groups added");
         var mood = await daemon.RunAsync(ct);
+        _fatalExit = daemon.FatalExitReason;
         foreach (var s in servers)
         {
             s.Dispose();

@@ -237,6 +237,25 @@ public sealed partial class SupervisorRpc
             throw Faults.Error(Faults.Failed, $"{name} is in an unknown process state");
         }
 
+        if (!D.MayStart(p))
+        {
+            // depends_on: start (and wait for) the dependencies first; the loop spawns this one once they are ready.
+            D.QueueStart(p);
+            if (!wait)
+            {
+                return true;
+            }
+
+            return D.DeferAsync(() => D.IsQueuedForStart(p) ? SupervisorDaemon.Pending
+                : D.TakeStartCancellation(p) is not null || p.SpawnError is not null ? throw Faults.Error(Faults.SpawnError, name)
+                : p.State switch
+                {
+                    ProcessState.Running => true,
+                    ProcessState.Starting => SupervisorDaemon.Pending,
+                    _ => throw Faults.Error(Faults.AbnormalTermination, name),
+                });
+        }
+
         p.Spawn();
         D.ReapNow(); // a child that died at once shows as a spawn error straight away, as in supervisord
         if (p.SpawnError is not null)
@@ -276,12 +295,24 @@ public sealed partial class SupervisorRpc
             return StopGroup(SplitNamespec(name).Group, wait);
         }
 
+        if (D.UsesDependencies && (p.State == ProcessState.Stopping || D.IsQueuedForStop(p)))
+        {
+            // already being stopped because something it depends on is (stop all): wait for it like the others
+            return wait ? D.DeferAsync(() => ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending) : true;
+        }
+
+        if (D.UsesDependencies && D.IsQueuedForStart(p))
+        {
+            D.CancelQueuedStart(p);
+            return true;
+        }
+
         if (!ProcessStates.IsRunning(p.State))
         {
             throw Faults.Error(Faults.NotRunning, name);
         }
 
-        if (p.Stop() is { } message)
+        if (D.RequestStop(p) is { } message)
         {
             throw Faults.Error(Faults.Failed, message);
         }
