@@ -5,7 +5,7 @@ namespace Slipway.Supervisor.Config;
 /// <summary>Reads the beyond-supervisord options of a program section (see <see cref="ProcessExtras"/>).</summary>
 internal static class ExtrasReader
 {
-    public static ProcessExtras Read(SectionReader r, string workingDirectory)
+    public static ProcessExtras Read(SectionReader r, string workingDirectory, DaemonOptions daemon)
     {
         var health = r.Get<string?>("healthcheck", v => v.Trim(), null);
         HealthCheckConfig? check = null;
@@ -58,8 +58,33 @@ internal static class ExtrasReader
             EnvFiles = r.Get<IReadOnlyList<string>>("envfile", v => EnvFiles(v, workingDirectory), []),
             KillTree = r.Get("killtree", DataTypes.Boolean, false),
             HealthCheck = check,
+            SyslogForward = r.Raw("syslog_forward") is null ? daemon.SyslogForward : r.Get<string?>("syslog_forward", ForwardTarget, null),
         };
     }
+
+    /// <summary><c>tcp://HOST:PORT</c> → "HOST:PORT"; <c>none</c>/<c>off</c> → null (no forwarding).</summary>
+    public static string? ForwardTarget(string value)
+    {
+        var text = value.Trim();
+        if (text.Equals("none", StringComparison.OrdinalIgnoreCase) || text.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!text.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"'{value}' is not tcp://HOST:PORT (or none)");
+        }
+
+        var target = text[6..].TrimEnd('/');
+        var colon = target.LastIndexOf(':');
+        return colon > 0 && int.TryParse(target[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+            ? target
+            : throw new FormatException($"'{value}' is not tcp://HOST:PORT (or none)");
+    }
+
+    public static int PositiveCount(string value) =>
+        int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException($"'{value}' is not a positive number");
 
     /// <summary>A number of seconds, fractions allowed, with an optional <c>s</c>: <c>5</c>, <c>0.5</c>, <c>2s</c>.</summary>
     public static double Seconds(string value)

@@ -30,10 +30,13 @@ public sealed record ProcessExtras
 
     public HealthCheckConfig? HealthCheck { get; init; }
 
+    /// <summary><c>syslog_forward=tcp://HOST:PORT</c> ("HOST:PORT"): every output line goes to that syslog server too.</summary>
+    public string? SyslogForward { get; init; }
+
     public bool IsDefault => this == None || Signature() == None.Signature();
 
     public string Signature() => string.Join("\u0003", string.Join(',', DependsOn), RestartDelay.ToString(CultureInfo.InvariantCulture),
-        BackoffMax, FatalExit, string.Join(',', EnvFiles), KillTree, HealthCheck?.ToString());
+        BackoffMax, FatalExit, string.Join(',', EnvFiles), KillTree, HealthCheck?.ToString(), SyslogForward);
 }
 
 public enum HealthCheckKind

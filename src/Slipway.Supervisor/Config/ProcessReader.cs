@@ -80,7 +80,7 @@ internal static class ProcessReader
                 Umask = r.Get<int?>("umask", v => DataTypes.Octal(v), null),
                 ServerUrl = r.Get<string?>("serverurl", v => v.Equals("AUTO", StringComparison.OrdinalIgnoreCase) ? null : v, null),
                 Program = programName,
-                Extras = ExtrasReader.Read(r, workingDirectory),
+                Extras = ExtrasReader.Read(r, workingDirectory, daemon),
             });
         }
 

@@ -19,6 +19,15 @@ public sealed record DaemonOptions
     public bool NoDaemon { get; init; }
     public bool Silent { get; init; }
     public bool NoCleanup { get; init; }
+
+    /// <summary>slipway: <c>update_in_place=true</c> lets <c>supervisorctl update</c> add or remove only the processes of a group whose numprocs changed.</summary>
+    public bool UpdateInPlace { get; init; }
+
+    /// <summary>slipway: <c>syslog_forward=tcp://HOST:PORT</c> for every program ("HOST:PORT"; a program may override it).</summary>
+    public string? SyslogForward { get; init; }
+
+    /// <summary>slipway: <c>syslog_forward_buffer=</c>, lines buffered per destination before lines are dropped.</summary>
+    public int SyslogForwardBuffer { get; init; } = 10000;
     public required string ChildLogDir { get; init; }
     public string Identifier { get; init; } = "supervisor";
     public string? Directory { get; init; }

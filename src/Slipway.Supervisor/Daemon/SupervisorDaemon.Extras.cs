@@ -327,5 +327,4 @@ public sealed partial class SupervisorDaemon
         return Http.Metrics.Render(daemon, samples);
     }
 
-    private static (long Sent, long Dropped, bool Forwarding) ForwardCounters() => (0, 0, false);
 }

@@ -130,14 +130,12 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
         else
         {
-            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout,
-                process.Config.Stdout.EventsEnabled ? data => QueueLogEvent(process, pid, "stdout", data) : null);
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout, Tap(process, pid, "stdout", process.Config.Stdout.EventsEnabled));
         }
 
         if (child.StderrFd >= 0)
         {
-            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr,
-                process.Config.Stderr.EventsEnabled ? data => QueueLogEvent(process, pid, "stderr", data) : null);
+            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr, Tap(process, pid, "stderr", process.Config.Stderr.EventsEnabled));
         }
 
         return child;
@@ -450,6 +448,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
         var removed = _groups.Keys.Where(n => fresh.Groups.All(g => g.Name != n)).Order(StringComparer.Ordinal).ToList();
         var changed = fresh.Groups.Where(g => _groups.TryGetValue(g.Name, out var live) && live.Config.Signature() != g.Signature())
             .Select(g => g.Name).ToList();
+        NoteRescales(changed);
         return (added, changed, removed);
     }
 

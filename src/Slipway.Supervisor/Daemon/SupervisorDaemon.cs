@@ -372,6 +372,7 @@ public sealed partial class SupervisorDaemon : IDisposable
     public void Dispose()
     {
         Pump.Dispose();
+        CloseForwarders();
         _wake.Dispose();
         foreach (var g in _groups.Values)
         {

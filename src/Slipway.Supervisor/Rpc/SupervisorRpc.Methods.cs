@@ -72,6 +72,11 @@ public sealed partial class SupervisorRpc
             Update();
             var name = a.String(0);
             var config = D.Config.Groups.FirstOrDefault(g => g.Name == name) ?? throw Faults.Error(Faults.BadName, name);
+            if (D.RescaleAdd(name) is { } rescaled)
+            {
+                return rescaled;
+            }
+
             return D.AddGroup(config) ? true : throw Faults.Error(Faults.AlreadyAdded, name);
         });
         Add("supervisor.removeProcessGroup", 1, 1, ["boolean", "string"], "Remove a stopped process from the active configuration.", a =>
@@ -83,7 +88,7 @@ public sealed partial class SupervisorRpc
                 throw Faults.Error(Faults.BadName, name);
             }
 
-            return D.RemoveGroup(name) ? true : throw Faults.Error(Faults.StillRunning, name);
+            return (D.RescaleRemove(name) ?? D.RemoveGroup(name)) ? true : throw Faults.Error(Faults.StillRunning, name);
         });
         Add("supervisor.getProcessInfo", 1, 1, ["struct", "string"], "Get info about a process named name", a =>
         {
@@ -329,7 +334,8 @@ public sealed partial class SupervisorRpc
     {
         Update();
         var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
-        return AllFunc(group.Processes.Select(p => (group, p)), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
+        var targets = D.RescaleStopTargets(group) ?? group.Processes; // update_in_place: only the processes that go
+        return AllFunc(targets.Select(p => (group, p)), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
     }
 
     private object? SignalProcess(string name, string signal)
