@@ -152,7 +152,7 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             ChildLogDir = r.Path("childlogdir", workingDirectory) ?? Path.GetTempPath().TrimEnd('/'),
             Identifier = r.Get("identifier", v => v, "supervisor"),
             Directory = r.Path("directory", workingDirectory),
-            User = r.Get<string?>("user", v => v, null),
+            User = r.Get<string?>("user", v => Native.PosixUser.UserEntry(v) is null ? throw new FormatException($"Invalid user name {v}") : v, null),
             Environment = r.Get("environment", DataTypes.Environment, []),
         };
     }
@@ -168,7 +168,11 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
         var file = r.Get<string?>("file", v => v, null) ?? throw ConfigException.At(s, "section [unix_http_server] has no file value");
         var (user, password) = Credentials(r, s);
         return new UnixServerOptions(Path.GetFullPath(file), r.Get("chmod", DataTypes.Octal, Convert.ToInt32("0700", 8)),
-            r.Get<string?>("chown", v => v, null), user, password);
+            r.Get<string?>("chown", v =>
+            {
+                _ = Native.PosixUser.UserAndGroup(v); // an unknown user or group is a config error, as in supervisord
+                return v;
+            }, null), user, password);
     }
 
     private static InetServerOptions ReadInetServer(IniSection s, Dictionary<string, string> names)

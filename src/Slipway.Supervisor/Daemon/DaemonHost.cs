@@ -45,6 +45,13 @@ public sealed class DaemonHost(HostOptions options)
             return await DetachAsync(config, ct);
         }
 
+        if (daemonOptions.User is { } user && PosixUser.DropPrivileges(user) is { } dropError)
+        {
+            // supervisord's set_uid_or_exit, before the logs and the sockets are opened
+            await options.Console.WriteLineAsync("Error: " + dropError);
+            return 2;
+        }
+
         var detached = Environment.GetEnvironmentVariable(DetachedVariable) is not null;
         Environment.SetEnvironmentVariable(DetachedVariable, null);
         SupervisorDaemon.SetUmask(daemonOptions.Umask);
@@ -237,6 +244,14 @@ public sealed class DaemonHost(HostOptions options)
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(unix.File));
         File.SetUnixFileMode(unix.File, (UnixFileMode)unix.Chmod);
+        if (unix.Chown is { } owner)
+        {
+            var (uid, gid) = PosixUser.UserAndGroup(owner);
+            if (PosixUser.Chown(unix.File, uid, gid) is { } error)
+            {
+                throw new IOException($"could not chown {unix.File} to {owner}: {error}");
+            }
+        }
         socket.Listen(512);
         return socket;
     }
