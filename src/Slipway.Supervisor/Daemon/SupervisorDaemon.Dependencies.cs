@@ -16,6 +16,9 @@ public sealed partial class SupervisorDaemon
     private readonly HashSet<Subprocess> _stopQueue = [];
     private readonly Dictionary<Subprocess, string> _startCancelled = [];
 
+    /// <summary>Dependents a stop took down with a dependency: started again when that dependency is started (a restart).</summary>
+    private readonly Dictionary<Subprocess, HashSet<Subprocess>> _takenDown = [];
+
     /// <summary>Whether any live process has a depends_on.</summary>
     public bool UsesDependencies => _dependencies.Count > 0;
 
@@ -45,6 +48,11 @@ public sealed partial class SupervisorDaemon
         _dependencies = dependencies;
         _dependents = dependents;
         _startQueue.RemoveWhere(p => !all.Contains(p));
+        foreach (var gone in _takenDown.Keys.Where(p => !all.Contains(p)).ToList())
+        {
+            _takenDown.Remove(gone);
+        }
+
         _stopQueue.RemoveWhere(p => !all.Contains(p));
     }
 
@@ -63,6 +71,36 @@ public sealed partial class SupervisorDaemon
     public bool IsQueuedForStop(Subprocess p) => _stopQueue.Contains(p);
 
     public void CancelQueuedStart(Subprocess p) => _startQueue.Remove(p);
+
+    /// <summary>stopProcess named this process itself (stop all, stop x): it stays stopped when its dependency comes back.</summary>
+    public void StoppedOnPurpose(Subprocess p)
+    {
+        foreach (var set in _takenDown.Values)
+        {
+            set.Remove(p);
+        }
+    }
+
+    /// <summary>
+    /// startProcess of a process whose stop took dependents down with it: queue those again, so that
+    /// <c>supervisorctl restart db</c> (a stop, then a start) brings back what depends on db.
+    /// </summary>
+    public void BringBackDependents(Subprocess p)
+    {
+        if (!_takenDown.Remove(p, out var dependents))
+        {
+            return;
+        }
+
+        foreach (var d in dependents.Where(d => ProcessStates.IsStopped(d.State) && _groups.ContainsKey(d.GroupName)))
+        {
+            Log.Write("info", $"starting {d.Namespec} again after {p.Namespec} (stopped with it)");
+            _startQueue.Add(d);
+            BringBackDependents(d);
+        }
+
+        Wake();
+    }
 
     /// <summary>Why a queued start was given up (a dependency went FATAL or was stopped), once.</summary>
     public string? TakeStartCancellation(Subprocess p) => _startCancelled.Remove(p, out var why) ? why : null;
@@ -103,6 +141,16 @@ public sealed partial class SupervisorDaemon
         {
             if (d.State is ProcessState.Running or ProcessState.Starting or ProcessState.Backoff && !_stopQueue.Contains(d))
             {
+                if (Mood == SupervisorMood.Running)
+                {
+                    if (!_takenDown.TryGetValue(p, out var set))
+                    {
+                        _takenDown[p] = set = [];
+                    }
+
+                    set.Add(d);
+                }
+
                 _ = RequestStop(d);
             }
         }

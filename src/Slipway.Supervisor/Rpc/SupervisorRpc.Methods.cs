@@ -242,6 +242,11 @@ public sealed partial class SupervisorRpc
             throw Faults.Error(Faults.Failed, $"{name} is in an unknown process state");
         }
 
+        if (D.UsesDependencies)
+        {
+            D.BringBackDependents(p);
+        }
+
         if (!D.MayStart(p))
         {
             // depends_on: start (and wait for) the dependencies first; the loop spawns this one once they are ready.
@@ -298,6 +303,11 @@ public sealed partial class SupervisorRpc
         if (p is null)
         {
             return StopGroup(SplitNamespec(name).Group, wait);
+        }
+
+        if (D.UsesDependencies)
+        {
+            D.StoppedOnPurpose(p);
         }
 
         if (D.UsesDependencies && (p.State == ProcessState.Stopping || D.IsQueuedForStop(p)))

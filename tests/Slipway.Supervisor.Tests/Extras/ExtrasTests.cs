@@ -63,7 +63,22 @@ public sealed class ExtrasTests
         IndexOf(lines, "stopped: web_0").ShouldBeLessThan(IndexOf(lines, "stopped: db"));
         IndexOf(lines, "stopped: web_1").ShouldBeLessThan(IndexOf(lines, "stopped: db"));
 
-        // Starting a dependent starts what it needs first and replies once it is RUNNING.
+        // Starting the dependency again brings back what its stop took down: `restart db` keeps web running.
+        (await d.CtlAsync(Ct, "start", "db")).Output.ShouldBe("db: started\n");
+        await d.WaitForAsync("web:web_0", "RUNNING", Ct);
+        await d.WaitForAsync("web:web_1", "RUNNING", Ct);
+        (await d.CtlAsync(Ct, "restart", "db")).Output.ShouldBe("db: stopped\ndb: started\n");
+        await d.WaitForAsync("web:web_1", "RUNNING", Ct);
+
+        // stop all: every process reported, dependents stopped before the dependency.
+        await File.WriteAllTextAsync(d.MainLog, "", Ct);
+        var all = (await d.CtlAsync(Ct, "stop", "all")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        all.ShouldBe(["db: stopped", "web:web_0: stopped", "web:web_1: stopped"]);
+        lines = await LogLinesAsync(d);
+        IndexOf(lines, "stopped: web_0").ShouldBeLessThan(IndexOf(lines, "stopped: db"));
+
+        // Starting a dependent starts what it needs first and replies once it is RUNNING; a dependent stopped on
+        // purpose (stop all) stays stopped.
         (await d.CtlAsync(Ct, "start", "web:web_0")).Output.ShouldBe("web:web_0: started\n");
         TestDaemon.Normalize((await d.CtlAsync(Ct, "status")).Output).ShouldBe("""
             db                               RUNNING   pid N, uptime T
@@ -71,13 +86,6 @@ public sealed class ExtrasTests
             web:web_1                        STOPPED   DATE
 
             """);
-
-        // stop all: every process reported, dependents stopped before the dependency.
-        await File.WriteAllTextAsync(d.MainLog, "", Ct);
-        var all = (await d.CtlAsync(Ct, "stop", "all")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
-        all.ShouldBe(["db: stopped", "web:web_0: stopped"]);
-        lines = await LogLinesAsync(d);
-        IndexOf(lines, "stopped: web_0").ShouldBeLessThan(IndexOf(lines, "stopped: db"));
     }
 
     [Fact]
