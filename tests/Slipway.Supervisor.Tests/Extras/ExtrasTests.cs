@@ -308,6 +308,34 @@ public sealed class ExtrasTests
     }
 
     [Fact]
+    public async Task An_http_health_check_with_an_env_expansion_against_a_real_server()
+    {
+        var port = TestDaemon.FreePort();
+        await using var d = await StartAsync($$"""
+            [program:site]
+            command=python3 -m http.server %(ENV_PORT)s --bind 127.0.0.1 --directory %(here)s
+            environment=PORT="{{port}}"
+            startsecs=0
+            healthcheck=http://127.0.0.1:%(ENV_PORT)s/
+            healthcheck_interval=0.3
+            healthcheck_action=none
+
+            [program:closed]
+            command=sleep 1112
+            startsecs=0
+            healthcheck=tcp:127.0.0.1:{{TestDaemon.FreePort()}}
+            healthcheck_interval=0.3
+            healthcheck_retries=1
+            healthcheck_action=none
+
+            """);
+        (await Eventually.ForAsync(async () => (await d.CtlAsync(Ct, "status", "site")).Output.EndsWith(", healthy\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), Ct)).ShouldBeTrue((await d.CtlAsync(Ct, "status")).Output);
+        (await Eventually.ForAsync(async () => (await d.CtlAsync(Ct, "status", "closed")).Output.EndsWith(", unhealthy: connection refused\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), Ct)).ShouldBeTrue((await d.CtlAsync(Ct, "status")).Output);
+    }
+
+    [Fact]
     public async Task Metrics_in_prometheus_format_behind_the_same_auth()
     {
         await using var d = await StartAsync("""
