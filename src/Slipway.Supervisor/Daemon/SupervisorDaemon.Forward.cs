@@ -17,21 +17,37 @@ public sealed partial class SupervisorDaemon
             return onEvents;
         }
 
-        var forwarder = ForwarderFor(target);
-        var splitter = new LineSplitter();
-        var app = process.Namespec;
-        var stderr = channel == "stderr";
-        void Forward(ReadOnlySpan<byte> data)
-        {
-            var at = _time.GetUtcNow();
-            splitter.Feed(data, line => forwarder.Enqueue(app, pid, stderr, line, at));
-        }
-
-        return onEvents is null ? Forward : data =>
+        var forward = new ForwardTap(ForwarderFor(target), process.Namespec, pid, channel == "stderr", _time);
+        return onEvents is null ? forward.OnData : data =>
         {
             onEvents(data);
-            Forward(data);
+            forward.OnData(data);
         };
+    }
+
+    /// <summary>One channel of one run: cuts its output into lines and queues a frame per line (output thread only).</summary>
+    private sealed class ForwardTap
+    {
+        private readonly SyslogForwarder _forwarder;
+        private readonly ForwardSource _source;
+        private readonly TimeProvider _time;
+        private readonly LineSplitter _splitter = new();
+        private readonly LineSplitter.LineHandler _onLine;
+        private DateTimeOffset _at;
+
+        public ForwardTap(SyslogForwarder forwarder, string app, int pid, bool stderr, TimeProvider time)
+        {
+            _forwarder = forwarder;
+            _source = forwarder.Source(app, pid, stderr);
+            _time = time;
+            _onLine = line => _forwarder.Enqueue(_source, line, _at);
+        }
+
+        public void OnData(ReadOnlySpan<byte> data)
+        {
+            _at = _time.GetUtcNow();
+            _splitter.Feed(data, _onLine);
+        }
     }
 
     private SyslogForwarder ForwarderFor(string target)

@@ -19,6 +19,25 @@ public sealed class LineSplitter(int maxLine = LineSplitter.DefaultMaxLine)
         while (data.Length > 0)
         {
             var lf = data.IndexOf((byte)'\n');
+            if (_length == 0 && lf >= 0 && lf <= _pending.Length)
+            {
+                // the common case: a whole line inside this read, handed over without a copy
+                var whole = data[..lf];
+                if (whole.Length > 0 && whole[^1] == (byte)'\r')
+                {
+                    whole = whole[..^1];
+                }
+
+                if (!(_justCut && lf == 0))
+                {
+                    onLine(whole);
+                }
+
+                _justCut = false;
+                data = data[(lf + 1)..];
+                continue;
+            }
+
             var chunk = lf < 0 ? data : data[..lf];
             while (chunk.Length > 0)
             {

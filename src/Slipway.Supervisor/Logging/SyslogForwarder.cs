@@ -41,8 +41,9 @@ public sealed class SyslogForwarder : IDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues one line (never blocks); false when it was dropped because the buffer is full.</summary>
-    public bool Enqueue(string app, int pid, bool stderr, ReadOnlySpan<byte> line, DateTimeOffset at)
+    public bool Enqueue(ForwardSource source, ReadOnlySpan<byte> line, DateTimeOffset at)
     {
+        ArgumentNullException.ThrowIfNull(source);
         if (Interlocked.Increment(ref _count) > _capacity || _completing)
         {
             Interlocked.Decrement(ref _count);
@@ -50,26 +51,17 @@ public sealed class SyslogForwarder : IDisposable
             return false;
         }
 
-        _queue.Enqueue(Frame(_hostName, app, pid, stderr, line, at));
+        _queue.Enqueue(source.Frame(line, at));
         _signal.Set();
         return true;
     }
 
+    /// <summary>The header fields of one process channel, made once per run.</summary>
+    public ForwardSource Source(string app, int pid, bool stderr) => new(_hostName, app, pid, stderr);
+
     /// <summary>One octet-counted RFC 5424 frame: facility user, severity info (stdout) or err (stderr), MSGID = the channel.</summary>
-    public static byte[] Frame(string hostName, string app, int pid, bool stderr, ReadOnlySpan<byte> line, DateTimeOffset at)
-    {
-        var pri = (1 * 8) + (stderr ? 3 : 6);
-        var header = string.Create(CultureInfo.InvariantCulture,
-            $"<{pri}>1 {at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {Field(hostName, 255)} {Field(app, 48)} {pid} {(stderr ? "stderr" : "stdout")} - ");
-        var headerBytes = Encoding.ASCII.GetBytes(header);
-        var length = headerBytes.Length + line.Length;
-        var prefix = Encoding.ASCII.GetBytes(length.ToString(CultureInfo.InvariantCulture) + " ");
-        var frame = new byte[prefix.Length + length];
-        prefix.CopyTo(frame, 0);
-        headerBytes.CopyTo(frame, prefix.Length);
-        line.CopyTo(frame.AsSpan(prefix.Length + headerBytes.Length));
-        return frame;
-    }
+    public static byte[] Frame(string hostName, string app, int pid, bool stderr, ReadOnlySpan<byte> line, DateTimeOffset at) =>
+        new ForwardSource(hostName, app, pid, stderr).Frame(line, at);
 
     /// <summary>An RFC 5424 header field: printable ASCII without spaces, at most <paramref name="max"/> characters, "-" when empty.</summary>
     public static string Field(string value, int max)
@@ -170,5 +162,49 @@ public sealed class SyslogForwarder : IDisposable
         _signal.Set();
         _sender.Join(TimeSpan.FromSeconds(1));
         _signal.Dispose();
+    }
+}
+
+/// <summary>
+/// The fixed part of one process channel's frames (PRI, HOSTNAME, APP-NAME, PROCID, MSGID), made once, and a
+/// timestamp cached per millisecond: a frame costs one allocation and a copy. Used by the output thread only.
+/// </summary>
+public sealed class ForwardSource
+{
+    private readonly byte[] _head;
+    private readonly byte[] _tail;
+    private readonly byte[] _stamp = new byte[24];
+    private long _stampMs = long.MinValue;
+
+    public ForwardSource(string hostName, string app, int pid, bool stderr)
+    {
+        var pri = (1 * 8) + (stderr ? 3 : 6);
+        _head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"<{pri}>1 "));
+        _tail = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $" {SyslogForwarder.Field(hostName, 255)} {SyslogForwarder.Field(app, 48)} {pid} {(stderr ? "stderr" : "stdout")} - "));
+    }
+
+    public byte[] Frame(ReadOnlySpan<byte> line, DateTimeOffset at)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        if (ms != _stampMs)
+        {
+            _stampMs = ms;
+            at.UtcDateTime.TryFormat(_stamp, out _, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        var length = _head.Length + _stamp.Length + _tail.Length + line.Length;
+        Span<byte> digits = stackalloc byte[12];
+        length.TryFormat(digits, out var digitCount, default, CultureInfo.InvariantCulture);
+        var frame = new byte[digitCount + 1 + length];
+        var span = frame.AsSpan();
+        digits[..digitCount].CopyTo(span);
+        span[digitCount] = (byte)' ';
+        span = span[(digitCount + 1)..];
+        _head.CopyTo(span);
+        _stamp.CopyTo(span[_head.Length..]);
+        _tail.CopyTo(span[(_head.Length + _stamp.Length)..]);
+        line.CopyTo(span[(_head.Length + _stamp.Length + _tail.Length)..]);
+        return frame;
     }
 }

@@ -64,7 +64,7 @@ public sealed class SyslogForwardTests
         using var f = new SyslogForwarder("127.0.0.1", port, "h", capacity: 5);
         for (var i = 0; i < 20; i++)
         {
-            f.Enqueue("app", 1, false, "x"u8, DateTimeOffset.UtcNow);
+            f.Enqueue(f.Source("app", 1, false), "x"u8, DateTimeOffset.UtcNow);
         }
 
         f.Dropped.ShouldBe(15);
