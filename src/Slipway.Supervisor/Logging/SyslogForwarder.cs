@@ -44,7 +44,13 @@ public sealed class SyslogForwarder : IDisposable
     public bool Enqueue(ForwardSource source, ReadOnlySpan<byte> line, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (Interlocked.Increment(ref _count) > _capacity || _completing)
+        if (Volatile.Read(ref _count) >= _capacity || _completing)
+        {
+            Interlocked.Increment(ref _dropped); // the cheap path while the server is down
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _count) > _capacity)
         {
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _dropped);
