@@ -146,10 +146,13 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             NoDaemon = r.Get("nodaemon", DataTypes.Boolean, false),
             Silent = r.Get("silent", DataTypes.Boolean, false),
             NoCleanup = r.Get("nocleanup", DataTypes.Boolean, false),
+            UpdateInPlace = r.Get("update_in_place", DataTypes.Boolean, false),
+            SyslogForward = r.Get<string?>("syslog_forward", ExtrasReader.ForwardTarget, null),
+            SyslogForwardBuffer = r.Get("syslog_forward_buffer", ExtrasReader.PositiveCount, 10000),
             ChildLogDir = r.Path("childlogdir", workingDirectory) ?? Path.GetTempPath().TrimEnd('/'),
             Identifier = r.Get("identifier", v => v, "supervisor"),
             Directory = r.Path("directory", workingDirectory),
-            User = r.Get<string?>("user", v => v, null),
+            User = r.Get<string?>("user", v => Native.PosixUser.UserEntry(v) is null ? throw new FormatException($"Invalid user name {v}") : v, null),
             Environment = r.Get("environment", DataTypes.Environment, []),
         };
     }
@@ -165,7 +168,11 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
         var file = r.Get<string?>("file", v => v, null) ?? throw ConfigException.At(s, "section [unix_http_server] has no file value");
         var (user, password) = Credentials(r, s);
         return new UnixServerOptions(Path.GetFullPath(file), r.Get("chmod", DataTypes.Octal, Convert.ToInt32("0700", 8)),
-            r.Get<string?>("chown", v => v, null), user, password);
+            r.Get<string?>("chown", v =>
+            {
+                _ = Native.PosixUser.UserAndGroup(v); // an unknown user or group is a config error, as in supervisord
+                return v;
+            }, null), user, password);
     }
 
     private static InetServerOptions ReadInetServer(IniSection s, Dictionary<string, string> names)
@@ -260,6 +267,13 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             }
         }
 
+        var sections = programs.ToDictionary(p => p.Key, p => p.Value.Section, StringComparer.Ordinal);
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
+        {
+            sections[s.Name["eventlistener:".Length..].Trim()] = s;
+        }
+
+        DependencyCheck.Validate(groups, sections);
         return groups.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
     }
 

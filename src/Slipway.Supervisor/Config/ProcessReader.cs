@@ -79,6 +79,8 @@ internal static class ProcessReader
                 Directory = r.Path("directory", workingDirectory),
                 Umask = r.Get<int?>("umask", v => DataTypes.Octal(v), null),
                 ServerUrl = r.Get<string?>("serverurl", v => v.Equals("AUTO", StringComparison.OrdinalIgnoreCase) ? null : v, null),
+                Program = programName,
+                Extras = ExtrasReader.Read(r, workingDirectory, daemon),
             });
         }
 

@@ -19,6 +19,15 @@ public sealed record DaemonOptions
     public bool NoDaemon { get; init; }
     public bool Silent { get; init; }
     public bool NoCleanup { get; init; }
+
+    /// <summary>slipway: <c>update_in_place=true</c> lets <c>supervisorctl update</c> add or remove only the processes of a group whose numprocs changed.</summary>
+    public bool UpdateInPlace { get; init; }
+
+    /// <summary>slipway: <c>syslog_forward=tcp://HOST:PORT</c> for every program ("HOST:PORT"; a program may override it).</summary>
+    public string? SyslogForward { get; init; }
+
+    /// <summary>slipway: <c>syslog_forward_buffer=</c>, lines buffered per destination before lines are dropped.</summary>
+    public int SyslogForwardBuffer { get; init; } = 10000;
     public required string ChildLogDir { get; init; }
     public string Identifier { get; init; } = "supervisor";
     public string? Directory { get; init; }
@@ -59,11 +68,17 @@ public sealed record ProcessConfig
     public int? Umask { get; init; }
     public string? ServerUrl { get; init; }
 
+    /// <summary>The <c>[program:x]</c> this process comes from (its group may be a <c>[group:y]</c>).</summary>
+    public string Program { get; init; } = "";
+
+    /// <summary>slipway's options beyond supervisord's (all off by default).</summary>
+    public ProcessExtras Extras { get; init; } = ProcessExtras.None;
+
     /// <summary>The options that make two configs the same process (AUTO log names excluded: they differ per read).</summary>
     public string Signature() => string.Join("\u0001", Name, Command, Priority, AutoStart, AutoRestart, StartSecs, StartRetries,
         string.Join(',', ExitCodes), StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup, User, RedirectStderr,
         Stdout with { File = Stdout.IsAuto ? "AUTO" : Stdout.File }, Stderr with { File = Stderr.IsAuto ? "AUTO" : Stderr.File },
-        string.Join(',', Environment.Select(p => p.Key + "=" + p.Value)), Directory, Umask, ServerUrl);
+        string.Join(',', Environment.Select(p => p.Key + "=" + p.Value)), Directory, Umask, ServerUrl, Extras.Signature());
 }
 
 /// <summary>A process group: a <c>[program:x]</c> (its numprocs processes) or a <c>[group:x]</c> of programs.</summary>

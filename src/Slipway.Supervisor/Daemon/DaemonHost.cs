@@ -21,6 +21,7 @@ public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Co
 public sealed class DaemonHost(HostOptions options)
 {
     private SupervisorDaemon? _daemon;
+    private string? _fatalExit;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -42,6 +43,13 @@ public sealed class DaemonHost(HostOptions options)
         if (!options.NoDaemon && !daemonOptions.NoDaemon && Environment.GetEnvironmentVariable(DetachedVariable) is null)
         {
             return await DetachAsync(config, ct);
+        }
+
+        if (daemonOptions.User is { } user && PosixUser.DropPrivileges(user) is { } dropError)
+        {
+            // supervisord's set_uid_or_exit, before the logs and the sockets are opened
+            await options.Console.WriteLineAsync("Error: " + dropError);
+            return 2;
         }
 
         var detached = Environment.GetEnvironmentVariable(DetachedVariable) is not null;
@@ -94,6 +102,12 @@ public sealed class DaemonHost(HostOptions options)
             }
 
             first = false;
+            if (_fatalExit is { } reason)
+            {
+                await options.Console.WriteLineAsync("Error: " + reason);
+                return 1;
+            }
+
             if (mood != SupervisorMood.Restarting)
             {
                 return 0;
@@ -189,6 +203,7 @@ public sealed class DaemonHost(HostOptions options)
         daemon.Start();
         StartupTrace.Mark("groups added");
         var mood = await daemon.RunAsync(ct);
+        _fatalExit = daemon.FatalExitReason;
         foreach (var s in servers)
         {
             s.Dispose();
@@ -229,6 +244,14 @@ public sealed class DaemonHost(HostOptions options)
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(unix.File));
         File.SetUnixFileMode(unix.File, (UnixFileMode)unix.Chmod);
+        if (unix.Chown is { } owner)
+        {
+            var (uid, gid) = PosixUser.UserAndGroup(owner);
+            if (PosixUser.Chown(unix.File, uid, gid) is { } error)
+            {
+                throw new IOException($"could not chown {unix.File} to {owner}: {error}");
+            }
+        }
         socket.Listen(512);
         return socket;
     }

@@ -83,7 +83,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
     internal void PrespawnForStart(IEnumerable<Subprocess> candidates)
     {
         var path = BaseEnvironment.GetValueOrDefault("PATH");
-        var batch = candidates.Where(p => p.Pid == 0 && !ProcessStates.IsRunning(p.State) && p.State != ProcessState.Unknown && Resolves(p, path)).ToList();
+        var batch = candidates.Where(p => p.Pid == 0 && !ProcessStates.IsRunning(p.State) && p.State != ProcessState.Unknown && MayStart(p) && Resolves(p, path)).ToList();
         if (batch.Count >= PrespawnThreshold)
         {
             Prespawn(batch);
@@ -130,14 +130,12 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
         else
         {
-            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout,
-                process.Config.Stdout.EventsEnabled ? data => QueueLogEvent(process, pid, "stdout", data) : null);
+            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout, Tap(process, pid, "stdout", process.Config.Stdout.EventsEnabled));
         }
 
         if (child.StderrFd >= 0)
         {
-            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr,
-                process.Config.Stderr.EventsEnabled ? data => QueueLogEvent(process, pid, "stderr", data) : null);
+            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr, Tap(process, pid, "stderr", process.Config.Stderr.EventsEnabled));
         }
 
         return child;
@@ -164,6 +162,17 @@ public sealed partial class SupervisorDaemon : IProcessHost
                 SpawnException e => throw new SpawnException(e.Message),
                 var r => ((string, IReadOnlyList<string>))r,
             };
+        var env = ChildEnvironment(process);
+        return new SpawnRequest(path, argv, env.ToList(), process.Config.Directory, process.Config.Umask,
+            process.Config.User, process.Config.RedirectStderr);
+    }
+
+    /// <summary>
+    /// The child's environment: the daemon's, the SUPERVISOR_* variables, then envfile= (read now, so an edit
+    /// applies at the next start; a missing file is a spawn error), then environment= (which wins).
+    /// </summary>
+    private Dictionary<string, string> ChildEnvironment(Subprocess process)
+    {
         var env = new Dictionary<string, string>(BaseEnvironment, StringComparer.Ordinal)
         {
             ["SUPERVISOR_ENABLED"] = "1",
@@ -175,16 +184,46 @@ public sealed partial class SupervisorDaemon : IProcessHost
             env["SUPERVISOR_SERVER_URL"] = url;
         }
 
+        var extras = process.Config.Extras;
+        if (extras.EnvFiles.Count > 0)
+        {
+            try
+            {
+                foreach (var (k, v) in EnvFile.Load(extras.EnvFiles))
+                {
+                    env[k] = v;
+                }
+            }
+            catch (FormatException e)
+            {
+                throw new SpawnException(e.Message);
+            }
+        }
+
         foreach (var (k, v) in process.Config.Environment)
         {
             env[k] = v;
         }
 
-        return new SpawnRequest(path, argv, env.ToList(), process.Config.Directory, process.Config.Umask,
-            process.Config.User, process.Config.RedirectStderr);
+        if (extras.KillTree)
+        {
+            var marker = TreeMarker(process);
+            env[TreeVariable] = marker[(TreeVariable.Length + 1)..];
+        }
+
+        return env;
     }
 
-    int IProcessHost.Kill(int pid, int signal) => Posix.kill(pid, signal) == 0 ? 0 : Posix.Errno;
+    int IProcessHost.Kill(int pid, int signal)
+    {
+        var rc = Posix.kill(pid, signal) == 0 ? 0 : Posix.Errno;
+        if (_byPid.TryGetValue(Math.Abs(pid), out var process) && process.Config.Extras.KillTree && process.Killing)
+        {
+            KillTree(process, signal);
+        }
+
+        return rc;
+    }
 
     void IProcessHost.Detach(Subprocess process)
     {
@@ -204,6 +243,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
             Notify(Events.SupervisorEvent.ProcessState(process, from, expected));
         }
 
+        ExtrasStateChanged(process, from);
         PollWaiters();
     }
 
@@ -310,6 +350,8 @@ public sealed partial class SupervisorDaemon : IProcessHost
             _pools.Add(pool);
         }
 
+        RebuildDependencies();
+        ExtrasGroupAdded(processes);
         Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_ADDED", config.Name));
         Log.Write("info", $"added process group {config.Name}");
         Wake();
@@ -335,6 +377,8 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
 
         _groups.Remove(name);
+        RebuildDependencies();
+        ExtrasGroupRemoved(group.Processes);
         Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_REMOVED", name));
         Log.Write("info", $"removed process group {name}");
         return true;
@@ -404,6 +448,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
         var removed = _groups.Keys.Where(n => fresh.Groups.All(g => g.Name != n)).Order(StringComparer.Ordinal).ToList();
         var changed = fresh.Groups.Where(g => _groups.TryGetValue(g.Name, out var live) && live.Config.Signature() != g.Signature())
             .Select(g => g.Name).ToList();
+        NoteRescales(changed);
         return (added, changed, removed);
     }
 

@@ -159,11 +159,16 @@ public sealed partial class SupervisorDaemon : IDisposable
             _stopGroups ??= Groups.ToList();
             if (_stopGroups.Count > 0)
             {
-                _stopGroups[^1].StopAll();
+                StopGroupForShutdown(_stopGroups[^1]);
             }
         }
 
         Reap();
+        if (UsesDependencies)
+        {
+            StepDependencies(accepting);
+        }
+
         var groups = Groups;
         if (accepting)
         {
@@ -185,13 +190,19 @@ public sealed partial class SupervisorDaemon : IDisposable
         }
 
         Reap();
+        if (UsesDependencies)
+        {
+            StepDependencies(accepting);
+        }
+
+        StepExtras(accepting);
         Tick();
         if (!accepting && _stopGroups is { Count: > 0 } && !_stopGroups[^1].HasUnstopped)
         {
             _stopGroups.RemoveAt(_stopGroups.Count - 1);
             if (_stopGroups.Count > 0)
             {
-                _stopGroups[^1].StopAll();
+                StopGroupForShutdown(_stopGroups[^1]);
             }
         }
 
@@ -232,6 +243,15 @@ public sealed partial class SupervisorDaemon : IDisposable
         {
             next = Math.Min(next, now + 0.05);
         }
+        else if (_startQueue.Count > 0 || _stopQueue.Count > 0)
+        {
+            next = Math.Min(next, now + 0.1);
+        }
+
+        if (ExtrasDeadline() is { } extra && extra < next)
+        {
+            next = extra;
+        }
 
         if (NextTick() is { } tick && tick < next)
         {
@@ -260,6 +280,7 @@ public sealed partial class SupervisorDaemon : IDisposable
                 _byPid.Remove(early, out var owner);
                 ListenerFinished(owner!);
                 owner!.Finish(earlyStatus);
+                AfterExit(owner);
             }
         }
 
@@ -269,6 +290,11 @@ public sealed partial class SupervisorDaemon : IDisposable
             if (pid <= 0)
             {
                 return;
+            }
+
+            if (ReapAux(pid, status))
+            {
+                continue;
             }
 
             if (_prespawnedPids.Contains(pid))
@@ -282,6 +308,7 @@ public sealed partial class SupervisorDaemon : IDisposable
             {
                 ListenerFinished(process);
                 process.Finish(status);
+                AfterExit(process);
             }
             else
             {
@@ -345,6 +372,7 @@ public sealed partial class SupervisorDaemon : IDisposable
     public void Dispose()
     {
         Pump.Dispose();
+        CloseForwarders();
         _wake.Dispose();
         foreach (var g in _groups.Values)
         {

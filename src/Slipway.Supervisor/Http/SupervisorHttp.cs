@@ -48,6 +48,13 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
             return await TailAsync(file, request, responder, ct);
         }
 
+        if (request.Method == "GET" && path == "/metrics")
+        {
+            var text = daemon().RenderMetrics();
+            await responder.SendAsync(200, "OK", Metrics.ContentType, Encoding.UTF8.GetBytes(text), null, request.KeepAlive, ct);
+            return true;
+        }
+
         if (request.Method == "GET" && path == "/mainlogtail")
         {
             return await TailAsync(daemon().Log.File?.Path, request, responder, ct);

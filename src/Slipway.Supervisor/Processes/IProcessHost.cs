@@ -18,4 +18,7 @@ public interface IProcessHost
 
     /// <summary>The process entered a new state; <paramref name="expected"/> is false for an unexpected exit.</summary>
     void StateChanged(Subprocess process, ProcessState from, bool expected);
+
+    /// <summary>Whether the process may be spawned now (its <c>depends_on</c> are ready); always true without dependencies.</summary>
+    bool MayStart(Subprocess process) => true;
 }

@@ -59,6 +59,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         SpawnError = null;
         ExitStatus = null;
         LastStart = Now;
+        Starts++;
         ChangeState(ProcessState.Starting);
         try
         {
@@ -80,27 +81,9 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
     {
         var now = Now;
         var state = State;
-        if (accepting)
+        if (accepting && WouldSpawn())
         {
-            if (state == ProcessState.Exited)
-            {
-                if (Config.AutoRestart == AutoRestart.Always ||
-                    (Config.AutoRestart == AutoRestart.Unexpected && !Config.ExitCodes.Contains(ExitStatus ?? -1)))
-                {
-                    Spawn();
-                }
-            }
-            else if (state == ProcessState.Stopped && LastStart == 0)
-            {
-                if (Config.AutoStart)
-                {
-                    Spawn();
-                }
-            }
-            else if (state == ProcessState.Backoff && Backoff <= Config.StartRetries && now > Delay)
-            {
-                Spawn();
-            }
+            Spawn();
         }
 
         if (state == ProcessState.Starting && now - LastStart > Config.StartSecs)
@@ -125,26 +108,47 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         }
     }
 
-    /// <summary>Whether <see cref="Transition"/> (accepting) would spawn this process now.</summary>
-    public bool WouldSpawn() => Pid == 0 && State switch
+    /// <summary>
+    /// Whether the process is due to be started by the loop: autostart of one never started, autorestart of an
+    /// EXITED one, or the retry of one in BACKOFF with retries left (ignoring delays and dependencies).
+    /// </summary>
+    public bool WantsToRun() => Pid == 0 && State switch
     {
         ProcessState.Exited => Config.AutoRestart == AutoRestart.Always ||
             (Config.AutoRestart == AutoRestart.Unexpected && !Config.ExitCodes.Contains(ExitStatus ?? -1)),
         ProcessState.Stopped => LastStart == 0 && Config.AutoStart,
-        ProcessState.Backoff => Backoff <= Config.StartRetries && Now > Delay,
+        ProcessState.Backoff => Backoff <= Config.StartRetries,
         _ => false,
     };
+
+    /// <summary>Whether <see cref="Transition"/> (accepting) would spawn this process now.</summary>
+    public bool WouldSpawn() => WantsToRun() && State switch
+    {
+        ProcessState.Backoff => Now > Delay,
+        ProcessState.Exited => Now >= RestartDue,
+        _ => true,
+    } && host.MayStart(this);
+
+    /// <summary>restartdelay: when an EXITED process may be restarted (supervisord: at once).</summary>
+    private double RestartDue => LastStop + Config.Extras.RestartDelay;
+
+    /// <summary>How many times the process has been spawned (for /metrics).</summary>
+    public int Starts { get; private set; }
 
     /// <summary>The next time <see cref="Transition"/> has something to do, in epoch seconds (or null).</summary>
     public double? NextDeadline(bool accepting) => State switch
     {
         ProcessState.Starting => LastStart + Config.StartSecs + 0.001,
-        ProcessState.Backoff when accepting => Backoff > Config.StartRetries ? Now : Delay + 0.001,
+        ProcessState.Backoff when accepting => Backoff > Config.StartRetries ? Now : host.MayStart(this) ? Delay + 0.001 : null,
         ProcessState.Stopping => Delay,
-        ProcessState.Exited when accepting => Now,
-        ProcessState.Stopped when accepting && LastStart == 0 && Config.AutoStart => Now,
+        ProcessState.Exited when accepting && WantsToRun() && host.MayStart(this) => Config.Extras.RestartDelay > 0 ? RestartDue + 0.001 : Now,
+        ProcessState.Stopped when accepting && LastStart == 0 && Config.AutoStart && host.MayStart(this) => Now,
         _ => null,
     };
+
+    /// <summary>The delay before BACKOFF try <paramref name="n"/>: n seconds (supervisord), or 2^(n-1) up to backoff_max.</summary>
+    public static double BackoffDelay(int n, int? max) =>
+        max is { } cap ? Math.Min(cap, Math.Pow(2, Math.Min(n - 1, 30))) : n;
 
     /// <summary>BACKOFF → FATAL.</summary>
     public void GiveUp()
@@ -288,7 +292,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         if (next == ProcessState.Backoff)
         {
             Backoff++;
-            Delay = Now + Backoff;
+            Delay = Now + BackoffDelay(Backoff, Config.Extras.BackoffMax);
         }
 
         State = next;

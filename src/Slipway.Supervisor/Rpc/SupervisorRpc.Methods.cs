@@ -72,6 +72,11 @@ public sealed partial class SupervisorRpc
             Update();
             var name = a.String(0);
             var config = D.Config.Groups.FirstOrDefault(g => g.Name == name) ?? throw Faults.Error(Faults.BadName, name);
+            if (D.RescaleAdd(name) is { } rescaled)
+            {
+                return rescaled;
+            }
+
             return D.AddGroup(config) ? true : throw Faults.Error(Faults.AlreadyAdded, name);
         });
         Add("supervisor.removeProcessGroup", 1, 1, ["boolean", "string"], "Remove a stopped process from the active configuration.", a =>
@@ -83,7 +88,7 @@ public sealed partial class SupervisorRpc
                 throw Faults.Error(Faults.BadName, name);
             }
 
-            return D.RemoveGroup(name) ? true : throw Faults.Error(Faults.StillRunning, name);
+            return (D.RescaleRemove(name) ?? D.RemoveGroup(name)) ? true : throw Faults.Error(Faults.StillRunning, name);
         });
         Add("supervisor.getProcessInfo", 1, 1, ["struct", "string"], "Get info about a process named name", a =>
         {
@@ -237,6 +242,30 @@ public sealed partial class SupervisorRpc
             throw Faults.Error(Faults.Failed, $"{name} is in an unknown process state");
         }
 
+        if (D.UsesDependencies)
+        {
+            D.BringBackDependents(p);
+        }
+
+        if (!D.MayStart(p))
+        {
+            // depends_on: start (and wait for) the dependencies first; the loop spawns this one once they are ready.
+            D.QueueStart(p);
+            if (!wait)
+            {
+                return true;
+            }
+
+            return D.DeferAsync(() => D.IsQueuedForStart(p) ? SupervisorDaemon.Pending
+                : D.TakeStartCancellation(p) is not null || p.SpawnError is not null ? throw Faults.Error(Faults.SpawnError, name)
+                : p.State switch
+                {
+                    ProcessState.Running => true,
+                    ProcessState.Starting => SupervisorDaemon.Pending,
+                    _ => throw Faults.Error(Faults.AbnormalTermination, name),
+                });
+        }
+
         p.Spawn();
         D.ReapNow(); // a child that died at once shows as a spawn error straight away, as in supervisord
         if (p.SpawnError is not null)
@@ -276,12 +305,29 @@ public sealed partial class SupervisorRpc
             return StopGroup(SplitNamespec(name).Group, wait);
         }
 
+        if (D.UsesDependencies)
+        {
+            D.StoppedOnPurpose(p);
+        }
+
+        if (D.UsesDependencies && (p.State == ProcessState.Stopping || D.IsQueuedForStop(p)))
+        {
+            // already being stopped because something it depends on is (stop all): wait for it like the others
+            return wait ? D.DeferAsync(() => ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending) : true;
+        }
+
+        if (D.UsesDependencies && D.IsQueuedForStart(p))
+        {
+            D.CancelQueuedStart(p);
+            return true;
+        }
+
         if (!ProcessStates.IsRunning(p.State))
         {
             throw Faults.Error(Faults.NotRunning, name);
         }
 
-        if (p.Stop() is { } message)
+        if (D.RequestStop(p) is { } message)
         {
             throw Faults.Error(Faults.Failed, message);
         }
@@ -298,7 +344,8 @@ public sealed partial class SupervisorRpc
     {
         Update();
         var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
-        return AllFunc(group.Processes.Select(p => (group, p)), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
+        var targets = D.RescaleStopTargets(group) ?? group.Processes; // update_in_place: only the processes that go
+        return AllFunc(targets.Select(p => (group, p)), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
     }
 
     private object? SignalProcess(string name, string signal)

@@ -117,9 +117,13 @@ public sealed partial class SupervisorRpc
             ["stdout_logfile"] = p.StdoutLogFile ?? "",
             ["stderr_logfile"] = p.StderrLogFile ?? "",
             ["pid"] = p.Pid,
-            ["description"] = Description.For(p.State, p.Pid, start, stop, now, spawnErr, p.Config.Name, TimeZoneInfo.Local),
+            ["description"] = ExtendedDescription(p) ?? Description.For(p.State, p.Pid, start, stop, now, spawnErr, p.Config.Name, TimeZoneInfo.Local)
+                + (p.State == ProcessState.Running && D.HealthOf(p) is { } health ? ", " + health.Describe() : ""),
         };
     }
+
+    /// <summary>depends_on: "waiting for db" for a process held back by its dependencies.</summary>
+    private string? ExtendedDescription(Subprocess p) => D.UsesDependencies ? D.WaitingDescription(p) : null;
 
     private static Dictionary<string, object?> Result(ProcessGroup g, Subprocess p, int status, string description) => new()
     {
@@ -138,12 +142,10 @@ public sealed partial class SupervisorRpc
     {
         var results = new List<object?>();
         var pending = new List<(ProcessGroup G, Subprocess P, Task<object?> T)>();
-        foreach (var (g, p) in processes.ToList())
+        // The predicate is applied to all first: with depends_on, stopping one process also stops those that depend
+        // on it, and those must still be reported (as supervisord reports each process it was asked to act on).
+        foreach (var (g, p) in processes.Where(x => predicate(x.Process)).ToList())
         {
-            if (!predicate(p))
-            {
-                continue;
-            }
 
             try
             {

@@ -71,13 +71,15 @@ public sealed partial class Daemon : IAsyncDisposable
 
         """;
 
-    public static async Task<Daemon> StartAsync(string kind, string programs, CancellationToken ct, string? user = null, string? password = null)
+    public static async Task<Daemon> StartAsync(string kind, string programs, CancellationToken ct, string? user = null, string? password = null,
+        Action<TempDir>? prepare = null)
     {
         Requires.Check(File.Exists(Supervisorctl) && File.Exists("/usr/bin/supervisord"),
             "supervisor is not installed. Fix: bash scripts/deps/supervise.sh", Environment.GetEnvironmentVariable("CI"));
         var dir = new TempDir("slipway-sv-");
         var port = FreePort();
         var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
+        prepare?.Invoke(dir);
         var psi = kind switch
         {
             Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
@@ -200,6 +202,8 @@ public sealed partial class Daemon : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

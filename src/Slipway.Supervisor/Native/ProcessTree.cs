@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+
+namespace Slipway.Supervisor.Native;
+
+/// <summary>
+/// Finds a program's process tree in /proc for killtree: the descendants of its main process, plus any process
+/// carrying its environment marker (a double-forked daemon re-parented to us or to init) and their descendants.
+/// </summary>
+public static class ProcessTree
+{
+    /// <summary>Pids in the tree of <paramref name="root"/> (0 = marker only), never <paramref name="self"/>.</summary>
+    public static List<int> Members(int root, string marker, int self)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) is { } ppid)
+            {
+                parents[pid] = ppid;
+            }
+        }
+
+        return Select(parents, root, self, pid => HasMarker(pid, marker));
+    }
+
+    /// <summary>The pure part: roots (the main pid and the marked processes) and all their descendants.</summary>
+    public static List<int> Select(IReadOnlyDictionary<int, int> parents, int root, int self, Func<int, bool> marked)
+    {
+        var members = new HashSet<int>();
+        var queue = new Queue<int>();
+        if (root > 0)
+        {
+            queue.Enqueue(root);
+        }
+
+        foreach (var pid in parents.Keys)
+        {
+            if (pid != self && pid != root && marked(pid))
+            {
+                queue.Enqueue(pid);
+            }
+        }
+
+        var children = parents.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Select(p => p.Key).ToList());
+        while (queue.Count > 0)
+        {
+            var pid = queue.Dequeue();
+            if (pid == self || !members.Add(pid))
+            {
+                continue;
+            }
+
+            foreach (var child in children.GetValueOrDefault(pid) ?? [])
+            {
+                queue.Enqueue(child);
+            }
+        }
+
+        return members.Order().ToList();
+    }
+
+    /// <summary>The ppid field of /proc/PID/stat (after the command name, which may contain spaces and parentheses).</summary>
+    public static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return ParseParent(stat);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static int? ParseParent(string stat)
+    {
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ppid) ? ppid : null;
+    }
+
+    private static bool HasMarker(int pid, string marker)
+    {
+        try
+        {
+            var environ = File.ReadAllBytes($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ");
+            var needle = Encoding.UTF8.GetBytes(marker);
+            var start = 0;
+            for (var i = 0; i <= environ.Length; i++)
+            {
+                if (i == environ.Length || environ[i] == 0)
+                {
+                    if (environ.AsSpan(start, i - start).SequenceEqual(needle))
+                    {
+                        return true;
+                    }
+
+                    start = i + 1;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Slipway.Supervisor.Health;
+using Slipway.Supervisor.Http;
+using Slipway.Supervisor.Native;
+using Slipway.Supervisor.Processes;
+
+namespace Slipway.Supervisor.Tests.Extras;
+
+public sealed class HealthAndMetricsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void Healthy_after_a_success_unhealthy_after_retries_failures_in_a_row()
+    {
+        var t = new HealthTracker(retries: 3);
+        t.Healthy.ShouldBeNull();
+        t.Describe().ShouldBe("health unknown");
+        t.Record("connection refused").ShouldBe(HealthChange.None);
+        t.Describe().ShouldBe("health check failing (1/3): connection refused");
+        t.Record(null).ShouldBe(HealthChange.BecameHealthy);
+        t.Describe().ShouldBe("healthy");
+        t.Record("HTTP 503").ShouldBe(HealthChange.None);
+        t.Record("HTTP 503").ShouldBe(HealthChange.None);
+        t.Healthy.ShouldBe(true);
+        t.Record("HTTP 503").ShouldBe(HealthChange.BecameUnhealthy);
+        t.Record("HTTP 503").ShouldBe(HealthChange.None); // reported once
+        t.Describe().ShouldBe("unhealthy: HTTP 503");
+        t.FailedChecks.ShouldBe(5);
+        t.Reset();
+        t.Healthy.ShouldBeNull();
+        t.FailedChecks.ShouldBe(5);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\n", null)]
+    [InlineData("HTTP/1.0 302 Found\r\n", null)]
+    [InlineData("HTTP/1.1 503 Service Unavailable\r\n", "HTTP 503")]
+    [InlineData("SSH-2.0-OpenSSH\r\n", "no HTTP status line")]
+    [InlineData("", "no HTTP status line")]
+    public void Http_status_lines(string response, string? problem) => HealthProbe.StatusProblem(response).ShouldBe(problem);
+
+    [Fact]
+    public async Task Tcp_and_http_probes_against_a_real_listener()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var client = await listener.AcceptTcpClientAsync(Ct);
+                var stream = client.GetStream();
+                var buffer = new byte[1024];
+                var request = Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer, Ct));
+                var status = request.StartsWith("GET /ok ", StringComparison.Ordinal) ? "200 OK" : "500 Oops";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n"), Ct);
+            }
+        }, Ct);
+        (await HealthProbe.HttpAsync($"http://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
+        (await HealthProbe.HttpAsync($"http://127.0.0.1:{port}/bad", TimeSpan.FromSeconds(5), Ct)).ShouldBe("HTTP 500");
+        await served;
+        (await HealthProbe.TcpAsync($"127.0.0.1:{port}", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
+        listener.Stop();
+        (await HealthProbe.TcpAsync($"127.0.0.1:{port}", TimeSpan.FromSeconds(5), Ct)).ShouldBe("connection refused");
+    }
+
+    [Fact]
+    public void Metrics_render_in_prometheus_text_format()
+    {
+        var text = Metrics.Render(new DaemonSample(true, 1000, 12.5, 3, 40, Forwarding: true), [
+            new ProcessSample("web", "web_0", ProcessState.Running, 61.25, 3, 4096, true, 2, true),
+            new ProcessSample("odd\"grp", "x\\y", ProcessState.Fatal, 0, 4, null, null, 0, false),
+        ]);
+        text.ShouldContain("# HELP supervisor_process_state supervisord state code");
+        text.ShouldContain("# TYPE supervisor_process_state gauge\n");
+        text.ShouldContain("supervisor_up 1\n");
+        text.ShouldContain("supervisor_resident_memory_bytes 1000\n");
+        text.ShouldContain("supervisor_log_forward_dropped_total 3\n");
+        text.ShouldContain("supervisor_process_state{group=\"web\",name=\"web_0\",state=\"RUNNING\"} 20\n");
+        text.ShouldContain("supervisor_process_state{group=\"odd\\\"grp\",name=\"x\\\\y\",state=\"FATAL\"} 200\n");
+        text.ShouldContain("supervisor_process_restarts_total{group=\"web\",name=\"web_0\"} 2\n");
+        text.ShouldContain("supervisor_process_uptime_seconds{group=\"web\",name=\"web_0\"} 61.25\n");
+        text.ShouldContain("supervisor_process_resident_memory_bytes{group=\"web\",name=\"web_0\"} 4096\n");
+        text.ShouldNotContain("supervisor_process_resident_memory_bytes{group=\"odd");
+        text.ShouldContain("supervisor_process_healthy{group=\"web\",name=\"web_0\"} 1\n");
+        text.ShouldNotContain("supervisor_process_healthy{group=\"odd");
+        text.ShouldEndWith("\n");
+        // every sample line belongs to a family declared with # TYPE before it
+        var declared = new HashSet<string>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                declared.Add(line.Split(' ')[2]);
+            }
+            else if (!line.StartsWith('#'))
+            {
+                declared.ShouldContain(line.Split('{', ' ')[0]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Process_tree_takes_descendants_and_marked_processes_with_theirs()
+    {
+        // 1 init; 50 daemon; 100 main -> 101 -> 102; 200 escaped (marked, parent daemon) -> 201; 300 unrelated
+        var parents = new Dictionary<int, int> { [50] = 1, [100] = 50, [101] = 100, [102] = 101, [200] = 50, [201] = 200, [300] = 1 };
+        ProcessTree.Select(parents, 100, 50, pid => pid == 200).ShouldBe([100, 101, 102, 200, 201]);
+        ProcessTree.Select(parents, 0, 50, pid => pid == 200).ShouldBe([200, 201]);
+        ProcessTree.Select(parents, 0, 50, pid => pid is 50 or 200).ShouldBe([200, 201]); // never the daemon
+        ProcessTree.ParseParent("1234 (my (odd) prog) S 77 1234 1234 0 -1").ShouldBe(77);
+        ProcessTree.ParseParent("garbage").ShouldBeNull();
+    }
+}
