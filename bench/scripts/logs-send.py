@@ -8,11 +8,15 @@ import socket, sys, threading
 
 words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
 
+def host_of(i):
+    # scattered independently of the words (a multiplicative hash), so every host has every word
+    return (((i * 2654435761) & 0xffffffff) >> 8) % 20
+
 def frames(start, count):
     out = bytearray()
     for i in range(start, start + count):
         msg = ("<%d>1 2026-03-10T12:00:00.000Z web%d app%d %d - - request %d %s %s took %d ms" % (
-            8 * 16 + (i % 8), i % 20, i % 7, 1000 + i % 50, i, words[i % 10], words[(i // 10) % 10], i % 997)).encode()
+            8 * 16 + (i % 8), host_of(i), i % 7, 1000 + i % 50, i, words[i % 10], words[(i // 10) % 10], i % 997)).encode()
         out += str(len(msg)).encode() + b" " + msg
     return bytes(out)
 

@@ -43,7 +43,7 @@ public sealed class SqliteQueryPlanTests
 
     public static TheoryData<string> Filters =>
     [
-        "host", "program", "severity", "since", "text", "host+text", "since+text", "host+since", "before", "text+before", "fingerprint",
+        "host", "program", "severity", "since", "text", "host+text", "program+text", "since+text", "host+since", "before", "text+before", "fingerprint",
         "host+severity+since",
     ];
 
@@ -95,6 +95,10 @@ public sealed class SqliteQueryPlanTests
         {
             text.ShouldContain("VIRTUAL TABLE INDEX", customMessage: text);
             text.ShouldContain("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)", customMessage: text);
+            if (filters.Contains("host", StringComparison.Ordinal))
+            {
+                text.ShouldContain("USING COVERING INDEX log_events_host", customMessage: text);
+            }
         }
         else if (filters.StartsWith("host", StringComparison.Ordinal))
         {

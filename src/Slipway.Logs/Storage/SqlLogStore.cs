@@ -42,6 +42,9 @@ public abstract class SqlLogStore : ILogStore
     /// </summary>
     protected virtual string SinceCondition(bool withText) => "e.received_at >= @since";
 
+    /// <summary>"column = @parameter" of an event query; <paramref name="withText"/> when it also searches text.</summary>
+    protected virtual string EqualsCondition(string column, string parameter, bool withText) => $"e.{column} = @{parameter}";
+
     /// <summary>The id column keyset paging and ordering use (SQLite: the FTS index's rowid when searching text).</summary>
     protected virtual string IdColumn(bool withText) => "e.id";
 
@@ -225,9 +228,10 @@ public abstract class SqlLogStore : ILogStore
             Param(cmd, "until", until.ToUnixTimeMilliseconds());
         }
 
-        AddEquals(cmd, where, "e.host", "host", query.Host);
-        AddEquals(cmd, where, "e.program", "program", query.Program);
-        AddEquals(cmd, where, "e.fingerprint", "fp", query.Fingerprint);
+        var searching = !string.IsNullOrWhiteSpace(query.Text);
+        AddEquals(cmd, where, EqualsCondition("host", "host", searching), "host", query.Host);
+        AddEquals(cmd, where, EqualsCondition("program", "program", searching), "program", query.Program);
+        AddEquals(cmd, where, EqualsCondition("fingerprint", "fp", searching), "fp", query.Fingerprint);
         if (query.MaxSeverity is { } severity)
         {
             where.Add("e.severity <= @severity");
@@ -478,11 +482,11 @@ public abstract class SqlLogStore : ILogStore
     private static long Long(DbDataReader reader, int i) =>
         reader.GetValue(i) is var v && v is DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
 
-    private static void AddEquals(DbCommand cmd, List<string> where, string column, string name, string? value)
+    private static void AddEquals(DbCommand cmd, List<string> where, string condition, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
-            where.Add($"{column} = @{name}");
+            where.Add(condition);
             Param(cmd, name, value);
         }
     }

@@ -73,6 +73,16 @@ public sealed class SqliteLogStore(string path) : SqlLogStore
         IdColumn(withText) + " >= (SELECT COALESCE(MIN(first_id), 9223372036854775807) FROM log_minutes WHERE minute >= @since / 60000)"
         + " AND e.received_at >= @since";
 
+    /// <summary>
+    /// With text, host, program and fingerprint are checked for each full-text match in their (column, id) index, which is
+    /// small and read in id order, instead of in the table row: a common word on a rare host reads megabytes, not the
+    /// whole table (over 10 M events: about 1 s instead of 25 s of CPU when nothing matches).
+    /// </summary>
+    protected override string EqualsCondition(string column, string parameter, bool withText) =>
+        withText
+            ? $"EXISTS (SELECT 1 FROM log_events x INDEXED BY log_events_{column} WHERE x.{column} = @{parameter} AND x.id = log_events_fts.rowid)"
+            : base.EqualsCondition(column, parameter, withText);
+
     /// <summary>With text, page and order on the FTS index's rowid, so FTS5 itself walks newest first and seeks to "before".</summary>
     protected override string IdColumn(bool withText) => withText ? "log_events_fts.rowid" : "e.id";
 
