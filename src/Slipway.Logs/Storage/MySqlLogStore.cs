@@ -191,7 +191,7 @@ public sealed class MySqlLogStore(string connectionString, bool systemEvents = f
         {
             await loader.LoadAsync(ct);
         }
-        catch (MySqlException e) when (e.Number is 1148 or 3948) // "command not allowed", "local infile rejected"
+        catch (MySqlException e) when (e.Number is 1148 or 3948 or 4166) // "command not allowed", "local infile rejected" (MySQL), "capability disabled" (MariaDB)
         {
             // Refused before any row was read: the statement did nothing, the transaction goes on with INSERTs.
             _bulkRefused = true;
