@@ -155,7 +155,7 @@ fi
 if [ "$ONLY" != intake ]; then
 echo "== search: $SEARCH_N events in SQLite (filled through the store's batch path), host + words, newest 50"
 $HARNESS store "$SEARCH_N" "$T/search.db" 20000
-ls -la "$T/search.db" | awk '{printf "database file: %.1f GB\n", $5/1e9}'
+ls -la "$T/search.db" | awk '{printf "database file: %.2f GB\n", $5/1e9}'
 HPORT=$(port)
 dotnet "$DLL" logs serve --db "$T/search.db" --http "127.0.0.1:$HPORT" >"$T/search-serve.log" 2>&1 &
 pids+=($!)
