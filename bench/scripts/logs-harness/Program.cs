@@ -8,6 +8,8 @@ using Slipway.Logs.Storage;
 // logs-harness store N DB [BATCH]   write N synthetic events through the store's batch path (the writer's only path)
 // logs-harness parse N              frame decoder + parser over N octet-counted RFC 5424 frames
 // logs-harness query DB [REPEAT]    the bench's filtered text searches in-process, median ms
+// logs-harness exp N VARIANT [PRAGMAS] [BATCH]   SQLite schema variants on the store's write path (base, cs0, none,
+//                                   col, norecv, nosev, noix, nofts, bare: see below), events/s and per CPU-second
 var inv = CultureInfo.InvariantCulture;
 string[] words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"];
 switch (args[0])
@@ -157,7 +159,7 @@ switch (args[0])
     }
 
     default:
-        Console.Error.WriteLine("usage: logs-harness store N DB [BATCH] | parse N | query DB [REPEAT]");
+        Console.Error.WriteLine("usage: logs-harness store N DB [BATCH] | parse N | query DB [REPEAT] | exp N VARIANT [PRAGMAS] [BATCH]");
         return 2;
 }
 
