@@ -42,6 +42,9 @@ public abstract class SqlLogStore : ILogStore
     /// </summary>
     protected virtual string SinceCondition(bool withText) => "e.received_at >= @since";
 
+    /// <summary>FROM clause of the digest's error counts per host and program.</summary>
+    protected virtual string ErrorCountsFrom => "log_events e";
+
     /// <summary>"column = @parameter" of an event query; <paramref name="withText"/> when it also searches text.</summary>
     protected virtual string EqualsCondition(string column, string parameter, bool withText) => $"e.{column} = @{parameter}";
 
@@ -379,7 +382,7 @@ public abstract class SqlLogStore : ILogStore
     {
         await using var connection = await OpenAsync(ct);
         await using var cmd = Command(connection, null,
-            "SELECT e.host, e.program, COUNT(*) FROM log_events e WHERE " + SinceCondition(false)
+            "SELECT e.host, e.program, COUNT(*) FROM " + ErrorCountsFrom + " WHERE " + SinceCondition(false)
             + " AND e.received_at < @until AND e.severity <= 3 GROUP BY e.host, e.program ORDER BY COUNT(*) DESC, e.host, e.program");
         Param(cmd, "since", since.ToUnixTimeMilliseconds());
         Param(cmd, "until", until.ToUnixTimeMilliseconds());

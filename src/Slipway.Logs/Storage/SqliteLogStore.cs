@@ -53,6 +53,10 @@ public sealed class SqliteLogStore(string path) : SqlLogStore
             // Intake speed: an index on received_at cost every insert a b-tree write; a row per minute with the
             // smallest id received in it turns "since" into an id range instead (exact: see SinceCondition).
             "DROP INDEX log_events_received",
+
+            // Never chosen by SQLite's planner for the browser's queries (severity alone or with since walks ids newest
+            // first; with host or text those drive), so it only cost every insert a b-tree write.
+            "DROP INDEX log_events_severity",
             "CREATE TABLE log_minutes (minute INTEGER PRIMARY KEY, first_id INTEGER NOT NULL)",
             "INSERT INTO log_minutes (minute, first_id) SELECT received_at / 60000, MIN(id) FROM log_events GROUP BY received_at / 60000",
             // No per-document sizes (only bm25 ranking reads them; results are ordered by id): one write less per event.
@@ -82,6 +86,9 @@ public sealed class SqliteLogStore(string path) : SqlLogStore
         withText
             ? $"EXISTS (SELECT 1 FROM log_events x INDEXED BY log_events_{column} WHERE x.{column} = @{parameter} AND x.id = log_events_fts.rowid)"
             : base.EqualsCondition(column, parameter, withText);
+
+    /// <summary>The digest's error counts walk the window's id range (without this hint SQLite walked the whole host index).</summary>
+    protected override string ErrorCountsFrom => "log_events e NOT INDEXED";
 
     /// <summary>With text, page and order on the FTS index's rowid, so FTS5 itself walks newest first and seeks to "before".</summary>
     protected override string IdColumn(bool withText) => withText ? "log_events_fts.rowid" : "e.id";
