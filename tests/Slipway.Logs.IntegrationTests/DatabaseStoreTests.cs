@@ -19,6 +19,30 @@ public sealed class DatabaseStoreTests
         await StoreContract.RunAsync(store, ct);
     }
 
+    [Theory]
+    [InlineData(true)] // batches by LOAD DATA LOCAL INFILE
+    [InlineData(false)] // the server refuses LOCAL INFILE: multi-row INSERTs
+    public async Task MariaDb_store_keeps_every_character_of_awkward_text_with_or_without_local_infile(bool localInfile)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MariaDbServer.StartAsync(ct, localInfile ? null : ["--local-infile=0"]);
+        await server.CreateDatabaseAsync("logs", ct);
+        await using var store = LogStoreFactory.Open(server.Url("logs"));
+        await store.MigrateAsync(ct);
+        string[] messages =
+        [
+            "tab\there", "line\nbreak\r\nwindows", "back\\slash \\N \\t", "nul\0byte", "\\", "ünïcödé 😀 日本語", "", "trailing\\",
+        ];
+        await store.WriteAsync([.. messages.Select((m, i) => StoreContract.Event(i, "h\tost\\" + i, "prog", 6, m) with { StructuredData = "[x k=\"v\\\"\"]" })], ct);
+        var stored = (await store.QueryAsync(new LogQuery { Limit = 100 }, ct)).Reverse().ToList();
+        stored.Select(e => e.Event.Message).ShouldBe(messages);
+        stored.Select(e => e.Event.Host).ShouldBe(messages.Select((_, i) => "h\tost\\" + i));
+        stored[0].Event.StructuredData.ShouldBe("[x k=\"v\\\"\"]");
+        stored[0].Event.ReportedAt.ShouldBeNull();
+        stored[0].Event.Fingerprint.ShouldBeNull();
+        (await store.QueryAsync(new LogQuery { Text = "windows" }, ct)).Single().Event.Message.ShouldBe(messages[1]);
+    }
+
     [Fact]
     public async Task MariaDb_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Slipway.Logs.IntegrationTests.Fixtures;
@@ -137,5 +138,79 @@ public sealed class ServeProcessTests
         var lost = acknowledged.Where(id => !stored.Contains(id)).ToList();
         lost.ShouldBeEmpty($"{lost.Count} of {acknowledged.Count} acknowledged events are missing (stored: {stored.Count})");
         stored.Count.ShouldBeGreaterThanOrEqualTo(acknowledged.Count);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_concurrent_connections_are_all_stored_and_the_server_stays_responsive()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const int Clients = 10_000;
+
+        // 10,000 client sockets here plus the server's end in its own process: raise this process's limit as the server does.
+        var limit = Slipway.Logs.Server.FileLimit.RaiseToHardLimit();
+        Assert.SkipWhen(limit is < Clients + 1000, $"open-files hard limit {limit} is below {Clients + 1000}");
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var tcp = ServerProcess.FreeTcpPort();
+        var http = ServerProcess.FreeTcpPort();
+        var log = dir.File("serve.log");
+        using var serve = ServerProcess.Start("dotnet",
+            [SlipwayDll, "logs", "serve", "--db", db, "--syslog-tcp", $"127.0.0.1:{tcp}", "--http", $"127.0.0.1:{http}"], log);
+        await ServerProcess.WaitForPortAsync(http, serve, log, ct);
+        using var web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(30) };
+        async Task<long> MetricAsync(string name)
+        {
+            var text = await web.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+            var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // All connected at once (in waves, so the listen backlog is never the limit), each sends one message, all stay open.
+        var clients = new List<TcpClient>(Clients);
+        try
+        {
+            for (var wave = 0; wave < Clients; wave += 1000)
+            {
+                var connected = await Task.WhenAll(Enumerable.Range(wave, 1000).Select(async i =>
+                {
+                    var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, tcp, ct);
+                    return client;
+                }));
+                clients.AddRange(connected);
+            }
+
+            await Task.WhenAll(clients.Select((c, i) =>
+                c.GetStream().WriteAsync(Encoding.UTF8.GetBytes($"<14>1 - h{i % 50} many - - - client {i}\n"), ct).AsTask()));
+
+            (await Eventually.ForAsync(async () => await MetricAsync("slipway_logs_tcp_connections") == Clients, TimeSpan.FromSeconds(60), ct))
+                .ShouldBeTrue("the server should hold all connections open");
+            (await Eventually.ForAsync(async () => await MetricAsync("slipway_logs_written_total") == Clients, TimeSpan.FromSeconds(60), ct))
+                .ShouldBeTrue(ServerProcess.SafeRead(log));
+
+            // Responsive while all of them are open: a new sender's line is stored and the browser answers, promptly.
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            using (var late = new TcpClient())
+            {
+                await late.ConnectAsync(IPAddress.Loopback, tcp, ct);
+                await late.GetStream().WriteAsync("<14>1 - late probe - - - still here\n"u8.ToArray(), ct);
+            }
+
+            (await Eventually.ForAsync(async () => await MetricAsync("slipway_logs_written_total") == Clients + 1, TimeSpan.FromSeconds(10), ct))
+                .ShouldBeTrue();
+            started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                c.Dispose();
+            }
+        }
+
+        await ServerProcess.StopAsync(serve, TimeSpan.FromSeconds(30));
+        await using var store = LogStoreFactory.Open(db);
+        var stored = await store.QueryAsync(new LogQuery { Program = "many", Limit = Clients + 10 }, ct);
+        stored.Select(e => e.Event.Message).Distinct().Count().ShouldBe(Clients);
     }
 }

@@ -23,7 +23,10 @@ public sealed partial class IntakePipeline
     private readonly Spool? _spool;
     private readonly ILogger _log;
     private readonly int _batchSize;
+    private readonly int _capacity;
     private DateTimeOffset _nextReplay;
+    private TaskCompletionSource _room = Open();
+    private volatile bool _completed;
 
     public IntakePipeline(ILogStore store, IntakeOptions? options = null, TimeProvider? clock = null, ILogger? log = null)
     {
@@ -32,6 +35,7 @@ public sealed partial class IntakePipeline
         _clock = clock ?? TimeProvider.System;
         _log = log ?? NullLogger.Instance;
         _batchSize = options.BatchSize;
+        _capacity = options.QueueCapacity;
         _assembler = new TracebackAssembler(_clock, options.TracebackFlushAfter);
         _spool = options.SpoolPath is { } path ? new Spool(path) : null;
         _channel = Channel.CreateBounded<LogEvent>(new BoundedChannelOptions(options.QueueCapacity)
@@ -44,6 +48,13 @@ public sealed partial class IntakePipeline
 
     public IntakeMetrics Metrics { get; } = new();
 
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
+    }
+
     /// <summary>Waits while the queue is full (TCP and HTTP: back-pressure).</summary>
     public ValueTask EnqueueAsync(LogEvent e, CancellationToken ct)
     {
@@ -52,7 +63,47 @@ public sealed partial class IntakePipeline
             Metrics.AddParseErrors(1);
         }
 
-        return _channel.Writer.TryWrite(e) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(e, ct);
+        return _channel.Writer.TryWrite(e) ? ValueTask.CompletedTask : WaitForRoomAsync(e, ct);
+    }
+
+    /// <summary>
+    /// The queue is full: wait until the writer has drained it to half, then go on. A channel's own WriteAsync would wake
+    /// a waiting reader for every single event the writer takes out, which under a flood cost more CPU than parsing.
+    /// </summary>
+    private async ValueTask WaitForRoomAsync(LogEvent e, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_completed)
+            {
+                throw new ChannelClosedException();
+            }
+
+            var room = Volatile.Read(ref _room);
+            if (room.Task.IsCompleted)
+            {
+                var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = Interlocked.CompareExchange(ref _room, closed, room) == room ? closed : Volatile.Read(ref _room);
+            }
+
+            // Try again after closing the gate: if the writer drained the queue meanwhile, nobody would open it.
+            if (_channel.Writer.TryWrite(e))
+            {
+                return;
+            }
+
+            await room.Task.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>Called by the writer: lets waiting producers go on once the queue is down to half.</summary>
+    private void OpenRoomWhenHalfEmpty()
+    {
+        var room = Volatile.Read(ref _room);
+        if (!room.Task.IsCompleted && _channel.Reader.Count <= _capacity / 2)
+        {
+            room.TrySetResult();
+        }
     }
 
     /// <summary>False when the queue is full (UDP: the caller counts a drop).</summary>
@@ -67,7 +118,12 @@ public sealed partial class IntakePipeline
     }
 
     /// <summary>No more events will come: the writer drains the queue and <see cref="RunAsync"/> returns.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _completed = true;
+        _channel.Writer.TryComplete();
+        Volatile.Read(ref _room).TrySetResult();
+    }
 
     /// <summary>The writer loop. Cancel <paramref name="ct"/> only to abandon the queue; to stop cleanly call <see cref="Complete"/>.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -99,6 +155,7 @@ public sealed partial class IntakePipeline
                 }
             }
 
+            OpenRoomWhenHalfEmpty();
             _assembler.FlushExpired(batch);
             if (batch.Count > 0)
             {

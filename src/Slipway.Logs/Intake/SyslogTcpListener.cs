@@ -15,6 +15,7 @@ namespace Slipway.Logs.Intake;
 /// </summary>
 public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser parser, TimeProvider clock, ILogger? log = null) : IAsyncDisposable
 {
+    private const int ReadBufferBytes = 16 * 1024;
     private readonly ILogger _log = log ?? NullLogger.Instance;
     private readonly List<Task> _connections = [];
     private readonly CancellationTokenSource _stop = new();
@@ -73,15 +74,31 @@ public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser pars
         pipeline.Metrics.ConnectionOpened();
         var remote = (client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
         var decoder = new SyslogFrameDecoder(MaxFrameBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        byte[]? buffer = null;
         var events = new List<LogEvent>();
         var receivedAt = clock.GetUtcNow();
         void OnFrame(ReadOnlySpan<byte> frame, bool truncated) => events.Add(parser.Parse(frame, receivedAt, remote, truncated));
         try
         {
+            var drained = true;
             while (true)
             {
+                if (drained)
+                {
+                    // An idle connection holds no buffer: wait for data with a zero-byte read, then borrow one. Ten
+                    // thousand quiet senders cost their sockets, not 16 KiB each. A busy sender keeps its buffer.
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                    }
+
+                    await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+                    buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+                }
+
                 var n = await client.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct);
+                drained = n < buffer!.Length;
                 receivedAt = clock.GetUtcNow();
                 if (n == 0)
                 {
@@ -103,7 +120,11 @@ public sealed class SyslogTcpListener(IntakePipeline pipeline, SyslogParser pars
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             client.Dispose();
             pipeline.Metrics.ConnectionClosed();
         }

@@ -47,6 +47,7 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
 
     public async Task StartAsync(CancellationToken ct)
     {
+        FileLimit.RaiseToHardLimit();
         _store = LogStoreFactory.Open(options.Database);
         await _store.MigrateAsync(ct);
         var spool = options.SpoolPath ?? DefaultSpoolPath(options.Database);

@@ -93,6 +93,10 @@ public static class LogStoreFactory
             SslMode = MySqlSslMode.Preferred,
             AllowUserVariables = true,
             CharacterSet = "utf8mb4",
+
+            // Batches are written with LOAD DATA LOCAL INFILE from the writer's own in-memory stream; MySqlConnector
+            // answers a server's request only for such streams, never with a file.
+            AllowLoadLocalInfile = true,
         };
         if (t.Options.TryGetValue("socket", out var socket))
         {

@@ -13,6 +13,7 @@ namespace Slipway.Logs.Storage;
 public sealed class MySqlLogStore(string connectionString, bool systemEvents = false) : SqlLogStore
 {
     private bool? _hasProcessId;
+    private bool _bulkRefused;
 
     private const int RowsPerStatement = 500;
 
@@ -134,7 +135,71 @@ public sealed class MySqlLogStore(string connectionString, bool systemEvents = f
         }
     }
 
-    private static async Task InsertOwnAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    /// <summary>
+    /// The batch as one LOAD DATA LOCAL INFILE from an in-memory tab-separated stream (MySqlConnector sends only its own
+    /// streams, never a file a server asks for): several times the rows per second of parameterised multi-row INSERTs.
+    /// Servers that refuse LOCAL INFILE (MySQL 8's default) get the INSERTs instead.
+    /// </summary>
+    private async Task InsertOwnAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
+    {
+        if (_bulkRefused)
+        {
+            await InsertOwnByStatementsAsync(connection, tx, batch, ct);
+            return;
+        }
+
+        var tsv = new TsvWriter();
+        foreach (var e in batch)
+        {
+            tsv.Long(e.ReceivedAt.ToUnixTimeMilliseconds()).Tab();
+            if (e.ReportedAt is { } r)
+            {
+                tsv.Long(r.ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                tsv.Null();
+            }
+
+            tsv.Tab().Long(e.Facility).Tab().Long(e.Severity).Tab()
+                .Text(Clip(e.Host, 255)).Tab().Text(Clip(e.Program, 128)).Tab().Text(Clip(e.ProcId, 128)).Tab().Text(Clip(e.MsgId, 64)).Tab()
+                .Text(e.StructuredData).Tab().Text(e.Message).Tab().Long((int)e.Flags).Tab();
+            if (e.Fingerprint is { } fp)
+            {
+                tsv.Text(fp);
+            }
+            else
+            {
+                tsv.Null();
+            }
+
+            tsv.EndRow();
+        }
+
+        var loader = new MySqlBulkLoader((MySqlConnection)connection)
+        {
+            TableName = "log_events",
+            Local = true,
+            SourceStream = tsv.ToStream(),
+            FieldTerminator = "\t",
+            LineTerminator = "\n",
+            EscapeCharacter = '\\',
+            CharacterSet = "utf8mb4",
+        };
+        loader.Columns.AddRange(["received_at", "reported_at", "facility", "severity", "host", "program", "procid", "msgid", "sd", "message", "flags", "fingerprint"]);
+        try
+        {
+            await loader.LoadAsync(ct);
+        }
+        catch (MySqlException e) when (e.Number is 1148 or 3948 or 4166) // "command not allowed", "local infile rejected" (MySQL), "capability disabled" (MariaDB)
+        {
+            // Refused before any row was read: the statement did nothing, the transaction goes on with INSERTs.
+            _bulkRefused = true;
+            await InsertOwnByStatementsAsync(connection, tx, batch, ct);
+        }
+    }
+
+    private static async Task InsertOwnByStatementsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
     {
         for (var start = 0; start < batch.Count; start += RowsPerStatement)
         {

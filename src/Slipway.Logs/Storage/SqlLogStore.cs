@@ -36,6 +36,25 @@ public abstract class SqlLogStore : ILogStore
 
     protected abstract string UpsertStateSql { get; }
 
+    /// <summary>
+    /// The condition for "received at or after @since" (an event query reads <c>e.</c>); <paramref name="withText"/> when the
+    /// query also searches text. SQLite turns it into an id range, which its indexes and the FTS index can seek on.
+    /// </summary>
+    protected virtual string SinceCondition(bool withText) => "e.received_at >= @since";
+
+    /// <summary>FROM clause of the digest's error counts per host and program.</summary>
+    protected virtual string ErrorCountsFrom => "log_events e";
+
+    /// <summary>"column = @parameter" of an event query; <paramref name="withText"/> when it also searches text.</summary>
+    protected virtual string EqualsCondition(string column, string parameter, bool withText) => $"e.{column} = @{parameter}";
+
+    /// <summary>The id column keyset paging and ordering use (SQLite: the FTS index's rowid when searching text).</summary>
+    protected virtual string IdColumn(bool withText) => "e.id";
+
+    /// <summary>The largest id of up to @n events received before @cutoff, oldest first.</summary>
+    protected virtual string DeleteBoundSql =>
+        "SELECT MAX(id) FROM (SELECT id FROM log_events WHERE received_at < @cutoff ORDER BY id LIMIT @n) t";
+
     /// <summary>Run before deleting old events (SQLite removes them from its external-content FTS index).</summary>
     protected virtual string? BeforeDeleteSql => null;
 
@@ -194,15 +213,15 @@ public abstract class SqlLogStore : ILogStore
         }
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> QueryAsync(LogQuery query, CancellationToken ct)
+    /// <summary>The SELECT behind <see cref="QueryAsync"/>, with its parameters, into <paramref name="cmd"/>.</summary>
+    protected void BuildQuery(DbCommand cmd, LogQuery query)
     {
+        ArgumentNullException.ThrowIfNull(cmd);
         ArgumentNullException.ThrowIfNull(query);
         var where = new List<string>();
-        await using var connection = await OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
         if (query.Since is { } since)
         {
-            where.Add("e.received_at >= @since");
+            where.Add(SinceCondition(!string.IsNullOrWhiteSpace(query.Text)));
             Param(cmd, "since", since.ToUnixTimeMilliseconds());
         }
 
@@ -212,9 +231,10 @@ public abstract class SqlLogStore : ILogStore
             Param(cmd, "until", until.ToUnixTimeMilliseconds());
         }
 
-        AddEquals(cmd, where, "e.host", "host", query.Host);
-        AddEquals(cmd, where, "e.program", "program", query.Program);
-        AddEquals(cmd, where, "e.fingerprint", "fp", query.Fingerprint);
+        var searching = !string.IsNullOrWhiteSpace(query.Text);
+        AddEquals(cmd, where, EqualsCondition("host", "host", searching), "host", query.Host);
+        AddEquals(cmd, where, EqualsCondition("program", "program", searching), "program", query.Program);
+        AddEquals(cmd, where, EqualsCondition("fingerprint", "fp", searching), "fp", query.Fingerprint);
         if (query.MaxSeverity is { } severity)
         {
             where.Add("e.severity <= @severity");
@@ -234,9 +254,10 @@ public abstract class SqlLogStore : ILogStore
             Param(cmd, "text", TextParameter(query.Text!));
         }
 
+        var idColumn = IdColumn(withText);
         if (query.BeforeId is { } before)
         {
-            where.Add("e.id < @before");
+            where.Add(idColumn + " < @before");
             Param(cmd, "before", before);
         }
 
@@ -245,7 +266,15 @@ public abstract class SqlLogStore : ILogStore
             "SELECT e.id, e.received_at, e.reported_at, e.facility, e.severity, e.host, e.program, e.procid, e.msgid, e.sd, "
             + "e.message, e.flags, e.fingerprint FROM " + EventsFrom(withText)
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
-            + " ORDER BY e.id DESC LIMIT @limit";
+            + " ORDER BY " + idColumn + " DESC LIMIT @limit";
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> QueryAsync(LogQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        BuildQuery(cmd, query);
         var result = new List<StoredEvent>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -352,11 +381,9 @@ public abstract class SqlLogStore : ILogStore
     public async Task<IReadOnlyList<ErrorCount>> ErrorCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var cmd = Command(connection, null, """
-            SELECT host, program, COUNT(*) FROM log_events
-            WHERE received_at >= @since AND received_at < @until AND severity <= 3
-            GROUP BY host, program ORDER BY COUNT(*) DESC, host, program
-            """);
+        await using var cmd = Command(connection, null,
+            "SELECT e.host, e.program, COUNT(*) FROM " + ErrorCountsFrom + " WHERE " + SinceCondition(false)
+            + " AND e.received_at < @until AND e.severity <= 3 GROUP BY e.host, e.program ORDER BY COUNT(*) DESC, e.host, e.program");
         Param(cmd, "since", since.ToUnixTimeMilliseconds());
         Param(cmd, "until", until.ToUnixTimeMilliseconds());
         var result = new List<ErrorCount>();
@@ -390,8 +417,7 @@ public abstract class SqlLogStore : ILogStore
     {
         await using var connection = await OpenAsync(ct);
         long maxId;
-        await using (var find = Command(connection, null,
-                         "SELECT MAX(id) FROM (SELECT id FROM log_events WHERE received_at < @cutoff ORDER BY id LIMIT @n) t"))
+        await using (var find = Command(connection, null, DeleteBoundSql))
         {
             Param(find, "cutoff", cutoff.ToUnixTimeMilliseconds());
             Param(find, "n", batchSize);
@@ -459,11 +485,11 @@ public abstract class SqlLogStore : ILogStore
     private static long Long(DbDataReader reader, int i) =>
         reader.GetValue(i) is var v && v is DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
 
-    private static void AddEquals(DbCommand cmd, List<string> where, string column, string name, string? value)
+    private static void AddEquals(DbCommand cmd, List<string> where, string condition, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
-            where.Add($"{column} = @{name}");
+            where.Add(condition);
             Param(cmd, name, value);
         }
     }

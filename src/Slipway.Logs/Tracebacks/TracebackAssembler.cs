@@ -28,7 +28,7 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         }
 
         var key = (e.Host, e.Program, e.ProcId);
-        if (_pending.TryGetValue(key, out var pending))
+        if (_pending.Count > 0 && _pending.TryGetValue(key, out var pending))
         {
             if (pending.Accepts(message))
             {

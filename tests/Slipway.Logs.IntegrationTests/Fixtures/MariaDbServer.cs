@@ -23,7 +23,7 @@ public sealed class MariaDbServer : IAsyncDisposable
 
     public string Url(string database) => $"mysql://root:@127.0.0.1:{Port}/{database}";
 
-    public static async Task<MariaDbServer> StartAsync(CancellationToken ct)
+    public static async Task<MariaDbServer> StartAsync(CancellationToken ct, IEnumerable<string>? extraArgs = null)
     {
         Requires.Check(File.Exists(Binary) && File.Exists("/usr/bin/mariadb-install-db"),
             "MariaDB not installed. Fix: bash scripts/deps/logs.sh (apt-get install -y mariadb-server)", Environment.GetEnvironmentVariable("CI"));
@@ -43,7 +43,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         [
             "--no-defaults", $"--datadir={data}", $"--socket={dir.File("sock")}", $"--port={port}", "--bind-address=127.0.0.1",
             $"--user={user}", "--skip-grant-tables", "--skip-log-bin", "--innodb-buffer-pool-size=128M",
-            "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}",
+            "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}", .. extraArgs ?? [],
         ];
         var process = ServerProcess.Start(Binary, args, log);
         var server = new MariaDbServer(dir, process, port, args);
