@@ -37,6 +37,8 @@ public abstract partial class EventListenerTests
         command=/bin/false
         autostart=false
         startretries=1
+        ; Long enough that a loaded machine cannot make supervisord see /bin/false "up" for startsecs (it went RUNNING once).
+        startsecs=5
 
         [program:talker]
         command=/bin/sh -c 'echo hello; exec sleep 1000'
