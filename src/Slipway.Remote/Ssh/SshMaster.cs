@@ -11,7 +11,9 @@ namespace Slipway.Remote.Ssh;
 /// Readiness: the shell's first answer, which also proves the control socket listens (ssh opens it before the
 /// session). Lifetime: when we close the pipe, or when this process dies however it dies, the shell on the host reads
 /// EOF and exits; with ControlPersist=no the master then ends as soon as its last multiplexed client has, so a killed
-/// run never leaves a connection open on a host.
+/// run never leaves a connection open on a host. With <c>ssh.control_persist</c> this process is instead the first
+/// client of a master that ssh forked into the background (SshArguments.Master), and that master stays for the
+/// configured time by design.
 /// </remarks>
 internal sealed class SshMaster : IAsyncDisposable
 {

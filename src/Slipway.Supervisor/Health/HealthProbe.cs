@@ -8,11 +8,15 @@ namespace Slipway.Supervisor.Health;
 public static class HealthProbe
 {
     /// <summary>Null when healthy, else why not.</summary>
-    public static async Task<string?> TcpAsync(string hostPort, TimeSpan timeout, CancellationToken ct)
+    public static Task<string?> TcpAsync(string hostPort, TimeSpan timeout, CancellationToken ct)
     {
         var colon = hostPort.LastIndexOf(':');
-        var host = hostPort[..colon].Trim('[', ']');
-        var port = int.Parse(hostPort[(colon + 1)..], CultureInfo.InvariantCulture);
+        return TcpAsync(hostPort[..colon].Trim('[', ']'), int.Parse(hostPort[(colon + 1)..], CultureInfo.InvariantCulture), timeout, ct);
+    }
+
+    /// <summary>Null when a TCP connection to <paramref name="host"/>:<paramref name="port"/> opens in time, else why not.</summary>
+    public static async Task<string?> TcpAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
         try

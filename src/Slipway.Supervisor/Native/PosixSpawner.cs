@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Slipway.Supervisor.Native;
 
@@ -148,7 +147,7 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
         var sigdefault = stackalloc byte[Posix.SigSetSize];
         Check(Posix.posix_spawnattr_init(attr), "posix_spawnattr_init");
         Check(Posix.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
-        var allocations = new List<nint>();
+        using var strings = new NativeStrings();
         try
         {
             Check(Posix.sigemptyset(sigmask), "sigemptyset");
@@ -167,26 +166,14 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
             Check(Posix.posix_spawn_file_actions_addclosefrom_np(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
             if (request.Directory is not null)
             {
-                Check(Posix.posix_spawn_file_actions_addchdir_np(actions, Utf8(request.Directory, allocations)), "posix_spawn_file_actions_addchdir_np");
+                Check(Posix.posix_spawn_file_actions_addchdir_np(actions, strings.Utf8(request.Directory)), "posix_spawn_file_actions_addchdir_np");
             }
 
-            var argvPtr = (byte**)Alloc((argv.Count + 1) * sizeof(nint), allocations);
-            for (var i = 0; i < argv.Count; i++)
-            {
-                argvPtr[i] = Utf8(argv[i], allocations);
-            }
-
-            argvPtr[argv.Count] = null;
-            var envPtr = (byte**)Alloc((request.Environment.Count + 1) * sizeof(nint), allocations);
-            for (var i = 0; i < request.Environment.Count; i++)
-            {
-                envPtr[i] = Utf8(request.Environment[i].Key + "=" + request.Environment[i].Value, allocations);
-            }
-
-            envPtr[request.Environment.Count] = null;
+            var argvPtr = strings.Array(argv);
+            var envPtr = strings.Array(request.Environment.Select(e => e.Key + "=" + e.Value).ToList());
             // posix_spawn is thread-safe: the daemon starts batches on several threads (every pipe is O_CLOEXEC and the
             // child closes everything above 2 anyway).
-            var rc = Posix.posix_spawn(out var pid, Utf8(path, allocations), actions, attr, argvPtr, envPtr);
+            var rc = Posix.posix_spawn(out var pid, strings.Utf8(path), actions, attr, argvPtr, envPtr);
 
             if (rc != 0)
             {
@@ -202,10 +189,6 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
         {
             _ = Posix.posix_spawn_file_actions_destroy(actions);
             _ = Posix.posix_spawnattr_destroy(attr);
-            foreach (var p in allocations)
-            {
-                System.Runtime.InteropServices.NativeMemory.Free((void*)p);
-            }
         }
     }
 
@@ -225,20 +208,4 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
         20 => "ENOTDIR",
         _ => "errno " + errno.ToString(CultureInfo.InvariantCulture),
     };
-
-    private static void* Alloc(int bytes, List<nint> allocations)
-    {
-        var p = System.Runtime.InteropServices.NativeMemory.Alloc((nuint)bytes);
-        allocations.Add((nint)p);
-        return p;
-    }
-
-    private static byte* Utf8(string s, List<nint> allocations)
-    {
-        var count = Encoding.UTF8.GetByteCount(s);
-        var p = (byte*)Alloc(count + 1, allocations);
-        Encoding.UTF8.GetBytes(s, new Span<byte>(p, count));
-        p[count] = 0;
-        return p;
-    }
 }

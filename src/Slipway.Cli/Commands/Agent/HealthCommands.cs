@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -150,25 +149,9 @@ internal static class HealthProbe
         }
     }
 
-    public static async Task<ProbeAttempt> TcpAsync(string host, int port, TimeSpan timeout, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, cts.Token);
-            return new ProbeAttempt(null, null);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return new ProbeAttempt(null, $"no connection within {Format(timeout)}");
-        }
-        catch (SocketException e)
-        {
-            return new ProbeAttempt(null, e.Message);
-        }
-    }
+    /// <summary>The supervise daemon's TCP health check (the same check, the same messages).</summary>
+    public static async Task<ProbeAttempt> TcpAsync(string host, int port, TimeSpan timeout, CancellationToken ct) =>
+        new(null, await Slipway.Supervisor.Health.HealthProbe.TcpAsync(host, port, timeout, ct));
 
     public static string Format(TimeSpan t) =>
         t.TotalSeconds >= 1 ? t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s" : t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms";

@@ -19,6 +19,9 @@ internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Ch
 /// <summary>Brings one host to its <see cref="SetupPlan"/> over an open session, changing only what differs.</summary>
 internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySource binary, string application)
 {
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Executable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     private readonly List<string> _changes = [];
     private readonly List<string> _notes = [];
     private readonly List<string> _kept = [];
@@ -29,8 +32,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         {
             await DirectoriesAsync(ct);
             await TemplatesAsync(ct);
-            await EnsureFileAsync(plan.BinaryPath, binary.Open, binary.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
+            await InstallExecutableAsync(plan.BinaryPath, binary, ct);
             await NativeDaemonAsync(ct);
 
             if (plan.Kind == SupervisorKind.Slipway)
@@ -56,11 +58,10 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
     /// </summary>
     private async Task NativeDaemonAsync(CancellationToken ct)
     {
-        var path = plan.BinaryPath[..(plan.BinaryPath.LastIndexOf('/') + 1)] + Supervise.SuperviseFastPath.NativeDaemonName;
+        var path = plan.NativeDaemonPath;
         if (binary.NativeDaemon is { } native)
         {
-            await EnsureFileAsync(path, native.Open, native.Sha256, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, "installed", ct);
+            await InstallExecutableAsync(path, native, ct);
             return;
         }
 
@@ -68,6 +69,9 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         Check(result, "could not remove " + path, output);
         _changes.AddRange(output.Where(l => l.StartsWith("removed ", StringComparison.Ordinal)));
     }
+
+    private Task<bool> InstallExecutableAsync(string path, BinarySource source, CancellationToken ct) =>
+        EnsureFileAsync(path, source.Open, source.Sha256, Executable, "installed", ct);
 
     private async Task DirectoriesAsync(CancellationToken ct)
     {
@@ -163,7 +167,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
     {
         var conf = Encoding.UTF8.GetBytes(plan.SupervisordConf!);
         var confChanged = await EnsureFileAsync(plan.SupervisordConfPath!, () => new MemoryStream(conf), BinarySource.Hex(SHA256.HashData(conf)),
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
+            Readable, "wrote", ct);
         var (touch, touchOut) = await RunAsync(ShellCommand.Create($"[ -e {plan.ProgramsFile} ] || {{ : > {plan.ProgramsFile} && echo created {plan.ProgramsFile}; }}"), ct);
         Check(touch, "could not create " + plan.ProgramsFile, touchOut);
         _changes.AddRange(touchOut.Where(l => l.StartsWith("created ", StringComparison.Ordinal)));
@@ -225,7 +229,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         var (mkdir, mkdirOut) = await RunAsync(ShellCommand.Create($"mkdir -p {decision.UnitDirectory}"), ct);
         Check(mkdir, "could not create " + decision.UnitDirectory, mkdirOut);
         var written = await EnsureFileAsync(decision.UnitDirectory + "/" + unit, () => new MemoryStream(text), BinarySource.Hex(SHA256.HashData(text)),
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, "wrote", ct);
+            Readable, "wrote", ct);
         if (written)
         {
             var (reload, reloadOut) = await RunAsync(ShellCommand.Raw("systemctl daemon-reload"), ct);

@@ -31,6 +31,9 @@ public sealed record SetupPlan(
     /// <summary>A program as the user names it, in the supervisor's names (a process name gets the prefix).</summary>
     public Func<string, string> SupervisorName { get; init; } = name => name;
 
+    /// <summary>Where the Native AOT supervise daemon goes: beside the host binary, where `slipway supervise` looks for it.</summary>
+    public string NativeDaemonPath => BinaryPath[..(BinaryPath.LastIndexOf('/') + 1)] + Supervise.SuperviseFastPath.NativeDaemonName;
+
     /// <summary>Linked files setup creates from their templates when missing (host variables expanded for this host).</summary>
     public IReadOnlyList<SetupTemplate> Templates { get; init; } = [];
 
