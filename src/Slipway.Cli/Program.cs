@@ -2,6 +2,7 @@ using Slipway.Cli;
 using Slipway.Cli.Infrastructure;
 
 // Ctrl-C cancels the token every command receives; remote work is stopped, then we exit with 130.
+Slipway.Core.Diagnostics.Timeline.Mark("main");
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -17,7 +18,9 @@ if (OperatingSystem.IsLinux() && Slipway.Cli.Commands.Supervise.SuperviseFastPat
     return await Slipway.Cli.Commands.Supervise.SuperviseFastPath.RunAsync(supervise, args, cancellation.Token);
 }
 
-return await Cli.RunAsync(args, cancellation.Token);
+var exit = await Cli.RunAsync(args, cancellation.Token);
+Slipway.Core.Diagnostics.Timeline.Mark("exit");
+return exit;
 
 /// <summary>The command line proper, in its own method so the supervise daemon never loads Spectre.Console.</summary>
 internal static partial class Cli
@@ -26,7 +29,9 @@ internal static partial class Cli
     public static Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         ConfigPreload.Start(args, Environment.GetEnvironmentVariable);
+        Slipway.Core.Diagnostics.Timeline.Mark("preload started");
         var console = ConsoleFactory.Create(args, Environment.GetEnvironmentVariable);
+        Slipway.Core.Diagnostics.Timeline.Mark("console created");
         return SlipwayApp.RunAsync(args, console, ct);
     }
 }

@@ -28,6 +28,13 @@ public ref struct ShellCommandHandler
 
     public readonly void AppendFormatted(string? value, string? format = null) => AppendValue(value ?? "", format);
 
+    /// <summary>A command built the same way is already quoted: it goes in as it is, its redactions kept.</summary>
+    public readonly void AppendFormatted(ShellCommand command)
+    {
+        _text.Append(command.Text);
+        _display.Append(command.ToString());
+    }
+
     public readonly void AppendFormatted<T>(T value, string? format = null)
     {
         // Overload resolution prefers this generic one for string[], List<string> and IReadOnlyList<string> (an exact

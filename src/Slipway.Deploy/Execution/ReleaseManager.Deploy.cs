@@ -33,6 +33,7 @@ public sealed partial class ReleaseManager
 
         // Connect to every host while git works locally: the handshakes are the longest wait of a deploy.
         // A failure is reported by the check phase, which awaits the same connection.
+        Slipway.Core.Diagnostics.Timeline.Mark("deploy: preconnect");
         Preconnect(request, ct);
         ResolvedSource source;
         try
@@ -48,6 +49,7 @@ public sealed partial class ReleaseManager
             return Stop("cancelled while resolving the revision; nothing was changed", cancelled: true);
         }
 
+        Slipway.Core.Diagnostics.Timeline.Mark("deploy: resolved");
         try
         {
             using var log = OpenLog(config, request.Stage.Name, "deploy");

@@ -141,7 +141,9 @@ public sealed partial class ReleaseManager
                 try
                 {
                     run.Session ??= await SessionAsync(run.Host, ct);
+                    Slipway.Core.Diagnostics.Timeline.Mark($"{phase} start {run.Host.DisplayName}");
                     failure = await work(run, ct);
+                    Slipway.Core.Diagnostics.Timeline.Mark($"{phase} end {run.Host.DisplayName}");
                 }
                 finally
                 {

@@ -223,7 +223,7 @@ public static class DeployScripts
         ArgumentNullException.ThrowIfNull(paths);
         return token is null
             ? ShellCommand.Create($"rm -rf {paths.LockDir}")
-            : ShellCommand.Create($"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {token} ]; then rm -rf {paths.LockDir}; fi");
+            : ShellCommand.Create($"{ReadLockToken(paths)}; if [ \"$slw_owner\" = {"token=" + token} ]; then rm -rf {paths.LockDir}; fi");
     }
 
     /// <summary>
@@ -236,8 +236,15 @@ public static class DeployScripts
         ArgumentNullException.ThrowIfNull(record);
         var temp = paths.LockInfo + ".renew";
         return ShellCommand.Create(
-            $"if [ \"$(sed -n 's/^token=//p' {paths.LockInfo} 2>/dev/null)\" = {record.Token} ]; then printf '%s' {record.Format()} > {temp} && mv -f {temp} {paths.LockInfo}; else exit 1; fi");
+            $"{ReadLockToken(paths)}; if [ \"$slw_owner\" = {"token=" + record.Token} ]; then printf '%s' {record.Format()} > {temp} && mv -f {temp} {paths.LockInfo}; else exit 1; fi");
     }
+
+    /// <summary>
+    /// The lock record's first line (<c>token=…</c>, as <see cref="LockRecord.Format"/> writes it) into <c>slw_owner</c>,
+    /// empty when there is no lock. With the shell's own <c>read</c>: no process is started for it.
+    /// </summary>
+    private static ShellCommand ReadLockToken(DeployPaths paths) =>
+        ShellCommand.Create($"slw_owner=; {{ read -r slw_owner < {paths.LockInfo}; }} 2>/dev/null");
 
     /// <summary>A standalone script that only runs <see cref="Unlock"/>.</summary>
     public static ShellCommand UnlockScript(DeployPaths paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
@@ -258,25 +265,31 @@ public static class DeployScripts
     }
 
     /// <summary>
-    /// The mirror in repo/ (cloned on first use; set to repo_url and fetched only when it lacks the commit), the commit
+    /// The mirror in repo/ (cloned on first use; fetched from repo_url only when it lacks the commit), the commit
     /// exported into the release. Every git process costs a host a few ms of CPU, so none runs without need: the commit
-    /// time comes from the local resolve when known.
+    /// time comes from the local resolve when known, and otherwise the <c>git log</c> that writes it is also the test
+    /// for whether the mirror has the commit. The fetch names repo_url with the mirror's refspec rather than running
+    /// <c>git remote set-url</c> first, so a changed repo_url costs no extra process either.
     /// </summary>
     private static ShellCommand GitSource(DeployPaths paths, SourcePlan source, ReleaseContext context, string release, string archive)
     {
         var repo = paths.Repo;
-        var export = ShellCommand.Create($$"""
-            { [ -d {{repo}} ] || git clone --mirror --quiet {{source.RepoUrl}} {{repo}}; } && { git -C {{repo}} cat-file -e {{context.Commit + "^{commit}"}} 2>/dev/null || { git -C {{repo}} remote set-url origin {{source.RepoUrl}} && git -C {{repo}} fetch --quiet --prune origin; }; } && git -C {{repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}}
+        var fetch = ShellCommand.Create($"git -C {repo} fetch --quiet --prune {source.RepoUrl} '+refs/*:refs/*'");
+        var have = source.CommitTime is null
+            ? ShellCommand.Create($"git -C {repo} log -1 --format=%ct {context.Commit} > {release + "/REVISION_TIME"}")
+            : ShellCommand.Create($"git -C {repo} cat-file -e {context.Commit + "^{commit}"}");
+        var ensure = source.CommitTime is null
+            ? ShellCommand.Create($"{{ {have} 2>/dev/null || {{ {fetch} && {have}; }}; }}")
+            : ShellCommand.Create($"{{ {have} 2>/dev/null || {fetch}; }}");
+        return ShellCommand.Create($$"""
+            { [ -d {{repo}} ] || git clone --mirror --quiet {{source.RepoUrl}} {{repo}}; } && {{ensure}} && git -C {{repo}} archive -o {{archive}} {{context.Commit}} && tar -xf {{archive}} -C {{release}} && rm -f {{archive}}
             """);
-        return source.CommitTime is null
-            ? export.Then(ShellCommand.Create($"git -C {repo} log -1 --format=%ct {context.Commit} > {release + "/REVISION_TIME"}"))
-            : export;
     }
 
     private static ShellCommand Switch(DeployPaths paths, string release, string token)
     {
         var temp = paths.DeployTo + "/.current-" + token;
-        return ShellCommand.Create($"rm -f {temp} && ln -s {release} {temp} && mv -T {temp} {paths.Current}");
+        return ShellCommand.Create($"{{ [ ! -L {temp} ] || rm -f {temp}; }} && ln -s {release} {temp} && mv -T {temp} {paths.Current}");
     }
 
     private static ShellCommand MarkBad(DeployPaths paths, string release)
@@ -289,7 +302,7 @@ public static class DeployScripts
     {
         script.Add(ShellCommand.Create($$"""
             if [ -L {{paths.Current}} ]; then printf '::slipway:current %s\n' "$(readlink {{paths.Current}})"; fi
-            for r in {{paths.Releases}}/*; do [ -d "$r" ] || continue; s=$(cat "$r/{{DeployPaths.StateFileName}}" 2>/dev/null); v=$(head -n 1 "$r/REVISION" 2>/dev/null); printf '::slipway:release %s %s %s\n' "${r##*/}" "${s:-ok}" "$v"; done
+            for r in {{paths.Releases}}/*; do [ -d "$r" ] || continue; s=; v=; { read -r s < "$r/{{DeployPaths.StateFileName}}"; } 2>/dev/null; { read -r v < "$r/REVISION"; } 2>/dev/null; printf '::slipway:release %s %s %s\n' "${r##*/}" "${s:-ok}" "$v"; done
             """));
     }
 

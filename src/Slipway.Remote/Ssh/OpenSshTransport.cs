@@ -114,6 +114,7 @@ public sealed class OpenSshTransport : ITransport
             throw SshErrorMessages.ForConnect(host, _settings, SshLogClassifier.ClassifyConnect(ReadLog(log)));
         }
 
+        Slipway.Core.Diagnostics.Timeline.Mark($"master ready {host.DisplayName}");
         var session = new OpenSshSession(host, this, master);
         return _sessions.GetOrAdd(key, session);
     }
@@ -126,7 +127,9 @@ public sealed class OpenSshTransport : ITransport
         }
 
         _disposed = true;
+        Slipway.Core.Diagnostics.Timeline.Mark("transport dispose");
         await Task.WhenAll(_sessions.Values.Select(s => s.DisposeAsync().AsTask()));
+        Slipway.Core.Diagnostics.Timeline.Mark("transport disposed");
         foreach (var gate in _connectGates.Values)
         {
             gate.Dispose();

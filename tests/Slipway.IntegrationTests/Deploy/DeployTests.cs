@@ -213,6 +213,32 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task The_git_strategy_follows_a_changed_repo_url_with_the_existing_mirror()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(1, ct);
+        site.Configure(strategy: "git");
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+
+        // The repository moves (a new server, say), and gains a commit there that the old location never had.
+        var moved = Path.Combine(site.Root, "moved.git");
+        (await ProcessTools.RunAsync("git", ["clone", "-q", "--bare", site.Repo, moved], ct)).ExitCode.ShouldBe(0);
+        var commit = await site.CommitAsync("only at the new place", ct);
+        (await ProcessTools.RunAsync("git", ["-C", site.Repo, "push", "-q", moved, "main"], ct)).ExitCode.ShouldBe(0);
+        (await ProcessTools.RunAsync("git", ["-C", site.Repo, "reset", "-q", "--hard", "HEAD~1"], ct)).ExitCode.ShouldBe(0);
+        var config = await File.ReadAllTextAsync(site.ConfigFile, ct);
+        await File.WriteAllTextAsync(site.ConfigFile, config.Replace($"repo_url: {site.Repo}", $"repo_url: {moved}", StringComparison.Ordinal), ct);
+
+        var (exitCode, output) = await site.RunAsync("deploy", "production", "--json");
+
+        exitCode.ShouldBe(0, output);
+        using var json = JsonDocument.Parse(output);
+        json.RootElement.GetProperty("commit").GetString().ShouldBe(commit);
+        site.Served(0).ShouldBe("only at the new place");
+        (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "current", "REVISION_TIME"), ct)).Trim().ShouldNotBeEmpty();
+    }
+
+    [Fact]
     public async Task An_existing_capistrano_host_is_adopted_as_is()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -18,6 +18,7 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
         // Recipes (django, processes, health) become labelled hooks here, so every release command sees the same steps.
+        Slipway.Core.Diagnostics.Timeline.Mark("command execute");
         SlipwayConfig? config;
         try
         {
@@ -31,6 +32,7 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
             return ExitCodes.UsageOrConfig;
         }
 
+        Slipway.Core.Diagnostics.Timeline.Mark("config loaded + recipes");
         var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
         if (config is null || stage is null)
         {
@@ -54,6 +56,7 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
         var verbose = settings is ChangeSettings { Verbose: true };
         var manager = new ReleaseManager(sessions, new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config)),
             TimeProvider.System, reporter, RunIdentity.Current(), verbose);
+        Slipway.Core.Diagnostics.Timeline.Mark("manager built");
         return await RunAsync(manager, request, settings, cancellationToken);
     }
 
