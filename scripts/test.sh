@@ -28,9 +28,11 @@ done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Slipway.slnx -c Release -nologo -v quiet
-# The Native AOT daemon (`slipway-supervise`, needs clang from scripts/deps/supervise.sh): the supervisorctl suite
-# runs against it too.
-dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o artifacts/supervise-aot -nologo -v quiet
+# The native executables (Native AOT, needs clang from scripts/deps/supervise.sh): NativeCliTests runs the native
+# slipway, and the supervisorctl suite also runs against the native daemon `slipway-supervise`.
+bash scripts/publish-native.sh artifacts/native
+mkdir -p artifacts/supervise-aot
+cp artifacts/native/slipway-supervise artifacts/supervise-aot/slipway-supervise
 
 log=$(mktemp)
 set +e

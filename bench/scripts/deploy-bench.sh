@@ -5,8 +5,10 @@
 #   bash bench/scripts/deploy-bench.sh            # from the repo root (installs capistrano with apt if missing)
 #
 # Environment:
-#   SLIPWAY=/path/to/slipway   the binary to time (default: publishes artifacts/slipway/slipway, single-file R2R)
-#   SKIP_BUILD=1               reuse artifacts/slipway/slipway as is
+#   SLIPWAY=/path/to/slipway   the binary to time (default: artifacts/native/slipway from scripts/publish-native.sh;
+#                              the ReadyToRun single file for comparison: dotnet publish src/Slipway.Cli -c Release -r linux-x64
+#                              --self-contained -p:PublishSingleFile=true -p:PublishReadyToRun=true -o artifacts/slipway)
+#   SKIP_BUILD=1               reuse artifacts/native/slipway as is
 #   RUNS=7 WARMUP=1            hyperfine settings per scenario
 #   RESULTS_DIR=bench/results  where deploy-bench.txt / deploy-bench.json go
 #
@@ -38,11 +40,10 @@ if ! command -v cap >/dev/null; then
 fi
 unshare -m --propagation private true 2>/dev/null || { echo "deploy-bench: needs mount namespaces (unshare -m; run as root)" >&2; exit 1; }
 
-SLIPWAY=${SLIPWAY:-$ROOT/artifacts/slipway/slipway}
-if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SLIPWAY ]] && [[ $SLIPWAY == "$ROOT/artifacts/slipway/slipway" ]]; then
-  echo "== publishing slipway (single file, ReadyToRun)" >&2
-  dotnet publish src/Slipway.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-    -p:PublishReadyToRun=true -o artifacts/slipway -nologo -v quiet >&2
+SLIPWAY=${SLIPWAY:-$ROOT/artifacts/native/slipway}
+if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SLIPWAY ]] && [[ $SLIPWAY == "$ROOT/artifacts/native/slipway" ]]; then
+  echo "== publishing slipway (native: scripts/publish-native.sh)" >&2
+  bash scripts/publish-native.sh artifacts/native >&2
 fi
 
 # Each sshd runs in its own mount namespace with its host dir bound over /srv/slwbench.

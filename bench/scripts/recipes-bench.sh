@@ -12,9 +12,9 @@
 #   redeploy     a new commit deployed over the running site
 #
 # Environment:
-#   SLIPWAY=/path/to/slipway   the binary to time (default: publishes artifacts/slipway/slipway, single-file R2R,
+#   SLIPWAY=/path/to/slipway   the binary to time (default: artifacts/native/slipway, scripts/publish-native.sh,
 #                              the same artifact deploy-bench.sh uses)
-#   SKIP_BUILD=1               reuse artifacts/slipway/slipway as is
+#   SKIP_BUILD=1               reuse artifacts/native/slipway as is
 #   RUNS=3 WARMUP=0            hyperfine settings per scenario
 #   RESULTS_DIR=bench/results  where recipes-bench.txt / recipes-bench.json go
 #
@@ -52,11 +52,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ $had_policy = 1 ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
-SLIPWAY=${SLIPWAY:-$ROOT/artifacts/slipway/slipway}
-if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SLIPWAY ]] && [[ $SLIPWAY == "$ROOT/artifacts/slipway/slipway" ]]; then
-  echo "== publishing slipway (single file, ReadyToRun)" >&2
-  dotnet publish src/Slipway.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-    -p:PublishReadyToRun=true -o artifacts/slipway -nologo -v quiet >&2
+SLIPWAY=${SLIPWAY:-$ROOT/artifacts/native/slipway}
+if [[ ${SKIP_BUILD:-0} != 1 || ! -x $SLIPWAY ]] && [[ $SLIPWAY == "$ROOT/artifacts/native/slipway" ]]; then
+  echo "== publishing slipway (native: scripts/publish-native.sh)" >&2
+  bash scripts/publish-native.sh artifacts/native >&2
 fi
 
 sshd_bench_start 1

@@ -14,6 +14,10 @@ public static class SlipwayApp
         typeof(SlipwayApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
+    // Spectre.Console.Cli builds its command model by reflection. The native publish (scripts/publish-native.sh) roots
+    // this assembly and Spectre.Console.Cli (Slipway.Cli.csproj), so every command and settings type it reflects over
+    // is kept; NativeCliTests runs every command's --help and the main jobs against that binary.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
     public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct)
     {
         var app = new CommandApp();

@@ -10,6 +10,21 @@ public static class Requires
             "OpenSSH server/client not installed. Fix: apt-get install -y openssh-server openssh-client",
             Environment.GetEnvironmentVariable("CI"));
 
+    /// <summary>
+    /// The native slipway: artifacts/native/slipway, published by scripts/test.sh (scripts/publish-native.sh), or
+    /// $SLIPWAY_NATIVE_CLI.
+    /// </summary>
+    public static string NativeCli()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
+        var path = Environment.GetEnvironmentVariable("SLIPWAY_NATIVE_CLI") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(root, "artifacts/native/slipway");
+        Check(File.Exists(path), $"the native slipway {path} is not built. Fix: bash scripts/publish-native.sh",
+            Environment.GetEnvironmentVariable("CI"));
+        return path;
+    }
+
     /// <summary>Skips (locally) or fails (<paramref name="ci"/> is "true") when <paramref name="present"/> is false.</summary>
     public static void Check(bool present, string reason, string? ci)
     {
