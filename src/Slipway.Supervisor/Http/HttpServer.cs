@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Slipway.Supervisor.XmlRpc;
 
 namespace Slipway.Supervisor.Http;
 
@@ -8,8 +9,22 @@ public sealed class HttpResponder(Socket socket)
 {
     public bool Closed { get; private set; }
 
-    public async Task SendAsync(int status, string reason, string contentType, byte[] body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    /// <summary>Room to keep in front of a body built with <see cref="Utf8Builder"/>, for the head.</summary>
+    public const int HeadRoom = 512;
+
+    public async Task SendAsync(int status, string reason, string contentType, ReadOnlyMemory<byte> body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
     {
+        using var message = new Utf8Builder(body.Length, HeadRoom);
+        message.Append(body.Span);
+        await SendAsync(status, reason, contentType, message, extraHeaders, keepAlive, ct);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (best built with <see cref="HeadRoom"/> in front) with its head in one write.
+    /// </summary>
+    public async Task SendAsync(int status, string reason, string contentType, Utf8Builder body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
         var head = new StringBuilder(160);
         head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
         head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(body.Length).Append("\r\n");
@@ -20,10 +35,12 @@ public sealed class HttpResponder(Socket socket)
 
         head.Append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
         var headBytes = Encoding.ASCII.GetBytes(head.ToString());
-        var all = new byte[headBytes.Length + body.Length];
-        headBytes.CopyTo(all, 0);
-        body.CopyTo(all, headBytes.Length);
-        await socket.SendAsync(all, SocketFlags.None, ct);
+        if (!body.TryPrepend(headBytes))
+        {
+            await socket.SendAsync(headBytes, SocketFlags.None, ct);
+        }
+
+        await socket.SendAsync(body.Written, SocketFlags.None, ct);
     }
 
     /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>

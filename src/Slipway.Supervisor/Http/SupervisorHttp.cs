@@ -78,14 +78,15 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
             return;
         }
 
-        string body;
+        using var body = new Utf8Builder(4096, HttpResponder.HeadRoom);
         try
         {
-            body = XmlRpcWriter.Response(await rpc.CallAsync(call.MethodName, call.Params));
+            XmlRpcWriter.WriteResponse(body, await rpc.CallAsync(call.MethodName, call.Params));
         }
         catch (FaultException f)
         {
-            body = XmlRpcWriter.Fault(f.Code, f.Message);
+            body.Clear();
+            XmlRpcWriter.WriteFault(body, f.Code, f.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -94,7 +95,7 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
             return;
         }
 
-        await responder.SendAsync(200, "OK", "text/xml", Encoding.UTF8.GetBytes(body), null, request.KeepAlive, ct);
+        await responder.SendAsync(200, "OK", "text/xml", body, null, request.KeepAlive, ct);
     }
 
     private static async Task<bool> TailAsync(string? file, HttpRequest request, HttpResponder responder, CancellationToken ct)
