@@ -15,7 +15,9 @@ namespace Slipway.Supervisor.XmlRpc;
 /// </summary>
 public sealed class Utf8Builder : IDisposable
 {
-    private const int MaxCachedBytes = 8 * 1024 * 1024;
+    // Enough for getAllProcessInfo at about 1000 processes; a rarer, larger reply (a big readLog) gets an array of
+    // its own rather than pinning megabytes for good.
+    private const int MaxCachedBytes = 2 * 1024 * 1024;
     private static readonly SearchValues<char> Special = SearchValues.Create(
         "&<>\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
