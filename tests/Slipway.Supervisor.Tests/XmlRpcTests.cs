@@ -114,4 +114,21 @@ public sealed class XmlRpcTests
         });
         body.ShouldBe(expected);
     }
+
+    [Fact]
+    public void The_builder_keeps_text_whole_across_its_chunks_and_puts_a_head_in_front()
+    {
+        // Long enough to span several 16 KiB chunks, with 2-, 3- and 4-byte characters landing on every boundary.
+        var text = string.Concat(Enumerable.Repeat("ab\u00e9\u20ac\U0001F600<&>", 9000));
+        var data = Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray();
+        using var b = new Utf8Builder(headroom: 64);
+        b.AppendEscaped(text).Append('|').AppendBase64(data).Append('|').Append(1234567890123L).Append(2.5, "R");
+        b.TryPrepend("HEAD "u8).ShouldBeTrue();
+        b.Segments.Count.ShouldBeGreaterThan(5);
+        var expected = "HEAD " + text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal) + "|" + Convert.ToBase64String(data) + "|12345678901232.5";
+        b.ToString().ShouldBe(expected);
+        b.Length.ShouldBe(Encoding.UTF8.GetByteCount(expected));
+        b.TryPrepend(new byte[100]).ShouldBeFalse(); // the headroom is used up
+    }
 }

@@ -14,7 +14,7 @@ public sealed class HttpResponder(Socket socket)
 
     public async Task SendAsync(int status, string reason, string contentType, ReadOnlyMemory<byte> body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
     {
-        using var message = new Utf8Builder(body.Length, HeadRoom);
+        using var message = new Utf8Builder(HeadRoom);
         message.Append(body.Span);
         await SendAsync(status, reason, contentType, message, extraHeaders, keepAlive, ct);
     }
@@ -40,7 +40,17 @@ public sealed class HttpResponder(Socket socket)
             await socket.SendAsync(headBytes, SocketFlags.None, ct);
         }
 
-        await socket.SendAsync(body.Written, SocketFlags.None, ct);
+        var segments = body.Segments;
+        if (segments.Count == 1)
+        {
+            await socket.SendAsync(segments[0].AsMemory(), SocketFlags.None, ct);
+        }
+        else
+        {
+            // One gathered write (sendmsg) of every chunk; it completes once all of it is sent. On cancellation the
+            // connection is closed by the caller, which ends the write.
+            await socket.SendAsync(segments, SocketFlags.None).WaitAsync(ct);
+        }
     }
 
     /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>

@@ -78,7 +78,7 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
             return;
         }
 
-        using var body = new Utf8Builder(4096, HttpResponder.HeadRoom);
+        using var body = new Utf8Builder(HttpResponder.HeadRoom);
         try
         {
             XmlRpcWriter.WriteResponse(body, await rpc.CallAsync(call.MethodName, call.Params));
