@@ -25,22 +25,22 @@ public sealed class HttpResponder(Socket socket)
     public async Task SendAsync(int status, string reason, string contentType, Utf8Builder body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var head = new StringBuilder(160);
-        head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
-        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(body.Length).Append("\r\n");
-        foreach (var h in extraHeaders ?? [])
+        await SendPartAsync(Head(status, reason, contentType, body.Length, extraHeaders, keepAlive), body, ct);
+    }
+
+    /// <summary>
+    /// Sends one part of a body whose head (<see cref="Head"/>, with the whole length) goes before the first part:
+    /// pass it with that part and null with the others. The part can be cleared and reused afterwards.
+    /// </summary>
+    public async Task SendPartAsync(byte[]? head, Utf8Builder part, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        if (head is not null && !part.TryPrepend(head))
         {
-            head.Append(h).Append("\r\n");
+            await socket.SendAsync(head, SocketFlags.None, ct);
         }
 
-        head.Append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
-        var headBytes = Encoding.ASCII.GetBytes(head.ToString());
-        if (!body.TryPrepend(headBytes))
-        {
-            await socket.SendAsync(headBytes, SocketFlags.None, ct);
-        }
-
-        var segments = body.Segments;
+        var segments = part.Segments;
         if (segments.Count == 1)
         {
             await socket.SendAsync(segments[0].AsMemory(), SocketFlags.None, ct);
@@ -51,6 +51,21 @@ public sealed class HttpResponder(Socket socket)
             // connection is closed by the caller, which ends the write.
             await socket.SendAsync(segments, SocketFlags.None).WaitAsync(ct);
         }
+    }
+
+    /// <summary>A response head in supervisord's (medusa's) form.</summary>
+    public static byte[] Head(int status, string reason, string contentType, long contentLength, IEnumerable<string>? extraHeaders, bool keepAlive)
+    {
+        var head = new StringBuilder(160);
+        head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
+        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(contentLength).Append("\r\n");
+        foreach (var h in extraHeaders ?? [])
+        {
+            head.Append(h).Append("\r\n");
+        }
+
+        head.Append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
+        return Encoding.ASCII.GetBytes(head.ToString());
     }
 
     /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>

@@ -28,6 +28,7 @@ public sealed class Utf8Builder : IDisposable
 
     private readonly List<ArraySegment<byte>> _sealed = [];
     private readonly int _headroom;
+    private readonly bool _discard;
     private byte[] _current;
     private int _start;
     private int _end;
@@ -40,6 +41,12 @@ public sealed class Utf8Builder : IDisposable
         _current = Rent();
         _start = _end = headroom;
     }
+
+    private Utf8Builder(bool discard)
+        : this(0) => _discard = discard;
+
+    /// <summary>A builder that keeps nothing and only counts: what a body will weigh before it is sent in parts.</summary>
+    public static Utf8Builder Counter() => new(discard: true);
 
     public int Length => _sealedLength + (_end - _start);
 
@@ -245,6 +252,13 @@ public sealed class Utf8Builder : IDisposable
 
     private void Seal()
     {
+        if (_discard)
+        {
+            _sealedLength += _end - _start;
+            _start = _end = 0;
+            return;
+        }
+
         _sealed.Add(new ArraySegment<byte>(_current, _start, _end - _start));
         _sealedLength += _end - _start;
         _current = Rent();

@@ -26,10 +26,35 @@ public static class XmlRpcWriter
 
     public static void WriteResponse(Utf8Builder b, object? value)
     {
+        WriteResponseStart(b);
+        WriteValue(b, value);
+        WriteResponseEnd(b);
+    }
+
+    /// <summary>What comes before the value of a response (for one sent in parts).</summary>
+    public static void WriteResponseStart(Utf8Builder b)
+    {
         ArgumentNullException.ThrowIfNull(b);
         b.Append("<?xml version='1.0'?>\n<methodResponse><params><param>"u8);
-        WriteValue(b, value);
+    }
+
+    public static void WriteResponseEnd(Utf8Builder b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
         b.Append("</param></params></methodResponse>\n"u8);
+    }
+
+    /// <summary>What comes before the items of an array value (<see cref="WriteValue"/> of each follows).</summary>
+    public static void WriteArrayStart(Utf8Builder b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        b.Append("<value><array><data>"u8);
+    }
+
+    public static void WriteArrayEnd(Utf8Builder b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        b.Append("</data></array></value>"u8);
     }
 
     public static void WriteFault(Utf8Builder b, int code, string text)
@@ -62,6 +87,18 @@ public static class XmlRpcWriter
     public static void WriteValue(Utf8Builder b, object? value)
     {
         ArgumentNullException.ThrowIfNull(b);
+        if (value is List<object?> items)
+        {
+            WriteArrayStart(b);
+            foreach (var item in items)
+            {
+                WriteValue(b, item);
+            }
+
+            WriteArrayEnd(b);
+            return;
+        }
+
         b.Append("<value>"u8);
         switch (value)
         {
@@ -102,15 +139,6 @@ public static class XmlRpcWriter
                 }
 
                 b.Append("</struct>"u8);
-                break;
-            case List<object?> items:
-                b.Append("<array><data>"u8);
-                foreach (var item in items)
-                {
-                    WriteValue(b, item);
-                }
-
-                b.Append("</data></array>"u8);
                 break;
             case IDictionary dict:
                 b.Append("<struct>"u8);
