@@ -9,6 +9,14 @@
 #                                     (published if missing; needs clang). NATIVE=0 leaves it out.
 #   RTT_CALLS=30                      getAllProcessInfo calls per median
 #   CAPTURE_SECS=3                    how long the log-capture writer runs
+#   RESTARTS=3                        `supervisorctl restart all` runs per median (and rounds of the per-RPC breakdown)
+#   KINDS="supervisord slipway native"  which daemons to time (slipway = the managed one)
+#   SIZES="50 500"                    program counts (restart all and idle CPU are measured at 50)
+#   CAPTURE=1                         CAPTURE=0 skips the log-capture runs
+#   SKIP_BUILD=1                      use the binaries already built instead of building/publishing them first
+#
+# e.g. the RSS and restart figures of the native daemon alone:
+#   KINDS=native CAPTURE=0 SKIP_BUILD=1 bash bench/scripts/supervise-bench.sh
 #
 # Everything runs in a temp dir on 127.0.0.1; daemons are stopped by pid on exit.
 set -euo pipefail
@@ -18,13 +26,19 @@ SLIPWAY_DLL=${SLIPWAY_DLL:-$ROOT/src/Slipway.Cli/bin/Release/net10.0/slipway.dll
 RTT_CALLS=${RTT_CALLS:-30}
 CAPTURE_SECS=${CAPTURE_SECS:-3}
 CLIENT="/usr/bin/python3 $ROOT/bench/scripts/supervise_client.py"
-[ -f "$SLIPWAY_DLL" ] || dotnet build src/Slipway.Cli -c Release -nologo -v q >/dev/null
+RESTARTS=${RESTARTS:-3}
+SIZES=${SIZES:-50 500}
 SLIPWAY_NATIVE=${SLIPWAY_NATIVE:-$ROOT/artifacts/supervise-aot/slipway-supervise}
-KINDS="supervisord slipway"
-if [ "${NATIVE:-1}" = 1 ]; then
-  [ -x "$SLIPWAY_NATIVE" ] || dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o "$(dirname "$SLIPWAY_NATIVE")" -nologo -v q >/dev/null
-  KINDS="$KINDS native"
+if [ -z "${KINDS:-}" ]; then
+  KINDS="supervisord slipway"
+  [ "${NATIVE:-1}" = 1 ] && KINDS="$KINDS native"
 fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  case " $KINDS " in *" slipway "*) dotnet build src/Slipway.Cli -c Release -nologo -v q >/dev/null ;; esac
+  case " $KINDS " in *" native "*) dotnet publish src/Slipway.SupervisorHost -c Release -r linux-x64 -o "$(dirname "$SLIPWAY_NATIVE")" -nologo -v q >/dev/null ;; esac
+fi
+case " $KINDS " in *" slipway "*) [ -f "$SLIPWAY_DLL" ] || { echo "$SLIPWAY_DLL is not built" >&2; exit 2; } ;; esac
+case " $KINDS " in *" native "*) [ -x "$SLIPWAY_NATIVE" ] || { echo "$SLIPWAY_NATIVE is not built" >&2; exit 2; } ;; esac
 command -v supervisord >/dev/null || { echo "supervisor not installed: bash scripts/deps/supervise.sh" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/supervise-bench.XXXXXX)
@@ -88,12 +102,15 @@ stop_daemon() {
   DAEMON_PID=""
 }
 
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+seconds() { local t0; t0=$(date +%s.%N); "$@" >/dev/null; echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.3f'; }
+
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 declare -A R
 for kind in $KINDS; do
-  for n in 50 500; do
+  for n in $SIZES; do
     dir=$WORK/$kind-$n
     write_config "$dir" "$n"
     start_daemon "$kind" "$dir"
@@ -104,10 +121,19 @@ for kind in $KINDS; do
     R[$kind,rtt_tcp,$n]=$($CLIENT "http://127.0.0.1:$(cat "$dir/port")" rtt "$RTT_CALLS")
     R[$kind,raw_unix,$n]=$($CLIENT "unix://$dir/sock" rtt-raw "$RTT_CALLS")
     R[$kind,raw_tcp,$n]=$($CLIENT "http://127.0.0.1:$(cat "$dir/port")" rtt-raw "$RTT_CALLS")
+    R[$kind,rss_after,$n]=$(rss_mib "$DAEMON_PID")
     if [ "$n" = 50 ]; then
-      t0=$(date +%s.%N)
-      supervisorctl -c "$dir/supervisord.conf" restart all >/dev/null
-      R[$kind,restart,$n]=$(echo "$(date +%s.%N) - $t0" | bc -l | xargs printf '%.2f')
+      # restart all = Python start-up + stopAllProcesses(wait) + startAllProcesses(wait) (startsecs=1 is its floor);
+      # `supervisorctl pid` is the start-up alone, and the per-RPC breakdown is the daemon's share.
+      pids="" restarts=""
+      for _ in $(seq 1 "$RESTARTS"); do
+        pids="$pids $(seconds supervisorctl -c "$dir/supervisord.conf" pid)"
+        restarts="$restarts $(seconds supervisorctl -c "$dir/supervisord.conf" restart all)"
+        $CLIENT "unix://$dir/sock" wait-running "$n" 60 >/dev/null
+      done
+      R[$kind,ctl_pid,$n]=$(echo "$pids" | median | xargs printf '%.2f')
+      R[$kind,restart,$n]=$(echo "$restarts" | median | xargs printf '%.2f')
+      read -r R[$kind,stop_rpc,$n] R[$kind,start_rpc,$n] < <($CLIENT "unix://$dir/sock" restart-rpc "$RESTARTS")
       $CLIENT "unix://$dir/sock" wait-running "$n" 60 >/dev/null
       sleep 5 # let start-up work (JIT tiering) settle before measuring idle
       c0=$(cpu_ticks "$DAEMON_PID"); sleep 10; c1=$(cpu_ticks "$DAEMON_PID")
@@ -116,6 +142,7 @@ for kind in $KINDS; do
     stop_daemon
   done
 
+  [ "${CAPTURE:-1}" = 1 ] || continue
   # Log capture: one program writing 64-byte lines flat out, for CAPTURE_SECS seconds.
   dir=$WORK/$kind-capture
   write_config "$dir" 0
@@ -135,25 +162,39 @@ CONF
 done
 
 line=$(printf 'x%.0s' $(seq 1 63))
-timeout "$CAPTURE_SECS" yes "$line" > "$WORK/floor.log" || true
-floor=$(echo "$(stat -c %s "$WORK/floor.log") / 64 / $CAPTURE_SECS / 1000000" | bc -l | xargs printf '%.2f')
+floor=""
+if [ "${CAPTURE:-1}" = 1 ]; then
+  timeout "$CAPTURE_SECS" yes "$line" > "$WORK/floor.log" || true
+  floor=$(echo "$(stat -c %s "$WORK/floor.log") / 64 / $CAPTURE_SECS / 1000000" | bc -l | xargs printf '%.2f')
+fi
 
-ratio() { [ -n "$2" ] && echo "$1 / $2" | bc -l | xargs printf '%.2fx' || echo "-"; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && echo "$1 / $2" | bc -l | xargs printf '%.2fx' || echo "-"; }
 # Columns: supervisord, the managed daemon (`dotnet slipway.dll supervise`), the Native AOT one (what `slipway
 # supervise` execs when slipway-supervise is installed beside it); ratios are supervisord / slipway (higher is better).
-printf '%-42s %12s %10s %10s %9s %9s\n' "metric" "supervisord" "managed" "native" "managed" "native"
-row() { printf '%-42s %12s %10s %10s %9s %9s\n' "$1" "$2" "$3" "${4:--}" "$(ratio "$2" "$3")" "$(ratio "$2" "${4:-}")"; }
-for n in 50 500; do
-  for m in "running:time until $n RUNNING (s)" "rss:daemon RSS at $n (MiB)" "rtt_unix:getAllProcessInfo at $n, unix (ms)" \
-           "rtt_tcp:getAllProcessInfo at $n, TCP (ms)" "raw_unix:  same, reply not parsed, unix (ms)" "raw_tcp:  same, reply not parsed, TCP (ms)"; do
+printf '%-46s %12s %10s %10s %9s %9s\n' "metric" "supervisord" "managed" "native" "managed" "native"
+row() { printf '%-46s %12s %10s %10s %9s %9s\n' "$1" "${2:--}" "${3:--}" "${4:--}" "$(ratio "${2:-}" "${3:-}")" "$(ratio "${2:-}" "${4:-}")"; }
+get() { echo "${R[$1]:-}"; }
+for n in $SIZES; do
+  for m in "running:time until $n RUNNING (s)" "rss:daemon RSS at $n (MiB)" "rss_after:  same, after the calls below (MiB)" \
+           "rtt_unix:getAllProcessInfo at $n, unix (ms)" "rtt_tcp:getAllProcessInfo at $n, TCP (ms)" \
+           "raw_unix:  same, reply not parsed, unix (ms)" "raw_tcp:  same, reply not parsed, TCP (ms)"; do
     key=${m%%:*}
-    row "${m#*:}" "${R[supervisord,$key,$n]}" "${R[slipway,$key,$n]}" "${R[native,$key,$n]:-}"
+    row "${m#*:}" "$(get "supervisord,$key,$n")" "$(get "slipway,$key,$n")" "$(get "native,$key,$n")"
   done
 done
-row "supervisorctl restart all, 50 (s)" "${R[supervisord,restart,50]}" "${R[slipway,restart,50]}" "${R[native,restart,50]:-}"
-printf '%-42s %12s %10s %10s\n' "idle CPU over 10 s, 50 programs (%)" "${R[supervisord,idle,50]}" "${R[slipway,idle,50]}" "${R[native,idle,50]:--}"
-of_floor() { [ -n "$1" ] && echo "$1 / $floor" | bc -l | xargs printf '%.2fx' || echo "-"; }
-printf '%-42s %12s %10s %10s %9s %9s\n' "log capture (M lines/s; floor $floor)" "${R[supervisord,capture]}" "${R[slipway,capture]}" \
-  "${R[native,capture]:--}" "$(of_floor "${R[slipway,capture]}")" "$(of_floor "${R[native,capture]:-}")"
-echo "(log capture ratios are of the floor: the same writer straight to a file)"
+case " $SIZES " in
+  *" 50 "*)
+    row "supervisorctl restart all, 50 (s)" "$(get supervisord,restart,50)" "$(get slipway,restart,50)" "$(get native,restart,50)"
+    row "  supervisorctl pid: its start-up alone (s)" "$(get supervisord,ctl_pid,50)" "$(get slipway,ctl_pid,50)" "$(get native,ctl_pid,50)"
+    row "  stopAllProcesses(wait), 50 (ms)" "$(get supervisord,stop_rpc,50)" "$(get slipway,stop_rpc,50)" "$(get native,stop_rpc,50)"
+    row "  startAllProcesses(wait), 50 (ms)" "$(get supervisord,start_rpc,50)" "$(get slipway,start_rpc,50)" "$(get native,start_rpc,50)"
+    printf '%-46s %12s %10s %10s\n' "idle CPU over 10 s, 50 programs (%)" "$(get supervisord,idle,50)" "$(get slipway,idle,50)" "$(get native,idle,50)"
+    ;;
+esac
+if [ -n "$floor" ]; then
+  of_floor() { [ -n "$1" ] && echo "$1 / $floor" | bc -l | xargs printf '%.2fx' || echo "-"; }
+  printf '%-46s %12s %10s %10s %9s %9s\n' "log capture (M lines/s; floor $floor)" "$(get supervisord,capture)" "$(get slipway,capture)" \
+    "$(get native,capture)" "$(of_floor "$(get slipway,capture)")" "$(of_floor "$(get native,capture)")"
+  echo "(log capture ratios are of the floor: the same writer straight to a file)"
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

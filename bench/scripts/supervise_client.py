@@ -5,6 +5,8 @@
   supervise_client.py URL rtt CALLS                -> median getAllProcessInfo round trip in ms (one connection)
   supervise_client.py URL rtt-raw CALLS            -> the same call's round trip without parsing the reply
                                                       (request out, whole response in, on one keep-alive connection)
+  supervise_client.py URL restart-rpc ROUNDS       -> median ms of stopAllProcesses(wait) and startAllProcesses(wait),
+                                                      the two calls `supervisorctl restart all` makes: "STOP START"
 """
 import statistics
 import sys
@@ -46,6 +48,19 @@ def main():
             server.supervisor.getAllProcessInfo()
             times.append((time.perf_counter() - t) * 1000)
         print("%.2f" % statistics.median(times))
+        return
+    if command == "restart-rpc":
+        server = proxy(url)
+        server.supervisor.getState()
+        stops, starts = [], []
+        for _ in range(int(sys.argv[3])):
+            t = time.perf_counter()
+            server.supervisor.stopAllProcesses(True)
+            stops.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            server.supervisor.startAllProcesses(True)
+            starts.append((time.perf_counter() - t) * 1000)
+        print("%.1f %.1f" % (statistics.median(stops), statistics.median(starts)))
         return
     if command == "rtt-raw":
         print("%.2f" % raw_rtt(url, int(sys.argv[3])))

@@ -76,4 +76,59 @@ public sealed class XmlRpcTests
         Faults.Error(Faults.NotRunning, "web").Message.ShouldBe("NOT_RUNNING: web");
         Faults.Error(Faults.UnknownMethod).Message.ShouldBe("UNKNOWN_METHOD");
     }
+
+    [Fact]
+    public void Strings_are_escaped_and_utf8_encoded_and_control_characters_replaced()
+    {
+        var body = XmlRpcWriter.Response("a&b <c> \u00e9\u20ac\U0001F600 tab\tnl\n bell\u0007 esc\u001b");
+        body.ShouldContain("<value>a&amp;b &lt;c&gt; \u00e9\u20ac\U0001F600 tab\tnl\n bell\uFFFD esc\uFFFD</value>");
+        var call = Parse(body.Replace("methodResponse", "methodCall", StringComparison.Ordinal)
+            .Replace("<params>", "<methodName>r</methodName><params>", StringComparison.Ordinal));
+        call.Params[0].ShouldBe("a&b <c> \u00e9\u20ac\U0001F600 tab\tnl\n bell\uFFFD esc\uFFFD");
+    }
+
+    [Fact]
+    public void A_large_reply_grows_the_buffer_and_the_next_small_one_is_whole()
+    {
+        var big = Enumerable.Range(0, 5000).Select(i => (object?)new Dictionary<string, object?> { ["n"] = "process-" + i, ["pid"] = i }).ToList();
+        var first = XmlRpcWriter.Response(big);
+        first.Length.ShouldBeGreaterThan(200_000);
+        first.ShouldEndWith("</data></array></value></param></params></methodResponse>\n");
+        XmlRpcWriter.Response(big).ShouldBe(first);
+        XmlRpcWriter.Response(1).ShouldBe("<?xml version='1.0'?>\n<methodResponse><params><param><value><int>1</int></value></param></params></methodResponse>\n");
+    }
+
+    [Fact]
+    public void Values_that_write_themselves_are_embedded_as_written()
+    {
+        var info = new Rpc.ProcessInfoValue("web", "g", 10, 0, 20, Processes.ProcessState.Running, "", 0, "/l/o", "/l/e", 42, "pid 42, uptime 0:00:10");
+        var body = XmlRpcWriter.Response(new List<object?> { info });
+        var expected = XmlRpcWriter.Response(new List<object?>
+        {
+            new Dictionary<string, object?>
+            {
+                ["name"] = "web", ["group"] = "g", ["start"] = 10, ["stop"] = 0, ["now"] = 20, ["state"] = 20, ["statename"] = "RUNNING",
+                ["spawnerr"] = "", ["exitstatus"] = 0, ["logfile"] = "/l/o", ["stdout_logfile"] = "/l/o", ["stderr_logfile"] = "/l/e",
+                ["pid"] = 42, ["description"] = "pid 42, uptime 0:00:10",
+            },
+        });
+        body.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void The_builder_keeps_text_whole_across_its_chunks_and_puts_a_head_in_front()
+    {
+        // Long enough to span several 16 KiB chunks, with 2-, 3- and 4-byte characters landing on every boundary.
+        var text = string.Concat(Enumerable.Repeat("ab\u00e9\u20ac\U0001F600<&>", 9000));
+        var data = Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray();
+        using var b = new Utf8Builder(headroom: 64);
+        b.AppendEscaped(text).Append('|').AppendBase64(data).Append('|').Append(1234567890123L).Append(2.5, "R");
+        b.TryPrepend("HEAD "u8).ShouldBeTrue();
+        b.Segments.Count.ShouldBeGreaterThan(5);
+        var expected = "HEAD " + text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal) + "|" + Convert.ToBase64String(data) + "|12345678901232.5";
+        b.ToString().ShouldBe(expected);
+        b.Length.ShouldBe(Encoding.UTF8.GetByteCount(expected));
+        b.TryPrepend(new byte[100]).ShouldBeFalse(); // the headroom is used up
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Slipway.Supervisor.XmlRpc;
 
 namespace Slipway.Supervisor.Http;
 
@@ -8,22 +9,63 @@ public sealed class HttpResponder(Socket socket)
 {
     public bool Closed { get; private set; }
 
-    public async Task SendAsync(int status, string reason, string contentType, byte[] body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    /// <summary>Room to keep in front of a body built with <see cref="Utf8Builder"/>, for the head.</summary>
+    public const int HeadRoom = 512;
+
+    public async Task SendAsync(int status, string reason, string contentType, ReadOnlyMemory<byte> body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    {
+        using var message = new Utf8Builder(HeadRoom);
+        message.Append(body.Span);
+        await SendAsync(status, reason, contentType, message, extraHeaders, keepAlive, ct);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (best built with <see cref="HeadRoom"/> in front) with its head in one write.
+    /// </summary>
+    public async Task SendAsync(int status, string reason, string contentType, Utf8Builder body, IEnumerable<string>? extraHeaders, bool keepAlive, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await SendPartAsync(Head(status, reason, contentType, body.Length, extraHeaders, keepAlive), body, ct);
+    }
+
+    /// <summary>
+    /// Sends one part of a body whose head (<see cref="Head"/>, with the whole length) goes before the first part:
+    /// pass it with that part and null with the others. The part can be cleared and reused afterwards.
+    /// </summary>
+    public async Task SendPartAsync(byte[]? head, Utf8Builder part, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        if (head is not null && !part.TryPrepend(head))
+        {
+            await socket.SendAsync(head, SocketFlags.None, ct);
+        }
+
+        var segments = part.Segments;
+        if (segments.Count == 1)
+        {
+            await socket.SendAsync(segments[0].AsMemory(), SocketFlags.None, ct);
+        }
+        else
+        {
+            // One gathered write (sendmsg) of every chunk; it completes once all of it is sent. On cancellation the
+            // connection is closed by the caller, which ends the write.
+            await socket.SendAsync(segments, SocketFlags.None).WaitAsync(ct);
+        }
+    }
+
+    /// <summary>A response head in supervisord's (medusa's) form.</summary>
+    public static byte[] Head(int status, string reason, string contentType, long contentLength, IEnumerable<string>? extraHeaders, bool keepAlive)
     {
         var head = new StringBuilder(160);
         head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
-        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(body.Length).Append("\r\n");
+        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(contentLength).Append("\r\n");
         foreach (var h in extraHeaders ?? [])
         {
             head.Append(h).Append("\r\n");
         }
 
         head.Append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
-        var headBytes = Encoding.ASCII.GetBytes(head.ToString());
-        var all = new byte[headBytes.Length + body.Length];
-        headBytes.CopyTo(all, 0);
-        body.CopyTo(all, headBytes.Length);
-        await socket.SendAsync(all, SocketFlags.None, ct);
+        return Encoding.ASCII.GetBytes(head.ToString());
     }
 
     /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>

@@ -29,8 +29,7 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
         var path = request.Target.Split('?')[0];
         if (path == "/RPC2" && request.Method == "POST")
         {
-            await RpcAsync(request, responder, ct);
-            return true;
+            return await RpcAsync(request, responder, ct);
         }
 
         if (request.Method == "GET" && path.StartsWith("/logtail/", StringComparison.Ordinal))
@@ -64,7 +63,13 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
         return true;
     }
 
-    private async Task RpcAsync(HttpRequest request, HttpResponder responder, CancellationToken ct)
+    /// <summary>An array reply with more items than this is sent in parts (getAllProcessInfo of a big config).</summary>
+    private const int StreamItems = 64;
+
+    /// <summary>How much of a reply sent in parts is built before it is written out.</summary>
+    private const int PartBytes = 64 * 1024;
+
+    private async Task<bool> RpcAsync(HttpRequest request, HttpResponder responder, CancellationToken ct)
     {
         XmlRpcCall call;
         try
@@ -75,26 +80,83 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
         {
             daemon().Log.Write("error", $"XML-RPC request data is invalid: unmarshallable ({e.Message})");
             await responder.SendAsync(400, "Bad Request", "text/html", "<h1>400 Bad Request</h1>"u8.ToArray(), null, request.KeepAlive, ct);
-            return;
+            return true;
         }
 
-        string body;
+        using var body = new Utf8Builder(HttpResponder.HeadRoom);
+        List<object?>? items = null;
+        long length = 0;
         try
         {
-            body = XmlRpcWriter.Response(await rpc.CallAsync(call.MethodName, call.Params));
+            var result = await rpc.CallAsync(call.MethodName, call.Params);
+            if (result is List<object?> { Count: > StreamItems } list)
+            {
+                // Measured now (the Content-Length supervisord sends); a value that cannot be marshalled fails here.
+                using var counter = Utf8Builder.Counter();
+                XmlRpcWriter.WriteResponse(counter, list);
+                (items, length) = (list, counter.Length);
+            }
+            else
+            {
+                XmlRpcWriter.WriteResponse(body, result);
+            }
         }
         catch (FaultException f)
         {
-            body = XmlRpcWriter.Fault(f.Code, f.Message);
+            body.Clear();
+            XmlRpcWriter.WriteFault(body, f.Code, f.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             daemon().Log.Write("critical", $"error handling {call.MethodName}: {e}");
             await responder.SendAsync(500, "Internal Server Error", "text/html", "<h1>500 Internal Server Error</h1>"u8.ToArray(), null, false, ct);
-            return;
+            return false;
         }
 
-        await responder.SendAsync(200, "OK", "text/xml", Encoding.UTF8.GetBytes(body), null, request.KeepAlive, ct);
+        if (items is not null)
+        {
+            return await SendInPartsAsync(items, length, body, request.KeepAlive, responder, ct);
+        }
+
+        await responder.SendAsync(200, "OK", "text/xml", body, null, request.KeepAlive, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// A large array reply, <paramref name="length"/> bytes in all: built and written <see cref="PartBytes"/> at a time
+    /// into the same few chunks, so a slow reader (a Python client parses as it reads) holds tens of kilobytes of the
+    /// daemon's memory rather than the whole reply, however many read at once.
+    /// </summary>
+    private async Task<bool> SendInPartsAsync(List<object?> items, long length, Utf8Builder part, bool keepAlive, HttpResponder responder, CancellationToken ct)
+    {
+        var head = HttpResponder.Head(200, "OK", "text/xml", length, null, keepAlive);
+        long written = 0;
+        XmlRpcWriter.WriteResponseStart(part);
+        XmlRpcWriter.WriteArrayStart(part);
+        foreach (var item in items)
+        {
+            XmlRpcWriter.WriteValue(part, item);
+            if (part.Length >= PartBytes)
+            {
+                written += part.Length;
+                await responder.SendPartAsync(head, part, ct);
+                head = null;
+                part.Clear();
+            }
+        }
+
+        XmlRpcWriter.WriteArrayEnd(part);
+        XmlRpcWriter.WriteResponseEnd(part);
+        written += part.Length;
+        if (written != length)
+        {
+            // Cannot happen (both passes write the same values); if it did, a short body must not pass for a whole one.
+            daemon().Log.Write("critical", $"reply of {written} bytes announced as {length}: connection closed");
+            return false;
+        }
+
+        await responder.SendPartAsync(head, part, ct);
+        return true;
     }
 
     private static async Task<bool> TailAsync(string? file, HttpRequest request, HttpResponder responder, CancellationToken ct)

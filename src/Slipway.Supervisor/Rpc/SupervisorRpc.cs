@@ -96,30 +96,16 @@ public sealed partial class SupervisorRpc
         return (namespec[..colon], process.Length == 0 || process == "*" ? null : process);
     }
 
-    private Dictionary<string, object?> ProcessInfo(ProcessGroup group, Subprocess p)
+    private ProcessInfoValue ProcessInfo(ProcessGroup group, Subprocess p)
     {
         var start = (long)p.LastStart;
         var stop = (long)p.LastStop;
         var now = (long)D.Now;
         var spawnErr = p.SpawnError ?? "";
-        return new Dictionary<string, object?>
-        {
-            ["name"] = p.Config.Name,
-            ["group"] = group.Name,
-            ["start"] = start,
-            ["stop"] = stop,
-            ["now"] = now,
-            ["state"] = (int)p.State,
-            ["statename"] = ProcessStates.Name(p.State),
-            ["spawnerr"] = spawnErr,
-            ["exitstatus"] = p.ExitStatus ?? 0,
-            ["logfile"] = p.StdoutLogFile ?? "",
-            ["stdout_logfile"] = p.StdoutLogFile ?? "",
-            ["stderr_logfile"] = p.StderrLogFile ?? "",
-            ["pid"] = p.Pid,
-            ["description"] = ExtendedDescription(p) ?? Description.For(p.State, p.Pid, start, stop, now, spawnErr, p.Config.Name, TimeZoneInfo.Local)
-                + (p.State == ProcessState.Running && D.HealthOf(p) is { } health ? ", " + health.Describe() : ""),
-        };
+        var description = ExtendedDescription(p) ?? Description.For(p.State, p.Pid, start, stop, now, spawnErr, p.Config.Name, TimeZoneInfo.Local)
+            + (p.State == ProcessState.Running && D.HealthOf(p) is { } health ? ", " + health.Describe() : "");
+        return new ProcessInfoValue(p.Config.Name, group.Name, start, stop, now, p.State, spawnErr, p.ExitStatus ?? 0,
+            p.StdoutLogFile ?? "", p.StderrLogFile ?? "", p.Pid, description);
     }
 
     /// <summary>depends_on: "waiting for db" for a process held back by its dependencies.</summary>

@@ -404,6 +404,37 @@ public abstract class SupervisorctlTests
         pids.ShouldAllBe(p => !Directory.Exists($"/proc/{p}") || IsZombie(p));
     }
 
+    [Fact]
+    public async Task A_hundred_processes_are_all_listed_and_a_large_reply_has_its_exact_length()
+    {
+        // More processes than slipway sends in one piece: its reply is measured, then written in parts.
+        await using var d = await Daemon.StartAsync(Kind, """
+            [program:many]
+            command=sleep 1000
+            process_name=many_%(process_num)03d
+            numprocs=100
+            startsecs=0
+
+            """, Ct);
+        string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var all = await Eventually.ForAsync(async () => Lines((await d.CtlAsync(Ct, "status")).Output).Count(l => l.Contains(" RUNNING ", StringComparison.Ordinal)) == 100,
+            TimeSpan.FromSeconds(30), Ct);
+        all.ShouldBeTrue($"{Kind}: {(await d.CtlAsync(Ct, "status")).Output}");
+        var status = Lines((await d.CtlAsync(Ct, "status")).Output);
+        status.Length.ShouldBe(100);
+        status[0].ShouldStartWith("many:many_000 ");
+        status[99].ShouldStartWith("many:many_099 ");
+        Lines((await d.CtlAsync(Ct, "avail")).Output).Length.ShouldBe(100);
+
+        var raw = await RawRpcAsync(d, "<?xml version='1.0'?><methodCall><methodName>supervisor.getAllProcessInfo</methodName><params></params></methodCall>");
+        var split = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var length = System.Text.RegularExpressions.Regex.Match(raw[..split], @"Content-Length: (\d+)").Groups[1].Value;
+        var body = raw[(split + 4)..];
+        Encoding.UTF8.GetByteCount(body).ShouldBe(int.Parse(length, CultureInfo.InvariantCulture));
+        body.ShouldEndWith("</methodResponse>\n");
+        System.Text.RegularExpressions.Regex.Count(body, "RUNNING").ShouldBe(100);
+    }
+
     private static async Task<string> RawRpcAsync(Daemon d, string body)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
