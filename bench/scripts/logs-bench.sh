@@ -8,7 +8,7 @@
 #     running `logs serve` (what the web page costs), in-process QueryAsync, and the `logs query` CLI (process start included).
 #   bash bench/scripts/logs-bench.sh                          # N=300000, SEARCH_N=10000000 (the fill takes minutes)
 #   N=50000 WARM=10000 SEARCH_N=200000 SKIP_BUILD=1 bash bench/scripts/logs-bench.sh   # a quick check
-#   ONLY=search bash bench/scripts/logs-bench.sh             # intake | search
+#   ONLY=search bash bench/scripts/logs-bench.sh             # intake | search | sqlite (intake into SQLite only, + parts)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-300000}
@@ -95,7 +95,13 @@ python3 bench/scripts/logs-send.py gen "$N" $CONNS "$T/payload"
 python3 bench/scripts/logs-send.py gen "$WARM" $CONNS "$T/warm"
 echo "== intake: $N events over TCP, $CONNS connections, octet-counted RFC 5424 (after $WARM warm-up events, for every receiver)"
 read -r sqlite_rate sqlite_cpu < <(slipway_rate "$T/bench.db")
-echo "slipway -> SQLite:     $sqlite_rate events/s   ($sqlite_cpu events per CPU-second of the server)"
+echo "slipway -> SQLite:     $sqlite_rate events/s   ($sqlite_cpu events per CPU-second of the server, $(python3 -c "print(round(1e6/$sqlite_cpu, 1))") us CPU per event), load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$ONLY" = sqlite ]; then
+  $HARNESS parse "$N"
+  $HARNESS store "$N" "$T/alone.db"
+  echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # MariaDB, as the tests start it.
 MPORT=$(port)
