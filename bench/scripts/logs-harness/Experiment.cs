@@ -72,6 +72,11 @@ internal static class Experiment
         if (fts.Length > 0)
         {
             Exec(c, $"CREATE VIRTUAL TABLE log_events_fts USING fts5 (message, content='log_events', content_rowid='id'{fts})");
+            foreach (var setting in (Environment.GetEnvironmentVariable("FTS_CONFIG") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = setting.Split('=');
+                Exec(c, $"INSERT INTO log_events_fts (log_events_fts, rank) VALUES ('{kv[0]}', {kv[1]})");
+            }
         }
 
         string[] words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"];
@@ -129,7 +134,7 @@ internal static class Experiment
         ftsThread?.Join();
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-        Console.WriteLine(string.Create(inv, $"{n / sw.Elapsed.TotalSeconds,9:N0}/s wall {n / cpu.TotalSeconds,9:N0}/CPU-s  fts=[{fts}] ix={indexes.Length} {pragmas}"));
+        Console.WriteLine(string.Create(inv, $"{n / sw.Elapsed.TotalSeconds,9:N0}/s wall {n / cpu.TotalSeconds,9:N0}/CPU-s  fts=[{fts}] ix={indexes.Length} {pragmas} {Environment.GetEnvironmentVariable("FTS_CONFIG")}"));
     }
 
     private static void Exec(SqliteConnection c, string sql, SqliteTransaction? tx = null)
