@@ -104,9 +104,10 @@ public sealed class SqliteLogStore(string path) : SqlLogStore
             await using var cmd = Command(connection, null, "PRAGMA wal_checkpoint(PASSIVE)");
             await cmd.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (SqliteException)
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
-            // Nothing lost: the WAL holds the pages, and the writer's own autocheckpoint copies them back later.
+            // Nothing lost: the WAL holds the pages, and the writer's own autocheckpoint copies them back later. (Never
+            // fails DisposeAsync, which waits for this.)
         }
     }
 
