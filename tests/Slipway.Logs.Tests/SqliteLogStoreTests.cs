@@ -14,6 +14,61 @@ public sealed class SqliteLogStoreTests
         await StoreContract.RunAsync(store, TestContext.Current.CancellationToken);
     }
 
+    [Fact]
+    public async Task Every_field_round_trips_when_consecutive_events_repeat_or_change_values()
+    {
+        // The writer binds a text value only when it differs from the one bound for the previous row: empty after
+        // non-empty, null fingerprint after a set one, and the same value twice must all come back exactly.
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var store = new SqliteLogStore(dir.File("logs.db"));
+        await store.MigrateAsync(ct);
+        var events = Enumerable.Range(0, 40).Select(i => StoreContract.Event(i, i % 3 == 0 ? "web1" : "web" + i, i % 2 == 0 ? "app" : "", 6, "m" + i) with
+        {
+            ProcId = i % 4 < 2 ? "" : "77",
+            MsgId = i % 5 == 0 ? "ID" + i : "",
+            StructuredData = i % 7 == 3 ? "[a b=\"c\"]" : "",
+            Fingerprint = i % 6 is 1 or 2 ? "fp" + (i % 2) : null,
+            Title = i % 6 is 1 or 2 ? "E" : null,
+            ReportedAt = i % 2 == 0 ? StoreContract.T0 : null,
+        }).ToList();
+        await store.WriteAsync(events[..25], ct);
+        await store.WriteAsync(events[25..], ct);
+
+        var stored = (await store.QueryAsync(new LogQuery { Limit = 100 }, ct)).Select(s => s.Event).Reverse().ToList();
+        stored.Count.ShouldBe(40);
+        for (var i = 0; i < 40; i++)
+        {
+            var (want, got) = (events[i], stored[i]);
+            (got.Host, got.Program, got.ProcId, got.MsgId, got.StructuredData, got.Message, got.Fingerprint, got.ReportedAt)
+                .ShouldBe((want.Host, want.Program, want.ProcId, want.MsgId, want.StructuredData, want.Message, want.Fingerprint, want.ReportedAt),
+                    customMessage: "event " + i);
+        }
+    }
+
+    [Fact]
+    public async Task The_wal_is_copied_back_while_batches_keep_coming()
+    {
+        // Checkpoints run on a second connection after each batch; the WAL must not grow with the number of batches.
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var path = dir.File("logs.db");
+        await using var store = new SqliteLogStore(path);
+        await store.MigrateAsync(ct);
+        long largest = 0;
+        for (var b = 0; b < 100; b++)
+        {
+            await store.WriteAsync(Enumerable.Range(0, 2_000).Select(i => StoreContract.Event(b, "web" + (i % 20), "app", 6,
+                $"request b{b} {i} " + new string('x', 200))).ToList(), ct);
+            largest = Math.Max(largest, new FileInfo(path + "-wal").Length);
+        }
+
+        new FileInfo(path).Length.ShouldBeGreaterThan(100L * 2_000 * 200, "the events are in the database file, not only in the WAL");
+        TestContext.Current.TestOutputHelper?.WriteLine($"db {new FileInfo(path).Length}, largest wal {largest}");
+        largest.ShouldBeLessThan(2L * SqliteLogStore.WriterAutoCheckpointPages * 4096, "the WAL restarts instead of growing with every batch");
+        (await store.QueryAsync(new LogQuery { Text = "b99", Limit = 10_000 }, ct)).Count.ShouldBe(2_000);
+    }
+
     [Theory]
     [InlineData("logs.db", "sqlite")]
     [InlineData("/var/lib/slipway/logs.db", "sqlite")]

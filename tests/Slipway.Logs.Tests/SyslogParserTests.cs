@@ -28,6 +28,36 @@ public sealed class SyslogParserTests
     }
 
     [Fact]
+    public void Repeated_names_are_one_string_and_different_names_stay_apart()
+    {
+        var a = _parser.Parse("<14>1 2026-03-10T12:00:00Z web1 app 77 ID1 - one", Received);
+        var b = _parser.Parse("<14>1 2026-03-10T12:00:01Z web1 app 77 ID1 - two", Received);
+        var bsd = _parser.Parse("<14>Mar 10 12:00:02 web1 app[77]: three", Received);
+
+        // Shared, not copied per event (the intake allocates the message, not the names)...
+        ReferenceEquals(a.Host, b.Host).ShouldBeTrue();
+        ReferenceEquals(a.Program, b.Program).ShouldBeTrue();
+        ReferenceEquals(a.ProcId, b.ProcId).ShouldBeTrue();
+        ReferenceEquals(a.MsgId, b.MsgId).ShouldBeTrue();
+        ReferenceEquals(a.Host, bsd.Host).ShouldBeTrue();
+        ReferenceEquals(a.Program, bsd.Program).ShouldBeTrue();
+        ReferenceEquals(a.ProcId, bsd.ProcId).ShouldBeTrue();
+
+        // ...and thousands of names (more than the cache's slots, so they collide) each come back as themselves.
+        for (var i = 0; i < 10_000; i++)
+        {
+            var e = _parser.Parse($"<14>1 2026-03-10T12:00:00Z host{i} app{i % 97} {i} - - m{i}", Received);
+            e.Host.ShouldBe($"host{i}");
+            e.Program.ShouldBe($"app{i % 97}");
+            e.ProcId.ShouldBe($"{i}");
+            e.Message.ShouldBe($"m{i}");
+        }
+
+        var longName = new string('h', 200);
+        _parser.Parse($"<14>1 - {longName} a - - - x", Received).Host.ShouldBe(longName);
+    }
+
+    [Fact]
     public void Rfc5424_nil_values_and_bom()
     {
         var e = _parser.Parse("<14>1 - - - - - - \uFEFFhello", Received, "10.0.0.9");

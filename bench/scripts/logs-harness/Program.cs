@@ -147,6 +147,9 @@ switch (args[0])
             "bare" => ("", Array.Empty<string>()),
             "norecv" => (", columnsize=0", all[1..]),
             "nosev" => (", columnsize=0", all.Where(x => !x.Contains("severity", StringComparison.Ordinal)).ToArray()),
+            "cur" => (", columnsize=0", all[1..3].Append(all[4]).ToArray()),
+            "curnofts" => ("", all[1..3].Append(all[4]).ToArray()),
+            "split" => ("split", all[1..3].Append(all[4]).ToArray()),
             _ => throw new ArgumentException(variant),
         };
         if (variant == "base")

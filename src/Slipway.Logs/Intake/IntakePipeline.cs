@@ -258,7 +258,7 @@ public sealed partial class IntakePipeline
 public sealed record IntakeOptions
 {
     /// <summary>Events held in memory at most; beyond it TCP and HTTP wait and UDP drops.</summary>
-    public int QueueCapacity { get; init; } = 100_000;
+    public int QueueCapacity { get; init; } = 20_000;
 
     public int BatchSize { get; init; } = 5_000;
 

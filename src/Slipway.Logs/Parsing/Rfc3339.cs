@@ -6,7 +6,7 @@ namespace Slipway.Logs.Parsing;
 /// </summary>
 internal static class Rfc3339
 {
-    public static bool TryParse(string s, out DateTimeOffset value)
+    public static bool TryParse(ReadOnlySpan<char> s, out DateTimeOffset value)
     {
         value = default;
         if (s.Length < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
@@ -68,7 +68,7 @@ internal static class Rfc3339
         return true;
     }
 
-    private static bool Digits(string s, int start, int count, out int value)
+    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
     {
         value = 0;
         for (var i = start; i < start + count; i++)

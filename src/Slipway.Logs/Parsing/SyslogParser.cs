@@ -23,6 +23,9 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
 
     private readonly TimeZoneInfo _zone = zoneForLocalTimes ?? TimeZoneInfo.Local;
 
+    /// <summary>Host, program, proc id and msg id repeat from event to event: one string each, not one per event.</summary>
+    private readonly NameCache _names = new();
+
     public LogEvent Parse(ReadOnlySpan<byte> frame, DateTimeOffset receivedAt, string fallbackHost = "", bool truncated = false)
     {
         var text = Encoding.UTF8.GetString(frame);
@@ -99,28 +102,29 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
         return true;
     }
 
-    private static LogEvent? Parse5424(string text, int pos, DateTimeOffset receivedAt, string fallbackHost, int facility, int severity)
+    private LogEvent? Parse5424(string text, int pos, DateTimeOffset receivedAt, string fallbackHost, int facility, int severity)
     {
-        var timestamp = NextToken(text, ref pos);
-        var host = NextToken(text, ref pos);
-        var app = NextToken(text, ref pos);
-        var procId = NextToken(text, ref pos);
-        var msgId = NextToken(text, ref pos);
-        if (msgId is null)
+        var timestamp = NextRange(text, ref pos);
+        var host = NextRange(text, ref pos);
+        var app = NextRange(text, ref pos);
+        var procId = NextRange(text, ref pos);
+        var msgId = NextRange(text, ref pos);
+        if (msgId is not { } msgIdRange)
         {
             return null;
         }
 
         DateTimeOffset? reported = null;
-        if (timestamp != "-")
+        var ts = text.AsSpan()[timestamp!.Value];
+        if (ts is not "-")
         {
-            if (!Rfc3339.TryParse(timestamp!, out var ts)
-                && !DateTimeOffset.TryParseExact(timestamp, Rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts))
+            if (!Rfc3339.TryParse(ts, out var parsed)
+                && !DateTimeOffset.TryParseExact(ts, Rfc3339Formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
             {
                 return null;
             }
 
-            reported = ts.ToUniversalTime();
+            reported = parsed.ToUniversalTime();
         }
 
         var sd = "";
@@ -164,10 +168,10 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
             ReportedAt = reported,
             Facility = facility,
             Severity = severity,
-            Host = Nil(host!) ?? fallbackHost,
-            Program = Nil(app!) ?? "",
-            ProcId = Nil(procId!) ?? "",
-            MsgId = Nil(msgId) ?? "",
+            Host = NilName(text, host!.Value) ?? fallbackHost,
+            Program = NilName(text, app!.Value) ?? "",
+            ProcId = NilName(text, procId!.Value) ?? "",
+            MsgId = NilName(text, msgIdRange) ?? "",
             StructuredData = sd,
             Message = message,
         };
@@ -226,10 +230,10 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
 
             // After the timestamp comes HOSTNAME, unless the sender left it out and went straight to "tag:".
             var save = pos;
-            var token = NextToken(text, ref pos);
-            if (token is not null && !token.EndsWith(':') && !token.Contains('['))
+            var token = NextRange(text, ref pos) is { } range ? text.AsSpan()[range] : default;
+            if (!token.IsEmpty && token[^1] != ':' && !token.Contains('['))
             {
-                host = token;
+                host = _names.Get(token);
             }
             else
             {
@@ -241,10 +245,10 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
             // rsyslog's "high-precision" legacy format: <PRI>2024-05-01T10:00:00.123+02:00 host tag: msg
             reported = iso;
             var save = pos;
-            var token = NextToken(text, ref pos);
-            if (token is not null && !token.EndsWith(':'))
+            var token = NextRange(text, ref pos) is { } range ? text.AsSpan()[range] : default;
+            if (!token.IsEmpty && token[^1] != ':')
             {
-                host = token;
+                host = _names.Get(token);
             }
             else
             {
@@ -267,7 +271,7 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
     }
 
     /// <summary>"TAG[pid]: " or "TAG: " (TAG of letters, digits and ._-/); without one the whole rest is the message.</summary>
-    private static (string Program, string ProcId, int MessageStart) ParseTag(string text, int pos)
+    private (string Program, string ProcId, int MessageStart) ParseTag(string text, int pos)
     {
         var i = pos;
         while (i < text.Length && i - pos <= 48 && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '.' or '_' or '-' or '/'))
@@ -280,7 +284,7 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
             return ("", "", pos);
         }
 
-        var program = text[pos..i];
+        var program = _names.Get(text.AsSpan(pos, i - pos));
         var procId = "";
         if (text[i] == '[')
         {
@@ -290,7 +294,7 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
                 return ("", "", pos);
             }
 
-            procId = text[(i + 1)..close];
+            procId = _names.Get(text.AsSpan((i + 1)..close));
             i = close + 1;
         }
 
@@ -374,7 +378,8 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
         return true;
     }
 
-    private static string? NextToken(string text, ref int pos)
+    /// <summary>The next space-delimited token's place in <paramref name="text"/>, null at the end or at a second space.</summary>
+    private static Range? NextRange(string text, ref int pos)
     {
         if (pos >= text.Length)
         {
@@ -392,10 +397,15 @@ public sealed class SyslogParser(TimeZoneInfo? zoneForLocalTimes = null)
             return null;
         }
 
-        var token = text[pos..end];
+        var token = pos..end;
         pos = Math.Min(end + 1, text.Length);
         return token;
     }
 
-    private static string? Nil(string value) => value == "-" ? null : value;
+    /// <summary>The token as a (shared) string, or null for the nil value "-".</summary>
+    private string? NilName(string text, Range range)
+    {
+        var token = text.AsSpan()[range];
+        return token is "-" ? null : _names.Get(token);
+    }
 }

@@ -28,7 +28,11 @@ public sealed record LogServerOptions
     /// <summary>Delete events older than this many days (0: keep everything).</summary>
     public int RetentionDays { get; init; }
 
-    public int QueueCapacity { get; init; } = 100_000;
+    /// <summary>
+    /// Four batches: enough that the writer always finds its next batch waiting, small enough that queued events rarely
+    /// outlive a young-generation GC (at 100,000 the server needed 15-25% more CPU per event: the GC kept copying queued events into older generations).
+    /// </summary>
+    public int QueueCapacity { get; init; } = 20_000;
 
     public int BatchSize { get; init; } = 5_000;
 

@@ -156,6 +156,12 @@ public abstract class SqlLogStore : ILogStore
         await InsertEventsAsync(connection, tx, batch, ct);
         await UpdateGroupsAsync(connection, tx, batch, ct);
         await tx.CommitAsync(ct);
+        AfterWrite();
+    }
+
+    /// <summary>Called after each committed <see cref="WriteAsync"/> (SQLite starts a checkpoint on another thread).</summary>
+    protected virtual void AfterWrite()
+    {
     }
 
     private async Task UpdateGroupsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
