@@ -8,6 +8,7 @@
 #     running `logs serve` (what the web page costs), in-process QueryAsync, and the `logs query` CLI (process start included).
 #   bash bench/scripts/logs-bench.sh                          # N=300000, SEARCH_N=10000000 (the fill takes minutes)
 #   N=50000 WARM=10000 SLIPWAY_WARM=50000 SEARCH_N=200000 SKIP_BUILD=1 bash bench/scripts/logs-bench.sh   # a quick check
+#   SLIPWAY=artifacts/native/slipway ONLY=sqlite bash bench/scripts/logs-bench.sh   # the native build
 #   ONLY=search bash bench/scripts/logs-bench.sh             # intake | search | sqlite (intake into SQLite only, + parts)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +40,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   dotnet build bench/scripts/logs-harness -c Release -nologo -v quiet >/dev/null
 fi
 DLL=src/Slipway.Cli/bin/Release/net10.0/slipway.dll
+# SLIPWAY=artifacts/native/slipway times the native build (scripts/publish-native.sh) instead of the managed one.
+if [ -n "${SLIPWAY:-}" ]; then SLW=("$SLIPWAY"); else SLW=(dotnet "$DLL"); fi
 HARNESS="dotnet bench/scripts/logs-harness/bin/Release/net10.0/logs-harness.dll"
 T=$(mktemp -d /tmp/slipway-logs-bench.XXXXXX)
 chmod 755 "$T"
@@ -55,7 +58,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 slipway_rate() {
   local db=$1 tcp http pid t0 t1 c0 c1
   tcp=$(port); http=$(port)
-  dotnet "$DLL" logs serve --db "$db" --syslog-tcp "127.0.0.1:$tcp" --http "127.0.0.1:$http" >"$T/serve.log" 2>&1 &
+  "${SLW[@]}" logs serve --db "$db" --syslog-tcp "127.0.0.1:$tcp" --http "127.0.0.1:$http" >"$T/serve.log" 2>&1 &
   pid=$!; pids+=("$pid")
   until curl -s "http://127.0.0.1:$http/metrics" >/dev/null; do sleep 0.2; done
   # Warm-up (a log server runs for months: the JIT's first minutes are not its rate), then the timed N.
@@ -171,7 +174,7 @@ echo "== search: $SEARCH_N events in SQLite (filled through the store's batch pa
 $HARNESS store "$SEARCH_N" "$T/search.db" 20000
 ls -la "$T/search.db" | awk '{printf "database file: %.2f GB\n", $5/1e9}'
 HPORT=$(port)
-dotnet "$DLL" logs serve --db "$T/search.db" --http "127.0.0.1:$HPORT" >"$T/search-serve.log" 2>&1 &
+"${SLW[@]}" logs serve --db "$T/search.db" --http "127.0.0.1:$HPORT" >"$T/search-serve.log" 2>&1 &
 pids+=($!)
 until curl -s "http://127.0.0.1:$HPORT/metrics" >/dev/null; do sleep 0.2; done
 curl -s -o /dev/null "http://127.0.0.1:$HPORT/?q=warmup"
@@ -190,11 +193,11 @@ $HARNESS query "$T/search.db" 3
 cli=()
 for w in "alpha bravo" "charlie" "juliet india" "delta golf" "hotel"; do
   for h in web3 web7; do
-    s=$(now); dotnet "$DLL" logs query --db "$T/search.db" --host "$h" --text "$w" --limit 50 >/dev/null; e=$(now)
+    s=$(now); "${SLW[@]}" logs query --db "$T/search.db" --host "$h" --text "$w" --limit 50 >/dev/null; e=$(now)
     cli+=("$(python3 -c "print(round(($e-$s)*1000))")")
   done
 done
-s=$(now); dotnet "$DLL" logs query --db "$T/search.db" --limit 1 >/dev/null; e=$(now)
+s=$(now); "${SLW[@]}" logs query --db "$T/search.db" --limit 1 >/dev/null; e=$(now)
 startup=$(python3 -c "print(round(($e-$s)*1000))")
 cmedian=$(printf '%s\n' "${cli[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 echo "logs query CLI: median $cmedian ms per call, of which process start ~$startup ms (an unfiltered 1-row query)"
