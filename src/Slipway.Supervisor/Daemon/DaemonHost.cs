@@ -171,12 +171,14 @@ public sealed class DaemonHost(HostOptions options)
             var rpc = new SupervisorRpc(() => _daemon!, config.HasRpcInterface);
             if (config.UnixServer is { } unix)
             {
-                servers.Add(new HttpServer(BindUnix(unix), new SupervisorHttp(rpc, () => _daemon!, unix.Username, unix.Password).HandleAsync));
+                servers.Add(new HttpServer(await BindAsync(() => BindUnix(unix), restarting: !first, log, ct),
+                    new SupervisorHttp(rpc, () => _daemon!, unix.Username, unix.Password).HandleAsync));
             }
 
             if (config.InetServer is { } inet)
             {
-                servers.Add(new HttpServer(BindInet(inet), new SupervisorHttp(rpc, () => _daemon!, inet.Username, inet.Password).HandleAsync));
+                servers.Add(new HttpServer(await BindAsync(() => BindInet(inet), restarting: !first, log, ct),
+                    new SupervisorHttp(rpc, () => _daemon!, inet.Username, inet.Password).HandleAsync));
             }
         }
         catch (SocketException e)
@@ -222,6 +224,32 @@ public sealed class DaemonHost(HostOptions options)
         log.Write("info", mood == SupervisorMood.Restarting ? "restarting" : "shutting down");
         log.Dispose();
         return mood;
+    }
+
+    /// <summary>
+    /// Binds a listener. On a restart (reload, SIGHUP) the previous run's listener on the same address may not be
+    /// closed yet: a socket disposed while an accept is pending is closed once that accept has been aborted, which on
+    /// a busy machine can come after this bind. So a restart retries "address in use" for up to 5 s instead of exiting
+    /// as if another program held the port; a first start fails at once, as supervisord does.
+    /// </summary>
+    private static async Task<Socket> BindAsync(Func<Socket> bind, bool restarting, MainLog log, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return bind();
+            }
+            catch (SocketException e) when (restarting && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 50)
+            {
+                if (attempt == 1)
+                {
+                    log.Write("info", "the previous listener is still closing; waiting to bind again");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            }
+        }
     }
 
     private static Socket BindUnix(UnixServerOptions unix)

@@ -279,11 +279,7 @@ public abstract class SupervisorctlTests
         (await d.CtlAsync(Ct, "version")).Output.ShouldBe("4.2.5\n");
         var before = (await d.CtlAsync(Ct, "pid", "alpha")).Output;
         (await d.CtlAsync(Ct, "reload")).Output.ShouldBe("Restarted supervisord\n");
-        (await Eventually.ForAsync(async () =>
-        {
-            var now = await d.CtlAsync(Ct, "pid", "alpha");
-            return now.Code == 0 && now.Output != before && now.Output.Trim() != "0";
-        }, TimeSpan.FromSeconds(30), Ct)).ShouldBeTrue();
+        await AlphaRestartedAsync(d, before);
         (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
@@ -294,11 +290,7 @@ public abstract class SupervisorctlTests
         await d.WaitForAsync("alpha", "RUNNING", Ct);
         var before = (await d.CtlAsync(Ct, "pid", "alpha")).Output;
         (await ProcessTools.RunAsync("kill", ["-HUP", d.Pid.ToString(CultureInfo.InvariantCulture)], Ct)).ExitCode.ShouldBe(0);
-        (await Eventually.ForAsync(async () =>
-        {
-            var now = await d.CtlAsync(Ct, "pid", "alpha");
-            return now.Code == 0 && now.Output != before && now.Output.Trim() != "0";
-        }, TimeSpan.FromSeconds(30), Ct)).ShouldBeTrue();
+        await AlphaRestartedAsync(d, before);
         (await d.CtlAsync(Ct, "pid")).Output.ShouldBe(d.Pid.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
@@ -470,4 +462,29 @@ public abstract class SupervisorctlTests
 
     private static string Sorted(string output) =>
         string.Concat(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).Select(l => l + "\n"));
+
+    /// <summary>After a restart of the daemon: alpha runs again with a new pid (what it says when not, for the log).</summary>
+    private static async Task AlphaRestartedAsync(Daemon d, string before)
+    {
+        var last = (Code: 0, Output: "");
+        (await Eventually.ForAsync(async () =>
+        {
+            last = await d.CtlAsync(Ct, "pid", "alpha");
+            return last.Code == 0 && last.Output != before && last.Output.Trim() != "0";
+        }, TimeSpan.FromSeconds(30), Ct)).ShouldBeTrue(
+            $"alpha was {before.Trim()} before the restart; `pid alpha` last said ({last.Code}) {last.Output.Trim()}; " +
+            $"daemon exited: {d.HasExited}{(d.HasExited ? " with " + d.ExitCode : "")}; main log:\n{Tail(d.MainLog)}");
+    }
+
+    private static string Tail(string file)
+    {
+        try
+        {
+            return string.Join('\n', File.ReadAllLines(file).TakeLast(30));
+        }
+        catch (IOException e)
+        {
+            return "(unreadable: " + e.Message + ")";
+        }
+    }
 }
