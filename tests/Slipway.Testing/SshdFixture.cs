@@ -110,7 +110,7 @@ public sealed class SshdFixture : IAsyncDisposable
         var hostKeyPublic = string.Join(' ', (await File.ReadAllTextAsync(hostKey + ".pub", ct)).Split(' ').Take(2));
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePorts.Tcp();
             await File.WriteAllTextAsync(Path.Combine(dir, "sshd_config"), Config(dir, port, hostKey), ct);
             var process = StartSshd(dir);
             var host = new SshdHost(index, dir, port, process, hostKeyPublic);
@@ -169,12 +169,6 @@ public sealed class SshdFixture : IAsyncDisposable
             }
         }, TimeSpan.FromSeconds(10), ct) && !host.Process.HasExited;
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private string Config(string dir, int port, string hostKey) => $"""
         ListenAddress 127.0.0.1

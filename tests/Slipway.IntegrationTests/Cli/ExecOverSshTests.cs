@@ -86,7 +86,7 @@ public sealed class ExecOverSshTests
         var ct = TestContext.Current.CancellationToken;
         await using var fixture = await SshdFixture.StartAsync(1, ct);
         using var dir = new TempDir();
-        var closedPort = FreePort();
+        var closedPort = FreePorts.Tcp();
         var file = WriteConfig(dir, fixture, [fixture.Hosts[0].Port, closedPort]);
 
         var (exitCode, output) = await CliRunner.RunAsync("exec", "production", "-f", file, "--", "true");
@@ -114,10 +114,4 @@ public sealed class ExecOverSshTests
         output.ShouldContain("ok: 1 host succeeded");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -135,8 +135,8 @@ public sealed class NativeCliTests
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDir("slw-native-logs-");
         var db = dir.File("logs.db");
-        var syslogPort = FreeTcpPort();
-        var httpPort = FreeTcpPort();
+        var syslogPort = FreePorts.Tcp();
+        var httpPort = FreePorts.Tcp();
         var psi = new ProcessStartInfo(Binary())
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -182,12 +182,6 @@ public sealed class NativeCliTests
         server.ExitCode.ShouldBe(0, await output + await errors);
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool Listening(int port)
     {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Slipway.IntegrationTests.Deploy;
 using Slipway.Testing;
 
@@ -38,7 +36,7 @@ internal sealed class DjangoSite : IAsyncDisposable
     {
         var hosts = productionHosts + stagingHosts;
         var site = await DeploySite.StartAsync(hosts, ct);
-        var django = new DjangoSite(site, [.. Enumerable.Range(0, hosts).Select(_ => FreePort())], stagingHosts);
+        var django = new DjangoSite(site, [.. Enumerable.Range(0, hosts).Select(_ => FreePorts.Tcp())], stagingHosts);
         CopyDirectory(Path.Combine(RepositoryRoot(), "examples", "django-site"), site.Repo);
         File.Delete(Path.Combine(site.Repo, "slipway.yml"));
         await django.CommitAsync("the example site", ct);
@@ -153,12 +151,6 @@ internal sealed class DjangoSite : IAsyncDisposable
         return stdout;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     internal static string RepositoryRoot()
     {

@@ -10,12 +10,7 @@ internal static class ServerProcess
 {
     public static bool IsRoot => Environment.UserName == "root";
 
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreeTcpPort() => FreePorts.Tcp();
 
     /// <summary>Starts <paramref name="file"/> (as <paramref name="runAs"/> via setpriv when root), output to <paramref name="log"/>.</summary>
     public static Process Start(string file, IEnumerable<string> args, string log, string? runAs = null)

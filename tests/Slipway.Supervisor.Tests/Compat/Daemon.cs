@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Slipway.Testing;
 
@@ -159,12 +157,7 @@ public sealed partial class Daemon : IAsyncDisposable
         return Path.Combine(install, "slipway.dll");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Tcp();
 
     /// <summary>Runs supervisorctl with this daemon's config; returns exit code and stdout.</summary>
     public async Task<(int Code, string Output)> CtlAsync(CancellationToken ct, params string[] args)
