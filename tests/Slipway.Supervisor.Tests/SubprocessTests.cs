@@ -19,10 +19,13 @@ public sealed class SubprocessTests
 
         public int Spawns { get; private set; }
 
+        /// <summary>As a batch's prespawn: the child was started at this epoch second, ahead of its turn.</summary>
+        public double? LaunchedAt { get; set; }
+
         public SpawnedChild Spawn(Subprocess process)
         {
             Spawns++;
-            return FailWith is null ? new SpawnedChild(NextPid++, -1, -1, -1) : throw new SpawnException(FailWith);
+            return FailWith is null ? new SpawnedChild(NextPid++, -1, -1, -1) { LaunchedAt = LaunchedAt } : throw new SpawnException(FailWith);
         }
 
         public int Kill(int pid, int signal)
@@ -68,6 +71,21 @@ public sealed class SubprocessTests
         p.Transition(true);
         p.State.ShouldBe(ProcessState.Running);
         _host.Lines.ShouldContain("info success: web entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)");
+    }
+
+    [Fact]
+    public void A_child_started_ahead_in_a_batch_counts_startsecs_from_its_own_spawn()
+    {
+        var p = Make();
+        var launched = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        _host.LaunchedAt = launched;
+        _time.Advance(TimeSpan.FromMilliseconds(30)); // the rest of the batch was being spawned meanwhile
+        p.Transition(accepting: true);
+        p.LastStart.ShouldBe(launched);
+        p.NextDeadline(true).ShouldBe(launched + 1.001);
+        _time.Advance(TimeSpan.FromMilliseconds(975));
+        p.Transition(true);
+        p.State.ShouldBe(ProcessState.Running); // 1.005 s after its spawn, though only 0.975 s after the loop took it
     }
 
     [Fact]

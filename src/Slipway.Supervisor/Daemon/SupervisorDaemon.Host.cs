@@ -48,7 +48,9 @@ public sealed partial class SupervisorDaemon : IProcessHost
                 {
                     try
                     {
-                        results[i] = _spawner.Spawn(Request(batch[i], resolved));
+                        var request = Request(batch[i], resolved);
+                        var launchedAt = Now;
+                        results[i] = _spawner.Spawn(request) with { LaunchedAt = launchedAt };
                     }
                     catch (SpawnException e)
                     {

@@ -11,7 +11,14 @@ public sealed record SpawnRequest(
     bool RedirectStderr = false);
 
 /// <summary>A started child: its pid and the parent's ends of its stdin (write) and stdout/stderr (read) pipes.</summary>
-public sealed record SpawnedChild(int Pid, int StdinFd, int StdoutFd, int StderrFd);
+public sealed record SpawnedChild(int Pid, int StdinFd, int StdoutFd, int StderrFd)
+{
+    /// <summary>
+    /// When a batch started this child ahead of its turn: epoch seconds just before its own spawn call, which is
+    /// supervisord's laststart (taken before fork). Null when the child was started on its turn.
+    /// </summary>
+    public double? LaunchedAt { get; init; }
+}
 
 /// <summary>Starts child processes; the daemon's only way to create one, so tests can substitute it.</summary>
 public interface IProcessSpawner

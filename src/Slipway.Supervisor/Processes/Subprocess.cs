@@ -64,6 +64,13 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         try
         {
             var child = host.Spawn(this);
+            if (child.LaunchedAt is { } launchedAt && launchedAt < LastStart)
+            {
+                // Started ahead in a batch: startsecs counts from its own spawn, as supervisord's laststart does,
+                // not from when the loop got round to it (which would make the batch's last RUNNING later).
+                LastStart = launchedAt;
+            }
+
             Child = child;
             Pid = child.Pid;
             host.Log("info", $"spawned: '{Config.Name}' with pid {Pid}");
