@@ -7,6 +7,9 @@
                                                       (request out, whole response in, on one keep-alive connection)
   supervise_client.py URL restart-rpc ROUNDS       -> median ms of stopAllProcesses(wait) and startAllProcesses(wait),
                                                       the two calls `supervisorctl restart all` makes: "STOP START"
+  supervise_client.py - spawn-floor N ROUNDS       -> median ms for this process alone to posix_spawn N `sleep`
+                                                      children (own process group, stdout on a pipe): the machine's
+                                                      floor for the spawning part of startAllProcesses
 """
 import statistics
 import sys
@@ -62,10 +65,39 @@ def main():
             starts.append((time.perf_counter() - t) * 1000)
         print("%.1f %.1f" % (statistics.median(stops), statistics.median(starts)))
         return
+    if command == "spawn-floor":
+        print("%.1f" % spawn_floor(int(sys.argv[3]), int(sys.argv[4])))
+        return
     if command == "rtt-raw":
         print("%.2f" % raw_rtt(url, int(sys.argv[3])))
         return
     sys.exit("unknown command " + command)
+
+
+def spawn_floor(n, rounds):
+    import os
+    import shutil
+    import signal
+
+    sleep = shutil.which("sleep")
+    times = []
+    for _ in range(rounds):
+        pids, pipes = [], []
+        t = time.perf_counter()
+        for _ in range(n):
+            r, w = os.pipe()
+            pids.append(os.posix_spawn(sleep, ["sleep", "100000"], os.environ, setpgroup=0,
+                                       file_actions=[(os.POSIX_SPAWN_DUP2, w, 1)]))
+            os.close(w)
+            pipes.append(r)
+        times.append((time.perf_counter() - t) * 1000)
+        for pid in pids:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        for r in pipes:
+            os.close(r)
+        time.sleep(0.2)
+    return statistics.median(times)
 
 
 def raw_rtt(url, calls):
