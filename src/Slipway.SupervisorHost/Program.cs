@@ -20,4 +20,4 @@ if (SuperviseArguments.FindConfig(options.Configuration) is not { } path)
 }
 
 using var cancellation = new CancellationTokenSource();
-return await new DaemonHost(new HostOptions(path, options.NoDaemon, Console.Out)).RunAsync(cancellation.Token);
+return await new DaemonHost(new HostOptions(path, options.NoDaemon, Console.Out, Console.Error)).RunAsync(cancellation.Token);

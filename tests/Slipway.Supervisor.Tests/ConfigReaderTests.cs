@@ -31,7 +31,19 @@ public sealed class ConfigReaderTests
         p.Stdout.Backups.ShouldBe(10);
         c.Daemon.LogFile.ShouldBe(Path.Combine(dir.Path, "supervisord.log"));
         c.Daemon.Umask.ShouldBe(Convert.ToInt32("022", 8));
+        c.Daemon.MinFds.ShouldBe(1024);
+        c.Daemon.MinProcs.ShouldBe(200);
         c.HasRpcInterface.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Minfds_and_minprocs_are_read_and_a_bad_one_is_named()
+    {
+        using var dir = new TempDir();
+        var c = Read(dir, "[supervisord]\nminfds=4096\nminprocs=500\n");
+        (c.Daemon.MinFds, c.Daemon.MinProcs).ShouldBe((4096, 500));
+        var e = Should.Throw<ConfigException>(() => Read(dir, "[supervisord]\nminfds=lots\n"));
+        e.Message.ShouldBe($"{dir.File("supervisord.conf")}:2: [supervisord] minfds: not an integer: 'lots'");
     }
 
     [Fact]

@@ -146,6 +146,8 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             NoDaemon = r.Get("nodaemon", DataTypes.Boolean, false),
             Silent = r.Get("silent", DataTypes.Boolean, false),
             NoCleanup = r.Get("nocleanup", DataTypes.Boolean, false),
+            MinFds = r.Get("minfds", DataTypes.WholeNumber, 1024),
+            MinProcs = r.Get("minprocs", DataTypes.WholeNumber, 200),
             UpdateInPlace = r.Get("update_in_place", DataTypes.Boolean, false),
             SyslogForward = r.Get<string?>("syslog_forward", ExtrasReader.ForwardTarget, null),
             SyslogForwardBuffer = r.Get("syslog_forward_buffer", ExtrasReader.PositiveCount, 10000),

@@ -20,6 +20,12 @@ public sealed record DaemonOptions
     public bool Silent { get; init; }
     public bool NoCleanup { get; init; }
 
+    /// <summary><c>minfds=</c>: the soft RLIMIT_NOFILE the daemon raises itself (and so its children) to at start.</summary>
+    public int MinFds { get; init; } = 1024;
+
+    /// <summary><c>minprocs=</c>: likewise for RLIMIT_NPROC.</summary>
+    public int MinProcs { get; init; } = 200;
+
     /// <summary>slipway: <c>update_in_place=true</c> lets <c>supervisorctl update</c> add or remove only the processes of a group whose numprocs changed.</summary>
     public bool UpdateInPlace { get; init; }
 

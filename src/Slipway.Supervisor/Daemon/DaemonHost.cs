@@ -11,7 +11,14 @@ using Slipway.Supervisor.Rpc;
 namespace Slipway.Supervisor.Daemon;
 
 /// <summary>Options from the command line that override supervisord.conf.</summary>
-public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Console);
+/// <param name="ConfigPath">The supervisord.conf to read (and read again on a restart).</param>
+/// <param name="NoDaemon">-n: stay in the foreground.</param>
+/// <param name="Console">Where the main log is echoed in the foreground.</param>
+/// <param name="Errors">Where start-up errors go (supervisord writes them to stderr); <paramref name="Console"/> when null.</param>
+public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Console, TextWriter? Errors = null)
+{
+    public TextWriter ErrorWriter => Errors ?? Console;
+}
 
 /// <summary>
 /// Runs the daemon as supervisord does: pidfile, main log, the HTTP servers, signals (TERM/INT/QUIT shut down in
@@ -22,6 +29,7 @@ public sealed class DaemonHost(HostOptions options)
 {
     private SupervisorDaemon? _daemon;
     private string? _fatalExit;
+    private IReadOnlyList<string> _startupInfos = [];
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -34,7 +42,7 @@ public sealed class DaemonHost(HostOptions options)
         }
         catch (ConfigException e)
         {
-            await options.Console.WriteLineAsync("Error: " + e.Message);
+            await options.ErrorWriter.WriteLineAsync("Error: " + e.Message);
             return 2;
         }
 
@@ -48,9 +56,19 @@ public sealed class DaemonHost(HostOptions options)
         if (daemonOptions.User is { } user && PosixUser.DropPrivileges(user) is { } dropError)
         {
             // supervisord's set_uid_or_exit, before the logs and the sockets are opened
-            await options.Console.WriteLineAsync("Error: " + dropError);
+            await options.ErrorWriter.WriteLineAsync("Error: " + dropError);
             return 2;
         }
+
+        // Then the rlimits, as supervisord: after dropping privileges, and only at the first start.
+        var (raisedLimits, limitError) = ResourceLimits.Raise(daemonOptions.MinFds, daemonOptions.MinProcs);
+        if (limitError is not null)
+        {
+            await options.ErrorWriter.WriteLineAsync("Error: " + limitError);
+            return 2;
+        }
+
+        _startupInfos = raisedLimits;
 
         var detached = Environment.GetEnvironmentVariable(DetachedVariable) is not null;
         Environment.SetEnvironmentVariable(DetachedVariable, null);
@@ -96,7 +114,7 @@ public sealed class DaemonHost(HostOptions options)
             }
             catch (SocketException e)
             {
-                await options.Console.WriteLineAsync("Error: Another program is already listening on a port that one of our HTTP " +
+                await options.ErrorWriter.WriteLineAsync("Error: Another program is already listening on a port that one of our HTTP " +
                     $"servers is configured to use ({e.Message}). Shut this program down first.");
                 return 1;
             }
@@ -104,7 +122,7 @@ public sealed class DaemonHost(HostOptions options)
             first = false;
             if (_fatalExit is { } reason)
             {
-                await options.Console.WriteLineAsync("Error: " + reason);
+                await options.ErrorWriter.WriteLineAsync("Error: " + reason);
                 return 1;
             }
 
@@ -146,6 +164,11 @@ public sealed class DaemonHost(HostOptions options)
         var log = new MainLog(logFile, console, d.LogLevel, TimeProvider.System);
         if (first)
         {
+            foreach (var info in _startupInfos)
+            {
+                log.Write("info", info);
+            }
+
             SupervisorDaemon.CleanupAutoLogs(d);
         }
 
@@ -335,7 +358,7 @@ public sealed class DaemonHost(HostOptions options)
             await Task.Delay(50, ct);
         }
 
-        await options.Console.WriteLineAsync($"Error: the daemon did not write {config.Daemon.PidFile}; see {config.Daemon.LogFile}");
+        await options.ErrorWriter.WriteLineAsync($"Error: the daemon did not write {config.Daemon.PidFile}; see {config.Daemon.LogFile}");
         return 1;
     }
 

@@ -70,7 +70,7 @@ public sealed partial class Daemon : IAsyncDisposable
         """;
 
     public static async Task<Daemon> StartAsync(string kind, string programs, CancellationToken ct, string? user = null, string? password = null,
-        Action<TempDir>? prepare = null)
+        Action<TempDir>? prepare = null, IReadOnlyList<string>? launcher = null)
     {
         Requires.Check(File.Exists(Supervisorctl) && File.Exists("/usr/bin/supervisord"),
             "supervisor is not installed. Fix: bash scripts/deps/supervise.sh", Environment.GetEnvironmentVariable("CI"));
@@ -85,6 +85,17 @@ public sealed partial class Daemon : IAsyncDisposable
             SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
             _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
         };
+        if (launcher is { Count: > 0 })
+        {
+            // e.g. prlimit --nofile=256:8192 --: the daemon starts under the limits the launcher sets.
+            var inner = psi;
+            psi = new ProcessStartInfo(launcher[0]);
+            foreach (var word in launcher.Skip(1).Append(inner.FileName).Concat(inner.ArgumentList))
+            {
+                psi.ArgumentList.Add(word);
+            }
+        }
+
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
@@ -99,8 +110,10 @@ public sealed partial class Daemon : IAsyncDisposable
             TimeSpan.FromSeconds(30), ct);
         if (!up)
         {
+            // Read the log before disposing: disposal deletes the directory.
+            var log = File.Exists(daemon.MainLog) ? await File.ReadAllTextAsync(daemon.MainLog, ct) : "(no main log)";
             await daemon.DisposeAsync();
-            throw new InvalidOperationException($"{kind} did not start: {await File.ReadAllTextAsync(daemon.MainLog, ct)}");
+            throw new InvalidOperationException($"{kind} did not start: {log}");
         }
 
         return daemon;

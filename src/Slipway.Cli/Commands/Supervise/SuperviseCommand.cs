@@ -34,7 +34,7 @@ public sealed class SuperviseCommand(IAnsiConsole console) : AsyncCommand<Superv
             return ExitCodes.UsageOrConfig;
         }
 
-        var host = new DaemonHost(new HostOptions(path, settings.NoDaemon, Console.Out));
+        var host = new DaemonHost(new HostOptions(path, settings.NoDaemon, Console.Out, Console.Error));
         return await host.RunAsync(cancellationToken);
     }
 }

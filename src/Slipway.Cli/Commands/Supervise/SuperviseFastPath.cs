@@ -40,6 +40,6 @@ public static class SuperviseFastPath
             ProcessImage.Replace(native, [native, .. args]);
         }
 
-        return await new DaemonHost(new HostOptions(path, options.NoDaemon, Console.Out)).RunAsync(ct);
+        return await new DaemonHost(new HostOptions(path, options.NoDaemon, Console.Out, Console.Error)).RunAsync(ct);
     }
 }
