@@ -49,10 +49,18 @@ internal static class ExtrasReader
             throw r.Error("backoff_max", "must be at least 1 (seconds)");
         }
 
+        var restartDelay = r.Get("restartdelay", Seconds, 0.0);
+        var restartDelayMax = r.Get<double?>("restartdelay_max", v => Seconds(v), null);
+        if (restartDelayMax is { } cap && (cap <= 0 || cap < restartDelay))
+        {
+            throw r.Error("restartdelay_max", $"must be above 0 and at least restartdelay ({restartDelay.ToString(CultureInfo.InvariantCulture)} s)");
+        }
+
         return new ProcessExtras
         {
             DependsOn = r.Get<IReadOnlyList<string>>("depends_on", Names, []),
-            RestartDelay = r.Get("restartdelay", Seconds, 0.0),
+            RestartDelay = restartDelay,
+            RestartDelayMax = restartDelayMax,
             BackoffMax = backoffMax,
             FatalExit = r.Get("fatal_exit", DataTypes.Boolean, false),
             EnvFiles = r.Get<IReadOnlyList<string>>("envfile", v => EnvFiles(v, workingDirectory), []),

@@ -16,6 +16,13 @@ public sealed record ProcessExtras
     /// <summary><c>restartdelay=</c>: seconds to wait before an autorestart after EXITED (supervisord: none).</summary>
     public double RestartDelay { get; init; }
 
+    /// <summary>
+    /// <c>restartdelay_max=</c>: when set, the delay before each consecutive autorestart doubles (restartdelay, or 1 s
+    /// when that is 0, then twice that...) up to this many seconds; it falls back once the process stays up this long.
+    /// For crash loops slower than startsecs, which BACKOFF never sees.
+    /// </summary>
+    public double? RestartDelayMax { get; init; }
+
     /// <summary><c>backoff_max=</c>: when set, BACKOFF delays double (1, 2, 4 s...) up to this many seconds instead of growing by 1 s.</summary>
     public int? BackoffMax { get; init; }
 
@@ -36,7 +43,7 @@ public sealed record ProcessExtras
     public bool IsDefault => this == None || Signature() == None.Signature();
 
     public string Signature() => string.Join("\u0003", string.Join(',', DependsOn), RestartDelay.ToString(CultureInfo.InvariantCulture),
-        BackoffMax, FatalExit, string.Join(',', EnvFiles), KillTree, HealthCheck?.ToString(), SyslogForward);
+        RestartDelayMax?.ToString(CultureInfo.InvariantCulture), BackoffMax, FatalExit, string.Join(',', EnvFiles), KillTree, HealthCheck?.ToString(), SyslogForward);
 }
 
 public enum HealthCheckKind

@@ -90,6 +90,11 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         var state = State;
         if (accepting && WouldSpawn())
         {
+            if (state == ProcessState.Exited)
+            {
+                AutoRestarts++;
+            }
+
             Spawn();
         }
 
@@ -137,7 +142,18 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
     } && host.MayStart(this);
 
     /// <summary>restartdelay: when an EXITED process may be restarted (supervisord: at once).</summary>
-    private double RestartDue => LastStop + Config.Extras.RestartDelay;
+    private double RestartDue => LastStop + RestartDelay;
+
+    /// <summary>Automatic restarts from EXITED in a row, since the process last stayed up for restartdelay_max.</summary>
+    public int AutoRestarts { get; private set; }
+
+    /// <summary>The wait before the next autorestart: restartdelay, or with restartdelay_max the doubled delay of a crash loop.</summary>
+    public double RestartDelay => Config.Extras.RestartDelayMax is { } cap
+        ? Math.Min(cap, (Config.Extras.RestartDelay > 0 ? Config.Extras.RestartDelay : 1) * Math.Pow(2, Math.Min(AutoRestarts, 30)))
+        : Config.Extras.RestartDelay;
+
+    /// <summary>An administrative start or stop ends a crash loop: the next autorestart waits the base delay again.</summary>
+    public void ResetRestartDelay() => AutoRestarts = 0;
 
     /// <summary>How many times the process has been spawned (for /metrics).</summary>
     public int Starts { get; private set; }
@@ -148,7 +164,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         ProcessState.Starting => LastStart + Config.StartSecs + 0.001,
         ProcessState.Backoff when accepting => Backoff > Config.StartRetries ? Now : host.MayStart(this) ? Delay + 0.001 : null,
         ProcessState.Stopping => Delay,
-        ProcessState.Exited when accepting && WantsToRun() && host.MayStart(this) => Config.Extras.RestartDelay > 0 ? RestartDue + 0.001 : Now,
+        ProcessState.Exited when accepting && WantsToRun() && host.MayStart(this) => RestartDelay > 0 ? RestartDue + 0.001 : Now,
         ProcessState.Stopped when accepting && LastStart == 0 && Config.AutoStart && host.MayStart(this) => Now,
         _ => null,
     };
@@ -231,6 +247,11 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         LastStop = now;
         // >= (not >): our clock has millisecond resolution, and a child can live less than one.
         var tooQuickly = now >= LastStart && now - LastStart < Config.StartSecs;
+        if (Killing || (Config.Extras.RestartDelayMax is { } cap && now - LastStart >= cap))
+        {
+            AutoRestarts = 0; // stopped on purpose, or up long enough: not a crash loop
+        }
+
         var expected = Config.ExitCodes.Contains(exitCode);
         if (Killing)
         {

@@ -266,6 +266,7 @@ public sealed partial class SupervisorRpc
                 });
         }
 
+        p.ResetRestartDelay();
         p.Spawn();
         D.ReapNow(); // a child that died at once shows as a spawn error straight away, as in supervisord
         if (p.SpawnError is not null)

@@ -30,6 +30,7 @@ public sealed class ExtrasConfigTests
             command=/bin/true
             depends_on = db , db
             restartdelay=2.5s
+            restartdelay_max=60
             backoff_max=30
             fatal_exit=true
             envfile=app.env, -/etc/optional.env
@@ -42,6 +43,7 @@ public sealed class ExtrasConfigTests
             """).Groups.Single(g => g.Name == "a").Processes.Single().Extras;
         p.DependsOn.ShouldBe(["db"]);
         p.RestartDelay.ShouldBe(2.5);
+        p.RestartDelayMax.ShouldBe(60);
         p.BackoffMax.ShouldBe(30);
         p.FatalExit.ShouldBeTrue();
         p.EnvFiles.ShouldBe([Path.Combine(dir.Path, "app.env"), "-/etc/optional.env"]);
@@ -111,6 +113,7 @@ public sealed class ExtrasConfigTests
     [InlineData("healthcheck=cmd:true\nhealthcheck_retries=0", "healthcheck_retries: must be at least 1")]
     [InlineData("healthcheck_interval=5", "healthcheck_interval: has no effect without healthcheck=")]
     [InlineData("restartdelay=soon", "restartdelay: 'soon' is not a number of seconds")]
+    [InlineData("restartdelay=5\nrestartdelay_max=2", "restartdelay_max: must be above 0 and at least restartdelay (5 s)")]
     [InlineData("backoff_max=0", "backoff_max: must be at least 1 (seconds)")]
     [InlineData("depends_on=grp:x", "depends_on: 'grp:x' is not a program or group name")]
     public void Bad_values_are_errors_naming_the_option(string line, string message)

@@ -146,6 +146,30 @@ public sealed class ExtrasTests
         gaps[2].ShouldBeInRange(1.9, 2.8);
     }
 
+    [Fact]
+    public async Task Restartdelay_max_spaces_a_crash_loop_slower_than_startsecs_ever_wider()
+    {
+        await using var d = await StartAsync("""
+            [program:crashloop]
+            command=/bin/sh -c 'sleep 0.3; exit 1'
+            startsecs=0
+            autorestart=true
+            restartdelay=0.25
+            restartdelay_max=1
+
+            """);
+        (await Eventually.ForAsync(async () => SpawnTimes(await File.ReadAllLinesAsync(d.MainLog, Ct), "crashloop").Count >= 5,
+            TimeSpan.FromSeconds(20), Ct)).ShouldBeTrue();
+        var spawns = SpawnTimes(await File.ReadAllLinesAsync(d.MainLog, Ct), "crashloop");
+
+        // 0.3 s of life, then waits of 0.25, 0.5, 1 and 1 (capped) s: each RUNNING, so BACKOFF never applies.
+        var gaps = spawns.Zip(spawns.Skip(1), (a, b) => (b - a).TotalSeconds).Take(4).ToList();
+        gaps[0].ShouldBeInRange(0.5, 1.0);
+        gaps[1].ShouldBeInRange(0.75, 1.3);
+        gaps[2].ShouldBeInRange(1.25, 1.9);
+        gaps[3].ShouldBeInRange(1.25, 1.9);
+    }
+
     private static List<DateTime> SpawnTimes(IEnumerable<string> log, string name) =>
         log.Where(l => l.Contains($"spawned: '{name}'", StringComparison.Ordinal))
             .Select(l => DateTime.ParseExact(l[..23], "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture)).ToList();

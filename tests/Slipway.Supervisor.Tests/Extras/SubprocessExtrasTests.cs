@@ -106,6 +106,56 @@ public sealed class SubprocessExtrasTests
     }
 
     [Fact]
+    public void Restartdelay_max_doubles_the_wait_of_a_crash_loop_up_to_the_cap_and_a_long_run_resets_it()
+    {
+        var p = Make(new ProcessExtras { RestartDelay = 1, RestartDelayMax = 4 }, c => c with { AutoRestart = AutoRestart.Always, StartSecs = 1 });
+        p.Transition(true);
+        var waits = new List<double>();
+        for (var crash = 0; crash < 4; crash++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2)); // up past startsecs, then crashes: BACKOFF never sees it
+            p.Transition(true);
+            p.State.ShouldBe(ProcessState.Running);
+            p.Finish(1 << 8);
+            p.State.ShouldBe(ProcessState.Exited);
+            waits.Add(Math.Round(p.NextDeadline(true)!.Value - Now, 3));
+            _time.Advance(TimeSpan.FromSeconds(p.RestartDelay - 0.01));
+            p.Transition(true);
+            p.State.ShouldBe(ProcessState.Exited); // not before its delay
+            _time.Advance(TimeSpan.FromSeconds(0.02));
+            p.Transition(true);
+            p.State.ShouldBe(ProcessState.Starting);
+        }
+
+        waits.ShouldBe([1.001, 2.001, 4.001, 4.001]);
+        _time.Advance(TimeSpan.FromSeconds(5)); // this run stays up longer than the cap
+        p.Transition(true);
+        p.Finish(1 << 8);
+        p.RestartDelay.ShouldBe(1);
+    }
+
+    [Fact]
+    public void An_administrative_stop_ends_the_crash_loop()
+    {
+        var p = Make(new ProcessExtras { RestartDelay = 1, RestartDelayMax = 8 }, c => c with { AutoRestart = AutoRestart.Always, StartSecs = 0 });
+        p.Transition(true);
+        for (var crash = 0; crash < 2; crash++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            p.Transition(true);
+            p.Finish(1 << 8);
+            _time.Advance(TimeSpan.FromSeconds(p.RestartDelay + 0.01));
+            p.Transition(true);
+        }
+
+        p.RestartDelay.ShouldBe(4);
+        p.Stop();
+        p.Finish(15);
+        p.State.ShouldBe(ProcessState.Stopped);
+        p.RestartDelay.ShouldBe(1);
+    }
+
+    [Fact]
     public void Without_restartdelay_an_exited_process_restarts_at_once_as_under_supervisord()
     {
         var p = Make(ProcessExtras.None, c => c with { AutoRestart = AutoRestart.Always, StartSecs = 0 });
