@@ -54,7 +54,7 @@ public enum HealthCheckKind
 }
 
 /// <summary>
-/// <c>healthcheck=</c> (<c>http://host:port/path</c>, <c>tcp:host:port</c> or <c>cmd:command</c>) with its interval,
+/// <c>healthcheck=</c> (<c>http://host:port/path</c> or https://, certificate not verified, <c>tcp:host:port</c> or <c>cmd:command</c>) with its interval,
 /// timeout and the number of consecutive failures that make the process unhealthy (then restarted, unless
 /// <c>healthcheck_action=none</c>).
 /// </summary>
@@ -62,11 +62,11 @@ public sealed record HealthCheckConfig(HealthCheckKind Kind, string Target, Time
 {
     public static HealthCheckConfig Parse(string value, TimeSpan interval, TimeSpan timeout, int retries, bool restart)
     {
-        if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             {
-                throw new FormatException($"'{value}' is not a valid http:// URL");
+                throw new FormatException($"'{value}' is not a valid {value[..value.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant()}:// URL");
             }
 
             return new HealthCheckConfig(HealthCheckKind.Http, value, interval, timeout, retries, restart);
@@ -89,6 +89,6 @@ public sealed record HealthCheckConfig(HealthCheckKind Kind, string Target, Time
             return new HealthCheckConfig(HealthCheckKind.Command, value[4..].Trim(), interval, timeout, retries, restart);
         }
 
-        throw new FormatException($"'{value}' is not http://HOST:PORT/PATH, tcp:HOST:PORT or cmd:COMMAND");
+        throw new FormatException($"'{value}' is not http(s)://HOST:PORT/PATH, tcp:HOST:PORT or cmd:COMMAND");
     }
 }

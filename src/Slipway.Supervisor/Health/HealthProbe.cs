@@ -1,10 +1,16 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Slipway.Supervisor.Health;
 
-/// <summary>The network health checks: a TCP connect, or an HTTP GET whose status must be 2xx or 3xx.</summary>
+/// <summary>
+/// The network health checks: a TCP connect, or an HTTP(S) GET whose status must be 2xx or 3xx. An https:// check
+/// does not verify the certificate (as Kubernetes' httpGet probes do not): it asks whether the process answers,
+/// and local services often run on self-signed or internal certificates. A failed handshake is a failure.
+/// </summary>
 public static class HealthProbe
 {
     /// <summary>Null when healthy, else why not.</summary>
@@ -42,26 +48,44 @@ public static class HealthProbe
         try
         {
             using var socket = await ConnectAsync(uri.Host, uri.Port, cts.Token);
-            var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUser-Agent: slipway-supervise\r\nConnection: close\r\n\r\n";
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cts.Token);
-            var buffer = new byte[512];
-            var length = 0;
-            while (length < buffer.Length)
+            await using var network = new NetworkStream(socket, ownsSocket: false);
+            Stream stream = network;
+            if (uri.Scheme == Uri.UriSchemeHttps)
             {
-                var n = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, cts.Token);
-                if (n == 0)
+                var tls = new SslStream(network, leaveInnerStreamOpen: true);
+                stream = tls;
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                 {
-                    break;
-                }
-
-                length += n;
-                if (Array.IndexOf(buffer, (byte)'\n', 0, length) >= 0)
-                {
-                    break;
-                }
+                    TargetHost = uri.IdnHost,
+#pragma warning disable CA5359 // a liveness probe of a local process, which sends no secrets: see the class comment
+                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+                }, cts.Token);
             }
 
-            return StatusProblem(Encoding.ASCII.GetString(buffer, 0, length));
+            await using (stream.ConfigureAwait(false))
+            {
+                var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUser-Agent: slipway-supervise\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cts.Token);
+                var buffer = new byte[512];
+                var length = 0;
+                while (length < buffer.Length)
+                {
+                    var n = await stream.ReadAsync(buffer.AsMemory(length), cts.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    length += n;
+                    if (Array.IndexOf(buffer, (byte)'\n', 0, length) >= 0)
+                    {
+                        break;
+                    }
+                }
+
+                return StatusProblem(Encoding.ASCII.GetString(buffer, 0, length));
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -70,6 +94,10 @@ public static class HealthProbe
         catch (SocketException e)
         {
             return Describe(e);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            return "TLS handshake failed: " + (e.InnerException?.Message ?? e.Message);
         }
     }
 

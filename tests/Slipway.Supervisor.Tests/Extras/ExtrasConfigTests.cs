@@ -108,7 +108,7 @@ public sealed class ExtrasConfigTests
     }
 
     [Theory]
-    [InlineData("healthcheck=ftp://x/", "healthcheck: 'ftp://x/' is not http://HOST:PORT/PATH, tcp:HOST:PORT or cmd:COMMAND")]
+    [InlineData("healthcheck=ftp://x/", "healthcheck: 'ftp://x/' is not http(s)://HOST:PORT/PATH, tcp:HOST:PORT or cmd:COMMAND")]
     [InlineData("healthcheck=tcp:localhost", "healthcheck: 'tcp:localhost' is not tcp:HOST:PORT")]
     [InlineData("healthcheck=cmd:true\nhealthcheck_retries=0", "healthcheck_retries: must be at least 1")]
     [InlineData("healthcheck_interval=5", "healthcheck_interval: has no effect without healthcheck=")]

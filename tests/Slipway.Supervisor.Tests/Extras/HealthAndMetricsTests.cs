@@ -69,6 +69,45 @@ public sealed class HealthAndMetricsTests
     }
 
     [Fact]
+    public async Task Https_probe_accepts_a_self_signed_certificate_and_fails_on_a_plain_http_port()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        // SslStream on Linux wants a certificate whose private key it can export: round-trip through PKCS#12.
+        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(ephemeral.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                using var client = await listener.AcceptTcpClientAsync(Ct);
+                await using var tls = new System.Net.Security.SslStream(client.GetStream());
+                await tls.AuthenticateAsServerAsync(certificate);
+                var buffer = new byte[1024];
+                var text = Encoding.ASCII.GetString(buffer, 0, await tls.ReadAsync(buffer, Ct));
+                var status = text.StartsWith("GET /ok ", StringComparison.Ordinal) ? "204 No Content" : "503 Unavailable";
+                await tls.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n"), Ct);
+            }
+        }, Ct);
+        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
+        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/down", TimeSpan.FromSeconds(5), Ct)).ShouldBe("HTTP 503");
+        await served;
+
+        // An https:// check pointed at a plain-HTTP server fails as a handshake, not as a hang or a crash.
+        var plain = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync(Ct);
+            var stream = client.GetStream();
+            await stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), Ct);
+        }, Ct);
+        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldStartWith("TLS handshake failed");
+        await plain;
+    }
+
+    [Fact]
     public void Metrics_render_in_prometheus_text_format()
     {
         var text = Metrics.Render(new DaemonSample(true, 1000, 12.5, 3, 40, Forwarding: true), [
