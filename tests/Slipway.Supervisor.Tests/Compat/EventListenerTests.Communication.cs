@@ -26,6 +26,7 @@ public abstract partial class EventListenerTests
     private const string CommScript = """
         echo 'ordinary line one, before the block'
         printf '<!--XSUPERVISOR:BEGIN-->payload line\nsecond line<!--XSUPERVISOR:END-->\n'
+        printf '<!--XSUPERVISOR:BEG'; sleep 0.2; printf 'IN-->split across writes<!--XSUPERVISOR:E'; sleep 0.2; printf 'ND-->\n'
         echo 'ordinary line two, after the block'
         printf 'stderr line, an ordinary one\n<!--XSUPERVISOR:BEGIN-->to stderr<!--XSUPERVISOR:END-->\n' >&2
         exec sleep 1000
@@ -46,13 +47,17 @@ public abstract partial class EventListenerTests
         var both = await Eventually.ForAsync(async () =>
         {
             events = await ReadAsync(file);
-            return events.Any(e => e.Name == "PROCESS_COMMUNICATION_STDOUT") && events.Any(e => e.Name == "PROCESS_COMMUNICATION_STDERR");
+            return events.Count(e => e.Name == "PROCESS_COMMUNICATION_STDOUT") == 2 && events.Any(e => e.Name == "PROCESS_COMMUNICATION_STDERR");
         }, TimeSpan.FromSeconds(30), Ct);
         both.ShouldBeTrue($"{d.Kind}: the listener got:\n{string.Join("\n", events.Select(e => e.Line))}\n{await File.ReadAllTextAsync(d.MainLog, Ct)}");
         var pid = (await d.CtlAsync(Ct, "pid", "comm")).Output.Trim();
-        events.Count.ShouldBe(2, string.Join("\n", events.Select(e => e.Line)));
-        events.Single(e => e.Name == "PROCESS_COMMUNICATION_STDOUT").Payload
-            .ShouldBe($"processname:comm groupname:comm pid:{pid}\npayload line\nsecond line");
+        events.Count.ShouldBe(3, string.Join("\n", events.Select(e => e.Line)));
+
+        // Tokens cut across the program's writes (and so, most likely, across reads) are still found.
+        events.Where(e => e.Name == "PROCESS_COMMUNICATION_STDOUT").Select(e => e.Payload).ShouldBe([
+            $"processname:comm groupname:comm pid:{pid}\npayload line\nsecond line",
+            $"processname:comm groupname:comm pid:{pid}\nsplit across writes",
+        ]);
         events.Single(e => e.Name == "PROCESS_COMMUNICATION_STDERR").Payload
             .ShouldBe($"processname:comm groupname:comm pid:{pid}\nto stderr");
 
@@ -65,6 +70,7 @@ public abstract partial class EventListenerTests
         log.ShouldContain("ordinary line two, after the block\n");
         log.ShouldNotContain("payload");
         log.ShouldNotContain("second line");
+        log.ShouldNotContain("split");
         log.ShouldNotContain("XSUPERVISOR");
         var stderr = await File.ReadAllTextAsync(d.Dir.File("comm.err"), Ct);
         stderr.ShouldStartWith("stderr line, an ordinary one\n");
