@@ -13,7 +13,7 @@ public sealed partial class SupervisorDaemon
 {
     private readonly List<EventListenerPool> _pools = [];
     private readonly Dictionary<Subprocess, ListenerChannel> _channels = [];
-    private readonly ConcurrentQueue<(Subprocess Process, int Pid, string Channel, byte[] Data)> _logEvents = new();
+    private readonly ConcurrentQueue<(Subprocess Process, int Pid, string Channel, byte[] Data, bool Communication)> _outputEvents = new();
     private readonly Dictionary<int, long> _ticks = [];
     private long _globalSerial = -1;
     private bool _stoppingNotified;
@@ -48,16 +48,31 @@ public sealed partial class SupervisorDaemon
     /// <summary>Output thread: a PROCESS_LOG event to raise under the gate.</summary>
     private void QueueLogEvent(Subprocess process, int pid, string channel, ReadOnlySpan<byte> data)
     {
-        _logEvents.Enqueue((process, pid, channel, data.ToArray()));
+        _outputEvents.Enqueue((process, pid, channel, data.ToArray(), false));
         Wake();
     }
 
-    /// <summary>Main loop, first: listener replies (READY, RESULT) and queued PROCESS_LOG events.</summary>
+    /// <summary>Output thread: a capture block ended; its PROCESS_COMMUNICATION event is raised under the gate.</summary>
+    private void QueueCommunicationEvent(Subprocess process, int pid, string channel, byte[] data)
+    {
+        _outputEvents.Enqueue((process, pid, channel, data, true));
+        Wake();
+    }
+
+    /// <summary>Main loop, first: listener replies (READY, RESULT) and queued PROCESS_LOG / PROCESS_COMMUNICATION events, in the order they happened.</summary>
     private void ReadEventInput()
     {
-        while (_logEvents.TryDequeue(out var item))
+        while (_outputEvents.TryDequeue(out var item))
         {
-            Notify(SupervisorEvent.ProcessLog(item.Process, item.Pid, item.Channel, item.Data));
+            if (item.Communication)
+            {
+                Notify(SupervisorEvent.ProcessCommunication(item.Process, item.Pid, item.Channel, item.Data));
+                Log.Write("debug", $"'{item.Process.Config.Name}' {item.Channel} emitted a comm event");
+            }
+            else
+            {
+                Notify(SupervisorEvent.ProcessLog(item.Process, item.Pid, item.Channel, item.Data));
+            }
         }
 
         foreach (var (process, channel) in _channels)

@@ -132,15 +132,33 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
         else
         {
-            Pump.Register(child.StdoutFd, () => LogsOf(process).Stdout, Tap(process, pid, "stdout", process.Config.Stdout.EventsEnabled));
+            RegisterOutput(child.StdoutFd, process, pid, "stdout", process.Config.Stdout, () => LogsOf(process).Stdout);
         }
 
         if (child.StderrFd >= 0)
         {
-            Pump.Register(child.StderrFd, () => LogsOf(process).Stderr, Tap(process, pid, "stderr", process.Config.Stderr.EventsEnabled));
+            RegisterOutput(child.StderrFd, process, pid, "stderr", process.Config.Stderr, () => LogsOf(process).Stderr);
         }
 
         return child;
+    }
+
+    /// <summary>
+    /// Reads one output channel of a run into its log. With <c>*_capture_maxbytes</c> above 0 the output goes
+    /// through capture mode (BEGIN/END blocks become PROCESS_COMMUNICATION events); otherwise straight to the log.
+    /// </summary>
+    private void RegisterOutput(int fd, Subprocess process, int pid, string channel, LogChannelConfig config, Func<RotatingLogFile?> log)
+    {
+        var tap = Tap(process, pid, channel, config.EventsEnabled);
+        if (config.CaptureMaxBytes <= 0)
+        {
+            Pump.Register(fd, log, tap);
+            return;
+        }
+
+        OutputTap? captured = config.EventsEnabled ? data => QueueLogEvent(process, pid, channel, data) : null;
+        var capture = new CaptureTap(config.CaptureMaxBytes, log, tap, captured, data => QueueCommunicationEvent(process, pid, channel, data));
+        Pump.Register(fd, null, capture.OnData, capture.OnClosed);
     }
 
     private const int MaxSpawnThreads = 16;

@@ -54,6 +54,28 @@ public sealed class SupervisorEvent(string name, string payload)
         new("PROCESS_LOG_" + channel.ToUpperInvariant(), string.Create(CultureInfo.InvariantCulture,
             $"processname:{process.Config.Name} groupname:{process.GroupName} pid:{pid} channel:{channel}\n{Encoding.UTF8.GetString(data)}"));
 
+    /// <summary>
+    /// PROCESS_COMMUNICATION_STDOUT/STDERR: <c>processname:x groupname:g pid:N\n</c> then the block's text; text that is
+    /// not UTF-8 is sent as <c>Undecodable: b'...'</c> (Python's repr of the bytes), as events.py does.
+    /// </summary>
+    public static SupervisorEvent ProcessCommunication(Subprocess process, int pid, string channel, byte[] data) =>
+        new("PROCESS_COMMUNICATION_" + channel.ToUpperInvariant(), string.Create(CultureInfo.InvariantCulture,
+            $"processname:{process.Config.Name} groupname:{process.GroupName} pid:{pid}\n{DecodeOrRepr(data)}"));
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string DecodeOrRepr(byte[] data)
+    {
+        try
+        {
+            return StrictUtf8.GetString(data);
+        }
+        catch (DecoderFallbackException)
+        {
+            return "Undecodable: " + PythonRepr.Bytes(data);
+        }
+    }
+
     public static SupervisorEvent Tick(string name, long when) =>
         new(name, "when:" + when.ToString(CultureInfo.InvariantCulture));
 

@@ -22,7 +22,7 @@ public sealed unsafe class OutputPump : IDisposable
     private readonly int _epoll;
     private readonly int _wake;
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, (Func<RotatingLogFile?> Sink, OutputTap? Tap)> _sinks = [];
+    private readonly Dictionary<int, (Func<RotatingLogFile?>? Sink, OutputTap? Tap, Action? Closed)> _sinks = [];
     private readonly Thread _thread;
     private volatile bool _stopping;
 
@@ -42,13 +42,14 @@ public sealed unsafe class OutputPump : IDisposable
 
     /// <summary>
     /// Starts reading <paramref name="fd"/> (non-blocking, owned from now on); output goes to <paramref name="sink"/>()
-    /// and, when given, to <paramref name="tap"/> too (event listener replies, PROCESS_LOG events).
+    /// and, when given, to <paramref name="tap"/> too (event listener replies, PROCESS_LOG events); with no sink the
+    /// tap does the logging (capture mode). <paramref name="closed"/> is called on the output thread at EOF.
     /// </summary>
-    public void Register(int fd, Func<RotatingLogFile?> sink, OutputTap? tap = null)
+    public void Register(int fd, Func<RotatingLogFile?>? sink, OutputTap? tap = null, Action? closed = null)
     {
         lock (_lock)
         {
-            _sinks[fd] = (sink, tap);
+            _sinks[fd] = (sink, tap, closed);
         }
 
         Add(fd);
@@ -124,8 +125,9 @@ public sealed unsafe class OutputPump : IDisposable
 
     private bool Drain(int fd, byte* buf, int size)
     {
-        Func<RotatingLogFile?> sink;
+        Func<RotatingLogFile?>? sink;
         OutputTap? tap;
+        Action? closed;
         lock (_lock)
         {
             if (!_sinks.TryGetValue(fd, out var entry))
@@ -133,7 +135,7 @@ public sealed unsafe class OutputPump : IDisposable
                 return false;
             }
 
-            (sink, tap) = entry;
+            (sink, tap, closed) = entry;
         }
 
         // Read a bounded amount per wake-up so one chatty child cannot starve the others.
@@ -144,7 +146,7 @@ public sealed unsafe class OutputPump : IDisposable
             {
                 try
                 {
-                    sink()?.Write(new ReadOnlySpan<byte>(buf, (int)got));
+                    sink?.Invoke()?.Write(new ReadOnlySpan<byte>(buf, (int)got));
                 }
                 catch (IOException)
                 {
@@ -175,6 +177,7 @@ public sealed unsafe class OutputPump : IDisposable
                 _sinks.Remove(fd);
             }
 
+            closed?.Invoke();
             return round > 0;
         }
 
