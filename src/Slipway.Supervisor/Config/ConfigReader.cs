@@ -146,6 +146,7 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             NoDaemon = r.Get("nodaemon", DataTypes.Boolean, false),
             Silent = r.Get("silent", DataTypes.Boolean, false),
             NoCleanup = r.Get("nocleanup", DataTypes.Boolean, false),
+            StripAnsi = r.Get("strip_ansi", DataTypes.Boolean, false),
             MinFds = r.Get("minfds", DataTypes.WholeNumber, 1024),
             MinProcs = r.Get("minprocs", DataTypes.WholeNumber, 200),
             UpdateInPlace = r.Get("update_in_place", DataTypes.Boolean, false),

@@ -20,6 +20,9 @@ public sealed record DaemonOptions
     public bool Silent { get; init; }
     public bool NoCleanup { get; init; }
 
+    /// <summary><c>strip_ansi=true</c>: ANSI escapes are removed from programs' output before it is logged.</summary>
+    public bool StripAnsi { get; init; }
+
     /// <summary><c>minfds=</c>: the soft RLIMIT_NOFILE the daemon raises itself (and so its children) to at start.</summary>
     public int MinFds { get; init; } = 1024;
 

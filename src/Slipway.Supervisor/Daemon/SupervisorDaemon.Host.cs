@@ -150,9 +150,16 @@ public sealed partial class SupervisorDaemon : IProcessHost
     private void RegisterOutput(int fd, Subprocess process, int pid, string channel, LogChannelConfig config, Func<RotatingLogFile?> log)
     {
         var tap = Tap(process, pid, channel, config.EventsEnabled);
+        if (Config.Daemon.StripAnsi)
+        {
+            // The stripped bytes are what is logged, forwarded and put in PROCESS_LOG events, as in supervisord.
+            tap = new StripAnsiTap(log, tap).OnData;
+            log = static () => null;
+        }
+
         if (config.CaptureMaxBytes <= 0)
         {
-            Pump.Register(fd, log, tap);
+            Pump.Register(fd, Config.Daemon.StripAnsi ? null : log, tap);
             return;
         }
 
