@@ -106,7 +106,7 @@ public static class WebForm
         return b.ToString();
     }
 
-    /// <summary>Text for HTML content and double-quoted attribute values.</summary>
+    /// <summary>Text for HTML content and double-quoted attribute values (the only kind the pages use).</summary>
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -123,7 +123,6 @@ public static class WebForm
                 '<' => b.Append("&lt;"),
                 '>' => b.Append("&gt;"),
                 '"' => b.Append("&quot;"),
-                '\'' => b.Append("&#39;"),
                 _ => b.Append(c),
             };
         }
