@@ -12,6 +12,12 @@ public sealed class SlipwayWebUiTests : WebUiTests
     protected override string Kind => Daemon.Slipway;
 }
 
+/// <summary>The suite against the Native AOT build of the daemon (what `slipway supervise` runs when it is installed).</summary>
+public sealed class NativeWebUiTests : WebUiTests
+{
+    protected override string Kind => Daemon.SlipwayNative;
+}
+
 /// <summary>The same suite against Debian's supervisord: the status codes, redirects and messages are its own.</summary>
 public sealed class SupervisordWebUiTests : WebUiTests
 {
