@@ -4,15 +4,19 @@ using Slipway.Supervisor.XmlRpc;
 namespace Slipway.Supervisor.Http;
 
 /// <summary>An action the web UI cannot perform (supervisord raises ValueError and answers 500).</summary>
-public sealed class WebActionException(string message) : Exception(message)
+public sealed class WebActionException : Exception
 {
     public WebActionException()
-        : this("bad action")
+    {
+    }
+
+    public WebActionException(string message)
+        : base(message)
     {
     }
 
     public WebActionException(string message, Exception inner)
-        : this(message + ": " + inner?.Message)
+        : base(message, inner)
     {
     }
 }
