@@ -59,6 +59,11 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
             return await TailAsync(daemon().Log.File?.Path, request, responder, ct);
         }
 
+        if (WebUi.Serves(request.Method, path))
+        {
+            return await new WebUi(rpc, TimeProvider.System).HandleAsync(request, responder, ct);
+        }
+
         await responder.SendAsync(404, "Not Found", "text/html", "<h1>404 Not Found</h1>"u8.ToArray(), null, request.KeepAlive, ct);
         return true;
     }
