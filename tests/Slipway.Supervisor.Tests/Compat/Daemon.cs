@@ -78,18 +78,7 @@ public sealed partial class Daemon : IAsyncDisposable
         var port = FreePort();
         var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
         prepare?.Invoke(dir);
-        var psi = kind switch
-        {
-            Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
-            SlipwayNative => new ProcessStartInfo(NativeDaemon()) { ArgumentList = { "-n", "-c", config } },
-            SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
-            _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
-        };
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-        psi.WorkingDirectory = dir.Path;
-        var process = Process.Start(psi)!;
+        var process = Process.Start(StartInfo(kind, config, dir))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -104,6 +93,23 @@ public sealed partial class Daemon : IAsyncDisposable
         }
 
         return daemon;
+    }
+
+    /// <summary>How to run a daemon of this kind in the foreground on <paramref name="config"/>, in <paramref name="dir"/>, output redirected.</summary>
+    public static ProcessStartInfo StartInfo(string kind, string config, TempDir dir)
+    {
+        var psi = kind switch
+        {
+            Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
+            SlipwayNative => new ProcessStartInfo(NativeDaemon()) { ArgumentList = { "-n", "-c", config } },
+            SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
+            _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
+        };
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        psi.WorkingDirectory = dir.Path;
+        return psi;
     }
 
     private static string SlipwayDll()

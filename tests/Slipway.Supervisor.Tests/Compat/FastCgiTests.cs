@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Slipway.Testing;
 
 namespace Slipway.Supervisor.Tests.Compat;
 
@@ -152,6 +153,43 @@ public abstract class FastCgiTests
         (await Should.ThrowAsync<SocketException>(() => AskAsync(new IPEndPoint(IPAddress.Loopback, port)))).SocketErrorCode
             .ShouldBe(SocketError.ConnectionRefused);
         (await File.ReadAllTextAsync(d.MainLog, Ct)).ShouldContain($"Closing socket tcp://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    [Fact]
+    public async Task A_socket_that_cannot_be_bound_at_start_up_stops_the_daemon_before_any_process_starts()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        using var dir = new TempDir("slipway-sv-");
+        var config = dir.Write("supervisord.conf", Daemon.Header(dir, Daemon.FreePort()) + $"""
+            [program:other]
+            command=sleep 1000
+
+            [fcgi-program:web]
+            command=sleep 1000
+            socket=tcp://127.0.0.1:{port}
+
+            """);
+        using var process = System.Diagnostics.Process.Start(Daemon.StartInfo(Kind, config, dir))!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Kind} kept running although tcp://127.0.0.1:{port} is taken");
+        }
+
+        // supervisord dies with a traceback ending in this ValueError; slipway prints "Error: " and the same words.
+        process.ExitCode.ShouldBe(1);
+        (await stdout + await stderr).ShouldContain($"Could not create FastCGI socket tcp://127.0.0.1:{port}: [Errno 98] Address already in use");
+        (await File.ReadAllTextAsync(dir.File("supervisord.log"), Ct)).ShouldNotContain("spawned:");
     }
 
     /// <summary>Connects and reads the worker's answer (its pid).</summary>
