@@ -192,6 +192,33 @@ public abstract class FastCgiTests
         (await File.ReadAllTextAsync(dir.File("supervisord.log"), Ct)).ShouldNotContain("spawned:");
     }
 
+    [Fact]
+    public async Task Reread_and_update_add_an_fcgi_program_and_a_new_socket_url_changes_the_group()
+    {
+        var (before, after) = (Daemon.FreePort(), Daemon.FreePort());
+        await using var d = await Daemon.StartAsync(Kind, $"""
+            [fcgi-program:web]
+            command=python3 {"{dir}"}/fcgi.py
+            socket=tcp://127.0.0.1:{before.ToString(CultureInfo.InvariantCulture)}
+            startsecs=0
+
+            """, Ct, prepare: dir => dir.Write("fcgi.py", Script));
+        await d.WaitForAsync("web", "RUNNING", Ct);
+        var text = (await File.ReadAllTextAsync(d.ConfigPath, Ct))
+            .Replace($":{before.ToString(CultureInfo.InvariantCulture)}\n", $":{after.ToString(CultureInfo.InvariantCulture)}\nsocket_backlog=8\n", StringComparison.Ordinal)
+            + $"[fcgi-program:api]\ncommand=python3 {d.Dir.File("fcgi.py")}\nsocket=unix://{d.Dir.File("api.sock")}\nstartsecs=0\n";
+        await File.WriteAllTextAsync(d.ConfigPath, text, Ct);
+
+        (await d.CtlAsync(Ct, "reread")).Output.ShouldBe("api: available\nweb: changed\n");
+        (await d.CtlAsync(Ct, "update")).Output.ShouldBe("web: stopped\nweb: updated process group\napi: added process group\n");
+        await d.WaitForAsync("web", "RUNNING", Ct);
+        await d.WaitForAsync("api", "RUNNING", Ct);
+        (await AskAsync(new IPEndPoint(IPAddress.Loopback, after))).ShouldBe((await d.CtlAsync(Ct, "pid", "web")).Output.Trim());
+        (await AskAsync(new UnixDomainSocketEndPoint(d.Dir.File("api.sock")))).ShouldBe((await d.CtlAsync(Ct, "pid", "api")).Output.Trim());
+        (await Should.ThrowAsync<SocketException>(() => AskAsync(new IPEndPoint(IPAddress.Loopback, before)))).SocketErrorCode
+            .ShouldBe(SocketError.ConnectionRefused);
+    }
+
     /// <summary>Connects and reads the worker's answer (its pid).</summary>
     protected static async Task<string> AskAsync(EndPoint endpoint)
     {
