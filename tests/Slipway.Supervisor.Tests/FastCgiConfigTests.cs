@@ -56,6 +56,16 @@ public sealed class FastCgiConfigTests
     }
 
     [Fact]
+    public void A_unix_socket_belongs_to_the_programs_user_unless_socket_owner_says_otherwise()
+    {
+        using var dir = new TempDir();
+        var nobody = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == "nobody");
+        var expected = (int.Parse(nobody[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(nobody[3], System.Globalization.CultureInfo.InvariantCulture));
+        Read(dir, "[fcgi-program:web]\ncommand=/bin/cat\nuser=nobody\nsocket=unix:///tmp/w.sock\n").Groups.Single().FastCgi!.Owner.ShouldBe(expected);
+        Read(dir, "[fcgi-program:web]\ncommand=/bin/cat\nuser=nobody\nsocket=unix:///tmp/w.sock\nsocket_owner=root\n").Groups.Single().FastCgi!.Owner.ShouldBe((0, -1));
+    }
+
+    [Fact]
     public void A_missing_socket_is_an_error_naming_the_section()
     {
         using var dir = new TempDir();
