@@ -37,6 +37,26 @@ public sealed class SlipwayFastCgiTests : FastCgiTests
         (await d.CtlAsync(Ct, "start", "web")).Output.ShouldBe("web: started\n");
         (await AskAsync(new IPEndPoint(IPAddress.Loopback, port))).ShouldBe((await d.CtlAsync(Ct, "pid", "web")).Output.Trim());
     }
+
+    [Fact]
+    public async Task Update_says_why_an_fcgi_program_whose_socket_cannot_be_bound_was_not_added()
+    {
+        // supervisord answers addProcessGroup with 500 Internal Server Error here; slipway with a FAILED fault.
+        await using var d = await Daemon.StartAsync(Kind, "", Ct);
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        await File.AppendAllTextAsync(d.ConfigPath, $"[fcgi-program:web]\ncommand=sleep 1000\nsocket=tcp://127.0.0.1:{port}\n", Ct);
+
+        (await d.CtlAsync(Ct, "reread")).Output.ShouldBe("web: available\n");
+        var update = await d.CtlAsync(Ct, "update");
+        update.Output.ShouldContain($"FAILED: Could not create FastCGI socket tcp://127.0.0.1:{port}: [Errno 98] Address already in use");
+        (await d.CtlAsync(Ct, "status")).Output.ShouldBe("");
+
+        squatter.Stop();
+        (await d.CtlAsync(Ct, "update")).Output.ShouldBe("web: added process group\n");
+        await d.WaitForAsync("web", "RUNNING", Ct);
+    }
 }
 
 public sealed class NativeFastCgiTests : FastCgiTests
