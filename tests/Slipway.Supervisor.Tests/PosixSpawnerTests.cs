@@ -86,6 +86,27 @@ public sealed class PosixSpawnerTests
     }
 
     [Fact]
+    public unsafe void A_given_descriptor_becomes_the_childs_fd_0_instead_of_a_stdin_pipe()
+    {
+        // What an fcgi-program's child gets: the daemon's descriptor (O_CLOEXEC there) dup2'd onto 0.
+        var pair = stackalloc int[2];
+        Posix.pipe2(pair, Posix.OCloExec).ShouldBe(0);
+        var hello = "hello from the daemon"u8.ToArray();
+        fixed (byte* p = hello)
+        {
+            Posix.write(pair[1], p, hello.Length).ShouldBe(hello.Length);
+        }
+
+        Posix.close(pair[1]);
+        var child = new PosixSpawner().Spawn(Sh("cat; ls /proc/$$/fd") with { StdinFd = pair[0] });
+        Posix.close(pair[0]);
+        child.StdinFd.ShouldBe(-1);
+        Posix.waitpid(child.Pid, out _, 0).ShouldBe(child.Pid);
+        ReadAll(child.StdoutFd).ShouldBe("hello from the daemon0\n1\n2\n");
+        Posix.close(child.StderrFd);
+    }
+
+    [Fact]
     public void Redirect_stderr_sends_both_streams_down_one_pipe()
     {
         var (_, stdout, stderr) = Run(Sh("echo out; echo err >&2", redirect: true));

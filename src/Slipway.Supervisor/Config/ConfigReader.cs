@@ -206,15 +206,104 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
     private List<GroupConfig> ReadGroups(IniDocument document, Dictionary<IniSection, string> heres,
         Dictionary<string, string> env, DaemonOptions daemon)
     {
+        var programs = Programs(document, "program:", heres, env, daemon);
+        var fcgis = Programs(document, "fcgi-program:", heres, env, daemon);
+        var groups = new List<(GroupConfig Group, IniSection Section)>();
+        var grouped = new HashSet<IniSection>();
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("group:", StringComparison.Ordinal)))
+        {
+            var groupName = s.Name["group:".Length..].Trim();
+            var r = new SectionReader(s, s.Name, Names(s, heres, env));
+            var members = r.Get<string?>("programs", v => v, null) ?? throw ConfigException.At(s, $"[{s.Name}] has no programs value");
+            var processes = new List<ProcessConfig>();
+            foreach (var member in members.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var isProgram = programs.TryGetValue(member, out var program);
+                if (fcgis.TryGetValue(member, out var fcgi) && isProgram)
+                {
+                    throw ConfigException.At(s.Get("programs")!, s.Name, $"[{s.Name}] name {member} is ambiguous (exists as program and fcgi-program)");
+                }
+
+                if (!isProgram && fcgi.Section is null)
+                {
+                    throw ConfigException.At(s.Get("programs")!, s.Name, $"[{s.Name}] names unknown program or fcgi-program {member}");
+                }
+
+                // supervisord re-expands %(group_name)s with the group's name for member programs. An fcgi-program
+                // in a [group:x] is a plain program there: supervisord makes no socket for it.
+                var section = isProgram ? program.Section : fcgi.Section;
+                processes.AddRange(ProcessReader.Read(section, member, groupName, Names(section, heres, env), daemon, workingDirectory));
+                grouped.Add(section);
+            }
+
+            groups.Add((new GroupConfig(groupName, r.Get("priority", DataTypes.WholeNumber, 999), processes), s));
+        }
+
+        foreach (var (name, program) in programs)
+        {
+            if (!grouped.Contains(program.Section))
+            {
+                groups.Add((new GroupConfig(name, program.Priority, program.Processes), program.Section));
+            }
+        }
+
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
+        {
+            groups.Add((ReadListener(s, Names(s, heres, env), daemon), s));
+        }
+
+        foreach (var (name, fcgi) in fcgis)
+        {
+            if (!grouped.Contains(fcgi.Section))
+            {
+                var names = new Dictionary<string, string>(env, StringComparer.Ordinal)
+                {
+                    ["here"] = heres.GetValueOrDefault(fcgi.Section, workingDirectory),
+                    ["program_name"] = name,
+                };
+                groups.Add((new GroupConfig(name, fcgi.Priority, fcgi.Processes) { FastCgi = FastCgiReader.Read(fcgi.Section, names) }, fcgi.Section));
+            }
+        }
+
+        var seen = new Dictionary<string, IniSection>(StringComparer.Ordinal);
+        foreach (var (g, s) in groups)
+        {
+            if (!seen.TryAdd(g.Name, s))
+            {
+                // supervisord keeps the first and silently drops the second; two groups of one name is a mistake.
+                throw ConfigException.At(s, $"two process groups are named '{g.Name}' (the other is [{seen[g.Name].Name}])");
+            }
+        }
+
+        var sections = programs.ToDictionary(p => p.Key, p => p.Value.Section, StringComparer.Ordinal);
+        foreach (var (name, fcgi) in fcgis)
+        {
+            sections.TryAdd(name, fcgi.Section);
+        }
+
+        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
+        {
+            sections[s.Name["eventlistener:".Length..].Trim()] = s;
+        }
+
+        var result = groups.Select(g => g.Group).ToList();
+        DependencyCheck.Validate(result, sections);
+        return result.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The <c>[program:x]</c> (or <c>[fcgi-program:x]</c>) sections by name, each read into its processes.</summary>
+    private Dictionary<string, (IniSection Section, List<ProcessConfig> Processes, int Priority)> Programs(IniDocument document, string prefix,
+        Dictionary<IniSection, string> heres, Dictionary<string, string> env, DaemonOptions daemon)
+    {
         var programs = new Dictionary<string, (IniSection Section, List<ProcessConfig> Processes, int Priority)>(StringComparer.Ordinal);
         foreach (var s in document.Sections)
         {
-            if (!s.Name.StartsWith("program:", StringComparison.Ordinal))
+            if (!s.Name.StartsWith(prefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var name = s.Name["program:".Length..].Trim();
+            var name = s.Name[prefix.Length..].Trim();
             if (name.Length == 0 || name.Contains(':', StringComparison.Ordinal))
             {
                 throw ConfigException.At(s, $"invalid program name '{name}'");
@@ -225,59 +314,7 @@ public sealed class ConfigReader(IReadOnlyDictionary<string, string> environment
             programs[name] = (s, processes, priority);
         }
 
-        var groups = new List<GroupConfig>();
-        var grouped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("group:", StringComparison.Ordinal)))
-        {
-            var groupName = s.Name["group:".Length..].Trim();
-            var r = new SectionReader(s, s.Name, Names(s, heres, env));
-            var members = r.Get<string?>("programs", v => v, null) ?? throw ConfigException.At(s, $"[{s.Name}] has no programs value");
-            var processes = new List<ProcessConfig>();
-            foreach (var member in members.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (!programs.TryGetValue(member, out var program))
-                {
-                    throw ConfigException.At(s.Get("programs")!, s.Name, $"no section 'program:{member}' (referred to by group {groupName})");
-                }
-
-                // supervisord re-expands %(group_name)s with the group's name for member programs.
-                processes.AddRange(ProcessReader.Read(program.Section, member, groupName, Names(program.Section, heres, env), daemon, workingDirectory));
-                grouped.Add(member);
-            }
-
-            groups.Add(new GroupConfig(groupName, r.Get("priority", DataTypes.WholeNumber, 999), processes));
-        }
-
-        foreach (var (name, program) in programs)
-        {
-            if (!grouped.Contains(name))
-            {
-                groups.Add(new GroupConfig(name, program.Priority, program.Processes));
-            }
-        }
-
-        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
-        {
-            groups.Add(ReadListener(s, Names(s, heres, env), daemon));
-        }
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var g in groups)
-        {
-            if (!seen.Add(g.Name))
-            {
-                throw new ConfigException($"{document.Sections[0].File}: two process groups are named '{g.Name}'");
-            }
-        }
-
-        var sections = programs.ToDictionary(p => p.Key, p => p.Value.Section, StringComparer.Ordinal);
-        foreach (var s in document.Sections.Where(s => s.Name.StartsWith("eventlistener:", StringComparison.Ordinal)))
-        {
-            sections[s.Name["eventlistener:".Length..].Trim()] = s;
-        }
-
-        DependencyCheck.Validate(groups, sections);
-        return groups.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+        return programs;
     }
 
     /// <summary><c>[eventlistener:x]</c>: a program whose stdout speaks the event listener protocol (options.py's rules).</summary>

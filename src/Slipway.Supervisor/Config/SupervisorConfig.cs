@@ -96,8 +96,13 @@ public sealed record GroupConfig(string Name, int Priority, IReadOnlyList<Proces
     /// <summary>Set for an <c>[eventlistener:x]</c> pool.</summary>
     public ListenerOptions? Listener { get; init; }
 
+    /// <summary>Set for an <c>[fcgi-program:x]</c> group: the socket its processes share as their fd 0.</summary>
+    public FastCgiSocketConfig? FastCgi { get; init; }
+
+    /// <summary>What makes two configs the same group (an fcgi-program's socket counts by its URL only, as in supervisord).</summary>
     public string Signature() => Name + "\u0002" + Priority + "\u0002" + string.Join("\u0002", Processes.Select(p => p.Signature()))
-        + "\u0002" + (Listener is { } l ? l.BufferSize + ":" + string.Join(',', l.Events.Order(StringComparer.Ordinal)) : "");
+        + "\u0002" + (Listener is { } l ? l.BufferSize + ":" + string.Join(',', l.Events.Order(StringComparer.Ordinal)) : "")
+        + "\u0002" + FastCgi?.Url;
 }
 
 /// <summary>What an <c>[eventlistener:x]</c> adds to a program: the events it subscribes to and its buffer size.</summary>

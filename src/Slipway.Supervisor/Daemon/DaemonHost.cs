@@ -225,10 +225,22 @@ public sealed class DaemonHost(HostOptions options)
         await File.WriteAllTextAsync(d.PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", ct);
         log.Write("info", $"slipway supervise started with pid {Environment.ProcessId}");
         StartupTrace.Mark("servers up");
-        daemon.Start();
-        StartupTrace.Mark("groups added");
-        var mood = await daemon.RunAsync(ct);
-        _fatalExit = daemon.FatalExitReason;
+        SupervisorMood mood;
+        try
+        {
+            daemon.Start();
+            StartupTrace.Mark("groups added");
+            mood = await daemon.RunAsync(ct);
+            _fatalExit = daemon.FatalExitReason;
+        }
+        catch (FastCgiSocketException e)
+        {
+            // supervisord dies with this ValueError when it makes the group: no process has been started yet.
+            log.Write("critical", e.Message);
+            _fatalExit = e.Message;
+            mood = SupervisorMood.Shutdown;
+        }
+
         foreach (var s in servers)
         {
             s.Dispose();

@@ -35,6 +35,13 @@ public sealed partial class SupervisorDaemon : IProcessHost
     /// </summary>
     internal void Prespawn(IReadOnlyList<Subprocess> batch)
     {
+        // An fcgi-program's child takes its group's socket as it starts: those start on their turn.
+        batch = batch.Where(p => !IsFastCgi(p)).ToList();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         StartupTrace.Mark($"prespawn {batch.Count}");
         var results = new object[batch.Count];
         var resolved = new System.Collections.Concurrent.ConcurrentDictionary<string, object>(StringComparer.Ordinal);
@@ -114,7 +121,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
         else
         {
-            child = _spawner.Spawn(Request(process));
+            child = IsFastCgi(process) ? SpawnFastCgi(process, Request(process)) : _spawner.Spawn(Request(process));
         }
 
         _byPid[child.Pid] = process;
@@ -254,6 +261,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
 
     void IProcessHost.Detach(Subprocess process)
     {
+        FastCgiChildGone(process);
         if (process.Child is { StdinFd: >= 0 } child)
         {
             Posix.close(child.StdinFd);
@@ -356,13 +364,18 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
     }
 
-    /// <summary>Makes the group's processes; AUTO log names are created now, like supervisord's mkstemp.</summary>
+    /// <summary>
+    /// Makes the group's processes; AUTO log names are created now, like supervisord's mkstemp. Throws
+    /// <see cref="FastCgiSocketException"/> when an fcgi-program's socket cannot be bound (the group is not added).
+    /// </summary>
     internal bool AddGroup(GroupConfig config)
     {
         if (_groups.ContainsKey(config.Name))
         {
             return false;
         }
+
+        FastCgiGroupAdding(config);
 
         var processes = config.Processes.Select(pc => new Subprocess(pc, config.Name, this, _time)
         {
@@ -404,6 +417,7 @@ public sealed partial class SupervisorDaemon : IProcessHost
         }
 
         _groups.Remove(name);
+        FastCgiGroupRemoved(name);
         RebuildDependencies();
         ExtrasGroupRemoved(group.Processes);
         Notify(Events.SupervisorEvent.GroupChange("PROCESS_GROUP_REMOVED", name));

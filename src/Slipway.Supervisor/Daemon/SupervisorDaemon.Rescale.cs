@@ -35,7 +35,7 @@ public sealed partial class SupervisorDaemon
     {
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(fresh);
-        if (live.Priority != fresh.Priority || live.Listener is not null || fresh.Listener is not null)
+        if (live.Priority != fresh.Priority || live.Listener is not null || fresh.Listener is not null || live.FastCgi?.Url != fresh.FastCgi?.Url)
         {
             return false;
         }

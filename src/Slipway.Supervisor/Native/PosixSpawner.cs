@@ -12,7 +12,8 @@ namespace Slipway.Supervisor.Native;
 /// <item>setpgid(0, 0) (POSIX_SPAWN_SETPGROUP): a process group of its own, as supervisord's setpgrp(),
 /// so stopasgroup/killasgroup reach the whole group and a terminal's Ctrl-C does not;</item>
 /// <item>every signal back to SIG_DFL and an empty signal mask;</item>
-/// <item>dup2 of the pipe ends onto 0/1/2 (stderr onto stdout with redirect_stderr), then closefrom(3);</item>
+/// <item>dup2 of the pipe ends onto 0/1/2 (stderr onto stdout with redirect_stderr; for an fcgi-program the
+/// daemon's listening socket onto 0 instead of a pipe), then closefrom(3);</item>
 /// <item>chdir(directory) (posix_spawn_file_actions_addchdir_np).</item>
 /// </list>
 /// posix_spawn has no umask or setuid step, so a program with <c>umask=</c> or <c>user=</c> is started through
@@ -34,15 +35,23 @@ public sealed unsafe class PosixSpawner : IProcessSpawner
 
         try
         {
-            Pipe(fds + 0); // stdin: child reads [0], we write [1]
+            if (request.StdinFd is null)
+            {
+                Pipe(fds + 0); // stdin: child reads [0], we write [1]
+            }
+
             Pipe(fds + 2); // stdout: we read [2], child writes [3]
             if (!request.RedirectStderr)
             {
                 Pipe(fds + 4);
             }
 
-            var pid = SpawnCore(path, argv, request, fds[0], fds[3], request.RedirectStderr ? fds[3] : fds[5]);
-            Posix.close(fds[0]);
+            var pid = SpawnCore(path, argv, request, request.StdinFd ?? fds[0], fds[3], request.RedirectStderr ? fds[3] : fds[5]);
+            if (fds[0] >= 0)
+            {
+                Posix.close(fds[0]);
+            }
+
             Posix.close(fds[3]);
             if (!request.RedirectStderr)
             {

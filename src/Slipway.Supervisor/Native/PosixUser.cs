@@ -49,7 +49,7 @@ internal static partial class PosixUser
 
     private static (uint Uid, uint Gid)? User(string user) => UserEntry(user) is { } e ? (e.Uid, e.Gid) : null;
 
-    private static uint? Group(string group)
+    internal static uint? Group(string group)
     {
         foreach (var line in File.ReadLines("/etc/group"))
         {

@@ -1,6 +1,10 @@
 namespace Slipway.Supervisor.Native;
 
-/// <summary>What to start: an absolute program path, its argv (argv[0] included) and the whole environment.</summary>
+/// <summary>
+/// What to start: an absolute program path, its argv (argv[0] included) and the whole environment. With
+/// <see cref="StdinFd"/> (an fcgi-program's listening socket) the child gets that descriptor as its fd 0 instead
+/// of a stdin pipe; the daemon keeps its own copy.
+/// </summary>
 public sealed record SpawnRequest(
     string Path,
     IReadOnlyList<string> Argv,
@@ -8,9 +12,13 @@ public sealed record SpawnRequest(
     string? Directory = null,
     int? Umask = null,
     string? User = null,
-    bool RedirectStderr = false);
+    bool RedirectStderr = false,
+    int? StdinFd = null);
 
-/// <summary>A started child: its pid and the parent's ends of its stdin (write) and stdout/stderr (read) pipes.</summary>
+/// <summary>
+/// A started child: its pid and the parent's ends of its stdin (write; -1 when the child was given a descriptor
+/// of the daemon's as fd 0) and stdout/stderr (read; stderr -1 with redirect_stderr) pipes.
+/// </summary>
 public sealed record SpawnedChild(int Pid, int StdinFd, int StdoutFd, int StderrFd)
 {
     /// <summary>

@@ -77,7 +77,15 @@ public sealed partial class SupervisorRpc
                 return rescaled;
             }
 
-            return D.AddGroup(config) ? true : throw Faults.Error(Faults.AlreadyAdded, name);
+            try
+            {
+                return D.AddGroup(config) ? true : throw Faults.Error(Faults.AlreadyAdded, name);
+            }
+            catch (FastCgiSocketException e)
+            {
+                // supervisord answers 500 Internal Server Error here (the exception escapes); a fault says why.
+                throw Faults.Error(Faults.Failed, e.Message);
+            }
         });
         Add("supervisor.removeProcessGroup", 1, 1, ["boolean", "string"], "Remove a stopped process from the active configuration.", a =>
         {

@@ -78,29 +78,7 @@ public sealed partial class Daemon : IAsyncDisposable
         var port = FreePort();
         var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
         prepare?.Invoke(dir);
-        var psi = kind switch
-        {
-            Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
-            SlipwayNative => new ProcessStartInfo(NativeDaemon()) { ArgumentList = { "-n", "-c", config } },
-            SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
-            _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
-        };
-        if (launcher is { Count: > 0 })
-        {
-            // e.g. prlimit --nofile=256:8192 --: the daemon starts under the limits the launcher sets.
-            var inner = psi;
-            psi = new ProcessStartInfo(launcher[0]);
-            foreach (var word in launcher.Skip(1).Append(inner.FileName).Concat(inner.ArgumentList))
-            {
-                psi.ArgumentList.Add(word);
-            }
-        }
-
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-        psi.WorkingDirectory = dir.Path;
-        var process = Process.Start(psi)!;
+        var process = Process.Start(StartInfo(kind, config, dir, launcher))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -117,6 +95,37 @@ public sealed partial class Daemon : IAsyncDisposable
         }
 
         return daemon;
+    }
+
+    /// <summary>
+    /// How to run a daemon of this kind in the foreground on <paramref name="config"/>, in <paramref name="dir"/>, output
+    /// redirected; through <paramref name="launcher"/> when given (e.g. <c>prlimit --nofile=256:8192 --</c>: the daemon
+    /// starts under the limits the launcher sets).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string kind, string config, TempDir dir, IReadOnlyList<string>? launcher = null)
+    {
+        var psi = kind switch
+        {
+            Supervisord => new ProcessStartInfo("/usr/bin/supervisord") { ArgumentList = { "-n", "-c", config } },
+            SlipwayNative => new ProcessStartInfo(NativeDaemon()) { ArgumentList = { "-n", "-c", config } },
+            SlipwayExecNative => new ProcessStartInfo("dotnet") { ArgumentList = { InstallWithNativeDaemon(dir), "supervise", "-n", "-c", config } },
+            _ => new ProcessStartInfo("dotnet") { ArgumentList = { SlipwayDll(), "supervise", "-n", "-c", config } },
+        };
+        if (launcher is { Count: > 0 })
+        {
+            var inner = psi;
+            psi = new ProcessStartInfo(launcher[0]);
+            foreach (var word in launcher.Skip(1).Append(inner.FileName).Concat(inner.ArgumentList))
+            {
+                psi.ArgumentList.Add(word);
+            }
+        }
+
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        psi.WorkingDirectory = dir.Path;
+        return psi;
     }
 
     private static string SlipwayDll()

@@ -63,6 +63,35 @@ public sealed class PrivilegeTests
         (await OwnerAsync(d.Socket)).Uid.ShouldBe(Nobody); // created after dropping root
     }
 
+    [Theory]
+    [InlineData(Daemon.Supervisord)]
+    [InlineData(Daemon.Slipway)]
+    public async Task An_fcgi_programs_socket_belongs_to_its_user_or_to_socket_owner_with_socket_mode(string kind)
+    {
+        RequireRoot();
+        await using var d = await Daemon.StartAsync(kind, """
+            [fcgi-program:asnobody]
+            command=sleep 1402
+            socket=unix://{dir}/asnobody.sock
+            startsecs=0
+            user=nobody
+
+            [fcgi-program:owned]
+            command=sleep 1403
+            socket=unix://{dir}/owned.sock
+            socket_owner=nobody
+            socket_mode=0662
+            startsecs=0
+
+            """, Ct);
+        await d.WaitForAsync("asnobody", "RUNNING", Ct);
+        await d.WaitForAsync("owned", "RUNNING", Ct);
+        (await OwnerAsync(d.Dir.File("asnobody.sock"))).ShouldBe((Nobody, Nobody)); // the program's user and its group
+        File.GetUnixFileMode(d.Dir.File("asnobody.sock")).ShouldBe((UnixFileMode)Convert.ToInt32("700", 8));
+        (await OwnerAsync(d.Dir.File("owned.sock"))).ShouldBe((Nobody, 0u)); // no group given: left as it was
+        File.GetUnixFileMode(d.Dir.File("owned.sock")).ShouldBe((UnixFileMode)Convert.ToInt32("662", 8));
+    }
+
     private static async Task<(uint Uid, uint Gid)> OwnerAsync(string path)
     {
         var (_, stdout, _) = await ProcessTools.RunAsync("stat", ["-c", "%u %g", path], Ct);
