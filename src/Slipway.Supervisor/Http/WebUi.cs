@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Slipway.Supervisor.Processes;
 using Slipway.Supervisor.Rpc;
 using Slipway.Supervisor.XmlRpc;
 
@@ -92,18 +91,11 @@ public sealed partial class WebUi(SupervisorRpc rpc, TimeProvider time)
     private static async Task SendPageAsync(string page, HttpRequest request, HttpResponder responder, CancellationToken ct) =>
         await responder.SendAsync(200, "OK", WebPages.ContentType, Encoding.UTF8.GetBytes(page), NoCache, request.KeepAlive, ct);
 
-    /// <summary>
-    /// getAllProcessInfo's answer, read back from the XML-RPC reply it makes: the rows show exactly what
-    /// supervisorctl status shows (states, descriptions, depends_on and health notes), in the same order.
-    /// </summary>
+    /// <summary>getAllProcessInfo's answer: the rows show exactly what supervisorctl status shows, in the same order.</summary>
     private async Task<List<WebRow>> RowsAsync()
     {
-        var infos = await rpc.CallAsync("supervisor.getAllProcessInfo", []);
-        using var reply = new MemoryStream(Encoding.UTF8.GetBytes(XmlRpcWriter.Response(infos)));
-        var parsed = XmlRpcResponseReader.Parse(reply).Value as List<object?> ?? [];
-        return parsed.OfType<Dictionary<string, object?>>()
-            .Select(i => new WebRow((string)i["group"]!, (string)i["name"]!, (ProcessState)(int)i["state"]!, (string)i["description"]!))
-            .ToList();
+        var infos = await rpc.CallAsync("supervisor.getAllProcessInfo", []) as List<object?> ?? [];
+        return infos.OfType<ProcessInfoValue>().Select(i => new WebRow(i.Group, i.Name, i.State, i.Description)).ToList();
     }
 
     /// <summary>The tail page's limit: at least 1024 bytes, as supervisord's <c>min(-1024, -limit)</c> makes it.</summary>

@@ -10,6 +10,14 @@ namespace Slipway.Supervisor.Rpc;
 public sealed class ProcessInfoValue(string name, string group, long start, long stop, long now, ProcessState state, string spawnError,
     int exitStatus, string stdoutLogFile, string stderrLogFile, int pid, string description) : IXmlRpcValue
 {
+    public string Name => name;
+
+    public string Group => group;
+
+    public ProcessState State => state;
+
+    public string Description => description;
+
     public void WriteTo(Utf8Builder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
