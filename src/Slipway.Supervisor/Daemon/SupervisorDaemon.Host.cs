@@ -157,21 +157,22 @@ public sealed partial class SupervisorDaemon : IProcessHost
     private void RegisterOutput(int fd, Subprocess process, int pid, string channel, LogChannelConfig config, Func<RotatingLogFile?> log)
     {
         var tap = Tap(process, pid, channel, config.EventsEnabled);
+        Func<RotatingLogFile?>? sink = log;
         if (Config.Daemon.StripAnsi)
         {
             // The stripped bytes are what is logged, forwarded and put in PROCESS_LOG events, as in supervisord.
             tap = new StripAnsiTap(log, tap).OnData;
-            log = static () => null;
+            sink = null;
         }
 
         if (config.CaptureMaxBytes <= 0)
         {
-            Pump.Register(fd, Config.Daemon.StripAnsi ? null : log, tap);
+            Pump.Register(fd, sink, tap);
             return;
         }
 
         OutputTap? captured = config.EventsEnabled ? data => QueueLogEvent(process, pid, channel, data) : null;
-        var capture = new CaptureTap(config.CaptureMaxBytes, log, tap, captured, data => QueueCommunicationEvent(process, pid, channel, data));
+        var capture = new CaptureTap(config.CaptureMaxBytes, sink, tap, captured, data => QueueCommunicationEvent(process, pid, channel, data));
         Pump.Register(fd, null, capture.OnData, capture.OnClosed);
     }
 

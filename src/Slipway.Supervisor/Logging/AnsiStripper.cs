@@ -57,14 +57,7 @@ public sealed class StripAnsiTap(Func<RotatingLogFile?> log, OutputTap? next)
             data = _buffer.AsSpan(0, AnsiStripper.Strip(data, _buffer));
         }
 
-        try
-        {
-            log()?.Write(data);
-        }
-        catch (IOException)
-        {
-            // The log cannot be opened (directory removed): drop the output, keep the child running.
-        }
+        RotatingLogFile.WriteOrDrop(log, data);
 
         next?.Invoke(data);
     }

@@ -6,7 +6,7 @@ namespace Slipway.Supervisor.Logging;
 /// <paramref name="captured"/> (PROCESS_LOG events, as supervisord raises them for it too) and, at END, to
 /// <paramref name="message"/> (the PROCESS_COMMUNICATION event).
 /// </summary>
-public sealed class CaptureTap(long maxBytes, Func<RotatingLogFile?> log, OutputTap? output, OutputTap? captured, Action<byte[]> message) : ICaptureSink
+public sealed class CaptureTap(long maxBytes, Func<RotatingLogFile?>? log, OutputTap? output, OutputTap? captured, Action<byte[]> message) : ICaptureSink
 {
     private readonly CaptureScanner _scanner = new(maxBytes);
 
@@ -16,14 +16,7 @@ public sealed class CaptureTap(long maxBytes, Func<RotatingLogFile?> log, Output
 
     void ICaptureSink.Output(ReadOnlySpan<byte> data)
     {
-        try
-        {
-            log()?.Write(data);
-        }
-        catch (IOException)
-        {
-            // The log cannot be opened (directory removed): drop the output, keep the child running.
-        }
+        RotatingLogFile.WriteOrDrop(log, data);
 
         output?.Invoke(data);
     }

@@ -144,15 +144,7 @@ public sealed unsafe class OutputPump : IDisposable
             var got = Posix.read(fd, buf, size);
             if (got > 0)
             {
-                try
-                {
-                    sink?.Invoke()?.Write(new ReadOnlySpan<byte>(buf, (int)got));
-                }
-                catch (IOException)
-                {
-                    // The log cannot be opened (directory removed): drop the output, keep the child running.
-                }
-
+                RotatingLogFile.WriteOrDrop(sink, new ReadOnlySpan<byte>(buf, (int)got));
                 tap?.Invoke(new ReadOnlySpan<byte>(buf, (int)got));
 
                 if (got < size)

@@ -28,6 +28,22 @@ public sealed unsafe class RotatingLogFile : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// A program's output into its channel log (<paramref name="log"/> gives it, or null when the channel has none).
+    /// A log that cannot be opened (its directory removed) drops the output: the child keeps running.
+    /// </summary>
+    public static void WriteOrDrop(Func<RotatingLogFile?>? log, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            log?.Invoke()?.Write(data);
+        }
+        catch (IOException)
+        {
+            // dropped, as the summary says
+        }
+    }
+
     public void Write(ReadOnlySpan<byte> data)
     {
         lock (_lock)
