@@ -131,4 +131,85 @@ public sealed class TracebackTests
         output.Single().Message.ShouldBe("Internal Server Error: /cart\n" + Traceback1.TrimEnd('\n'));
         output.Single().Fingerprint.ShouldBe(TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
     }
+
+    private static List<LogEvent> Assemble(IEnumerable<LogEvent> events)
+    {
+        var assembler = new TracebackAssembler(new FakeTimeProvider(T0));
+        var output = new List<LogEvent>();
+        foreach (var e in events)
+        {
+            assembler.Add(e, output);
+        }
+
+        assembler.FlushAll(output);
+        return output;
+    }
+
+    private static IEnumerable<LogEvent> LinesOf(string text, string pid = "42") =>
+        text.TrimEnd('\n').Split('\n').Select(line => Line(line, pid: pid));
+
+    [Fact]
+    public void Two_tracebacks_written_back_to_back_are_two_events()
+    {
+        var output = Assemble(LinesOf(Traceback1).Concat(LinesOf(Traceback2)));
+
+        output.Count.ShouldBe(2);
+        output[0].Message.ShouldBe(Traceback1.TrimEnd('\n'));
+        output[1].Message.ShouldBe(Traceback2.TrimEnd('\n'));
+        output.ShouldAllBe(e => e.Fingerprint == TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
+    }
+
+    [Fact]
+    public void Back_to_back_tracebacks_separated_by_a_blank_line_are_two_events()
+    {
+        var output = Assemble(LinesOf(Traceback1).Append(Line("")).Concat(LinesOf(Traceback2)));
+
+        output.Select(e => e.Message).ShouldBe([Traceback1.TrimEnd('\n'), Traceback2.TrimEnd('\n')]);
+    }
+
+    [Fact]
+    public void Interleaved_tracebacks_of_two_pids_of_one_program_stay_apart()
+    {
+        var a = LinesOf(Traceback1, pid: "101").ToList();
+        var b = LinesOf(Traceback2, pid: "102").ToList();
+        var interleaved = a.Zip(b, (x, y) => new[] { x, y }).SelectMany(pair => pair);
+
+        var output = Assemble(interleaved);
+
+        output.Count.ShouldBe(2);
+        output.Single(e => e.ProcId == "101").Message.ShouldBe(Traceback1.TrimEnd('\n'));
+        output.Single(e => e.ProcId == "102").Message.ShouldBe(Traceback2.TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData("During handling of the above exception, another exception occurred:")]
+    [InlineData("The above exception was the direct cause of the following exception:")]
+    public void A_chained_exception_written_line_by_line_is_one_event(string sentence)
+    {
+        var chained = Traceback1 + "\n" + sentence + "\n\n" + """
+            Traceback (most recent call last):
+              File "/srv/app/shop/views.py", line 50, in checkout
+                raise CheckoutFailed()
+            shop.errors.CheckoutFailed
+            """;
+
+        var output = Assemble(LinesOf(chained).Append(Line("GET /next 200")));
+
+        output.Count.ShouldBe(2);
+        output[0].Message.ShouldBe(chained.TrimEnd('\n'));
+        output[0].Title.ShouldBe("shop.errors.CheckoutFailed");
+        output[1].Message.ShouldBe("GET /next 200");
+    }
+
+    [Fact]
+    public void A_chaining_sentence_outside_a_traceback_is_an_ordinary_line()
+    {
+        var lines = Traceback1.TrimEnd('\n').Split('\n');
+        var events = lines[..3].Select(l => Line(l)).Append(Line("The above exception was the direct cause of nothing"));
+
+        var output = Assemble(events);
+
+        output.Count.ShouldBe(2);
+        output[1].Message.ShouldBe("The above exception was the direct cause of nothing");
+    }
 }

@@ -124,6 +124,7 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
     {
         private readonly List<string> _lines = [first.Message];
         private bool _sawExceptionLine;
+        private bool _sawChainSentence;
         private int _severity = first.Severity;
 
         public DateTimeOffset LastSeen { get; private set; } = now;
@@ -131,15 +132,28 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         public int Lines => _lines.Count;
 
         /// <summary>Does this line continue the traceback? Frames and source lines are indented; the exception line
-        /// ends a part, after which only a blank line or the chaining sentences (and a new "Traceback") continue.</summary>
+        /// ends a part. After it only blank lines and Python's chaining sentences continue, and a new "Traceback" line
+        /// continues only after such a sentence: otherwise it is the next traceback (two errors logged back to back),
+        /// which must count as a second event.</summary>
         public bool Accepts(string line)
         {
-            if (line.StartsWith(TracebackFingerprint.StartMarker, StringComparison.Ordinal)
-                || line.StartsWith("During handling of the above exception", StringComparison.Ordinal)
+            if (line.StartsWith(TracebackFingerprint.StartMarker, StringComparison.Ordinal))
+            {
+                if (_sawExceptionLine && !_sawChainSentence)
+                {
+                    return false;
+                }
+
+                _sawExceptionLine = false;
+                _sawChainSentence = false;
+                return true;
+            }
+
+            if (line.StartsWith("During handling of the above exception", StringComparison.Ordinal)
                 || line.StartsWith("The above exception was the direct cause", StringComparison.Ordinal))
             {
-                _sawExceptionLine = false;
-                return true;
+                _sawChainSentence = _sawExceptionLine;
+                return _sawExceptionLine;
             }
 
             if (line.Length == 0)
