@@ -20,6 +20,7 @@ public sealed class CheckScheduler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource _wake = NewWake();
+    private volatile Task? _parkedOn;
 
     public CheckScheduler(IEnumerable<ScheduledCheck> checks, SchedulerOptions options, ICheckRunSink sink,
         TimeProvider? timeProvider = null, ILogger<CheckScheduler>? logger = null)
@@ -44,6 +45,9 @@ public sealed class CheckScheduler
     }
 
     public LatenessStats Lateness { get; } = new();
+
+    /// <summary>The loop is waiting for the next due time and nothing has changed since it looked (tests step a fake clock on it).</summary>
+    internal bool IsIdle => _parkedOn is { IsCompleted: false };
 
     public IReadOnlyDictionary<string, CheckStatus> Snapshot()
     {
@@ -147,7 +151,9 @@ public sealed class CheckScheduler
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var delay = wait is { } w ? Task.Delay(w, _time, stop.Token) : Task.Delay(Timeout.Infinite, stop.Token);
+        _parkedOn = wake;
         await Task.WhenAny(delay, wake);
+        _parkedOn = null;
         await stop.CancelAsync();
         ct.ThrowIfCancellationRequested();
     }
