@@ -39,7 +39,9 @@ public sealed class FlapDetectionTests
             ServiceState.Critical, ServiceState.Ok, ServiceState.Critical, ServiceState.Ok);
 
         status.IsFlapping.ShouldBeTrue();
-        status.PercentStateChange.ShouldBeGreaterThanOrEqualTo(20);
+        status.PercentStateChange.ShouldBe(24.21, 0.01);
+        CheckStateMachineTests.Feed(HardAtOnce, new CheckStatus(), ServiceState.Critical, ServiceState.Ok, ServiceState.Critical)
+            .Status.PercentStateChange.ShouldBe(18.36, 0.01);
         var start = events.Single(e => e.Kind == MonitorEventKind.FlappingStart);
         start.Notify.ShouldBeTrue();
         events.Last(e => e.Kind == MonitorEventKind.Recovery).SuppressedBecause.ShouldBe("flapping");
@@ -67,7 +69,8 @@ public sealed class FlapDetectionTests
             }
         }
 
-        status.PercentStateChange.ShouldBeLessThanOrEqualTo(5);
+        status.PercentStateChange.ShouldBe(3.75, 1e-9);
+        steps.ShouldBe(19);
         events.Single().Kind.ShouldBe(MonitorEventKind.FlappingStop);
     }
 
