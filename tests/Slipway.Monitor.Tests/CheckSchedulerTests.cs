@@ -127,6 +127,23 @@ public sealed class CheckSchedulerTests
         Should.Throw<ArgumentException>(() => new CheckScheduler(
             [new ScheduledCheck("a", new ThrowingCheck(), Options), new ScheduledCheck("a", new ThrowingCheck(), Options)],
             new SchedulerOptions(), new ListSink())).Message.ShouldStartWith("two checks are named 'a'");
+        Should.Throw<ArgumentException>(() => new CheckScheduler(
+            [new ScheduledCheck("z", new ThrowingCheck(), Options with { CheckInterval = TimeSpan.Zero })],
+            new SchedulerOptions(), new ListSink())).Message.ShouldStartWith("check 'z': check_interval must be greater than 0");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_scheduler_runs_once_at_a_time()
+    {
+        var time = new FakeTimeProvider(T0);
+        var scheduler = new CheckScheduler([new ScheduledCheck("web", new ThrowingCheck(), Options)], new SchedulerOptions(), new ListSink(), time);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var loop = scheduler.RunAsync(stop.Token);
+
+        await Should.ThrowAsync<InvalidOperationException>(() => scheduler.RunAsync(stop.Token));
+
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => loop);
     }
 
     /// <summary>Waits until run <paramref name="done"/> is recorded and the loop is parked, then moves the clock to <paramref name="at"/>.</summary>

@@ -60,7 +60,7 @@ public sealed class CheckFactory(PluginRunner? runner = null, TimeProvider? time
             { Plugin: { } plugin } => new PluginCheck(PluginCommand.Parse(plugin.Command, plugin.Shell), _runner),
             { Tcp: { } tcp } => new TcpCheck(tcp, _time),
             { Http: { } http } => new HttpCheck(http, _time),
-            { Disk: { } disk } => new DiskCheck(disk),
+            { Disk: { } disk } => new DiskCheck(disk, _time),
             { Load: { } load } => new LoadCheck(load),
             _ => throw new ArgumentException("no check kind", nameof(definition)),
         };

@@ -21,6 +21,7 @@ public sealed class CheckScheduler
     private readonly ILogger _logger;
     private TaskCompletionSource _wake = NewWake();
     private volatile Task? _parkedOn;
+    private int _started;
 
     public CheckScheduler(IEnumerable<ScheduledCheck> checks, SchedulerOptions options, ICheckRunSink sink,
         TimeProvider? timeProvider = null, ILogger<CheckScheduler>? logger = null)
@@ -34,6 +35,11 @@ public sealed class CheckScheduler
             if (!_checks.TryAdd(check.Name, check))
             {
                 throw new ArgumentException($"two checks are named '{check.Name}'", nameof(checks));
+            }
+
+            if (check.Options.Validate() is { Count: > 0 } errors)
+            {
+                throw new ArgumentException($"check '{check.Name}': {string.Join("; ", errors)}", nameof(checks));
             }
         }
 
@@ -75,6 +81,11 @@ public sealed class CheckScheduler
     /// <summary>Runs until <paramref name="ct"/> is cancelled, then waits for the running checks and throws.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("the scheduler is already running");
+        }
+
         var start = _time.GetUtcNow();
         lock (_gate)
         {
@@ -101,7 +112,8 @@ public sealed class CheckScheduler
                 await slots.WaitAsync(ct);
                 var started = _time.GetUtcNow();
                 Lateness.Record(started - due);
-                var run = RunOneAsync(check, due, started, slots, ct);
+                // On the thread pool: a check that spawns a process or blocks before its first await must not hold the loop.
+                var run = Task.Run(() => RunOneAsync(check, due, started, slots, ct), CancellationToken.None);
                 lock (running)
                 {
                     running.Add(run);

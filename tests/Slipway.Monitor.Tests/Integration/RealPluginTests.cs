@@ -207,6 +207,14 @@ public sealed class RealPluginTests
         result.PerfData.Single().Value.ShouldBe(2.5);
     }
 
+    [Fact]
+    public void A_missing_plugin_skips_locally_but_fails_under_ci()
+    {
+        Should.Throw<InvalidOperationException>(() => MonitoringPlugins.Require("check_does_not_exist", "true"))
+            .Message.ShouldContain("Fix: bash scripts/deps/monitor.sh");
+        Should.Throw<SkipTestException>(() => MonitoringPlugins.Require("check_does_not_exist", null));
+    }
+
     private Task<CheckResult> RunAsync(string commandLine, CancellationToken ct) =>
         _runner.RunAsync(PluginCommand.Parse(commandLine), Timeout, ct);
 
