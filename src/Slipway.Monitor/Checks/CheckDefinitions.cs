@@ -47,6 +47,15 @@ public sealed record HttpCheckOptions(string Url)
     public string? Warning { get; init; }
 
     public string? Critical { get; init; }
+
+    /// <summary>HTTPS: an untrusted or mismatched certificate is CRITICAL unless this is false (self-signed test hosts).</summary>
+    public bool VerifyCertificate { get; init; } = true;
+
+    /// <summary>HTTPS: WARNING when the certificate expires in fewer days than this (check_http -C 30,14).</summary>
+    public int? CertificateWarningDays { get; init; } = 30;
+
+    /// <summary>HTTPS: CRITICAL when the certificate expires in fewer days than this.</summary>
+    public int? CertificateCriticalDays { get; init; } = 14;
 }
 
 /// <summary>The file system holding <see cref="Path"/>; warning and critical are ranges on the used percent (df's Use%).</summary>

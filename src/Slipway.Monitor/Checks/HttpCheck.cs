@@ -4,7 +4,8 @@ namespace Slipway.Monitor.Checks;
 
 /// <summary>
 /// One HTTP(S) GET on a fresh connection (a pooled one could hide a server that stopped accepting), judged like
-/// check_http: the status, the text the body must hold, and the ranges on the response time.
+/// check_http: the status, the text the body must hold, the ranges on the response time, and for HTTPS the days
+/// until the server certificate expires.
 /// </summary>
 public sealed class HttpCheck(HttpCheckOptions options, TimeProvider? timeProvider = null) : ICheck
 {
@@ -21,6 +22,7 @@ public sealed class HttpCheck(HttpCheckOptions options, TimeProvider? timeProvid
     private async Task<CheckResult> ProbeAsync(TimeSpan timeout, CancellationToken ct)
     {
         var started = _time.GetTimestamp();
+        var certificate = new CertificateWatch(_options.VerifyCertificate);
         using var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -28,11 +30,12 @@ public sealed class HttpCheck(HttpCheckOptions options, TimeProvider? timeProvid
             UseProxy = false, // as check_http: the target is reached directly
             PooledConnectionLifetime = TimeSpan.Zero,
         };
+        handler.SslOptions.RemoteCertificateValidationCallback = certificate.Validate;
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, _options.Url);
         request.Headers.ConnectionClose = true;
         request.Headers.UserAgent.ParseAdd("slipway-monitor");
-        HttpResponseMessage response;
+        HttpResponseMessage? response = null;
         byte[] body;
         try
         {
@@ -41,10 +44,12 @@ public sealed class HttpCheck(HttpCheckOptions options, TimeProvider? timeProvid
         }
         catch (HttpRequestException e)
         {
+            response?.Dispose();
+            var why = certificate.Rejection is { } rejected ? $"certificate not trusted ({rejected})" : e.Message;
             return new CheckResult
             {
                 State = ServiceState.Critical,
-                Output = BuiltInCheck.Line("HTTP", ServiceState.Critical, $"{_options.Url}: {e.Message}"),
+                Output = BuiltInCheck.Line("HTTP", ServiceState.Critical, $"{_options.Url}: {why}"),
             };
         }
 
@@ -59,21 +64,41 @@ public sealed class HttpCheck(HttpCheckOptions options, TimeProvider? timeProvid
                 (state, problem) = (ServiceState.Critical, $"string '{expected}' not found");
             }
 
-            var timeState = _thresholds.Evaluate(seconds);
-            state = ServiceStates.Worst(state, timeState);
+            state = ServiceStates.Worst(state, _thresholds.Evaluate(seconds));
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"HTTP/{response.Version} {status} {response.ReasonPhrase} - {body.Length} bytes in {BuiltInCheck.Seconds(seconds)} second response time");
+            List<PerfDatum> perfData =
+            [
+                new PerfDatum("time", seconds, "s", _options.Warning, _options.Critical, 0, timeout.TotalSeconds),
+                new PerfDatum("size", body.Length, "B", Min: 0),
+            ];
+            if (certificate.NotAfter is { } notAfter)
+            {
+                var (certificateState, days) = JudgeCertificate(notAfter);
+                state = ServiceStates.Worst(state, certificateState);
+                line += string.Create(CultureInfo.InvariantCulture, $" - certificate expires in {Math.Floor(days):0} days ({notAfter:yyyy-MM-dd HH:mm} UTC)");
+                perfData.Add(new PerfDatum("certificate_days", Math.Floor(days), "",
+                    _options.CertificateWarningDays is { } w ? $"{w}:" : null,
+                    _options.CertificateCriticalDays is { } c ? $"{c}:" : null));
+            }
+
             return new CheckResult
             {
                 State = state,
                 Output = BuiltInCheck.Line("HTTP", state, problem is null ? line : $"{problem} - {line}"),
-                PerfData =
-                [
-                    new PerfDatum("time", seconds, "s", _options.Warning, _options.Critical, 0, timeout.TotalSeconds),
-                    new PerfDatum("size", body.Length, "B", Min: 0),
-                ],
+                PerfData = perfData,
             };
         }
+    }
+
+    /// <summary>Days until the server certificate's NotAfter, judged by the warning and critical day counts.</summary>
+    private (ServiceState State, double Days) JudgeCertificate(DateTimeOffset notAfter)
+    {
+        var days = (notAfter - _time.GetUtcNow()).TotalDays;
+        var state = days < _options.CertificateCriticalDays ? ServiceState.Critical
+            : days < _options.CertificateWarningDays ? ServiceState.Warning
+            : ServiceState.Ok;
+        return (state, days);
     }
 
     private (ServiceState State, string? Problem) JudgeStatus(int status)

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Slipway.Monitor.Tests.Support;
@@ -16,8 +18,12 @@ internal sealed class TinyHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public TinyHttpServer()
+    private readonly X509Certificate2? _certificate;
+
+    /// <param name="certificate">Serve HTTPS with this certificate (and its private key).</param>
+    public TinyHttpServer(X509Certificate2? certificate = null)
     {
+        _certificate = certificate;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = AcceptAsync();
@@ -62,7 +68,14 @@ internal sealed class TinyHttpServer : IAsyncDisposable
         {
             try
             {
-                var stream = client.GetStream();
+                Stream stream = client.GetStream();
+                if (_certificate is not null)
+                {
+                    var tls = new SslStream(stream);
+                    await tls.AuthenticateAsServerAsync(_certificate);
+                    stream = tls;
+                }
+
                 var request = new StringBuilder();
                 var buffer = new byte[4096];
                 while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
@@ -92,7 +105,8 @@ internal sealed class TinyHttpServer : IAsyncDisposable
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
                 await stream.WriteAsync(bytes, _stop.Token);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException
+                or System.Security.Authentication.AuthenticationException)
             {
                 // The client went away; nothing to answer.
             }
