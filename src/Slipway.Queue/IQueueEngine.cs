@@ -32,8 +32,8 @@ public interface IQueueEngine : IAsyncDisposable
     /// <summary>Marks the job succeeded; false (and no change) when the lease is no longer held.</summary>
     Task<bool> CompleteAsync(JobLease lease, string? output, CancellationToken ct);
 
-    /// <summary>Completes many in one transaction; returns the ones that were still held.</summary>
-    Task<IReadOnlyList<JobLease>> CompleteManyAsync(IReadOnlyList<JobLease> leases, CancellationToken ct);
+    /// <summary>Completes many in one transaction (a worker batches its successes); returns the leases that were still held.</summary>
+    Task<IReadOnlyList<JobLease>> CompleteManyAsync(IReadOnlyList<JobCompletion> completions, CancellationToken ct);
 
     /// <summary>Retries the job after the backoff, or dead-letters it when its attempts are spent.</summary>
     Task<FailResult> FailAsync(JobLease lease, JobFailure failure, CancellationToken ct);

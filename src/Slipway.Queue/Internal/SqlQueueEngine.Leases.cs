@@ -78,25 +78,21 @@ internal abstract partial class SqlQueueEngine
         ArgumentNullException.ThrowIfNull(leases);
         var until = NowMs() + (long)lease.TotalMilliseconds;
         return await ForEachFencedAsync(leases, $"UPDATE slipway_jobs SET visible_at = @until WHERE {Fence}",
-            command => command.With("until", until), ct);
+            command => command.With("until", until), null, ct);
     }
 
-    public async Task<bool> CompleteAsync(JobLease lease, string? output, CancellationToken ct)
+    public async Task<bool> CompleteAsync(JobLease lease, string? output, CancellationToken ct) =>
+        (await CompleteManyAsync([new JobCompletion(lease, output)], ct)).Count == 1;
+
+    public async Task<IReadOnlyList<JobLease>> CompleteManyAsync(IReadOnlyList<JobCompletion> completions, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(completions);
         var now = NowMs();
-        var done = await ForEachFencedAsync([lease],
+        return await ForEachFencedAsync([.. completions.Select(c => c.Lease)],
             $"UPDATE slipway_jobs SET state = 2, finished_at = @now, visible_at = @now, output = @output WHERE {Fence}",
-            command => command.With("now", now).With("output", TextLimit.Tail(output, Options.OutputLimit)), ct);
-        return done.Count == 1;
-    }
-
-    public async Task<IReadOnlyList<JobLease>> CompleteManyAsync(IReadOnlyList<JobLease> leases, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(leases);
-        var now = NowMs();
-        return await ForEachFencedAsync(leases,
-            $"UPDATE slipway_jobs SET state = 2, finished_at = @now, visible_at = @now WHERE {Fence}",
-            command => command.With("now", now), ct);
+            command => command.With("now", now).With("output", null),
+            (command, i) => command.Parameters[3].Value = (object?)TextLimit.Tail(completions[i].Output, Options.OutputLimit) ?? DBNull.Value,
+            ct);
     }
 
     public async Task<bool> GiveBackAsync(JobLease lease, CancellationToken ct)
@@ -104,7 +100,7 @@ internal abstract partial class SqlQueueEngine
         var now = NowMs();
         var back = await ForEachFencedAsync([lease],
             $"UPDATE slipway_jobs SET state = 0, visible_at = @now, attempt_base = attempt_base + 1 WHERE {Fence}",
-            command => command.With("now", now), ct);
+            command => command.With("now", now), null, ct);
         return back.Count == 1;
     }
 
@@ -152,7 +148,7 @@ internal abstract partial class SqlQueueEngine
 
     /// <summary>Runs one fenced statement per lease in one transaction; returns the leases it matched.</summary>
     private async Task<IReadOnlyList<JobLease>> ForEachFencedAsync(
-        IReadOnlyList<JobLease> leases, string sql, Action<DbCommand> bind, CancellationToken ct)
+        IReadOnlyList<JobLease> leases, string sql, Action<DbCommand> bind, Action<DbCommand, int>? bindEach, CancellationToken ct)
     {
         if (leases.Count == 0)
         {
@@ -163,10 +159,12 @@ internal abstract partial class SqlQueueEngine
         await using var session = await BeginAsync(ct);
         await using var command = session.Command(sql).With("id", 0L).With("attempt", 0L);
         bind(command);
-        foreach (var lease in leases)
+        for (var i = 0; i < leases.Count; i++)
         {
+            var lease = leases[i];
             command.Parameters[0].Value = lease.JobId;
             command.Parameters[1].Value = (long)lease.Attempt;
+            bindEach?.Invoke(command, i);
             if (await command.ExecuteNonQueryAsync(ct) == 1)
             {
                 held.Add(lease);

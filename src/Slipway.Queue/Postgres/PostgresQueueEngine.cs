@@ -24,6 +24,10 @@ internal sealed class PostgresQueueEngine : SqlQueueEngine
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS slipway_jobs_key ON slipway_jobs (queue, idempotency_key)",
         "CREATE INDEX IF NOT EXISTS slipway_jobs_pick ON slipway_jobs (queue, priority DESC, visible_at, id) WHERE state IN (0, 1)",
+
+        // Leases running out (burying a job on its last attempt) and a limited queue's running count; the pick index
+        // leads with priority, so these would otherwise scan every waiting job.
+        "CREATE INDEX IF NOT EXISTS slipway_jobs_running ON slipway_jobs (queue, visible_at) WHERE state = 1",
         "CREATE INDEX IF NOT EXISTS slipway_jobs_finished ON slipway_jobs (state, finished_at) WHERE state IN (2, 3)",
     ];
 

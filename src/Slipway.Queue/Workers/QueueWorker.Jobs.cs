@@ -57,7 +57,7 @@ public sealed partial class QueueWorker
             }
             else if (result.Succeeded)
             {
-                await engine.CompleteAsync(job.Lease, result.Output, CancellationToken.None);
+                await _completions!.CompleteAsync(new JobCompletion(job.Lease, result.Output));
             }
             else
             {

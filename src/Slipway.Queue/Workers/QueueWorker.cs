@@ -12,10 +12,14 @@ namespace Slipway.Queue.Workers;
 public sealed partial class QueueWorker(
     IQueueEngine engine, string queue, IJobHandler handler, WorkerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
 {
+    /// <summary>Successes recorded per transaction at most.</summary>
+    private const int MaxCompletionBatch = 256;
+
     private readonly WorkerOptions _options = options ?? new WorkerOptions();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly Dictionary<JobLease, RunningJob> _running = [];
+    private CompletionBatcher? _completions;
 
     /// <summary>Runs until <paramref name="stop"/> fires and the running jobs finished or were given back.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -23,6 +27,8 @@ public sealed partial class QueueWorker(
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Concurrency);
         using var abort = new CancellationTokenSource();
         using var heartbeatStop = new CancellationTokenSource();
+        await using var completions = new CompletionBatcher(engine, MaxCompletionBatch);
+        _completions = completions;
         var heartbeats = HeartbeatLoopAsync(heartbeatStop.Token);
         var tasks = new HashSet<Task>();
         try
@@ -50,7 +56,9 @@ public sealed partial class QueueWorker(
         {
             tasks.RemoveWhere(t => t.IsCompleted);
             var free = _options.Concurrency - tasks.Count;
-            if (free <= 0)
+
+            // Refill when half the slots are free (or all): one lease of many jobs instead of one per finished job.
+            if (free <= 0 || (tasks.Count > 0 && free < (_options.Concurrency + 1) / 2))
             {
                 await Task.WhenAny(tasks.Append(stopped));
                 continue;
