@@ -3,8 +3,8 @@ namespace Slipway.Queue;
 /// <summary>
 /// Exponential backoff with jitter: after failed attempt n (1-based), the job becomes visible again after
 /// <c>min(MaxDelay, BaseDelay · 2^(n−1)) · (1 + Jitter · u)</c>, u uniform in [−1, 1]. The defaults (10 attempts,
-/// 10 s doubling up to 1 h, ±25 %) give 10 s, 20 s, 40 s … 42 min 40 s, then 1 h: about 2 h 25 min from the first
-/// failure to the dead-letter list. Jitter keeps a burst of jobs that failed together (a database down) from retrying
+/// 10 s doubling up to 1 h, ±25 %) give 10 s, 20 s, 40 s … 42 min 40 s between the ten attempts: about 1 h 25 min
+/// from the first failure to the dead-letter list. Jitter keeps a burst of jobs that failed together (a database down) from retrying
 /// in lockstep.
 /// </summary>
 public sealed record RetryPolicy

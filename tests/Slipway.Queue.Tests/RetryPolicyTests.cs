@@ -20,7 +20,7 @@ public sealed class RetryPolicyTests
             .ShouldBe((TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(25)));
 
     [Fact]
-    public void The_default_schedule_reaches_the_dead_letter_list_after_about_two_and_a_half_hours()
+    public void The_default_schedule_reaches_the_dead_letter_list_after_about_an_hour_and_a_half()
     {
         var total = Enumerable.Range(1, RetryPolicy.Default.MaxAttempts - 1).Aggregate(TimeSpan.Zero,
             (sum, attempt) => sum + RetryPolicy.Default.DelayAfter(attempt, 0));
