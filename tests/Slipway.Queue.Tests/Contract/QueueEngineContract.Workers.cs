@@ -129,4 +129,65 @@ public abstract partial class QueueEngineContract
 
         (await engine.GetAsync(id, ct))!.State.ShouldBe(JobState.Succeeded);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_worker_picks_up_a_dead_workers_job_once_its_lease_runs_out()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var engine = await OpenAsync(url, time: TimeProvider.System);
+        var id = (await engine.EnqueueAsync(Job("orphan"), ct)).JobId;
+
+        // A worker leased it and died (no heartbeat, no result).
+        var deadLease = TimeSpan.FromMilliseconds(600);
+        var leasedAt = DateTimeOffset.UtcNow;
+        (await engine.LeaseAsync("mail", 1, deadLease, ct)).Count.ShouldBe(1);
+        var handler = new RecordingHandler((_, _) => Task.FromResult(JobResult.Success()));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var worker = new QueueWorker(engine, "mail", handler, Quick).RunAsync(stop.Token);
+
+        (await Eventually.ForAsync(async () => (await engine.GetAsync(id, ct))!.State == JobState.Succeeded, TimeSpan.FromSeconds(30), ct))
+            .ShouldBeTrue();
+        var recoveredAfter = DateTimeOffset.UtcNow - leasedAt;
+        await stop.CancelAsync();
+        await worker;
+        handler.Runs.ShouldBe([(id, 2)]);
+        recoveredAfter.ShouldBeGreaterThanOrEqualTo(deadLease);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_handler_whose_lease_was_lost_is_cancelled_and_its_result_dropped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var engine = await OpenAsync(url, time: TimeProvider.System);
+        var started = new TaskCompletionSource();
+        var cancelled = new TaskCompletionSource();
+        var handler = new RecordingHandler(async (_, token) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.TrySetResult();
+            }
+
+            return JobResult.Success();
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var worker = new QueueWorker(engine, "mail", handler, Quick).RunAsync(stop.Token);
+        var id = (await engine.EnqueueAsync(Job("x"), ct)).JobId;
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+
+        // An operator deletes the running job: the next heartbeat finds the lease gone.
+        (await engine.DeleteAsync("mail", [id], ct)).ShouldBe(1);
+
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await stop.CancelAsync();
+        await worker;
+        (await engine.GetAsync(id, ct)).ShouldBeNull();
+    }
 }
