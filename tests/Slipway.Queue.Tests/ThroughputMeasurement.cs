@@ -6,7 +6,7 @@ namespace Slipway.Queue.Tests;
 
 /// <summary>
 /// Not a timed test (it asserts nothing about speed): an explicit run that prints the embedded engine's throughput.
-/// dotnet test --project tests/Slipway.Queue.Tests -c Release -- --filter-class Slipway.Queue.Tests.ThroughputMeasurement --explicit only
+/// dotnet test --project tests/Slipway.Queue.Tests -c Release (see docs/queue.md for the command line)
 /// </summary>
 public sealed class ThroughputMeasurement
 {
@@ -30,11 +30,23 @@ public sealed class ThroughputMeasurement
     [Fact(Explicit = true, Timeout = 600_000)]
     public async Task Embedded_engine_jobs_per_second()
     {
-        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir("slipway-queue-bench-");
+        await MeasureAsync("sqlite://" + dir.File("queue.db"), TestContext.Current.CancellationToken);
+    }
+
+    [Fact(Explicit = true, Timeout = 600_000)]
+    public async Task Postgres_engine_jobs_per_second()
+    {
+        await using var postgres = new Contract.PostgresFixture();
+        await postgres.InitializeAsync();
+        await MeasureAsync(await postgres.NewDatabaseAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+    }
+
+    private static async Task MeasureAsync(string url, CancellationToken ct)
+    {
         const int Jobs = 20_000;
         const int Batch = 1_000;
-        using var dir = new TempDir("slipway-queue-bench-");
-        await using var engine = QueueEngineFactory.Open("sqlite://" + dir.File("queue.db"));
+        await using var engine = QueueEngineFactory.Open(url);
         await engine.InitializeAsync(ct);
 
         var enqueue = Stopwatch.StartNew();
@@ -57,9 +69,9 @@ public sealed class ThroughputMeasurement
         (await engine.StatsAsync("bench", ct)).Running.ShouldBe(0);
 
         TestContext.Current.SendDiagnosticMessage(
-            $"sqlite: enqueued {Jobs} in batches of {Batch}: {Jobs / enqueue.Elapsed.TotalSeconds:N0} jobs/s; " +
+            $"{engine.Kind}: enqueued {Jobs} in batches of {Batch}: {Jobs / enqueue.Elapsed.TotalSeconds:N0} jobs/s; " +
             $"processed (lease, run, complete) with one worker of concurrency 64: {Jobs / process.Elapsed.TotalSeconds:N0} jobs/s");
         Console.WriteLine(
-            $"sqlite: enqueue {Jobs / enqueue.Elapsed.TotalSeconds:N0} jobs/s, process {Jobs / process.Elapsed.TotalSeconds:N0} jobs/s");
+            $"{engine.Kind}: enqueue {Jobs / enqueue.Elapsed.TotalSeconds:N0} jobs/s, process {Jobs / process.Elapsed.TotalSeconds:N0} jobs/s");
     }
 }

@@ -9,7 +9,8 @@ public abstract partial class QueueEngineContract
 {
     private static readonly WorkerOptions Quick = new()
     {
-        Lease = TimeSpan.FromMilliseconds(900),
+        // Heartbeats far more often than a third of the lease: a loaded 2-core test machine may stall a beat for a second.
+        Lease = TimeSpan.FromSeconds(2),
         HeartbeatInterval = TimeSpan.FromMilliseconds(150),
         IdlePoll = TimeSpan.FromMilliseconds(50),
         StopGrace = TimeSpan.FromSeconds(10),
