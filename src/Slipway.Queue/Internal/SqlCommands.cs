@@ -35,6 +35,23 @@ internal static class SqlCommands
         return text.ToString();
     }
 
+    /// <summary>Adds a statement with the command's text and a copy of its parameters' current values.</summary>
+    public static void AddCopyOf(this DbBatch batch, DbCommand template)
+    {
+        var statement = batch.CreateBatchCommand();
+        statement.CommandText = template.CommandText;
+        foreach (DbParameter source in template.Parameters)
+        {
+            var parameter = statement.CreateParameter();
+            parameter.ParameterName = source.ParameterName;
+            parameter.DbType = source.DbType;
+            parameter.Value = source.Value;
+            statement.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(statement);
+    }
+
     public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static long? NullableInt64(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);

@@ -159,19 +159,53 @@ internal abstract partial class SqlQueueEngine
         await using var session = await BeginAsync(ct);
         await using var command = session.Command(sql).With("id", 0L).With("attempt", 0L);
         bind(command);
-        for (var i = 0; i < leases.Count; i++)
+        if (session.Connection.CanCreateBatch)
         {
-            var lease = leases[i];
-            command.Parameters[0].Value = lease.JobId;
-            command.Parameters[1].Value = (long)lease.Attempt;
-            bindEach?.Invoke(command, i);
-            if (await command.ExecuteNonQueryAsync(ct) == 1)
+            await RunAsBatchAsync(session, command, leases, bindEach, held, ct);
+        }
+        else
+        {
+            for (var i = 0; i < leases.Count; i++)
             {
-                held.Add(lease);
+                var lease = leases[i];
+                command.Parameters[0].Value = lease.JobId;
+                command.Parameters[1].Value = (long)lease.Attempt;
+                bindEach?.Invoke(command, i);
+                if (await command.ExecuteNonQueryAsync(ct) == 1)
+                {
+                    held.Add(lease);
+                }
             }
         }
 
         await session.CommitAsync(ct);
         return held;
+    }
+
+    /// <summary>
+    /// The statements of <see cref="ForEachFencedAsync"/> in one round trip (PostgreSQL; SQLite has no batches and no
+    /// network): each is the template command with its lease's values.
+    /// </summary>
+    private static async Task RunAsBatchAsync(SqlSession session, DbCommand template, IReadOnlyList<JobLease> leases,
+        Action<DbCommand, int>? bindEach, List<JobLease> held, CancellationToken ct)
+    {
+        await using var batch = session.Connection.CreateBatch();
+        batch.Transaction = session.Transaction;
+        for (var i = 0; i < leases.Count; i++)
+        {
+            template.Parameters[0].Value = leases[i].JobId;
+            template.Parameters[1].Value = (long)leases[i].Attempt;
+            bindEach?.Invoke(template, i);
+            batch.AddCopyOf(template);
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+        for (var i = 0; i < leases.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected == 1)
+            {
+                held.Add(leases[i]);
+            }
+        }
     }
 }

@@ -83,20 +83,40 @@ internal abstract partial class SqlQueueEngine(QueueEngineOptions options, TimeP
                 RETURNING id
                 """).With("queue", "").With("priority", 0L).With("payload", "").With("max_attempts", 0L).With("visible_at", 0L)
                 .With("now", now).With("key", null);
+            // PostgreSQL: all the inserts in one round trip; SQLite (no network, no batches): one prepared statement reused.
+            await using var batch = session.Connection.CanCreateBatch ? session.Connection.CreateBatch() : null;
+            var visibleAts = new long[jobs.Count];
             for (var i = 0; i < jobs.Count; i++)
             {
                 var job = jobs[i];
-                var visibleAt = job.RunAt is { } at ? UnixMs.From(at) : now + (long)job.Delay.TotalMilliseconds;
+                visibleAts[i] = job.RunAt is { } at ? UnixMs.From(at) : now + (long)job.Delay.TotalMilliseconds;
                 insert.Parameters[0].Value = job.Queue;
                 insert.Parameters[1].Value = (long)job.Priority;
                 insert.Parameters[2].Value = job.Payload;
                 insert.Parameters[3].Value = (long)(job.MaxAttempts ?? options.Retry.MaxAttempts);
-                insert.Parameters[4].Value = visibleAt;
+                insert.Parameters[4].Value = visibleAts[i];
                 insert.Parameters[6].Value = (object?)job.IdempotencyKey ?? DBNull.Value;
-                results[i] = await InsertOneAsync(session, insert, job, ct);
-                if (results[i].Created && visibleAt <= now)
+                if (batch is null)
                 {
-                    readyNow.Add(job.Queue);
+                    results[i] = await InsertOneAsync(session, insert, job, ct);
+                }
+                else
+                {
+                    batch.AddCopyOf(insert);
+                }
+            }
+
+            if (batch is not null)
+            {
+                batch.Transaction = session.Transaction;
+                await InsertBatchAsync(session, batch, jobs, results, ct);
+            }
+
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (results[i].Created && visibleAts[i] <= now)
+                {
+                    readyNow.Add(jobs[i].Queue);
                 }
             }
 
@@ -116,6 +136,33 @@ internal abstract partial class SqlQueueEngine(QueueEngineOptions options, TimeP
         return results;
     }
 
+    private static async Task InsertBatchAsync(
+        SqlSession session, DbBatch batch, IReadOnlyList<NewJob> jobs, EnqueueResult[] results, CancellationToken ct)
+    {
+        var taken = new List<int>();
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            for (var i = 0; i < jobs.Count; i++)
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    results[i] = new EnqueueResult(reader.GetInt64(0), Created: true);
+                }
+                else
+                {
+                    taken.Add(i);
+                }
+
+                await reader.NextResultAsync(ct);
+            }
+        }
+
+        foreach (var i in taken)
+        {
+            results[i] = await ExistingAsync(session, jobs[i], ct);
+        }
+    }
+
     private static async Task<EnqueueResult> InsertOneAsync(SqlSession session, DbCommand insert, NewJob job, CancellationToken ct)
     {
         if (await insert.ExecuteScalarAsync(ct) is { } id and not DBNull)
@@ -123,6 +170,11 @@ internal abstract partial class SqlQueueEngine(QueueEngineOptions options, TimeP
             return new EnqueueResult(Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture), Created: true);
         }
 
+        return await ExistingAsync(session, job, ct);
+    }
+
+    private static async Task<EnqueueResult> ExistingAsync(SqlSession session, NewJob job, CancellationToken ct)
+    {
         // The key is taken: by a job stored earlier, or earlier in this batch. The conflicting row is committed or ours,
         // so this read finds it (PostgreSQL waited for the other transaction before DO NOTHING).
         await using var existing = session.Command("SELECT id FROM slipway_jobs WHERE queue = @queue AND idempotency_key = @key")
