@@ -109,11 +109,10 @@ internal abstract partial class SqlQueueEngine
         ArgumentNullException.ThrowIfNull(failure);
         var now = Time.GetUtcNow();
         FailResult result;
-        string queue;
         await using (var session = await BeginAsync(ct))
         {
             await using (var read = session.Command(
-                $"SELECT attempt - attempt_base, max_attempts, queue FROM slipway_jobs WHERE {Fence}{LockRowSuffix}")
+                $"SELECT attempt - attempt_base, max_attempts FROM slipway_jobs WHERE {Fence}{LockRowSuffix}")
                 .With("id", lease.JobId).With("attempt", (long)lease.Attempt))
             {
                 await using var reader = await read.ExecuteReaderAsync(ct);
@@ -123,7 +122,6 @@ internal abstract partial class SqlQueueEngine
                 }
 
                 result = FailPlanner.Plan((int)reader.GetInt64(0), (int)reader.GetInt64(1), now, Options.Retry, Options.JitterSource());
-                queue = reader.GetString(2);
             }
 
             var dead = result.Outcome == FailOutcome.Dead;
