@@ -1,0 +1,12 @@
+namespace Slipway.Queue;
+
+/// <summary>Which jobs to peek at: one queue, optionally one state, oldest first (by id), at most <see cref="Limit"/>.</summary>
+public sealed record JobQuery(string Queue)
+{
+    public JobState? State { get; init; }
+
+    public int Limit { get; init; } = 50;
+
+    /// <summary>Only jobs with a larger id (paging).</summary>
+    public long AfterId { get; init; }
+}

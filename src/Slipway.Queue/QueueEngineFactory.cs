@@ -1,0 +1,87 @@
+using Npgsql;
+using Slipway.Queue.Embedded;
+using Slipway.Queue.Postgres;
+
+namespace Slipway.Queue;
+
+/// <summary>
+/// Opens the engine a URL names: <c>sqlite:///var/lib/app/queue.db</c> (three slashes: an absolute path;
+/// <c>sqlite:queue.db</c> or a bare path: relative), <c>postgres://user:pass@host:5432/db</c> (also
+/// <c>postgresql://</c>; <c>?sslmode=require</c>). <c>redis://</c> and <c>sqs://</c> are reserved for the engines to come.
+/// </summary>
+public static class QueueEngineFactory
+{
+    public static IQueueEngine Open(string url, QueueEngineOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        options ??= QueueEngineOptions.Default;
+        time ??= TimeProvider.System;
+        var at = url.IndexOf("://", StringComparison.Ordinal);
+        var scheme = at > 0 ? url[..at].ToLowerInvariant() : null;
+        return scheme switch
+        {
+            null => new SqliteQueueEngine(url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? url[7..] : url, options, time),
+            "sqlite" => new SqliteQueueEngine(SqlitePath(url, at), options, time),
+            "postgres" or "postgresql" => new PostgresQueueEngine(PostgresConnectionString(url), options, time),
+            "redis" or "rediss" or "sqs" => throw new QueueException(
+                $"The {scheme}:// queue engine is not available yet. Use sqlite:///path/queue.db or postgres://user:pass@host/db."),
+            _ => throw new QueueException(
+                $"Unknown queue engine '{scheme}://' in '{Redact(url)}'. Use sqlite:///path/queue.db or postgres://user:pass@host/db."),
+        };
+    }
+
+    private static string SqlitePath(string url, int schemeEnd)
+    {
+        var rest = url[(schemeEnd + 3)..];
+        var path = Uri.UnescapeDataString(rest);
+        return path.Length == 0 ? throw new QueueException($"The queue URL '{url}' names no file (sqlite:///path/queue.db).") : path;
+    }
+
+    /// <summary>The URL with its password replaced by "***", for messages.</summary>
+    public static string Redact(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        {
+            return url;
+        }
+
+        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
+        return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
+    }
+
+    internal static string PostgresConnectionString(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new QueueException($"Cannot read the queue URL '{Redact(url)}'. Expected postgres://user:pass@host:port/database.");
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
+        if (database.Length == 0)
+        {
+            throw new QueueException($"The queue URL '{Redact(url)}' names no database (…/DBNAME at the end).");
+        }
+
+        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
+            Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]),
+            Password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]),
+            Database = database,
+        };
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && pair[..eq].Equals("sslmode", StringComparison.OrdinalIgnoreCase) &&
+                Enum.TryParse<SslMode>(Uri.UnescapeDataString(pair[(eq + 1)..]), ignoreCase: true, out var mode))
+            {
+                builder.SslMode = mode;
+            }
+        }
+
+        return builder.ConnectionString;
+    }
+}

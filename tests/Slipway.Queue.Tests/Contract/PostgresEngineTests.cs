@@ -1,0 +1,39 @@
+namespace Slipway.Queue.Tests.Contract;
+
+/// <summary>The contract on PostgreSQL: a real server on loopback, a database per test.</summary>
+public sealed class PostgresEngineTests(PostgresFixture postgres) : QueueEngineContract, IClassFixture<PostgresFixture>
+{
+    protected override Task<string> NewStoreAsync(CancellationToken ct) => postgres.NewDatabaseAsync(ct);
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_enqueue_on_one_host_wakes_the_idle_workers_of_another_through_NOTIFY()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var producer = await OpenAsync(url);
+        await using var consumer = await OpenAsync(url);
+        var wake = consumer.WhenJobsMayBeReadyAsync("mail");
+        var otherQueue = consumer.WhenJobsMayBeReadyAsync("thumbs");
+
+        await producer.EnqueueAsync(Job("x"), ct);
+
+        await wake.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        otherQueue.IsCompleted.ShouldBeFalse();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_delayed_enqueue_does_not_notify()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var engine = await OpenAsync(url);
+        var wake = engine.WhenJobsMayBeReadyAsync("mail");
+        var marker = engine.WhenJobsMayBeReadyAsync("marker");
+
+        await engine.EnqueueAsync(Job("later") with { Delay = TimeSpan.FromMinutes(1) }, ct);
+        await engine.EnqueueAsync(Job("now", "marker"), ct);
+        await marker.WaitAsync(TimeSpan.FromSeconds(10), ct); // notifications arrive in commit order
+
+        wake.IsCompleted.ShouldBeFalse();
+    }
+}
