@@ -53,8 +53,8 @@ public sealed class DeployOutcomeGoldenTests
                 LogPath = "/home/me/shop/.slipway/logs/production-deploy.log",
                 Hosts =
                 [
-                    new HostReport(Web1, Release, $"live: new release (previous {Previous})"),
-                    new HostReport(Web2, Release, "live: new release (first deploy)"),
+                    new HostReport(Web1, Release, HostFate.Done, $"live: new release (previous {Previous})"),
+                    new HostReport(Web2, Release, HostFate.Done, "live: new release (first deploy)"),
                 ],
             },
             ["deploy-failing-host-rolled-back"] = new()
@@ -64,8 +64,8 @@ public sealed class DeployOutcomeGoldenTests
                 Failures = [updateFailed],
                 Hosts =
                 [
-                    new HostReport(Web1, Previous, "unchanged; new release removed"),
-                    new HostReport(Web2, Previous, "unchanged; new release removed"),
+                    new HostReport(Web1, Previous, HostFate.Unchanged, "unchanged; new release removed"),
+                    new HostReport(Web2, Previous, HostFate.Unchanged, "unchanged; new release removed"),
                 ],
             },
             ["deploy-undo-failed"] = new()
@@ -75,8 +75,8 @@ public sealed class DeployOutcomeGoldenTests
                 Failures = [new HostFailure(Web1, "update", null, FailureKind.Unreachable, "lost the connection to deploy@web1.example.com", [])],
                 Hosts =
                 [
-                    new HostReport(Web1, Previous, $"UNKNOWN: could not clean up; may still hold releases/{Release} and the deploy lock (unreachable)"),
-                    new HostReport(Web2, Previous, "unchanged; new release removed"),
+                    new HostReport(Web1, Previous, HostFate.Unknown, $"UNKNOWN: could not clean up; may still hold releases/{Release} and the deploy lock (unreachable)"),
+                    new HostReport(Web2, Previous, HostFate.Unchanged, "unchanged; new release removed"),
                 ],
             },
             ["deploy-locked"] = new()
@@ -89,15 +89,15 @@ public sealed class DeployOutcomeGoldenTests
                         Missing = ["shared/.env", "git is not installed"],
                     },
                 ],
-                Hosts = [new HostReport(Web1, Previous, "unchanged"), new HostReport(Web2, Previous, "unchanged")],
+                Hosts = [new HostReport(Web1, Previous, HostFate.Unchanged, "unchanged"), new HostReport(Web2, Previous, HostFate.Unchanged, "unchanged")],
             },
             ["rollback-succeeded"] = new()
             {
                 Action = "rollback", Result = RunResult.Succeeded, Release = Previous, Duration = duration,
                 Hosts =
                 [
-                    new HostReport(Web1, Previous, $"live: rolled back from {Release} (now marked bad)"),
-                    new HostReport(Web2, Previous, $"live: rolled back from {Release} (now marked bad)"),
+                    new HostReport(Web1, Previous, HostFate.Done, $"live: rolled back from {Release} (now marked bad)"),
+                    new HostReport(Web2, Previous, HostFate.Done, $"live: rolled back from {Release} (now marked bad)"),
                 ],
             },
             ["rollback-revert-failed"] = new()
@@ -111,8 +111,8 @@ public sealed class DeployOutcomeGoldenTests
                 ],
                 Hosts =
                 [
-                    new HostReport(Web1, Release, "back on the release it had"),
-                    new HostReport(Web2, null, "UNKNOWN: switching back failed"),
+                    new HostReport(Web1, Release, HostFate.Unchanged, "back on the release it had"),
+                    new HostReport(Web2, null, HostFate.Unknown, "UNKNOWN: switching back failed"),
                 ],
             },
             ["deploy-no-repo-url"] = new()

@@ -53,7 +53,7 @@ public sealed class PsCommand(IAnsiConsole console) : AsyncCommand<PsSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, PsSettings settings, CancellationToken cancellationToken)
     {
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan => ShellCommand.Join("\n", [
-            ShellCommand.Create($"echo \"release=$(basename \"$(readlink {plan.DeployTo + "/current"})\" 2>/dev/null)\""),
+            ShellCommand.Create($"echo \"release=$(basename \"$(readlink {plan.Layout.Current})\" 2>/dev/null)\""),
             HostAgentRunner.Agent(plan, ShellCommand.Create($"status --socket {plan.Socket} --json")),
         ]), null, cancellationToken);
         if (answers is null)

@@ -76,7 +76,7 @@ internal sealed class BinarySource
         };
     }
 
-    private const string NativeDaemonName = Supervise.SuperviseFastPath.NativeDaemonName;
+    private const string NativeDaemonName = Core.Layout.HostLayout.NativeDaemonName;
 
     private static string HashFile(string file)
     {

@@ -212,7 +212,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         var (up, upOut) = await RunAsync(wait, ct);
         if (!up.Succeeded)
         {
-            var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.DeployTo + "/slipway/log/supervisord.log"} 2>/dev/null"), ct);
+            var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.Layout.LogDir + "/supervisord.log"} 2>/dev/null"), ct);
             var status = decision.Manager == DaemonManager.Systemd ? $" (see systemctl status {unit}; journalctl -u {unit})" : "";
             throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s{status}" + Tail(log));
         }
