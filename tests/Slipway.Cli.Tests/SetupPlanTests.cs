@@ -1,5 +1,5 @@
-using Slipway.Cli.Commands.Setup;
 using Slipway.Core.Config;
+using Slipway.Recipes.Setup;
 
 namespace Slipway.Cli.Tests;
 

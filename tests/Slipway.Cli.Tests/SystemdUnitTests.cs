@@ -1,4 +1,4 @@
-using Slipway.Cli.Commands.Setup;
+using Slipway.Recipes.Setup;
 using Slipway.Testing;
 
 namespace Slipway.Cli.Tests;

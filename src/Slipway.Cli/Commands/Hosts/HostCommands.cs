@@ -4,9 +4,9 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Slipway.Cli.Commands.Agent;
-using Slipway.Cli.Commands.Setup;
 using Slipway.Cli.Output;
 using Slipway.Core.Shell;
+using Slipway.Recipes.Setup;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -54,7 +54,7 @@ public sealed class PsCommand(IAnsiConsole console) : AsyncCommand<PsSettings>
     {
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan => ShellCommand.Join("\n", [
             ShellCommand.Create($"echo \"release=$(basename \"$(readlink {plan.Layout.Current})\" 2>/dev/null)\""),
-            HostAgentRunner.Agent(plan, ShellCommand.Create($"status --socket {plan.Socket} --json")),
+            HostAgent.Agent(plan, ShellCommand.Create($"status --socket {plan.Socket} --json")),
         ]), null, cancellationToken);
         if (answers is null)
         {
@@ -122,7 +122,7 @@ public sealed class RestartCommand(IAnsiConsole console) : AsyncCommand<RestartS
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan =>
             settings.Program is null && plan.ProgramPrefix.Length > 0 && plan.Programs.Count == 0
                 ? ShellCommand.Create($"echo {"no program of this application runs on this host"}")
-                : HostAgentRunner.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {Names(plan)}")), null, cancellationToken);
+                : HostAgent.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {Names(plan)}")), null, cancellationToken);
         if (answers is null)
         {
             return code;
@@ -173,7 +173,7 @@ public sealed class LogsTailCommand(IAnsiConsole console) : AsyncCommand<LogsTai
 
         var gate = new Lock();
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings,
-            plan => HostAgentRunner.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {plan.SupervisorName(settings.Program)} {flags}")),
+            plan => HostAgent.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {plan.SupervisorName(settings.Program)} {flags}")),
             (host, line) =>
             {
                 lock (gate)

@@ -1,8 +1,7 @@
 using System.Text;
 using Slipway.Core.Config;
-using Slipway.Core.Layout;
 
-namespace Slipway.Cli.Commands.Setup;
+namespace Slipway.Recipes.Setup;
 
 /// <summary>A file setup writes from its template when it does not exist, with the mode it gets.</summary>
 public sealed record SetupTemplate(string Path, string Content, UnixFileMode Mode);
@@ -68,9 +67,9 @@ public sealed record SetupPlan(
         {
             Layout = layout,
             Templates = [.. config.Templates.Select(t => new SetupTemplate(layout.SharedPath(t.Path), HostVars.Expand(t.Content, host), t.Mode))],
-            ProgramPrefix = Recipes.ProgramRenderer.ProgramPrefix(config),
-            Programs = [.. Recipes.ProgramRenderer.ProcessesFor(config, host).Select(p => Recipes.ProgramRenderer.ProgramName(config, p))],
-            SupervisorName = name => Recipes.ProgramRenderer.ToSupervisorName(config, name),
+            ProgramPrefix = ProgramRenderer.ProgramPrefix(config),
+            Programs = [.. ProgramRenderer.ProcessesFor(config, host).Select(p => ProgramRenderer.ProgramName(config, p))],
+            SupervisorName = name => ProgramRenderer.ToSupervisorName(config, name),
         };
     }
 
