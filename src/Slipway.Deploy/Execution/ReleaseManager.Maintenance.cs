@@ -78,18 +78,10 @@ public sealed partial class ReleaseManager
         var record = scope.Locks.NewLock(request.Stage.Name, "check", null, request.Message);
         var failures = await scope.Locks.AcquireAsync(request with { Wait = null }, runs, record, verify: true, runner, ct);
         await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
-        return new RunOutcome
-        {
-            Action = "check",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.NothingChanged,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => failures.Any(f => f.Host == r.Host)
+        return Ended("check", failures.Count == 0 ? RunResult.Succeeded : RunResult.NothingChanged, failures,
+            [.. runs.Select(r => failures.Any(f => f.Host == r.Host)
                 ? new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "check failed")
-                : new HostReport(r.Host, r.State.Current, HostFate.Done, "ready"))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+                : new HostReport(r.Host, r.State.Current, HostFate.Done, "ready"))], clock, log, ct);
     }
 
     /// <summary><c>slipway cleanup</c>: removes unfinished and bad releases and good ones beyond keep_releases.</summary>
@@ -121,18 +113,10 @@ public sealed partial class ReleaseManager
         }
 
         await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
-        return new RunOutcome
-        {
-            Action = "cleanup",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => removed.TryGetValue(r.Host, out var list)
+        return Ended("cleanup", failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete, failures,
+            [.. runs.Select(r => removed.TryGetValue(r.Host, out var list)
                 ? new HostReport(r.Host, r.State.Current, HostFate.Done, list.Count == 0 ? "nothing to remove" : "removed " + string.Join(", ", list))
-                : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "not cleaned"))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+                : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "not cleaned"))], clock, log, ct);
     }
 
     /// <summary><c>slipway unlock</c>: removes the deploy lock whoever holds it, saying whose it was.</summary>
@@ -151,16 +135,17 @@ public sealed partial class ReleaseManager
             var result = await runner.RunAsync(run.Session!, "unlock", DeployScripts.UnlockScript(run.Paths, null), t);
             return PhaseResults.Failed(run, "unlock", result);
         }, ct);
-        return new RunOutcome
-        {
-            Action = "unlock",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => new HostReport(r.Host, r.State.Current, HostFate.Done,
-                r.Holder is null ? "was not locked" : "removed the lock of " + r.Holder.Describe()))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+        return Ended("unlock", failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete, failures,
+            [.. runs.Select(r => new HostReport(r.Host, r.State.Current, HostFate.Done,
+                r.Holder is null ? "was not locked" : "removed the lock of " + r.Holder.Describe()))], clock, log, ct);
     }
+
+    /// <summary>The outcome of a maintenance run (check, cleanup, unlock).</summary>
+    private static RunOutcome Ended(
+        string action, RunResult result, IReadOnlyList<HostFailure> failures, IReadOnlyList<HostReport> hosts, Stopwatch clock, DeployLog log,
+        CancellationToken ct) => new()
+    {
+        Action = action, Result = result, Failures = failures, Hosts = hosts,
+        Cancelled = ct.IsCancellationRequested, Duration = clock.Elapsed, LogPath = log.Path,
+    };
 }
