@@ -18,7 +18,7 @@ public static class DjangoSteps
     public const string CollectStaticLabel = "django: collectstatic";
     public const string CompileMessagesLabel = "django: compilemessages";
 
-    private const string Python = HostLayout.Venv + "/bin/python";
+    private const string Python = ReleaseLayout.Venv + "/bin/python";
 
     public static IReadOnlyList<HookConfig> AfterUpdate(DjangoRecipeConfig django, IReadOnlyList<RequirementConfig> pythonModules)
     {
@@ -90,7 +90,7 @@ public static class DjangoSteps
         var fresh = django.Requirements is null ? [.. options, "--without-pip"] : options;
         return ShellCommand.Create($$"""
             set -e
-            new="$SLIPWAY_RELEASE_PATH/{{HostLayout.Venv}}"; old="$SLIPWAY_PREVIOUS_RELEASE_PATH/{{HostLayout.Venv}}"; req={{requirements}}
+            new="$SLIPWAY_RELEASE_PATH/{{ReleaseLayout.Venv}}"; old="$SLIPWAY_PREVIOUS_RELEASE_PATH/{{ReleaseLayout.Venv}}"; req={{requirements}}
             rm -rf "$new"
             if [ -n "$SLIPWAY_PREVIOUS_RELEASE_PATH" ] && [ -x "$old/bin/python" ] && [ "$(cat "$old/.slipway-venv" 2>/dev/null)" = {{key}} ] \
                && { [ -z "$req" ] || cmp -s "$SLIPWAY_PREVIOUS_RELEASE_PATH/$req" "$req"; }; then
@@ -139,10 +139,10 @@ public static class DjangoSteps
     {
         ArgumentNullException.ThrowIfNull(django);
         return ShellCommand.Join(" && ", [
-            ShellCommand.Create($"mkdir -p {HostLayout.StateDir}"),
-            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {HostLayout.MigrationsRecord + ".before"}")),
+            ShellCommand.Create($"mkdir -p {ReleaseLayout.StateDir}"),
+            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {ReleaseLayout.MigrationsRecord + ".before"}")),
             ManageCommand(django, ShellCommand.Create($"migrate --noinput")),
-            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {HostLayout.MigrationsRecord}")),
+            ManageCommand(django, ShellCommand.Create($"showmigrations --plan > {ReleaseLayout.MigrationsRecord}")),
         ]);
     }
 

@@ -31,7 +31,7 @@ public static class MigrationSteps
     public static ShellCommand Script(DjangoRecipeConfig django, bool reverse)
     {
         ArgumentNullException.ThrowIfNull(django);
-        var record = HostLayout.MigrationsRecord;
+        var record = ReleaseLayout.MigrationsRecord;
         var compare = ShellCommand.Create($$"""
             newer="$SLIPWAY_PREVIOUS_RELEASE_PATH"; target="$SLIPWAY_RELEASE_PATH"
             [ -n "$newer" ] && [ -f "$newer"/{{record}} ] || exit 0

@@ -79,7 +79,7 @@ public static class ProgramRenderer
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(process);
-        var current = HostLayout.DeployTo(config, host) + "/current";
+        var current = HostLayout.For(config, host).Current;
         var django = config.Recipes.Django;
         var lines = new List<(string Key, string Value)>
         {
@@ -164,7 +164,7 @@ public static class ProgramRenderer
         if (django is not null)
         {
             var path = own.Remove("PATH", out var given) ? given : SystemPath;
-            result.Add(new("PATH", current + "/" + HostLayout.Venv + "/bin:" + path));
+            result.Add(new("PATH", current + "/" + ReleaseLayout.Venv + "/bin:" + path));
             if (django.Settings is not null && !own.ContainsKey("DJANGO_SETTINGS_MODULE"))
             {
                 result.Add(new("DJANGO_SETTINGS_MODULE", django.Settings));

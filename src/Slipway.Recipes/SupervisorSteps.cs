@@ -21,7 +21,7 @@ public static class SupervisorSteps
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(host);
-        var file = HostLayout.ProgramsFile(config, host);
+        var file = HostLayout.For(config, host).ProgramsFile(config.Supervisor, config.Application);
         var processes = ProgramRenderer.ProcessesFor(config, host);
         var restart = processes.SelectMany(p => new[] { "--restart", ProgramRenderer.ProgramName(config, p) }).ToList();
         var write = ShellCommand.Create($$"""
@@ -30,7 +30,7 @@ public static class SupervisorSteps
             """);
         var update = ShellCommand.Join(" ", [
             ShellCommand.Raw(HostLayout.Agent),
-            ShellCommand.Create($"agent supervisor update --socket {HostLayout.Socket(config, host)} {(IEnumerable<string>)restart} --timeout {Duration(config.Supervisor.StartTimeout)}"),
+            ShellCommand.Create($"agent supervisor update --socket {HostLayout.For(config, host).Socket(config.Supervisor)} {(IEnumerable<string>)restart} --timeout {Duration(config.Supervisor.StartTimeout)}"),
         ]);
         var step = ShellCommand.Join("\n", [write, update]);
         // A host that runs none of the processes only needs the programs it may still have from an earlier deploy removed.

@@ -72,25 +72,18 @@ public sealed class SessionPool : IAsyncDisposable
     }
 
     /// <summary>
-    /// Connects to every host, at most <paramref name="maxParallel"/> at once; one host's failure does not stop the others.
+    /// Connects to every host, at most <paramref name="maxParallel"/> at once (through <see cref="HostFanOut"/>); one
+    /// host's failure does not stop the others. Ctrl-C ends the whole call.
     /// </summary>
     public async Task<IReadOnlyList<HostConnection>> ConnectAllAsync(IEnumerable<HostConfig> hosts, int maxParallel, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(hosts);
-        var list = hosts.ToList();
-        var results = new HostConnection[list.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxParallel), CancellationToken = ct };
-        await Parallel.ForEachAsync(Enumerable.Range(0, list.Count), options, async (i, token) =>
-        {
-            try
-            {
-                results[i] = new HostConnection(list[i], await GetAsync(list[i], token), null);
-            }
-            catch (RemoteConnectionException e)
-            {
-                results[i] = new HostConnection(list[i], null, e);
-            }
-        });
+        var results = await HostFanOut.RunAsync(hosts.ToList(), maxParallel,
+            async (host, token) => new HostConnection(host, await GetAsync(host, token), null),
+            (host, fault) => new HostConnection(host, null,
+                fault.Cause as RemoteConnectionException ?? new RemoteConnectionException(host.DisplayName, ConnectionFailure.Other, fault.Message)),
+            ct);
+        ct.ThrowIfCancellationRequested();
         return results;
     }
 

@@ -1,7 +1,7 @@
 using Slipway.Cli.Commands;
-using Slipway.Cli.Exec;
 using Slipway.Cli.Infrastructure;
 using Slipway.Core.Config;
+using Slipway.Remote.Exec;
 
 namespace Slipway.Cli.Tests;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Time.Testing;
 using Slipway.Core.Config;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Model;
-using Slipway.Deploy.Source;
 using Slipway.Remote;
 using Slipway.Testing;
 
@@ -90,12 +89,8 @@ public sealed class LeaseRenewalTests : IDisposable
         }
     }
 
-    private ReleaseManager Manager(SessionPool pool, RunIdentity identity)
-    {
-        var config = ConfigLoader.Load(_dir.File("slipway.yml")).Config!;
-        return new ReleaseManager(pool, new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config)), _time, _reporter, identity,
-            verbose: false, processAlive: _ => true);
-    }
+    private ReleaseManager Manager(SessionPool pool, RunIdentity identity) =>
+        new(pool, _time, identity, processAlive: _ => true);
 
     private async Task<DeployRequest> SiteAsync(bool blockAfterUpdate, CancellationToken ct)
     {
@@ -127,7 +122,7 @@ public sealed class LeaseRenewalTests : IDisposable
         loaded.Succeeded.ShouldBeTrue(string.Join("\n", loaded.Diagnostics.Select(d => d.ToString())));
         var config = loaded.Config!;
         var stage = config.Stages.Single(s => s.Name == "production");
-        return new DeployRequest { Config = config, Stage = stage, Hosts = stage.Hosts };
+        return new DeployRequest { Config = config, Stage = stage, Hosts = stage.Hosts, Reporter = _reporter };
     }
 
     private sealed class RecordingReporter : IDeployReporter

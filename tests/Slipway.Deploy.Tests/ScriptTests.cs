@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Core.Shell;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Model;
@@ -38,7 +39,7 @@ public sealed class ScriptTests
     public async Task The_check_script_takes_the_lock_once_and_reports_every_miss()
     {
         using var dir = new TempDir();
-        var paths = new DeployPaths(dir.File("app with 'quotes'"));
+        var paths = new HostLayout(dir.File("app with 'quotes'"));
         RequirementConfig[] requirements =
         [
             new() { Kind = RequirementKind.Command, Target = "sh" },
@@ -66,7 +67,7 @@ public sealed class ScriptTests
     public async Task A_failing_step_names_itself_with_its_exit_code_and_keeps_its_output()
     {
         using var dir = new TempDir();
-        var paths = new DeployPaths(dir.Path);
+        var paths = new HostLayout(dir.Path);
         Directory.CreateDirectory(paths.Releases);
         var context = new ReleaseContext(paths, "prod", "20260101000000", "abc", "main", null, "h1");
         var hooks = new HookSteps([], [new HookConfig { Run = "echo in $(basename $PWD) for $SLIPWAY_STAGE; echo bad >&2; exit 7" }]);
@@ -86,7 +87,7 @@ public sealed class ScriptTests
     public async Task Publish_renames_a_new_link_over_current()
     {
         using var dir = new TempDir();
-        var paths = new DeployPaths(dir.Path);
+        var paths = new HostLayout(dir.Path);
         Directory.CreateDirectory(paths.Release("20260101000000"));
         Directory.CreateDirectory(paths.Release("20260102000000"));
         var context = new ReleaseContext(paths, "prod", "20260102000000", "abc", "main", null, "h1");

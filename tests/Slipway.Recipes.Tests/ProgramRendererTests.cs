@@ -1,3 +1,4 @@
+using Slipway.Core.Layout;
 using Slipway.Testing;
 
 namespace Slipway.Recipes.Tests;
@@ -71,7 +72,7 @@ public sealed class ProgramRendererTests
         var config = Sites.Parse(Sites.Django.Replace("health:", "supervisor: supervisord\nhealth:", StringComparison.Ordinal));
         var host = Sites.Host(config, "web1");
 
-        HostLayout.Socket(config, host).ShouldBe("/var/run/supervisor.sock");
-        HostLayout.ProgramsFile(config, host).ShouldBe("/etc/supervisor/conf.d/mysite.conf");
+        HostLayout.For(config, host).Socket(config.Supervisor).ShouldBe("/var/run/supervisor.sock");
+        HostLayout.For(config, host).ProgramsFile(config.Supervisor, config.Application).ShouldBe("/etc/supervisor/conf.d/mysite.conf");
     }
 }

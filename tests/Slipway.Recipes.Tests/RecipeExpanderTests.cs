@@ -1,5 +1,6 @@
 using System.Text;
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Deploy.Model;
 using Slipway.Deploy.Scripts;
 using Slipway.Testing;
@@ -98,7 +99,7 @@ public sealed class RecipeExpanderTests
         var text = new StringBuilder();
         foreach (var host in hosts)
         {
-            var paths = new DeployPaths(host.DeployTo ?? config.DeployTo);
+            var paths = HostLayout.For(config, host);
             var context = new ReleaseContext(paths, "production", "20261127050000", "abc123", "main", "20261120050000", host.DisplayName);
             var hooks = new HookSteps(
                 HookPlanner.For(config, HookPoints.BeforePublish, host, hosts), HookPlanner.For(config, HookPoints.AfterPublish, host, hosts));

@@ -1,6 +1,8 @@
 using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
+using Slipway.Recipes;
+using Slipway.Remote;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands;
@@ -19,6 +21,41 @@ internal static class ConfigSource
 
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         ConsoleText.Line(console, $"{file}: {Plural(errors, "error")}; nothing was done.", ConsoleText.Red);
+        return null;
+    }
+
+    /// <summary>
+    /// The command's <see cref="StageTarget"/> (slipway.yml loaded, recipes applied when asked, stage and hosts picked),
+    /// every problem printed; null means the command must stop (exit 2).
+    /// </summary>
+    public static StageTarget? OpenStage(
+        IAnsiConsole console, StageSettings settings, RecipeOptions? recipes, ConnectionMode mode = ConnectionMode.Multiplexed) =>
+        OpenStage(console, settings.File, new StageQuery(settings.Stage)
+        {
+            Roles = HostFilter.SplitList(settings.Roles), Hosts = HostFilter.SplitList(settings.Hosts), Recipes = recipes, Mode = mode,
+        });
+
+    public static StageTarget? OpenStage(IAnsiConsole console, string file, StageQuery query)
+    {
+        var config = Load(console, file);
+        if (config is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StageTarget.Open(config, query);
+        }
+        catch (RecipeException e)
+        {
+            ConsoleText.Error(console, $"{file}: {e.Message}");
+        }
+        catch (StageTargetException e)
+        {
+            ConsoleText.Error(console, e.Message);
+        }
+
         return null;
     }
 

@@ -1,10 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
-using Slipway.Cli.Exec;
 using Slipway.Cli.Output;
-using Slipway.Core.Config;
 using Slipway.Core.Shell;
 using Slipway.Remote;
+using Slipway.Remote.Exec;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -55,20 +54,14 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
             return ExitCodes.UsageOrConfig;
         }
 
-        var config = ConfigSource.Load(console, settings.File);
-        var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
-        if (config is null || stage is null)
+        // One command per host: a connection each, with no master to start and stop around it.
+        await using var target = ConfigSource.OpenStage(console, settings, recipes: null, ConnectionMode.Direct);
+        if (target is null)
         {
             return ExitCodes.UsageOrConfig;
         }
 
-        var selection = HostFilter.Select(stage, HostFilter.SplitList(settings.Roles), HostFilter.SplitList(settings.Hosts));
-        if (selection.Error is not null)
-        {
-            ConsoleText.Error(console, $"{selection.Error}");
-            return ExitCodes.UsageOrConfig;
-        }
-
+        var config = target.Config;
         var command = ShellCommand.Raw(string.Join(' ', words));
         var timeout = settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : config.Ssh.CommandTimeout;
         var output = console.Profile.Out.Writer;
@@ -76,10 +69,8 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
         using var text = new TextExecReporter(output, colour, live: colour && console.Profile.Capabilities.Interactive);
         IExecReporter reporter = settings.Json ? new JsonExecReporter(output) : text;
 
-        // One command per host: a connection each, with no master to start and stop around it.
-        await using var sessions = new SessionPool(config.Ssh, mode: ConnectionMode.Direct);
-        var runner = new ExecRunner(sessions, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
-        var outcomes = await runner.RunAsync(selection.Hosts, command, capture: settings.Json, cancellationToken);
+        var runner = new ExecRunner(target.Sessions, reporter, settings.Parallel ?? config.Ssh.MaxParallel, timeout);
+        var outcomes = await runner.RunAsync(target.Hosts, command, capture: settings.Json, cancellationToken);
         return ExitCodeFor(outcomes);
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Slipway.Cli.Exec;
 using Slipway.Core.Config;
 using Slipway.Remote;
+using Slipway.Remote.Exec;
 
 namespace Slipway.Cli.Output;
 

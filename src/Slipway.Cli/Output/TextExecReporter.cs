@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Slipway.Cli.Exec;
 using Slipway.Core.Config;
 using Slipway.Remote;
+using Slipway.Remote.Exec;
 
 namespace Slipway.Cli.Output;
 

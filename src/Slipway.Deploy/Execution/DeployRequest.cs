@@ -33,6 +33,12 @@ public sealed record DeployRequest
 
     /// <summary>For rollback: go ahead although hosts disagree about what is live.</summary>
     public bool Force { get; init; }
+
+    /// <summary>Where the run's progress goes (the console's phase lines, or nothing for --json).</summary>
+    public IDeployReporter Reporter { get; init; } = SilentReporter.Instance;
+
+    /// <summary>Pass every line the hosts print to <see cref="IDeployReporter.HostOutput"/> (--verbose).</summary>
+    public bool Verbose { get; init; }
 }
 
 /// <summary>Who is running: recorded in the lock and the history.</summary>

@@ -1,15 +1,16 @@
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Deploy.Model;
 using Slipway.Remote;
 
 namespace Slipway.Deploy.Execution;
 
 /// <summary>One host's part in a run: its paths, session, what it reported, and whether we hold its lock.</summary>
-internal sealed class HostRun(HostConfig host, DeployPaths paths)
+internal sealed class HostRun(HostConfig host, HostLayout paths)
 {
     public HostConfig Host { get; } = host;
 
-    public DeployPaths Paths { get; } = paths;
+    public HostLayout Paths { get; } = paths;
 
     public IRemoteSession? Session { get; set; }
 

@@ -31,8 +31,24 @@ public sealed record HostFailure(
     public LockRecord? Lock { get; init; }
 }
 
-/// <summary>Where a host stands after a run: the release <c>current</c> points to, and what that means.</summary>
-public sealed record HostReport(HostConfig Host, string? Current, string Note);
+/// <summary>What a run left a host as, for the reader and for the exit code: the words are in <see cref="HostReport.Note"/>.</summary>
+public enum HostFate
+{
+    /// <summary>The run did what was asked here (the new release live, rolled back, cleaned, unlocked, ready).</summary>
+    Done,
+
+    /// <summary>As it was before the run: nothing was changed, or every change was undone.</summary>
+    Unchanged,
+
+    /// <summary>Left as the failure found it, on purpose (<c>--no-auto-rollback</c>).</summary>
+    LeftAsIs,
+
+    /// <summary>Not known: an undo failed or the host could not be read. Check it before the next deploy.</summary>
+    Unknown,
+}
+
+/// <summary>Where a host stands after a run: the release <c>current</c> points to, its fate, and what that means.</summary>
+public sealed record HostReport(HostConfig Host, string? Current, HostFate Fate, string Note);
 
 public enum RunResult
 {

@@ -14,18 +14,19 @@ public sealed partial class ReleaseManager
     public async Task<IReadOnlyList<HostListing>> ReleasesAsync(DeployRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var log = DeployLog.None(_time);
-        return await ListAsync(request, Runner(log), ct);
+        var scope = Scope(request, null);
+        using var log = scope.Runner.Log;
+        return await ListAsync(scope, ct);
     }
 
-    internal async Task<IReadOnlyList<HostListing>> ListAsync(DeployRequest request, ScriptRunner runner, CancellationToken ct)
+    internal static async Task<IReadOnlyList<HostListing>> ListAsync(RunScope scope, CancellationToken ct)
     {
-        var runs = Runs(request);
-        var failures = await PhaseAsync(runs, "list", request.Config.Ssh.MaxParallel, async (run, t) =>
+        var runs = scope.NewRuns();
+        var failures = await scope.Phases.RunAsync(runs, "list", scope.Parallel, async (run, t) =>
         {
-            var result = await runner.RunAsync(run.Session!, "list", DeployScripts.List(run.Paths), t);
+            var result = await scope.Runner.RunAsync(run.Session!, "list", DeployScripts.List(run.Paths), t);
             run.ReadState(result);
-            return Failed(run, "list", result);
+            return PhaseResults.Failed(run, "list", result);
         }, ct);
         return [.. runs.Select(r => failures.FirstOrDefault(f => f.Host == r.Host) is { } f
             ? new HostListing(r.Host, null, null, f)
@@ -41,11 +42,12 @@ public sealed partial class ReleaseManager
         DeployRequest request, int limit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var log = DeployLog.None(_time);
-        var runner = Runner(log);
-        var runs = Runs(request);
+        var scope = Scope(request, null);
+        using var log = scope.Runner.Log;
+        var runner = scope.Runner;
+        var runs = scope.NewRuns();
         var read = new Dictionary<HostConfig, IReadOnlyList<HistoryEntry>>();
-        var failures = await PhaseAsync(runs, "history", request.Config.Ssh.MaxParallel, async (r, t) =>
+        var failures = await scope.Phases.RunAsync(runs, "history", scope.Parallel, async (r, t) =>
         {
             var script = new Script().Add(Slipway.Core.Shell.ShellCommand.Create(
                 $"tail -n {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} {r.Paths.History} 2>/dev/null; true")).Build();
@@ -55,28 +57,13 @@ public sealed partial class ReleaseManager
                 read[r.Host] = [.. result.Output.Select(HistoryEntry.FromJson).OfType<HistoryEntry>()];
             }
 
-            return Failed(r, "history", result);
+            return PhaseResults.Failed(r, "history", result);
         }, ct);
         var hosts = runs.Where(r => read.ContainsKey(r.Host) && failures.All(f => f.Host != r.Host))
             .Select(r => (r.Host.DisplayName, read[r.Host])).ToList();
-        var local = await ReadLocalHistoryAsync(request.Config, ct);
+        var local = await LocalRecords.ReadHistoryAsync(scope.Records.State, ct);
         var merged = HistoryMerge.Merge(hosts, local).Where(e => e.Entry.Stage == request.Stage.Name).TakeLast(limit).ToList();
         return (merged, failures);
-    }
-
-    private static async Task<IReadOnlyList<HistoryEntry>> ReadLocalHistoryAsync(SlipwayConfig config, CancellationToken ct)
-    {
-        var path = LocalHistoryPath(config);
-        try
-        {
-            return File.Exists(path)
-                ? [.. (await File.ReadAllLinesAsync(path, ct)).Select(HistoryEntry.FromJson).OfType<HistoryEntry>()]
-                : [];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
     }
 
     /// <summary><c>slipway check</c>: the check phase alone (lock taken and given back), changing nothing else.</summary>
@@ -84,22 +71,17 @@ public sealed partial class ReleaseManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        using var log = OpenLog(request.Config, request.Stage.Name, "check");
-        var runner = Runner(log);
-        var runs = Runs(request);
-        var record = NewLock(request.Stage.Name, "check", null, request.Message);
-        var failures = await AcquireAsync(request with { Wait = null }, runs, record, verify: true, runner, ct);
-        await ReleaseLocksAsync(request, runs, record.Token, runner);
-        return new RunOutcome
-        {
-            Action = "check",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.NothingChanged,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => new HostReport(r.Host, r.State.Current, failures.Any(f => f.Host == r.Host) ? "check failed" : "ready"))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+        var scope = Scope(request, "check");
+        using var log = scope.Runner.Log;
+        var runner = scope.Runner;
+        var runs = scope.NewRuns();
+        var record = scope.Locks.NewLock(request.Stage.Name, "check", null, request.Message);
+        var failures = await scope.Locks.AcquireAsync(request with { Wait = null }, runs, record, verify: true, runner, ct);
+        await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
+        return Ended("check", failures.Count == 0 ? RunResult.Succeeded : RunResult.NothingChanged, failures,
+            [.. runs.Select(r => failures.Any(f => f.Host == r.Host)
+                ? new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "check failed")
+                : new HostReport(r.Host, r.State.Current, HostFate.Done, "ready"))], clock, log, ct);
     }
 
     /// <summary><c>slipway cleanup</c>: removes unfinished and bad releases and good ones beyond keep_releases.</summary>
@@ -107,15 +89,16 @@ public sealed partial class ReleaseManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        using var log = OpenLog(request.Config, request.Stage.Name, "cleanup");
-        var runner = Runner(log);
-        var runs = Runs(request);
-        var record = NewLock(request.Stage.Name, "cleanup", null, request.Message);
-        var failures = await AcquireAsync(request, runs, record, verify: false, runner, ct);
+        var scope = Scope(request, "cleanup");
+        using var log = scope.Runner.Log;
+        var runner = scope.Runner;
+        var runs = scope.NewRuns();
+        var record = scope.Locks.NewLock(request.Stage.Name, "cleanup", null, request.Message);
+        var failures = await scope.Locks.AcquireAsync(request, runs, record, verify: false, runner, ct);
         var removed = new Dictionary<HostConfig, IReadOnlyList<string>>();
         if (failures.Count == 0)
         {
-            failures = await PhaseAsync(runs, "cleanup", request.Config.Ssh.MaxParallel, async (run, t) =>
+            failures = await scope.Phases.RunAsync(runs, "cleanup", scope.Parallel, async (run, t) =>
             {
                 var remove = CleanupPlanner.Select(run.State, request.Config.KeepReleases);
                 lock (removed)
@@ -125,22 +108,15 @@ public sealed partial class ReleaseManager
 
                 var result = await runner.RunAsync(run.Session!, "cleanup", DeployScripts.Cleanup(run.Paths, remove, record.Token), t);
                 run.Locked = !result.Succeeded;
-                return Failed(run, "cleanup", result);
+                return PhaseResults.Failed(run, "cleanup", result);
             }, ct);
         }
 
-        await ReleaseLocksAsync(request, runs, record.Token, runner);
-        return new RunOutcome
-        {
-            Action = "cleanup",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => new HostReport(r.Host, r.State.Current,
-                removed.TryGetValue(r.Host, out var list) ? (list.Count == 0 ? "nothing to remove" : "removed " + string.Join(", ", list)) : "not cleaned"))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+        await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
+        return Ended("cleanup", failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete, failures,
+            [.. runs.Select(r => removed.TryGetValue(r.Host, out var list)
+                ? new HostReport(r.Host, r.State.Current, HostFate.Done, list.Count == 0 ? "nothing to remove" : "removed " + string.Join(", ", list))
+                : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "not cleaned"))], clock, log, ct);
     }
 
     /// <summary><c>slipway unlock</c>: removes the deploy lock whoever holds it, saying whose it was.</summary>
@@ -148,26 +124,28 @@ public sealed partial class ReleaseManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        using var log = OpenLog(request.Config, request.Stage.Name, "unlock");
-        var runner = Runner(log);
-        var runs = Runs(request);
-        var failures = await PhaseAsync(runs, "unlock", request.Config.Ssh.MaxParallel, async (run, t) =>
+        var scope = Scope(request, "unlock");
+        using var log = scope.Runner.Log;
+        var runner = scope.Runner;
+        var runs = scope.NewRuns();
+        var failures = await scope.Phases.RunAsync(runs, "unlock", scope.Parallel, async (run, t) =>
         {
             var listing = await runner.RunAsync(run.Session!, "list", DeployScripts.List(run.Paths), t);
             run.ReadState(listing);
             var result = await runner.RunAsync(run.Session!, "unlock", DeployScripts.UnlockScript(run.Paths, null), t);
-            return Failed(run, "unlock", result);
+            return PhaseResults.Failed(run, "unlock", result);
         }, ct);
-        return new RunOutcome
-        {
-            Action = "unlock",
-            Result = failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete,
-            Failures = failures,
-            Hosts = [.. runs.Select(r => new HostReport(r.Host, r.State.Current,
-                r.Holder is null ? "was not locked" : "removed the lock of " + r.Holder.Describe()))],
-            Cancelled = ct.IsCancellationRequested,
-            Duration = clock.Elapsed,
-            LogPath = log.Path,
-        };
+        return Ended("unlock", failures.Count == 0 ? RunResult.Succeeded : RunResult.Incomplete, failures,
+            [.. runs.Select(r => new HostReport(r.Host, r.State.Current, HostFate.Done,
+                r.Holder is null ? "was not locked" : "removed the lock of " + r.Holder.Describe()))], clock, log, ct);
     }
+
+    /// <summary>The outcome of a maintenance run (check, cleanup, unlock).</summary>
+    private static RunOutcome Ended(
+        string action, RunResult result, IReadOnlyList<HostFailure> failures, IReadOnlyList<HostReport> hosts, Stopwatch clock, DeployLog log,
+        CancellationToken ct) => new()
+    {
+        Action = action, Result = result, Failures = failures, Hosts = hosts,
+        Cancelled = ct.IsCancellationRequested, Duration = clock.Elapsed, LogPath = log.Path,
+    };
 }

@@ -16,59 +16,61 @@ public sealed partial class ReleaseManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        var started = _time.GetUtcNow();
+        var started = time.GetUtcNow();
         var config = request.Config;
-        using var log = OpenLog(config, request.Stage.Name, "rollback");
-        var runner = Runner(log);
-        var runs = Runs(request);
-        var record = NewLock(request.Stage.Name, "rollback", null, request.Message);
-        var parallel = config.Ssh.MaxParallel;
+        var scope = Scope(request, "rollback");
+        using var log = scope.Runner.Log;
+        var runner = scope.Runner;
+        var reporter = scope.Reporter;
+        var runs = scope.NewRuns();
+        var record = scope.Locks.NewLock(request.Stage.Name, "rollback", null, request.Message);
+        var parallel = scope.Parallel;
         RunOutcome Result(RunResult result, IReadOnlyList<HostFailure> failures, IReadOnlyList<HostReport> hosts, string? release = null, string? error = null) => new()
         {
             Action = "rollback", Result = result, Failures = failures, Hosts = hosts, Release = release, Error = error,
             Cancelled = ct.IsCancellationRequested, Duration = clock.Elapsed, LogPath = log.Path,
         };
-        List<HostReport> Unchanged() => [.. runs.Select(r => new HostReport(r.Host, r.State.Current, "unchanged"))];
+        List<HostReport> Unchanged() => [.. runs.Select(r => new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "unchanged"))];
 
-        var failures = await AcquireAsync(request, runs, record, verify: false, runner, ct);
+        var failures = await scope.Locks.AcquireAsync(request, runs, record, verify: false, runner, ct);
         var (targets, error) = failures.Count == 0 ? PlanRollback(request, runs) : (null, null);
         if (failures.Count > 0 || targets is null)
         {
-            await ReleaseLocksAsync(request, runs, record.Token, runner);
+            await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
             return Result(RunResult.NothingChanged, failures, Unchanged(), error: error);
         }
 
         // The lock's lease is renewed until the run gives it back (a slow after_rollback hook is not a dead run).
-        await using var keeper = LeaseKeeper.Start(runs, record, LockLease, _time, runner, _reporter);
+        await using var keeper = LeaseKeeper.Start(runs, record, LockLease, time, runner, reporter);
         var target = targets.Values.First();
         var from = runs.Select(r => r.State.Current).First(c => c is not null)!;
-        _reporter.Info($"rolling back {request.Stage.Name} to release {target} ({Hosts(runs.Count)})");
+        reporter.Info($"rolling back {request.Stage.Name} to release {target} ({PhaseResults.Hosts(runs.Count)})");
         ReleaseContext Context(HostRun run) => new(run.Paths, request.Stage.Name, targets[run.Host],
             run.State.Find(targets[run.Host])?.Revision ?? "", request.Stage.Branch, run.State.Current, run.Host.DisplayName, "rollback");
         IReadOnlyList<HookConfig> Hooks(string point, HostRun run) => HookPlanner.For(config, point, run.Host, request.Hosts);
 
         // Rolling processes restart host after host here too, so the others keep serving.
-        failures = ct.IsCancellationRequested ? CancelledAll(runs, "publish") : await PhaseAsync(runs, "publish", request.PublishParallelism ?? parallel, async (run, t) =>
+        failures = ct.IsCancellationRequested ? PhaseResults.CancelledAll(runs, "publish") : await scope.Phases.RunAsync(runs, "publish", request.PublishParallelism ?? parallel, async (run, t) =>
         {
             var hooks = new HookSteps(Hooks(HookPoints.BeforeRollback, run), [.. Hooks(HookPoints.AfterPublish, run), .. Hooks(HookPoints.AfterRollback, run)]);
             var result = await runner.RunAsync(run.Session!, "publish", DeployScripts.Publish(Context(run), hooks, record.Token), t);
             foreach (var info in result.Values("info"))
             {
-                _reporter.Info($"{run.Host.DisplayName}: {info}");
+                reporter.Info($"{run.Host.DisplayName}: {info}");
             }
 
             foreach (var warning in result.Values("warning"))
             {
-                _reporter.Warning($"{run.Host.DisplayName}: {warning}");
+                reporter.Warning($"{run.Host.DisplayName}: {warning}");
             }
 
-            return Failed(run, "publish", result, HookLabels(config, run, request.Hosts));
+            return PhaseResults.Failed(run, "publish", result, PhaseResults.HookLabels(config, run, request.Hosts));
         }, ct);
 
-        using var compensation = new CancellationTokenSource(CompensationLimit);
+        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit);
         HistoryEntry History(string result, string? message) => new()
         {
-            Action = "rollback", Stage = request.Stage.Name, Result = result, User = _identity.User, Machine = _identity.Machine,
+            Action = "rollback", Stage = request.Stage.Name, Result = result, User = identity.User, Machine = identity.Machine,
             Started = started, DurationMs = (long)clock.Elapsed.TotalMilliseconds, Release = target, PreviousRelease = from,
             Commit = runs[0].State.Find(target)?.Revision, Message = request.Message, Hosts = [.. runs.Select(r => r.Host.DisplayName)],
             Error = message,
@@ -76,40 +78,40 @@ public sealed partial class ReleaseManager
 
         if (failures.Count > 0)
         {
-            _reporter.Info($"rollback failed on {Hosts(failures.Count)}; switching every host back to the release it had");
-            var revert = await PhaseAsync(runs, "revert", parallel, async (run, t) =>
+            reporter.Info($"rollback failed on {PhaseResults.Hosts(failures.Count)}; switching every host back to the release it had");
+            var revert = await scope.Phases.RunAsync(runs, "revert", parallel, async (run, t) =>
             {
                 var script = DeployScripts.Revert(Context(run), run.State.Current, null, Hooks(HookPoints.AfterPublish, run), record.Token);
-                return Failed(run, "revert", await runner.RunAsync(run.Session!, "revert", script, t), HookLabels(config, run, request.Hosts));
+                return PhaseResults.Failed(run, "revert", await runner.RunAsync(run.Session!, "revert", script, t), PhaseResults.HookLabels(config, run, request.Hosts));
             }, compensation.Token);
             await keeper.DisposeAsync();
-            await ReleaseLocksAsync(request, runs, record.Token, runner);
-            AppendLocalHistory(config, History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message));
+            await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
+            scope.Records.AppendHistory(History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message));
             var reports = runs.Select(r => revert.Any(f => f.Host == r.Host)
-                ? new HostReport(r.Host, null, "UNKNOWN: switching back failed")
-                : new HostReport(r.Host, r.State.Current, "back on the release it had")).ToList();
+                ? new HostReport(r.Host, null, HostFate.Unknown, "UNKNOWN: switching back failed")
+                : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "back on the release it had")).ToList();
             return Result(revert.Count == 0 ? RunResult.RolledBack : RunResult.Incomplete, [.. failures, .. revert], reports, target);
         }
 
         var history = History("succeeded", null);
         await keeper.DisposeAsync();
 
-        var finish = await PhaseAsync(runs, "finish", parallel, async (run, t) =>
+        var finish = await scope.Phases.RunAsync(runs, "finish", parallel, async (run, t) =>
         {
-            var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(_identity.User, targets[run.Host]),
+            var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(identity.User, targets[run.Host]),
                 history.ToJson(), [], record.Token);
             var result = await runner.RunAsync(run.Session!, "finish", script, t);
             run.Locked = !result.Succeeded;
-            return Failed(run, "finish", result);
+            return PhaseResults.Failed(run, "finish", result);
         }, compensation.Token);
-        AppendLocalHistory(config, history);
+        scope.Records.AppendHistory(history);
         if (ct.IsCancellationRequested)
         {
-            _reporter.Warning("interrupted after every host had switched: the rollback stands, and was finished (history, unlock)");
+            reporter.Warning("interrupted after every host had switched: the rollback stands, and was finished (history, unlock)");
         }
 
         return Result(RunResult.Succeeded, finish,
-            [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
+            [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], HostFate.Done, $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
     }
 
     /// <summary>The release each host goes back to, or why the rollback is refused. Pure apart from reading run state.</summary>

@@ -1,4 +1,5 @@
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Core.Shell;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Scripts;
@@ -22,7 +23,7 @@ public static class DryRunPlanner
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(source);
         var config = request.Config;
-        var paths = new DeployPaths(host.DeployTo ?? config.DeployTo);
+        var paths = HostLayout.For(config, host);
         var context = new ReleaseContext(paths, request.Stage.Name, release, commit, branch, PreviousPlaceholder, host.DisplayName);
         var record = new LockRecord
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Core.Shell;
 using Slipway.Deploy.Model;
 
@@ -19,7 +20,7 @@ public static class DeployScripts
     /// files and requirements (every miss reported, not only the first), then list current and the releases.
     /// </summary>
     public static ShellCommand Check(
-        DeployPaths paths, LockRecord? lockRecord, IReadOnlyList<string> linkedFiles, IReadOnlyList<RequirementConfig> requirements)
+        HostLayout paths, LockRecord? lockRecord, IReadOnlyList<string> linkedFiles, IReadOnlyList<RequirementConfig> requirements)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var script = new Script();
@@ -57,7 +58,7 @@ public static class DeployScripts
     }
 
     /// <summary>Only lists current and the releases (for <c>releases</c>, <c>rollback</c> planning); changes nothing.</summary>
-    public static ShellCommand List(DeployPaths paths)
+    public static ShellCommand List(HostLayout paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var script = new Script();
@@ -77,7 +78,7 @@ public static class DeployScripts
         var release = paths.Release(context.Release);
         var script = new Script().Export(context.Environment());
         AddHooks(script, "before_update", paths.DeployTo, hooks.Before);
-        script.Step("create", ShellCommand.Create($"mkdir {release} && printf 'unfinished\\n' > {release + "/" + DeployPaths.StateFileName}"));
+        script.Step("create", ShellCommand.Create($"mkdir {release} && printf 'unfinished\\n' > {release + "/" + HostLayout.StateFileName}"));
         var archive = paths.Archive(context.Release);
         script.Step("source", source.Strategy == SourceStrategy.Upload
             ? ShellCommand.Create($"tar -xf {archive} -C {release} && rm -f {archive}")
@@ -160,7 +161,7 @@ public static class DeployScripts
     /// history, remove old releases, release the lock.
     /// </summary>
     public static ShellCommand Finish(
-        DeployPaths paths, string? goodRelease, string? badRelease, string? revisionsLine, string historyJson,
+        HostLayout paths, string? goodRelease, string? badRelease, string? revisionsLine, string historyJson,
         IReadOnlyList<string> remove, string token)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -168,7 +169,7 @@ public static class DeployScripts
         var script = new Script();
         if (goodRelease is not null)
         {
-            script.Step("mark", ShellCommand.Create($"printf 'ok\\n' > {paths.Release(goodRelease) + "/" + DeployPaths.StateFileName}"));
+            script.Step("mark", ShellCommand.Create($"printf 'ok\\n' > {paths.Release(goodRelease) + "/" + HostLayout.StateFileName}"));
         }
 
         if (badRelease is not null)
@@ -218,7 +219,7 @@ public static class DeployScripts
     }
 
     /// <summary>Removes the lock if <paramref name="token"/> owns it; a null token removes it whoever owns it.</summary>
-    public static ShellCommand Unlock(DeployPaths paths, string? token)
+    public static ShellCommand Unlock(HostLayout paths, string? token)
     {
         ArgumentNullException.ThrowIfNull(paths);
         return token is null
@@ -230,7 +231,7 @@ public static class DeployScripts
     /// Extends the lease of a lock this run holds: the record (with its new expiry) is written next to the old one and
     /// renamed over it, only while <paramref name="record"/>'s token still owns the lock. Exit 1 when it does not.
     /// </summary>
-    public static ShellCommand RenewLock(DeployPaths paths, LockRecord record)
+    public static ShellCommand RenewLock(HostLayout paths, LockRecord record)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(record);
@@ -243,14 +244,14 @@ public static class DeployScripts
     /// The lock record's first line (<c>token=…</c>, as <see cref="LockRecord.Format"/> writes it) into <c>slw_owner</c>,
     /// empty when there is no lock. With the shell's own <c>read</c>: no process is started for it.
     /// </summary>
-    private static ShellCommand ReadLockToken(DeployPaths paths) =>
+    private static ShellCommand ReadLockToken(HostLayout paths) =>
         ShellCommand.Create($"slw_owner=; {{ read -r slw_owner < {paths.LockInfo}; }} 2>/dev/null");
 
     /// <summary>A standalone script that only runs <see cref="Unlock"/>.</summary>
-    public static ShellCommand UnlockScript(DeployPaths paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
+    public static ShellCommand UnlockScript(HostLayout paths, string? token) => new Script().Add(Unlock(paths, token)).Build();
 
     /// <summary>Removes releases (cleanup on its own) and releases the lock.</summary>
-    public static ShellCommand Cleanup(DeployPaths paths, IReadOnlyList<string> remove, string token)
+    public static ShellCommand Cleanup(HostLayout paths, IReadOnlyList<string> remove, string token)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(remove);
@@ -271,7 +272,7 @@ public static class DeployScripts
     /// for whether the mirror has the commit. The fetch names repo_url with the mirror's refspec rather than running
     /// <c>git remote set-url</c> first, so a changed repo_url costs no extra process either.
     /// </summary>
-    private static ShellCommand GitSource(DeployPaths paths, SourcePlan source, ReleaseContext context, string release, string archive)
+    private static ShellCommand GitSource(HostLayout paths, SourcePlan source, ReleaseContext context, string release, string archive)
     {
         var repo = paths.Repo;
         var fetch = ShellCommand.Create($"git -C {repo} fetch --quiet --prune {source.RepoUrl} '+refs/*:refs/*'");
@@ -286,23 +287,23 @@ public static class DeployScripts
             """);
     }
 
-    private static ShellCommand Switch(DeployPaths paths, string release, string token)
+    private static ShellCommand Switch(HostLayout paths, string release, string token)
     {
         var temp = paths.DeployTo + "/.current-" + token;
         return ShellCommand.Create($"{{ [ ! -L {temp} ] || rm -f {temp}; }} && ln -s {release} {temp} && mv -T {temp} {paths.Current}");
     }
 
-    private static ShellCommand MarkBad(DeployPaths paths, string release)
+    private static ShellCommand MarkBad(HostLayout paths, string release)
     {
         var dir = paths.Release(release);
-        return ShellCommand.Create($"if [ -d {dir} ]; then printf 'bad\\n' > {dir + "/" + DeployPaths.StateFileName}; fi");
+        return ShellCommand.Create($"if [ -d {dir} ]; then printf 'bad\\n' > {dir + "/" + HostLayout.StateFileName}; fi");
     }
 
-    private static void AddListing(Script script, DeployPaths paths)
+    private static void AddListing(Script script, HostLayout paths)
     {
         script.Add(ShellCommand.Create($$"""
             if [ -L {{paths.Current}} ]; then printf '::slipway:current %s\n' "$(readlink {{paths.Current}})"; fi
-            for r in {{paths.Releases}}/*; do [ -d "$r" ] || continue; s=; v=; { read -r s < "$r/{{DeployPaths.StateFileName}}"; } 2>/dev/null; { read -r v < "$r/REVISION"; } 2>/dev/null; printf '::slipway:release %s %s %s\n' "${r##*/}" "${s:-ok}" "$v"; done
+            for r in {{paths.Releases}}/*; do [ -d "$r" ] || continue; s=; v=; { read -r s < "$r/{{HostLayout.StateFileName}}"; } 2>/dev/null; { read -r v < "$r/REVISION"; } 2>/dev/null; printf '::slipway:release %s %s %s\n' "${r##*/}" "${s:-ok}" "$v"; done
             """));
     }
 
@@ -314,7 +315,7 @@ public static class DeployScripts
         }
     }
 
-    private static ShellCommand Requirement(DeployPaths paths, RequirementConfig r)
+    private static ShellCommand Requirement(HostLayout paths, RequirementConfig r)
     {
         var t = r.Target;
         return r.Kind switch

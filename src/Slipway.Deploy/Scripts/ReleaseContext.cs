@@ -1,11 +1,11 @@
 using Slipway.Core.Config;
-using Slipway.Deploy.Model;
+using Slipway.Core.Layout;
 
 namespace Slipway.Deploy.Scripts;
 
 /// <summary>What a phase script needs to know about the release it works on, on one host.</summary>
 public sealed record ReleaseContext(
-    DeployPaths Paths, string Stage, string Release, string Commit, string Branch, string? Previous, string Host, string Action = "deploy")
+    HostLayout Paths, string Stage, string Release, string Commit, string Branch, string? Previous, string Host, string Action = "deploy")
 {
     /// <summary>The variables every hook sees.</summary>
     public IReadOnlyDictionary<string, string> Environment() => new SortedDictionary<string, string>(StringComparer.Ordinal)

@@ -1,12 +1,26 @@
 using System.ComponentModel;
 using System.Globalization;
+using Slipway.Recipes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Slipway.Cli.Commands.Deploy;
 
+/// <summary>How a release command's options shape its run; read once by <see cref="ReleaseCommandBase{TSettings}"/>.</summary>
+public interface IReleaseRunSettings
+{
+    /// <summary>No live phase lines (--json, or a command that prints only its own result).</summary>
+    bool QuietProgress { get; }
+
+    /// <summary>Every line the hosts print (--verbose).</summary>
+    bool ShowHostOutput { get; }
+
+    /// <summary>What the command asks of the recipes.</summary>
+    RecipeOptions Recipes { get; }
+}
+
 /// <summary>Options of commands that change hosts (deploy, rollback).</summary>
-public class ChangeSettings : StageSettings
+public class ChangeSettings : StageSettings, IReleaseRunSettings
 {
     [CommandOption("-m|--message <TEXT>")]
     [Description("Why: recorded in the lock (shown to anyone who tries to deploy meanwhile) and the history.")]
@@ -25,6 +39,14 @@ public class ChangeSettings : StageSettings
     public bool Json { get; init; }
 
     internal TimeSpan? WaitTime => Duration.Parse(Wait);
+
+    bool IReleaseRunSettings.QuietProgress => Json;
+
+    bool IReleaseRunSettings.ShowHostOutput => Verbose;
+
+    RecipeOptions IReleaseRunSettings.Recipes => RecipeChoices();
+
+    private protected virtual RecipeOptions RecipeChoices() => new();
 
     public override ValidationResult Validate() =>
         Wait is not null && Duration.Parse(Wait) is null
@@ -74,17 +96,32 @@ public sealed class RollbackSettings : ChangeSettings
     [CommandOption("--migrate")]
     [Description("Django recipe: first reverse the migrations applied after the target release (manage.py migrate APP NAME, with the newer release's code, on the migrate host).")]
     public bool Migrate { get; init; }
+
+    private protected override RecipeOptions RecipeChoices() => new() { ReverseMigrations = Migrate };
 }
 
-public sealed class ReleasesSettings : StageSettings
+public sealed class ReleasesSettings : StageSettings, IReleaseRunSettings
 {
+    bool IReleaseRunSettings.QuietProgress => Json;
+
+    bool IReleaseRunSettings.ShowHostOutput => false;
+
+    RecipeOptions IReleaseRunSettings.Recipes => new();
+
     [CommandOption("--json")]
     [Description("One JSON array: per host, current, lock and every release with state and commit.")]
     public bool Json { get; init; }
 }
 
-public sealed class HistorySettings : StageSettings
+public sealed class HistorySettings : StageSettings, IReleaseRunSettings
 {
+    // History prints only its table (or JSON lines): never phase lines.
+    bool IReleaseRunSettings.QuietProgress => true;
+
+    bool IReleaseRunSettings.ShowHostOutput => false;
+
+    RecipeOptions IReleaseRunSettings.Recipes => new();
+
     [CommandOption("-n|--limit <N>")]
     [Description("Show the last N entries (default 20).")]
     [DefaultValue(20)]
@@ -102,8 +139,14 @@ public sealed class HistorySettings : StageSettings
         Limit is < 1 or > 100000 ? ValidationResult.Error("--limit must be from 1 to 100000.") : ValidationResult.Success();
 }
 
-public sealed class MaintenanceSettings : StageSettings
+public sealed class MaintenanceSettings : StageSettings, IReleaseRunSettings
 {
+    bool IReleaseRunSettings.QuietProgress => Json;
+
+    bool IReleaseRunSettings.ShowHostOutput => false;
+
+    RecipeOptions IReleaseRunSettings.Recipes => new();
+
     [CommandOption("--json")]
     [Description("One JSON object with the result and every host's state.")]
     public bool Json { get; init; }

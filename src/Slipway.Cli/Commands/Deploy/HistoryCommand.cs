@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Slipway.Cli.Output;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Model;
+using Slipway.Recipes;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands.Deploy;
@@ -14,16 +15,16 @@ namespace Slipway.Cli.Commands.Deploy;
 /// </summary>
 public sealed class HistoryCommand(IAnsiConsole console) : ReleaseCommandBase<HistorySettings>(console)
 {
-    protected override async Task<int> RunAsync(ReleaseManager manager, DeployRequest request, HistorySettings settings, CancellationToken ct)
+    protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, HistorySettings settings, CancellationToken ct)
     {
         IReadOnlyList<MergedHistoryEntry> entries;
         if (settings.Local)
         {
-            entries = (await manager.HistoryAsync(request with { Hosts = [] }, settings.Limit, ct)).Entries;
+            entries = (await Manager(target).HistoryAsync(request with { Hosts = [] }, settings.Limit, ct)).Entries;
         }
         else
         {
-            var (merged, failures) = await manager.HistoryAsync(request, settings.Limit, ct);
+            var (merged, failures) = await Manager(target).HistoryAsync(request, settings.Limit, ct);
             foreach (var failure in failures)
             {
                 ConsoleText.Line(Console, $"warning: could not read the history on {failure.Host.DisplayName} ({failure.Message}); its entries are missing",

@@ -54,7 +54,7 @@ internal static class OutcomePrinter
             {
                 var current = host.Current is null ? "current → (none)" : "current → " + host.Current;
                 ConsoleText.Line(console, $"  {host.Host.DisplayName.PadRight(width)}  {current,-30}  {host.Note}",
-                    host.Note.StartsWith("UNKNOWN", StringComparison.Ordinal) ? ConsoleText.Red : null);
+                    host.Fate == HostFate.Unknown ? ConsoleText.Red : null);
             }
         }
 

@@ -2,10 +2,8 @@ using System.ComponentModel;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Deploy.Execution;
-using Slipway.Deploy.Model;
 using Slipway.Deploy.Source;
 using Slipway.Recipes;
-using Slipway.Remote;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,7 +45,8 @@ public sealed class PromoteSettings : ConfigFileSettings
 
 /// <summary>
 /// <c>slipway promote FROM TO</c>: deploys to TO the exact commit live on every host of FROM (not the branch head),
-/// refusing when FROM's hosts disagree or the commit is younger than <c>promote.min_age</c> (unless --force).
+/// refusing when FROM's hosts disagree or the commit is younger than <c>promote.min_age</c> (unless --force). The
+/// orchestration is <see cref="Promotion"/>'s; this command prints it.
 /// </summary>
 public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteSettings>
 {
@@ -56,44 +55,41 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
     public override async Task<int> ExecuteAsync(CommandContext context, PromoteSettings settings, CancellationToken cancellationToken)
     {
         // The promoted deploy runs the recipes (django, processes, health) exactly as `slipway deploy` does.
-        SlipwayConfig? config;
+        await using var source = ConfigSource.OpenStage(console, settings.File, new StageQuery(settings.From) { Recipes = new RecipeOptions() });
+        StageTarget? to = null;
         try
         {
-            config = ConfigSource.Load(console, settings.File) is { } loaded ? RecipeExpander.Apply(loaded, new RecipeOptions()) : null;
+            to = source?.Other(settings.To);
         }
-        catch (RecipeException e)
+        catch (StageTargetException e)
         {
-            ConsoleText.Error(console, $"{settings.File ?? "slipway.yml"}: {e.Message}");
-            return ExitCodes.UsageOrConfig;
+            ConsoleText.Error(console, e.Message);
         }
 
-        var from = config is null ? null : ConfigSource.FindStage(console, config, settings.From);
-        var to = config is null || from is null ? null : ConfigSource.FindStage(console, config, settings.To);
-        if (config is null || from is null || to is null)
+        if (source is null || to is null)
         {
             return ExitCodes.UsageOrConfig;
         }
 
+        var config = source.Config;
         if (string.IsNullOrEmpty(config.RepoUrl))
         {
-            ConsoleText.Error(console, $"repo_url is not set in {config.SourceFile}; it says where the code to deploy comes from.");
+            ConsoleText.Error(console, DeploySource.MissingRepoUrl(config) + ".");
             return ExitCodes.UsageOrConfig;
         }
 
-        await using var sessions = new SessionPool(config.Ssh);
-        var source = new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config));
-        var reader = new ReleaseManager(sessions, source, TimeProvider.System, SilentReporter.Instance, RunIdentity.Current(), verbose: false);
-        var live = await StageLiveReader.ReadAsync(reader, config, from, cancellationToken);
-        var decision = PromotionPlanner.Decide(live, PromotionPlanner.RuleFor(config, from.Name, to.Name), settings.Force, TimeProvider.System.GetUtcNow());
+        var manager = new ReleaseManager(source.Sessions, TimeProvider.System, RunIdentity.Current());
+        var plan = await new Promotion(manager, TimeProvider.System).PlanAsync(config, source.Stage, to.Stage, settings.Force, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
         }
 
+        var decision = plan.Decision;
         if (!decision.Allowed)
         {
             ConsoleText.Error(console, "not promoting: " + decision.Reason + ".");
-            return live.Hosts.Any(h => h.Problem == "unreachable") ? ExitCodes.ConnectionFailed : ExitCodes.CommandFailed;
+            return plan.SourceUnreachable ? ExitCodes.ConnectionFailed : ExitCodes.CommandFailed;
         }
 
         var commit = decision.Commit!;
@@ -102,41 +98,38 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
             ConsoleText.Line(console, decision.Reason, decision.Forced ? ConsoleText.Yellow : null);
         }
 
-        var target = await StageLiveReader.ReadAsync(reader, config, to, cancellationToken);
-        if (target.InStep && target.Commit == commit)
+        if (plan.AlreadyThere)
         {
-            ConsoleText.Line(console, $"{to.Name} already runs {commit[..7]} on every host; nothing to promote.");
+            ConsoleText.Line(console, $"{to.Stage.Name} already runs {commit[..7]} on every host; nothing to promote.");
             return ExitCodes.Success;
         }
 
         if (!settings.Json)
         {
-            await PrintGainsAsync(source, config, to.Name, target.MajorityCommit, commit, cancellationToken);
+            await PrintGainsAsync(config, plan, cancellationToken);
         }
 
         if (settings.DryRun)
         {
-            ConsoleText.Line(console, $"dry run: would deploy {commit} to {to.Name} ({to.Hosts.Count} host{(to.Hosts.Count == 1 ? "" : "s")}).");
+            ConsoleText.Line(console, $"dry run: would deploy {commit} to {to.Stage.Name} ({to.Hosts.Count} host{(to.Hosts.Count == 1 ? "" : "s")}).");
             return ExitCodes.Success;
         }
 
-        var note = $"promoted from {from.Name}" + (decision.Forced ? $" with --force ({decision.Reason})" : "");
-        var request = new DeployRequest
+        var template = new DeployRequest
         {
-            Config = config, Stage = to, Hosts = to.Hosts, Revision = commit, PublishParallelism = RecipeExpander.PublishParallelism(config),
-            Message = settings.Message is null ? note : $"{note}: {settings.Message}",
+            Config = config, Stage = to.Stage, Hosts = to.Hosts, PublishParallelism = RecipeExpander.PublishParallelism(config),
+            Reporter = settings.Json ? SilentReporter.Instance : new TextDeployReporter(console, to.Hosts), Verbose = settings.Verbose,
         };
-        IDeployReporter reporter = settings.Json ? SilentReporter.Instance : new TextDeployReporter(console, to.Hosts);
-        var deployer = new ReleaseManager(sessions, source, TimeProvider.System, reporter, RunIdentity.Current(), settings.Verbose);
-        return OutcomePrinter.Print(console, await deployer.DeployAsync(request, cancellationToken), settings.Json);
+        return OutcomePrinter.Print(console, await manager.DeployAsync(Promotion.Request(template, plan, settings.Message), cancellationToken), settings.Json);
     }
 
-    private async Task PrintGainsAsync(SourceResolver source, SlipwayConfig config, string to, string? targetCommit, string commit, CancellationToken ct)
+    private async Task PrintGainsAsync(SlipwayConfig config, PromotionPlan plan, CancellationToken ct)
     {
+        var to = plan.To.Name;
         try
         {
-            var commits = await source.LogAsync(ReleaseManager.RepoUrlFor(config)!, targetCommit, commit, ShownCommits + 1, ct);
-            var what = targetCommit is null ? $"{to} has nothing live yet; it gets" : $"{to} gains";
+            var commits = await Promotion.GainsAsync(config, plan, ShownCommits + 1, ct);
+            var what = plan.Target?.MajorityCommit is null ? $"{to} has nothing live yet; it gets" : $"{to} gains";
             ConsoleText.Line(console, commits.Count == 0
                 ? $"{to} gains no commits (it is ahead of or level with this commit)"
                 : $"{what} {(commits.Count > ShownCommits ? $"more than {ShownCommits}" : commits.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} commit{(commits.Count == 1 ? "" : "s")}:");

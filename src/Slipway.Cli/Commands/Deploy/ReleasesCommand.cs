@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Slipway.Cli.Output;
+using Slipway.Core.Layout;
 using Slipway.Deploy.Execution;
 using Slipway.Deploy.Model;
+using Slipway.Recipes;
 using Spectre.Console;
 
 namespace Slipway.Cli.Commands.Deploy;
@@ -9,16 +11,16 @@ namespace Slipway.Cli.Commands.Deploy;
 /// <summary><c>slipway releases STAGE</c>: per host, every release with state and commit, the live one marked.</summary>
 public sealed class ReleasesCommand(IAnsiConsole console) : ReleaseCommandBase<ReleasesSettings>(console)
 {
-    protected override async Task<int> RunAsync(ReleaseManager manager, DeployRequest request, ReleasesSettings settings, CancellationToken ct)
+    protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, ReleasesSettings settings, CancellationToken ct)
     {
-        var listings = await manager.ReleasesAsync(request, ct);
+        var listings = await Manager(target).ReleasesAsync(request, ct);
         var majority = listings.Where(l => l.State is not null).GroupBy(l => l.State!.Current)
             .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault();
         bool InStep(HostListing l) => l.State is not null && l.State.Current == majority;
         if (settings.Json)
         {
             var records = listings.Select(l => new HostReleasesRecord(
-                l.Host.DisplayName, ReleaseManager.PathsFor(request.Config, l.Host).DeployTo, l.State?.Current, InStep(l),
+                l.Host.DisplayName, HostLayout.For(request.Config, l.Host).DeployTo, l.State?.Current, InStep(l),
                 l.Lock is null ? null : LockRecordJson.From(l.Lock), l.Failure?.Message,
                 [.. (l.State?.Releases ?? []).Reverse().Select(r => new ReleaseRecord(r.Name, State(r.State), r.Revision, r.Name == l.State!.Current))]))
                 .ToList();
@@ -28,7 +30,7 @@ public sealed class ReleasesCommand(IAnsiConsole console) : ReleaseCommandBase<R
         {
             foreach (var listing in listings)
             {
-                Print(listing, ReleaseManager.PathsFor(request.Config, listing.Host).DeployTo, InStep(listing));
+                Print(listing, HostLayout.For(request.Config, listing.Host).DeployTo, InStep(listing));
             }
 
             var outOfStep = listings.Where(l => !InStep(l)).ToList();

@@ -34,9 +34,9 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         }
 
         await using var sessions = new SessionPool(config.Ssh);
-        var source = new SourceResolver(new LocalGit(), ReleaseManager.SourceCacheDir(config));
-        var manager = new ReleaseManager(sessions, source, TimeProvider.System, SilentReporter.Instance, RunIdentity.Current(), verbose: false);
-        var lives = await Task.WhenAll(config.Stages.Select(s => StageLiveReader.ReadAsync(manager, config, s, cancellationToken)));
+        var origin = DeploySource.For(config);
+        var manager = new ReleaseManager(sessions, TimeProvider.System, RunIdentity.Current());
+        var lives = await Task.WhenAll(config.Stages.Select(s => manager.ReadLiveAsync(config, s, cancellationToken)));
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
@@ -46,7 +46,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         var records = new List<StageStatusRecord>();
         foreach (var (stage, live) in config.Stages.Zip(lives))
         {
-            records.Add(await DescribeAsync(config, source, stage, live, lives, now, cancellationToken));
+            records.Add(await DescribeAsync(config, origin, stage, live, lives, now, cancellationToken));
         }
 
         if (settings.Json)
@@ -63,9 +63,10 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     }
 
     private static async Task<StageStatusRecord> DescribeAsync(
-        SlipwayConfig config, SourceResolver source, StageConfig stage, StageLive live, StageLive[] all, DateTimeOffset now, CancellationToken ct)
+        SlipwayConfig config, DeploySource origin, StageConfig stage, StageLive live, StageLive[] all, DateTimeOffset now, CancellationToken ct)
     {
-        var repo = ReleaseManager.RepoUrlFor(config);
+        var repo = origin.RepoUrl;
+        var source = origin.Resolver();
         var commit = live.MajorityCommit;
         int? behindBranch = null;
         int? behindUpstream = null;

@@ -1,12 +1,10 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Runtime.Versioning;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Slipway.Cli.Commands.Agent;
-using Slipway.Cli.Commands.Setup;
 using Slipway.Cli.Output;
 using Slipway.Core.Shell;
+using Slipway.Recipes.Setup;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -53,57 +51,15 @@ public sealed class PsCommand(IAnsiConsole console) : AsyncCommand<PsSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, PsSettings settings, CancellationToken cancellationToken)
     {
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan => ShellCommand.Join("\n", [
-            ShellCommand.Create($"echo \"release=$(basename \"$(readlink {plan.DeployTo + "/current"})\" 2>/dev/null)\""),
-            HostAgentRunner.Agent(plan, ShellCommand.Create($"status --socket {plan.Socket} --json")),
+            ShellCommand.Create($"echo \"release=$(basename \"$(readlink {plan.Layout.Current})\" 2>/dev/null)\""),
+            HostAgent.Agent(plan, ShellCommand.Create($"status --socket {plan.Socket} --json")),
         ]), null, cancellationToken);
         if (answers is null)
         {
             return code;
         }
 
-        var hosts = answers.Select(a =>
-        {
-            var release = a.Stdout.FirstOrDefault(l => l.StartsWith("release=", StringComparison.Ordinal))?["release=".Length..] ?? "";
-            var json = a.Stdout.FirstOrDefault(l => l.StartsWith('{'));
-            var status = json is null ? null : JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentStatusRecord);
-            var error = a.ConnectionError ?? (a.ExitCode == 0 && status is not null ? null : string.Join(" ", a.Stderr).Trim() is { Length: > 0 } e ? e : $"exit {a.ExitCode}");
-            // A supervisord shared with other applications: only this application's programs (named APPLICATION-…).
-            var processes = (status?.Processes ?? []).Where(p => p.Group.StartsWith(a.Plan.ProgramPrefix, StringComparison.Ordinal)).ToList();
-            return new PsHostRecord(a.Host.DisplayName, release.Length == 0 ? null : release, processes, error);
-        }).ToList();
-
-        if (settings.Json)
-        {
-            ConsoleText.Line(console, JsonSerializer.Serialize(new PsReport(hosts.All(h => h.Error is null), hosts), HostsJsonContext.Default.PsReport));
-        }
-        else
-        {
-            var width = Math.Max(4, hosts.Max(h => h.Host.Length));
-            var nameWidth = Math.Max(7, hosts.SelectMany(h => h.Processes).Select(p => p.FullName.Length).DefaultIfEmpty(0).Max());
-            ConsoleText.Line(console, $"{"HOST".PadRight(width)}  {"PROCESS".PadRight(nameWidth)}  {"STATE",-9} {"PID",7}  {"UPTIME",-10} RELEASE");
-            foreach (var h in hosts)
-            {
-                if (h.Error is not null)
-                {
-                    ConsoleText.Line(console, $"{h.Host.PadRight(width)}  error: {h.Error}", ConsoleText.Red);
-                    continue;
-                }
-
-                foreach (var p in h.Processes)
-                {
-                    var uptime = p.UptimeSeconds is { } u ? TimeSpan.FromSeconds(u).ToString(u >= 86400 ? @"d\.hh\:mm\:ss" : @"h\:mm\:ss", CultureInfo.InvariantCulture) : "-";
-                    var pid = p.Pid > 0 ? p.Pid.ToString(CultureInfo.InvariantCulture) : "-";
-                    ConsoleText.Line(console, $"{h.Host.PadRight(width)}  {p.FullName.PadRight(nameWidth)}  {p.State,-9} {pid,7}  {uptime,-10} {h.Release ?? "-"}",
-                        p.State == "RUNNING" ? null : ConsoleText.Yellow);
-                }
-
-                if (h.Processes.Count == 0)
-                {
-                    ConsoleText.Line(console, $"{h.Host.PadRight(width)}  (no processes)  release {h.Release ?? "-"}");
-                }
-            }
-        }
-
+        HostAnswerPrinter.PrintPs(console, answers, settings.Json);
         return HostAgentRunner.ExitCode(answers);
     }
 }
@@ -122,34 +78,13 @@ public sealed class RestartCommand(IAnsiConsole console) : AsyncCommand<RestartS
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings, plan =>
             settings.Program is null && plan.ProgramPrefix.Length > 0 && plan.Programs.Count == 0
                 ? ShellCommand.Create($"echo {"no program of this application runs on this host"}")
-                : HostAgentRunner.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {Names(plan)}")), null, cancellationToken);
+                : HostAgent.Agent(plan, ShellCommand.Create($"restart --socket {plan.Socket} --timeout {settings.Timeout} {Names(plan)}")), null, cancellationToken);
         if (answers is null)
         {
             return code;
         }
 
-        foreach (var a in answers)
-        {
-            var name = a.Host.DisplayName;
-            if (a.ConnectionError is not null)
-            {
-                ConsoleText.Line(console, $"{name}: error: {a.ConnectionError}", ConsoleText.Red);
-                continue;
-            }
-
-            foreach (var line in a.Stdout.Where(l => !l.StartsWith("restart ", StringComparison.Ordinal)))
-            {
-                ConsoleText.Line(console, $"{name}: {line}");
-            }
-
-            foreach (var line in a.Stderr)
-            {
-                ConsoleText.Line(console, $"{name}: {line}", ConsoleText.Red);
-            }
-
-            ConsoleText.Line(console, a.ExitCode == 0 ? $"{name}: restarted" : $"{name}: restart failed", a.ExitCode == 0 ? ConsoleText.Green : ConsoleText.Red);
-        }
-
+        HostAnswerPrinter.PrintRestart(console, answers);
         return HostAgentRunner.ExitCode(answers);
     }
 }
@@ -173,7 +108,7 @@ public sealed class LogsTailCommand(IAnsiConsole console) : AsyncCommand<LogsTai
 
         var gate = new Lock();
         var (answers, code) = await HostAgentRunner.RunAsync(console, settings,
-            plan => HostAgentRunner.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {plan.SupervisorName(settings.Program)} {flags}")),
+            plan => HostAgent.Agent(plan, ShellCommand.Create($"tail --socket {plan.Socket} {plan.SupervisorName(settings.Program)} {flags}")),
             (host, line) =>
             {
                 lock (gate)
@@ -186,11 +121,7 @@ public sealed class LogsTailCommand(IAnsiConsole console) : AsyncCommand<LogsTai
             return code;
         }
 
-        foreach (var a in answers.Where(a => a.ConnectionError is not null))
-        {
-            ConsoleText.Line(console, $"{a.Host.DisplayName}: error: {a.ConnectionError}", ConsoleText.Red);
-        }
-
+        HostAnswerPrinter.PrintUnreachable(console, answers);
         return HostAgentRunner.ExitCode(answers);
     }
 }

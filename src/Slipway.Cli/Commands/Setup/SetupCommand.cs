@@ -2,8 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Slipway.Cli.Output;
-using Slipway.Core.Config;
-using Slipway.Remote;
+using Slipway.Recipes.Setup;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,17 +28,9 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SetupSettings settings, CancellationToken cancellationToken)
     {
-        var config = ConfigSource.Load(console, settings.File);
-        var stage = config is null ? null : ConfigSource.FindStage(console, config, settings.Stage);
-        if (config is null || stage is null)
+        await using var target = ConfigSource.OpenStage(console, settings, recipes: null);
+        if (target is null)
         {
-            return ExitCodes.UsageOrConfig;
-        }
-
-        var selection = HostFilter.Select(stage, HostFilter.SplitList(settings.Roles), HostFilter.SplitList(settings.Hosts));
-        if (selection.Error is not null)
-        {
-            ConsoleText.Error(console, selection.Error);
             return ExitCodes.UsageOrConfig;
         }
 
@@ -54,11 +45,7 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
             return ExitCodes.UsageOrConfig;
         }
 
-        await using var sessions = new SessionPool(config.Ssh);
-        var connections = await sessions.ConnectAllAsync(selection.Hosts, 10, cancellationToken);
-        var results = await Task.WhenAll(connections.Select(async c => c.Session is null
-            ? (Result: new HostSetupResult(c.Host, [], [], c.Error!.Message), Connection: false)
-            : (Result: await new HostSetup(c.Session, SetupPlan.For(config, c.Host), binary, config.Application).RunAsync(cancellationToken), Connection: true)));
+        var results = await StageSetup.RunAsync(target, binary, cancellationToken);
 
         if (settings.Json)
         {
@@ -74,7 +61,7 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
                 ConsoleText.Line(console, $"note: this is a development build, so the hosts get {binary.Description}; it works only on hosts that are this machine. Pass --binary with a single-file build (dotnet publish -p:PublishSingleFile=true) for real hosts.", ConsoleText.Yellow);
             }
 
-            foreach (var (r, _) in results)
+            foreach (var r in results.Select(o => o.Result))
             {
                 var name = r.Host.DisplayName;
                 foreach (var change in r.Changes)
@@ -107,7 +94,7 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
             }
         }
 
-        return results.Any(r => !r.Connection) ? ExitCodes.ConnectionFailed
+        return results.Any(r => !r.Connected) ? ExitCodes.ConnectionFailed
             : results.All(r => r.Result.Succeeded) ? ExitCodes.Success : ExitCodes.CommandFailed;
     }
 }

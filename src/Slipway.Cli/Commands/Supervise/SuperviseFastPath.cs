@@ -12,7 +12,7 @@ namespace Slipway.Cli.Commands.Supervise;
 public static class SuperviseFastPath
 {
     /// <summary>The Native AOT build of the daemon (src/Slipway.SupervisorHost), when published next to slipway.</summary>
-    public const string NativeDaemonName = "slipway-supervise";
+    public const string NativeDaemonName = Core.Layout.HostLayout.NativeDaemonName;
 
     /// <summary>Set to run the managed daemon even when the native one is present (tests, comparisons).</summary>
     public const string ManagedVariable = "SLIPWAY_SUPERVISE_MANAGED";

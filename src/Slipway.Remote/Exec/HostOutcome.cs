@@ -1,6 +1,6 @@
 using Slipway.Core.Config;
 
-namespace Slipway.Cli.Exec;
+namespace Slipway.Remote.Exec;
 
 /// <summary>How a command ended on one host.</summary>
 public enum HostStatus

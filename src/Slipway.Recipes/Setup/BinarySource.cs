@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Slipway.Cli.Commands.Setup;
+namespace Slipway.Recipes.Setup;
 
 /// <summary>What <c>slipway setup</c> installs as <c>slipway/bin/slipway</c> on the hosts, with its sha256.</summary>
-internal sealed class BinarySource
+public sealed class BinarySource
 {
     private readonly string? _file;
     private readonly byte[]? _content;
@@ -76,7 +76,7 @@ internal sealed class BinarySource
         };
     }
 
-    private const string NativeDaemonName = Supervise.SuperviseFastPath.NativeDaemonName;
+    private const string NativeDaemonName = HostLayout.NativeDaemonName;
 
     private static string HashFile(string file)
     {

@@ -1,7 +1,7 @@
-using Slipway.Cli.Commands.Setup;
+using Slipway.Recipes.Setup;
 using Slipway.Testing;
 
-namespace Slipway.Cli.Tests;
+namespace Slipway.Recipes.Tests.Setup;
 
 /// <summary>The unit setup writes for Slipway's daemon, and when it writes one at all.</summary>
 public sealed class SystemdUnitTests

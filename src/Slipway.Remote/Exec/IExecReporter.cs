@@ -1,7 +1,6 @@
 using Slipway.Core.Config;
-using Slipway.Remote;
 
-namespace Slipway.Cli.Exec;
+namespace Slipway.Remote.Exec;
 
 /// <summary>Receives progress from <see cref="ExecRunner"/>; calls may come from many threads at once.</summary>
 public interface IExecReporter

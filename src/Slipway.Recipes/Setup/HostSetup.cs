@@ -5,10 +5,10 @@ using Slipway.Core.Config;
 using Slipway.Core.Shell;
 using Slipway.Remote;
 
-namespace Slipway.Cli.Commands.Setup;
+namespace Slipway.Recipes.Setup;
 
 /// <summary>What setup did on one host: the changes (empty: nothing changed), notes, or the error that stopped it.</summary>
-internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error)
+public sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Changes, IReadOnlyList<string> Notes, string? Error)
 {
     /// <summary>Files that have a template but exist already, left exactly as they are.</summary>
     public IReadOnlyList<string> Kept { get; init; } = [];
@@ -17,7 +17,7 @@ internal sealed record HostSetupResult(HostConfig Host, IReadOnlyList<string> Ch
 }
 
 /// <summary>Brings one host to its <see cref="SetupPlan"/> over an open session, changing only what differs.</summary>
-internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySource binary, string application)
+public sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySource binary, string application)
 {
     private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Executable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
@@ -212,7 +212,7 @@ internal sealed class HostSetup(IRemoteSession session, SetupPlan plan, BinarySo
         var (up, upOut) = await RunAsync(wait, ct);
         if (!up.Succeeded)
         {
-            var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.DeployTo + "/slipway/log/supervisord.log"} 2>/dev/null"), ct);
+            var (_, log) = await RunAsync(ShellCommand.Create($"tail -n 20 {plan.Layout.LogDir + "/supervisord.log"} 2>/dev/null"), ct);
             var status = decision.Manager == DaemonManager.Systemd ? $" (see systemctl status {unit}; journalctl -u {unit})" : "";
             throw new SetupFailedException($"slipway supervise does not answer on {plan.Socket} after 15 s{status}" + Tail(log));
         }

@@ -1,7 +1,7 @@
-using Slipway.Cli.Commands.Setup;
 using Slipway.Core.Config;
+using Slipway.Recipes.Setup;
 
-namespace Slipway.Cli.Tests;
+namespace Slipway.Recipes.Tests.Setup;
 
 public sealed class SetupPlanTests
 {

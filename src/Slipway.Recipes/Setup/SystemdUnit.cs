@@ -1,6 +1,6 @@
 using Slipway.Core.Shell;
 
-namespace Slipway.Cli.Commands.Setup;
+namespace Slipway.Recipes.Setup;
 
 /// <summary>How setup keeps Slipway's daemon running on a host: a systemd unit, or started directly.</summary>
 public enum DaemonManager

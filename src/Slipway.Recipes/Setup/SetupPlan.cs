@@ -1,7 +1,7 @@
 using System.Text;
 using Slipway.Core.Config;
 
-namespace Slipway.Cli.Commands.Setup;
+namespace Slipway.Recipes.Setup;
 
 /// <summary>A file setup writes from its template when it does not exist, with the mode it gets.</summary>
 public sealed record SetupTemplate(string Path, string Content, UnixFileMode Mode);
@@ -32,7 +32,10 @@ public sealed record SetupPlan(
     public Func<string, string> SupervisorName { get; init; } = name => name;
 
     /// <summary>Where the Native AOT supervise daemon goes: beside the host binary, where `slipway supervise` looks for it.</summary>
-    public string NativeDaemonPath => BinaryPath[..(BinaryPath.LastIndexOf('/') + 1)] + Supervise.SuperviseFastPath.NativeDaemonName;
+    public string NativeDaemonPath => Layout.NativeDaemon;
+
+    /// <summary>The host's layout under deploy_to, which every path above comes from.</summary>
+    public HostLayout Layout { get; init; } = new("/");
 
     /// <summary>Linked files setup creates from their templates when missing (host variables expanded for this host).</summary>
     public IReadOnlyList<SetupTemplate> Templates { get; init; } = [];
@@ -41,40 +44,34 @@ public sealed record SetupPlan(
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(host);
-        var d = (host.DeployTo ?? config.DeployTo).TrimEnd('/');
-        var slipway = d + "/slipway";
-        var shared = d + "/shared";
-        var dirs = new List<string> { d, d + "/releases", shared, slipway, slipway + "/bin", slipway + "/log" };
-        dirs.AddRange(config.LinkedDirs.Select(l => shared + "/" + l.Trim('/')));
-        dirs.AddRange(config.LinkedFiles.Select(f => Path.GetDirectoryName(shared + "/" + f.Trim('/'))!.Replace('\\', '/')));
+        var layout = HostLayout.For(config, host);
+        var dirs = new List<string> { layout.DeployTo, layout.Releases, layout.Shared, layout.SlipwayDir, layout.BinDir, layout.LogDir };
+        dirs.AddRange(config.LinkedDirs.Select(layout.SharedPath));
+        dirs.AddRange(config.LinkedFiles.Select(f => Path.GetDirectoryName(layout.SharedPath(f))!.Replace('\\', '/')));
         var kind = config.Supervisor.Kind;
-        var socket = Resolve(d, config.Supervisor.Socket) ?? (kind == SupervisorKind.Slipway ? slipway + "/supervisor.sock" : "/var/run/supervisor.sock");
-        var programs = Resolve(d, config.Supervisor.ProgramsFile) ??
-            (kind == SupervisorKind.Slipway ? slipway + "/programs.conf" : $"/etc/supervisor/conf.d/{config.Application}.conf");
+        var socket = layout.Socket(config.Supervisor);
+        var programs = layout.ProgramsFile(config.Supervisor, config.Application);
         string? confPath = null, conf = null, pid = null;
         if (kind == SupervisorKind.Slipway)
         {
-            confPath = slipway + "/supervisord.conf";
-            pid = slipway + "/supervisord.pid";
-            conf = RenderSupervisordConf(socket, slipway + "/log", pid, programs);
+            confPath = layout.SupervisordConf;
+            pid = layout.PidFile;
+            conf = RenderSupervisordConf(socket, layout.LogDir, pid, programs);
         }
 
         // A linked file with a template is created from it; the others are only reported when missing (they hold secrets).
         var templated = config.Templates.Select(t => t.Path).ToHashSet(StringComparer.Ordinal);
-        return new SetupPlan(d, dirs.Distinct(StringComparer.Ordinal).ToList(),
-            config.LinkedFiles.Where(f => !templated.Contains(f.Trim('/'))).Select(f => shared + "/" + f.Trim('/')).ToList(),
-            slipway + "/bin/slipway", kind, socket, programs, confPath, conf, pid)
+        return new SetupPlan(layout.DeployTo, dirs.Distinct(StringComparer.Ordinal).ToList(),
+            config.LinkedFiles.Where(f => !templated.Contains(f.Trim('/'))).Select(layout.SharedPath).ToList(),
+            layout.AgentPath, kind, socket, programs, confPath, conf, pid)
         {
-            Templates = [.. config.Templates.Select(t => new SetupTemplate(shared + "/" + t.Path, HostVars.Expand(t.Content, host), t.Mode))],
-            ProgramPrefix = Recipes.ProgramRenderer.ProgramPrefix(config),
-            Programs = [.. Recipes.ProgramRenderer.ProcessesFor(config, host).Select(p => Recipes.ProgramRenderer.ProgramName(config, p))],
-            SupervisorName = name => Recipes.ProgramRenderer.ToSupervisorName(config, name),
+            Layout = layout,
+            Templates = [.. config.Templates.Select(t => new SetupTemplate(layout.SharedPath(t.Path), HostVars.Expand(t.Content, host), t.Mode))],
+            ProgramPrefix = ProgramRenderer.ProgramPrefix(config),
+            Programs = [.. ProgramRenderer.ProcessesFor(config, host).Select(p => ProgramRenderer.ProgramName(config, p))],
+            SupervisorName = name => ProgramRenderer.ToSupervisorName(config, name),
         };
     }
-
-    /// <summary>A relative path is under deploy_to; null stays null.</summary>
-    private static string? Resolve(string deployTo, string? path) =>
-        string.IsNullOrEmpty(path) ? null : path.StartsWith('/') ? path : deployTo + "/" + path;
 
     /// <summary>The config of Slipway's own daemon on the host (supervisord's dialect; <c>%</c> doubled).</summary>
     public static string RenderSupervisordConf(string socket, string logDir, string pidFile, string programsFile)

@@ -1,0 +1,28 @@
+using Slipway.Core.Config;
+
+namespace Slipway.Core.Layout;
+
+/// <summary>
+/// Slipway's state on this machine: <c>.slipway/</c> next to slipway.yml, holding the git mirror the upload strategy
+/// archives from, this machine's deploy history, the run logs and scratch files. The one owner of those paths.
+/// </summary>
+public sealed record LocalState(string Dir)
+{
+    public static LocalState For(SlipwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new LocalState(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".", ".slipway"));
+    }
+
+    /// <summary>The local git mirror the upload strategy archives from.</summary>
+    public string GitCache => Path.Combine(Dir, "git");
+
+    /// <summary>This machine's record of every deploy and rollback it ran (JSON lines).</summary>
+    public string History => Path.Combine(Dir, "history.jsonl");
+
+    /// <summary>One log file per run.</summary>
+    public string Logs => Path.Combine(Dir, "logs");
+
+    /// <summary>Scratch space (the archive an upload deploy builds).</summary>
+    public string Tmp => Path.Combine(Dir, "tmp");
+}
