@@ -26,8 +26,7 @@ public sealed class HistoryCommand(IAnsiConsole console) : ReleaseCommandBase<Hi
             var (merged, failures) = await manager.HistoryAsync(request, settings.Limit, ct);
             foreach (var failure in failures)
             {
-                ConsoleText.Line(Console, $"warning: could not read the history on {failure.Host.DisplayName} ({failure.Message}); its entries are missing",
-                    ConsoleText.Yellow);
+                ConsoleText.Warning(Console, $"could not read the history on {failure.Host.DisplayName} ({failure.Message}); its entries are missing");
             }
 
             entries = merged;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Slipway.Cli.Output;
 using Slipway.Logs.Digest;
-using Slipway.Logs.Model;
+using Slipway.Core;
 using Slipway.Logs.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;

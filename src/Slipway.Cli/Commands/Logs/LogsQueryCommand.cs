@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Slipway.Cli.Output;
+using Slipway.Core;
 using Slipway.Logs.Model;
 using Slipway.Logs.Storage;
 using Spectre.Console;

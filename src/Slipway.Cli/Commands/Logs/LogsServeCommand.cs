@@ -131,7 +131,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
 
         if (options.Token is null && options.Http is not null)
         {
-            ConsoleText.Line(console, "warning: no token configured; the browser and POST /api/logs are open to anyone who can reach them.", ConsoleText.Yellow);
+            ConsoleText.Warning(console, "no token configured; the browser and POST /api/logs are open to anyone who can reach them.");
         }
 
         try
@@ -170,7 +170,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
             : (smtp[..colon], int.TryParse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p
                 : throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT"));
         var period = TimeSpan.FromHours(24);
-        if (section.Since is { } since && !Slipway.Logs.Model.Durations.TryParse(since, out period))
+        if (section.Since is { } since && !Slipway.Core.Durations.TryParse(since, out period))
         {
             throw new FormatException($"logs.digest.since: '{since}' is not a duration such as 24h");
         }
