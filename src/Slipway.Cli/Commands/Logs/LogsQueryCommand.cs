@@ -47,7 +47,7 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsQuerySettings settings, CancellationToken cancellationToken)
     {
-        var section = LogsSection.Load(console, settings.Config);
+        var section = LogsSection.Load(console, settings);
         if (section is null)
         {
             return ExitCodes.UsageOrConfig;
@@ -56,7 +56,7 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         var db = settings.Db ?? section.Db;
         if (db is null)
         {
-            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in -f FILE.");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -65,7 +65,7 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         {
             if (!Durations.TryParse(settings.Since, out var span))
             {
-                ConsoleText.Error(console, $"--since: '{settings.Since}' is not a duration such as 15m, 1h, 24h or 7d.");
+                ConsoleText.Error(console, $"--since: '{settings.Since}' is not a duration such as {Durations.Examples}.");
                 return ExitCodes.UsageOrConfig;
             }
 
@@ -97,8 +97,9 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         IReadOnlyList<StoredEvent> events;
         try
         {
-            await using var store = LogStoreFactory.Open(db);
-            await store.MigrateAsync(cancellationToken);
+            // Reading never creates or upgrades a store: a mistyped --db must not look like an empty log (issue 21).
+            await using var store = LogStoreFactory.OpenExisting(db);
+            await store.CheckSchemaAsync(cancellationToken);
             events = await store.QueryAsync(query, cancellationToken);
         }
         catch (Exception e) when (e is LogStoreException or System.Data.Common.DbException)

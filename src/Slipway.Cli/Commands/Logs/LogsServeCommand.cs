@@ -41,7 +41,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsServeSettings settings, CancellationToken cancellationToken)
     {
-        var section = LogsSection.Load(console, settings.Config);
+        var section = LogsSection.Load(console, settings);
         if (section is null)
         {
             return ExitCodes.UsageOrConfig;
@@ -53,13 +53,13 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
         var http = settings.Http ?? section.Http;
         if (db is null)
         {
-            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in -f FILE.");
             return ExitCodes.UsageOrConfig;
         }
 
         if (udp is null && tcp is null && http is null)
         {
-            ConsoleText.Error(console, "nothing to listen on: give --syslog-udp, --syslog-tcp and/or --http (or logs.syslog_udp/… in --config).");
+            ConsoleText.Error(console, "nothing to listen on: give --syslog-udp, --syslog-tcp and/or --http (or logs.syslog_udp/… in -f FILE).");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -169,12 +169,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
         var (host, port) = colon < 0 ? (smtp, 25)
             : (smtp[..colon], int.TryParse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p
                 : throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT"));
-        var period = TimeSpan.FromHours(24);
-        if (section.Since is { } since && !Slipway.Core.Durations.TryParse(since, out period))
-        {
-            throw new FormatException($"logs.digest.since: '{since}' is not a duration such as 24h");
-        }
-
+        var period = section.Since ?? TimeSpan.FromHours(24);
         return new ScheduledDigest(schedule,
             new Slipway.Logs.Digest.SmtpSettings(host, port, section.SmtpUser,
                 Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword, section.StartTls),
