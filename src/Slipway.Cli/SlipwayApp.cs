@@ -59,8 +59,22 @@ public static class SlipwayApp
     }
 
     /// <summary>The command model as Spectre.Console.Cli describes it (<c>slipway cli xmldoc</c>): every command, argument and option.</summary>
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
     public static async Task<XDocument> ModelAsync(CancellationToken ct)
+    {
+        var (app, writer) = ModelApp();
+        await app.RunAsync(["cli", "xmldoc"], ct);
+        return XDocument.Parse(writer.ToString());
+    }
+
+    /// <summary><see cref="ModelAsync"/> for callers that cannot await (test data of theories).</summary>
+    public static XDocument Model()
+    {
+        var (app, writer) = ModelApp();
+        app.Run(["cli", "xmldoc"]);
+        return XDocument.Parse(writer.ToString());
+    }
+
+    private static (CommandApp App, StringWriter Writer) ModelApp()
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -71,8 +85,7 @@ public static class SlipwayApp
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 1_000_000; // never wrapped: a line break inside an attribute would change it
-        await Build(console, _ => ExitCodes.CommandFailed).RunAsync(["cli", "xmldoc"], ct);
-        return XDocument.Parse(writer.ToString());
+        return (Build(console, _ => ExitCodes.CommandFailed), writer);
     }
 
     private static WatchedWriter Watch(IAnsiConsole console, bool keepText)

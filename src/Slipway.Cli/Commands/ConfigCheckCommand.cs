@@ -38,7 +38,7 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
         DiagnosticsWriter.Write(console, result.Diagnostics);
         if (!result.Succeeded || result.Config is null)
         {
-            ConsoleText.Line(console,
+            ConsoleText.Note(console,
                 $"{settings.File}: {ConfigSource.Plural(errors, "error")}, {ConfigSource.Plural(warnings, "warning")}.", ConsoleText.Red);
             return ExitCodes.UsageOrConfig;
         }
