@@ -21,8 +21,14 @@ public static class SlipwayApp
     // is kept; NativeCliTests runs every command's --help and the main jobs against that binary.
     // The console takes the results; a CliConsole also carries the diagnostics stream (stderr).
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct) =>
+        RunAsync(args, console, TimeProvider.System, ct);
+
+    /// <summary>The whole CLI; <paramref name="time"/> is the clock every command that reads one is given (tests fix it).</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         var json = ConsoleFactory.WantsJson(args);
@@ -30,7 +36,7 @@ public static class SlipwayApp
         var diagnostics = ReferenceEquals(CliConsole.DiagnosticsOf(console), console) ? null : Watch(CliConsole.DiagnosticsOf(console), keepText: json);
 
         CommandParseException? parseError = null;
-        var app = Build(console, exception =>
+        var app = Build(console, time, exception =>
         {
             if (exception is CommandParseException parse)
             {
@@ -85,7 +91,7 @@ public static class SlipwayApp
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 1_000_000; // never wrapped: a line break inside an attribute would change it
-        return (Build(console, _ => ExitCodes.CommandFailed), writer);
+        return (Build(console, TimeProvider.System, _ => ExitCodes.CommandFailed), writer);
     }
 
     private static WatchedWriter Watch(IAnsiConsole console, bool keepText)
@@ -98,11 +104,13 @@ public static class SlipwayApp
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
-    private static CommandApp Build(IAnsiConsole console, Func<Exception, int> onError)
+    private static CommandApp Build(IAnsiConsole console, TimeProvider time, Func<Exception, int> onError)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
+            // The one clock of the run: a command that reads the time takes a TimeProvider in its constructor.
+            config.Settings.Registrar.RegisterInstance(time);
             config.SetApplicationName("slipway");
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);

@@ -201,6 +201,33 @@ public sealed class CliContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Logs_query_since_counts_back_from_the_clock_it_is_given()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var db = _dir.File("logs.db");
+        var at = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        await using (var store = LogStoreFactory.Open(db))
+        {
+            await store.MigrateAsync(ct);
+            await store.WriteAsync(
+            [
+                new LogEvent { ReceivedAt = at, Host = "web1", Program = "nginx", Message = "old" },
+                new LogEvent { ReceivedAt = at.AddMinutes(2), Host = "web2", Program = "nginx", Message = "recent" },
+            ], ct);
+        }
+
+        var result = await CliRunner.RunAsync(new FixedClock(at.AddMinutes(2.5)), "logs", "query", "--db", db, "--since", "1m");
+
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Output);
+        result.Stdout.ShouldBe("2026-11-30 08:02:00 web2 nginx notice: recent\n");
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public async Task Logs_commands_take_f_and_still_the_old_config_with_a_notice()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -21,13 +21,18 @@ internal static class CliRunner
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, 100, TestContext.Current.CancellationToken);
 
-    public static async Task<CliResult> RunAsync(string[] args, int width, CancellationToken ct)
+    /// <summary>With the clock fixed at <paramref name="time"/>'s.</summary>
+    public static Task<CliResult> RunAsync(TimeProvider time, params string[] args) => RunAsync(args, 100, time, TestContext.Current.CancellationToken);
+
+    public static Task<CliResult> RunAsync(string[] args, int width, CancellationToken ct) => RunAsync(args, width, TimeProvider.System, ct);
+
+    public static async Task<CliResult> RunAsync(string[] args, int width, TimeProvider time, CancellationToken ct)
     {
         var both = new StringWriter { NewLine = "\n" };
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var console = new CliConsole(Console(new Tee(stdout, both), width), Console(new Tee(stderr, both), width));
-        var exitCode = await SlipwayApp.RunAsync(args, console, ct);
+        var exitCode = await SlipwayApp.RunAsync(args, console, time, ct);
         return new CliResult(exitCode, Normal(stdout), Normal(stderr), Normal(both));
     }
 

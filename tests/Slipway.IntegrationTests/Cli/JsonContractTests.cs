@@ -11,23 +11,28 @@ namespace Slipway.IntegrationTests.Cli;
 /// </summary>
 public sealed class JsonContractTests
 {
-    private static string Config(TempDir dir, SshdFixture fixture, int closedPort) => dir.Write("slipway.yml", $"""
-        application: fleet
-        deploy_to: {dir.File("srv")}
-        source_strategy: upload
-        repo_url: {dir.File("repo")}
-        ssh:
-          user: {SshdFixture.User}
-          identity_file: {fixture.ClientKey}
-          known_hosts: {fixture.KnownHosts}
-          connect_timeout: 5
-        stages:
-          production:
-            branch: main
-            hosts:
-              - {{ host: 127.0.0.1, port: {fixture.Hosts[0].Port.ToString(CultureInfo.InvariantCulture)} }}
-              - {{ host: 127.0.0.1, port: {closedPort.ToString(CultureInfo.InvariantCulture)} }}
-        """);
+    private static string Config(TempDir dir, SshdFixture fixture, int closedPort)
+    {
+        var open = fixture.Hosts[0].Port.ToString(CultureInfo.InvariantCulture);
+        var closed = closedPort.ToString(CultureInfo.InvariantCulture);
+        return dir.Write("slipway.yml", $$"""
+            application: fleet
+            deploy_to: {{dir.File("srv")}}
+            source_strategy: upload
+            repo_url: {{dir.File("repo")}}
+            ssh:
+              user: {{SshdFixture.User}}
+              identity_file: {{fixture.ClientKey}}
+              known_hosts: {{fixture.KnownHosts}}
+              connect_timeout: 5
+            stages:
+              production:
+                branch: main
+                hosts:
+                  - { host: 127.0.0.1, port: {{open}} }
+                  - { host: 127.0.0.1, port: {{closed}} }
+            """);
+    }
 
     [Fact]
     public async Task Exec_json_with_a_failing_and_an_unreachable_host_prints_only_json_lines()

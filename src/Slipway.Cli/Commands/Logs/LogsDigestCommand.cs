@@ -47,7 +47,7 @@ public sealed class LogsDigestSettings : LogsSettings
 }
 
 /// <summary><c>slipway logs digest</c>.</summary>
-public sealed class LogsDigestCommand(IAnsiConsole console) : AsyncCommand<LogsDigestSettings>
+public sealed class LogsDigestCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsDigestSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsDigestSettings settings, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ public sealed class LogsDigestCommand(IAnsiConsole console) : AsyncCommand<LogsD
             }
         }
 
-        var until = DateTimeOffset.UtcNow;
+        var until = time.GetUtcNow();
         try
         {
             // Reading never creates or upgrades a store: a mistyped --db must not look like a quiet day (issue 21).

@@ -43,7 +43,7 @@ public sealed class LogsQuerySettings : LogsSettings
 }
 
 /// <summary><c>slipway logs query</c>.</summary>
-public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQuerySettings>
+public sealed class LogsQueryCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsQuerySettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsQuerySettings settings, CancellationToken cancellationToken)
     {
@@ -69,7 +69,7 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
                 return ExitCodes.UsageOrConfig;
             }
 
-            query = query with { Since = DateTimeOffset.UtcNow - span };
+            query = query with { Since = time.GetUtcNow() - span };
         }
 
         if (settings.Severity is not null)

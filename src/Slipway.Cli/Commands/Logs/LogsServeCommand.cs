@@ -37,7 +37,7 @@ public sealed class LogsServeSettings : LogsSettings
 }
 
 /// <summary><c>slipway logs serve</c>: runs until SIGTERM or Ctrl-C, then writes everything received and exits 0.</summary>
-public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsServeSettings>
+public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsServeSettings settings, CancellationToken cancellationToken)
     {
@@ -88,7 +88,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
 
         if (options.Digest is { } d)
         {
-            ConsoleText.Line(console, $"digest: \"{d.Schedule.Expression}\" (UTC) to {string.Join(", ", d.To)}, next {d.Schedule.Next(DateTimeOffset.UtcNow):yyyy-MM-dd HH:mm} UTC");
+            ConsoleText.Line(console, $"digest: \"{d.Schedule.Expression}\" (UTC) to {string.Join(", ", d.To)}, next {d.Schedule.Next(time.GetUtcNow()):yyyy-MM-dd HH:mm} UTC");
         }
 
         // SIGTERM (systemd, supervisord, docker stop) ends the server like Ctrl-C: stop listening, drain, exit 0.
