@@ -1,7 +1,9 @@
 using System.Reflection;
+using System.Xml.Linq;
 using Slipway.Cli.Commands;
 using Slipway.Cli.Commands.Logs;
 using Slipway.Cli.Infrastructure;
+using Slipway.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -17,17 +19,107 @@ public static class SlipwayApp
     // Spectre.Console.Cli builds its command model by reflection. The native publish (scripts/publish-native.sh) roots
     // this assembly and Spectre.Console.Cli (Slipway.Cli.csproj), so every command and settings type it reflects over
     // is kept; NativeCliTests runs every command's --help and the main jobs against that binary.
+    // The console takes the results; a CliConsole also carries the diagnostics stream (stderr).
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, CancellationToken ct) =>
+        RunAsync(args, console, TimeProvider.System, ct);
+
+    /// <summary>The whole CLI; <paramref name="time"/> is the clock every command that reads one is given (tests fix it).</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var json = ConsoleFactory.WantsJson(args);
+        var output = Watch(console, keepText: false);
+        var diagnostics = ReferenceEquals(CliConsole.DiagnosticsOf(console), console) ? null : Watch(CliConsole.DiagnosticsOf(console), keepText: json);
+
+        CommandParseException? parseError = null;
+        var app = Build(console, time, exception =>
+        {
+            if (exception is CommandParseException parse)
+            {
+                parseError = parse; // reported below, with the command model at hand
+                return ExitCodes.UsageOrConfig;
+            }
+
+            return ErrorReporter.Report(console, exception);
+        });
+        var exit = await app.RunAsync(args, ct);
+        if (parseError is not null)
+        {
+            var message = parseError.Message.StartsWith("Unknown option", StringComparison.Ordinal) || parseError.Message.StartsWith("Unexpected option", StringComparison.Ordinal)
+                ? UsageErrors.UnknownOption(await ModelAsync(ct), args)
+                : null;
+            ConsoleText.Error(console, message ?? ErrorReporter.UsageMessage(parseError));
+        }
+
+        if (json && exit != ExitCodes.Success && !output.Written)
+        {
+            // --json promises one JSON document on stdout whatever fails; the command printed none, so say why here.
+            JsonFailure.Write(console, exit, diagnostics?.Text ?? "");
+        }
+
+        return exit;
+    }
+
+    /// <summary>The command model as Spectre.Console.Cli describes it (<c>slipway cli xmldoc</c>): every command, argument and option.</summary>
+    public static async Task<XDocument> ModelAsync(CancellationToken ct)
+    {
+        var (app, writer) = ModelApp();
+        await app.RunAsync(["cli", "xmldoc"], ct);
+        return XDocument.Parse(writer.ToString());
+    }
+
+    /// <summary><see cref="ModelAsync"/> for callers that cannot await (test data of theories).</summary>
+    public static XDocument Model()
+    {
+        var (app, writer) = ModelApp();
+        app.Run(["cli", "xmldoc"]);
+        return XDocument.Parse(writer.ToString());
+    }
+
+    private static (CommandApp App, StringWriter Writer) ModelApp()
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 1_000_000; // never wrapped: a line break inside an attribute would change it
+        return (Build(console, TimeProvider.System, _ => ExitCodes.CommandFailed), writer);
+    }
+
+    private static WatchedWriter Watch(IAnsiConsole console, bool keepText)
+    {
+        var watched = new WatchedWriter(console.Profile.Out.Writer, keepText);
+        var width = console.Profile.Width;
+        console.Profile.Out = new AnsiConsoleOutput(watched);
+        console.Profile.Width = width;
+        return watched;
+    }
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
+    private static CommandApp Build(IAnsiConsole console, TimeProvider time, Func<Exception, int> onError)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
+            // The one clock of the run: a command that reads the time takes a TimeProvider in its constructor.
+            config.Settings.Registrar.RegisterInstance(time);
             config.SetApplicationName("slipway");
             config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);
             config.CancellationExitCode(ExitCodes.Cancelled);
-            config.SetExceptionHandler((exception, _) => ErrorReporter.Report(console, exception));
+            config.SetExceptionHandler((exception, _) => onError(exception));
+
+            // An option or argument the command does not know is an error before anything runs (issue 21): a mistyped
+            // --dry-run must never deploy. Words after "--" stay the remote command's (exec).
+            config.UseStrictParsing();
 
             config.AddCommand<InitCommand>("init")
                 .WithDescription("Write a commented starter slipway.yml for a Django site.")
@@ -63,7 +155,6 @@ public static class SlipwayApp
                 Commands.Hosts.HostCommands.Register(config);
             }
         });
-
-        return await app.RunAsync(args, ct);
+        return app;
     }
 }

@@ -82,12 +82,12 @@ public sealed class QueryCommandTests
         var db = await SeedAsync(dir, ct);
         const string Head = "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: 127.0.0.1 }]\n";
         var good = dir.Write("slipway.yml", Head + $"logs:\n  db: {db}\n");
-        var (code, output) = await CliRunner.RunAsync("logs", "query", "--config", good, "--host", "db1");
+        var (code, output) = await CliRunner.RunAsync("logs", "query", "-f", good, "--host", "db1");
         code.ShouldBe(0, output);
         output.ShouldContain("slow query");
 
         var bad = dir.Write("bad.yml", Head + $"logs:\n  db: {db}\n  databse: x\n");
-        (code, output) = await CliRunner.RunAsync("logs", "query", "--config", bad);
+        (code, output) = await CliRunner.RunAsync("logs", "query", "-f", bad);
         code.ShouldBe(2);
         output.ShouldContain("logs.databse: unknown key");
     }

@@ -20,7 +20,10 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
 {
     public override int Execute(CommandContext context, ConfigCheckSettings settings, CancellationToken cancellationToken)
     {
-        var result = ConfigPreload.Load(settings.File);
+        var loaded = ConfigPreload.Load(settings.File);
+
+        // The checks only a feature can make (the logs: section's hashes and schedule) come with line and key too.
+        var result = loaded.Config is null ? loaded : new ConfigLoadResult(loaded.Config, [.. loaded.Diagnostics, .. Logs.LogsSection.Check(loaded.Config)]);
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = result.Diagnostics.Count - errors;
 
@@ -35,7 +38,7 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
         DiagnosticsWriter.Write(console, result.Diagnostics);
         if (!result.Succeeded || result.Config is null)
         {
-            ConsoleText.Line(console,
+            ConsoleText.Note(console,
                 $"{settings.File}: {ConfigSource.Plural(errors, "error")}, {ConfigSource.Plural(warnings, "warning")}.", ConsoleText.Red);
             return ExitCodes.UsageOrConfig;
         }

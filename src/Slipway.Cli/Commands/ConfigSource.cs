@@ -20,7 +20,7 @@ internal static class ConfigSource
         }
 
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        ConsoleText.Line(console, $"{file}: {Plural(errors, "error")}; nothing was done.", ConsoleText.Red);
+        ConsoleText.Note(console, $"{file}: {Plural(errors, "error")}; nothing was done.", ConsoleText.Red);
         return null;
     }
 

@@ -15,9 +15,11 @@ public sealed class ExecSettings : StageSettings
     [Description("Most hosts at once (default: ssh.max_parallel, 20).")]
     public int? Parallel { get; init; }
 
-    [CommandOption("-t|--timeout <SECONDS>")]
+    [CommandOption("-t|--timeout <DURATION>")]
     [Description("Stop the command on a host after this long (default: ssh.command_timeout, none).")]
-    public double? Timeout { get; init; }
+    public string? Timeout { get; init; }
+
+    internal TimeSpan? TimeoutValue => Slipway.Core.Durations.Parse(Timeout);
 
     [CommandOption("--json")]
     [Description("One JSON object per host (host, status, exit_code, duration_ms, stdout, stderr), one per line.")]
@@ -30,9 +32,9 @@ public sealed class ExecSettings : StageSettings
             return ValidationResult.Error("--parallel must be from 1 to 1000.");
         }
 
-        if (Timeout is <= 0 or > 86400)
+        if (Timeout is not null && (TimeoutValue is not { } t || t <= TimeSpan.Zero || t > TimeSpan.FromDays(1)))
         {
-            return ValidationResult.Error("--timeout must be more than 0 and at most 86400 seconds.");
+            return ValidationResult.Error($"--timeout must be a duration such as 30s or 5m, more than 0 and at most 1d; got '{Timeout}'.");
         }
 
         return ValidationResult.Success();
@@ -63,7 +65,7 @@ public sealed class ExecCommand(IAnsiConsole console) : AsyncCommand<ExecSetting
 
         var config = target.Config;
         var command = ShellCommand.Raw(string.Join(' ', words));
-        var timeout = settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : config.Ssh.CommandTimeout;
+        var timeout = settings.TimeoutValue ?? config.Ssh.CommandTimeout;
         var output = console.Profile.Out.Writer;
         var colour = console.Profile.Capabilities.Ansi && console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
         using var text = new TextExecReporter(output, colour, live: colour && console.Profile.Capabilities.Interactive);

@@ -5,8 +5,8 @@ using Spectre.Console.Cli;
 namespace Slipway.Cli.Infrastructure;
 
 /// <summary>
-/// The last line of defence: turns an exception that escaped a command into a plain message and an exit code.
-/// Users see what went wrong, never a stack trace (set SLIPWAY_DEBUG=1 to get one).
+/// The last line of defence: turns an exception that escaped a command into one <c>slipway: error: …</c> line on
+/// stderr and an exit code. Users see what went wrong, never a stack trace (set SLIPWAY_DEBUG=1 to get one).
 /// </summary>
 public static class ErrorReporter
 {
@@ -17,26 +17,42 @@ public static class ErrorReporter
         switch (exception)
         {
             case OperationCanceledException:
-                ConsoleText.Line(console, "Cancelled.", ConsoleText.Yellow);
+                ConsoleText.Note(console, "Cancelled.", ConsoleText.Yellow);
                 return ExitCodes.Cancelled;
-            case CommandAppException appException when appException.Pretty is { } pretty:
-                console.Write(pretty);
-                return ExitCodes.UsageOrConfig;
             case CommandAppException appException:
-                ConsoleText.Error(console, $"{appException.Message}");
+                ConsoleText.Error(console, UsageMessage(appException));
                 return ExitCodes.UsageOrConfig;
             default:
                 ConsoleText.Error(console, $"{exception.Message}");
                 if (Environment.GetEnvironmentVariable("SLIPWAY_DEBUG") == "1")
                 {
-                    console.WriteLine(exception.ToString());
+                    ConsoleText.Note(console, exception.ToString());
                 }
                 else
                 {
-                    ConsoleText.Line(console, "(an unexpected error; run with SLIPWAY_DEBUG=1 to see where it came from)");
+                    ConsoleText.Note(console, "(an unexpected error; run with SLIPWAY_DEBUG=1 to see where it came from)");
                 }
 
                 return ExitCodes.CommandFailed;
         }
+    }
+
+    /// <summary>Spectre's message in our words: "unexpected argument 'x'", lower case, no final full stop.</summary>
+    public static string UsageMessage(CommandAppException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var message = exception.Message.Trim();
+        const string NoMatch = "Could not match '";
+        if (message.StartsWith(NoMatch, StringComparison.Ordinal) && message.IndexOf('\'', NoMatch.Length) is var end and > 0)
+        {
+            return $"unexpected argument '{message[NoMatch.Length..end]}'";
+        }
+
+        if (message.Length > 1 && char.IsUpper(message[0]) && char.IsLower(message[1]))
+        {
+            message = char.ToLowerInvariant(message[0]) + message[1..];
+        }
+
+        return message.EndsWith('.') && !message.EndsWith("..", StringComparison.Ordinal) ? message[..^1] : message;
     }
 }

@@ -7,6 +7,7 @@ namespace Slipway.Cli.Output;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ExecHostRecord))]
 [JsonSerializable(typeof(ConfigCheckReport))]
+[JsonSerializable(typeof(JsonFailureRecord))]
 [JsonSerializable(typeof(Slipway.Cli.Commands.Logs.LogEventRecord))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 

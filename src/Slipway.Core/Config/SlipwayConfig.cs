@@ -56,7 +56,10 @@ public sealed record SlipwayConfig
     /// <summary>Promotion rules between stages, in file order.</summary>
     public IReadOnlyList<PromoteConfig> Promotions { get; init; } = [];
 
-    /// <summary>Sections owned by later features (build, logs, monitor, queue), kept as plain trees until they bind them.</summary>
+    /// <summary>The central logs (<c>logs:</c>); null when the file has no such section.</summary>
+    public LogsConfig? Logs { get; init; }
+
+    /// <summary>Sections owned by later features (build, monitor, queue), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 
     public StageConfig? FindStage(string name) =>

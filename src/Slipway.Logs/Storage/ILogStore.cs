@@ -11,6 +11,12 @@ public interface ILogStore : IAsyncDisposable
     /// <summary>Creates or upgrades the schema to the newest version; returns the version now in place.</summary>
     Task<int> MigrateAsync(CancellationToken ct);
 
+    /// <summary>
+    /// For commands that only read: checks that Slipway's schema is there, at a version this Slipway reads, and never
+    /// creates or upgrades anything. Throws <see cref="LogStoreException"/> saying what is missing.
+    /// </summary>
+    Task CheckSchemaAsync(CancellationToken ct);
+
     /// <summary>Writes a batch in one transaction, with the traceback-group counters it implies.</summary>
     Task WriteAsync(IReadOnlyList<LogEvent> batch, CancellationToken ct);
 

@@ -12,17 +12,49 @@ public static class LogStoreFactory
     public static ILogStore Open(string connection)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        var scheme = connection.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? connection[..at].ToLowerInvariant() : null;
+        var scheme = Scheme(connection);
         return scheme switch
         {
-            null => new SqliteLogStore(connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? connection[7..] : connection),
-            "sqlite" => new SqliteLogStore(connection[9..]),
+            null or "sqlite" => new SqliteLogStore(SqlitePath(connection)!),
             "mysql" or "mariadb" => MySql(Parse(connection, 3306)),
             "postgres" or "postgresql" => Postgres(Parse(connection, 5432)),
             _ => throw new LogStoreException(
                 $"Unknown database '{scheme}://' in '{Redact(connection)}'. Use a SQLite file path, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db."),
         };
     }
+
+    /// <summary>
+    /// A store that must already exist, for commands that only read (<c>logs query</c>, <c>logs digest</c>): a missing
+    /// SQLite file is an error naming its path, never a new empty database. Call <see cref="ILogStore.CheckSchemaAsync"/>
+    /// before reading, which says when a database server holds no Slipway schema.
+    /// </summary>
+    public static ILogStore OpenExisting(string connection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+        if (SqlitePath(connection) is not { } path)
+        {
+            return Open(connection);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new LogStoreException(
+                $"no SQLite database at {Path.GetFullPath(path)}; only 'slipway logs serve' creates one. Check --db or logs.db.");
+        }
+
+        return new SqliteLogStore(path, create: false);
+    }
+
+    /// <summary>The file of a SQLite connection string (a path, sqlite:PATH or sqlite://PATH); null for a server URL.</summary>
+    private static string? SqlitePath(string connection) => Scheme(connection) switch
+    {
+        null => connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? connection[7..] : connection,
+        "sqlite" => connection[9..],
+        _ => null,
+    };
+
+    private static string? Scheme(string connection) =>
+        connection.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? connection[..at].ToLowerInvariant() : null;
 
     private static MySqlLogStore MySql(Target t) => new(MySqlConnectionString(t), WantsSystemEvents(t));
 

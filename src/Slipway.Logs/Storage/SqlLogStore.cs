@@ -82,6 +82,35 @@ public abstract class SqlLogStore : ILogStore
         }
     }
 
+    public async Task CheckSchemaAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct); // a server that cannot be reached fails here, as a DbException
+        int? version;
+        try
+        {
+            await using var read = Command(connection, null, "SELECT MAX(version) FROM slipway_log_schema");
+            var value = await read.ExecuteScalarAsync(ct);
+            version = value is null or DBNull ? null : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+        }
+        catch (DbException)
+        {
+            version = null; // no such table
+        }
+
+        if (version is null)
+        {
+            throw new LogStoreException(
+                $"the {Kind} database has no Slipway log schema (no slipway_log_schema table); only 'slipway logs serve' creates it. Check --db or logs.db.");
+        }
+
+        if (version != Migrations.Count)
+        {
+            throw new LogStoreException(version > Migrations.Count
+                ? $"the {Kind} database has log schema version {version}, newer than this Slipway knows ({Migrations.Count}). Upgrade Slipway."
+                : $"the {Kind} database has log schema version {version}, older than this Slipway's ({Migrations.Count}); run 'slipway logs serve' once to upgrade it.");
+        }
+    }
+
     public virtual async Task<int> MigrateAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

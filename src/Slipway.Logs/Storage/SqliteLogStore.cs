@@ -8,7 +8,9 @@ using SQLitePCL;
 namespace Slipway.Logs.Storage;
 
 /// <summary>SQLite: one file, WAL, one transaction per batch through prepared statements, FTS5 for the text.</summary>
-public sealed class SqliteLogStore(string path) : SqlLogStore
+/// <param name="path">The database file.</param>
+/// <param name="create">Whether a missing file is created; commands that only read pass false.</param>
+public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStore
 {
     /// <summary>
     /// The writer's own checkpoint threshold (SQLite's default is 1,000 pages). It is only the backstop: after every
@@ -23,7 +25,7 @@ public sealed class SqliteLogStore(string path) : SqlLogStore
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
+        Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Slipway.Core;
 using Slipway.Logs.Model;
 using Slipway.Logs.Storage;
 

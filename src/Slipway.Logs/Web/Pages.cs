@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using Slipway.Core;
 using Slipway.Logs.Model;
 
 namespace Slipway.Logs.Web;

@@ -25,6 +25,9 @@ public sealed class SchemaTests
         { "$defs.health", [.. ConfigKeys.HealthKeys] },
         { "$defs.promote", [.. ConfigKeys.PromoteKeys] },
         { "$defs.template", [.. ConfigKeys.TemplateKeys] },
+        { "properties.logs", [.. ConfigKeys.LogsKeys] },
+        { "$defs.logUser.anyOf.1", [.. ConfigKeys.LogUserKeys] },
+        { "$defs.logsDigest", [.. ConfigKeys.LogsDigestKeys] },
     };
 
     [Theory]

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Slipway.Cli;
+using Slipway.Cli.Tests.Support;
 using Slipway.Testing;
-using Spectre.Console;
 
 namespace Slipway.IntegrationTests.Deploy;
 
@@ -112,22 +111,10 @@ internal sealed class DeploySite : IAsyncDisposable
             """);
     }
 
-    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(TestContext.Current.CancellationToken, args);
 
-    public async Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] args)
-    {
-        var writer = new StringWriter { NewLine = "\n" };
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(TextWriter.Synchronized(writer)),
-        });
-        console.Profile.Width = 200;
-        var exitCode = await SlipwayApp.RunAsync([.. args, "-f", ConfigFile], console, ct);
-        return (exitCode, writer.ToString());
-    }
+    /// <summary>The whole CLI in-process on this site's slipway.yml; stdout and stderr apart, and as they interleaved.</summary>
+    public Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => CliRunner.RunAsync([.. args, "-f", ConfigFile], 200, ct);
 
     /// <summary>The real slipway executable, as a user starts it (for signals); stdout and stderr are collected.</summary>
     public SlipwayProcess StartProcess(params string[] args)

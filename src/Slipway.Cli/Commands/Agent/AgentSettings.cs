@@ -107,25 +107,9 @@ public sealed class AgentTailSettings : AgentSupervisorSettings
         Bytes < 0 ? ValidationResult.Error("--bytes must be 0 or more") : base.Validate();
 }
 
-/// <summary>Durations: 500ms, 10s, 2m, 1h, or plain seconds.</summary>
+/// <summary>The one duration syntax (Slipway.Core.Durations): 500ms, 10s, 2m, 1h, or plain seconds.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class AgentDuration
 {
-    public static TimeSpan? Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var t = text.Trim();
-        if (t.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
-        {
-            return double.TryParse(t[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0
-                ? TimeSpan.FromMilliseconds(ms)
-                : null;
-        }
-
-        return Deploy.Duration.Parse(t);
-    }
+    public static TimeSpan? Parse(string? text) => Slipway.Core.Durations.Parse(text);
 }

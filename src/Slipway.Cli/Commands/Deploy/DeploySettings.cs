@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Slipway.Recipes;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -152,29 +151,8 @@ public sealed class MaintenanceSettings : StageSettings, IReleaseRunSettings
     public bool Json { get; init; }
 }
 
-/// <summary>Durations as people type them: 90, 90s, 5m, 1h.</summary>
+/// <summary>The one duration syntax (Slipway.Core.Durations): 500ms, 90s, 5m, 1h, 1d, 2w or plain seconds.</summary>
 internal static class Duration
 {
-    public static TimeSpan? Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var unit = char.IsAsciiLetter(text[^1]) ? text[^1] : 's';
-        var number = char.IsAsciiLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
-        {
-            return null;
-        }
-
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            _ => null,
-        };
-    }
+    public static TimeSpan? Parse(string? text) => Slipway.Core.Durations.Parse(text);
 }

@@ -27,8 +27,7 @@ public sealed class HistoryCommand(IAnsiConsole console) : ReleaseCommandBase<Hi
             var (merged, failures) = await Manager(target).HistoryAsync(request, settings.Limit, ct);
             foreach (var failure in failures)
             {
-                ConsoleText.Line(Console, $"warning: could not read the history on {failure.Host.DisplayName} ({failure.Message}); its entries are missing",
-                    ConsoleText.Yellow);
+                ConsoleText.Warning(Console, $"could not read the history on {failure.Host.DisplayName} ({failure.Message}); its entries are missing");
             }
 
             entries = merged;

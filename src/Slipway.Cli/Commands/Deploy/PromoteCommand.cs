@@ -140,7 +140,7 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
         }
         catch (SourceException e)
         {
-            ConsoleText.Line(console, "warning: could not list the commits: " + e.Message, ConsoleText.Yellow);
+            ConsoleText.Warning(console, "could not list the commits: " + e.Message);
         }
     }
 }

@@ -13,7 +13,7 @@ internal static class LogsCommands
             branch.AddCommand<LogsServeCommand>("serve")
                 .WithDescription("Receive syslog (UDP, TCP) and POST /api/logs, store them, serve the browser; SIGTERM drains and exits.")
                 .WithExample("logs", "serve", "--db", "/var/lib/slipway/logs.db", "--syslog-udp", "0.0.0.0:514", "--syslog-tcp", "0.0.0.0:514", "--http", "127.0.0.1:8514")
-                .WithExample("logs", "serve", "--config", "slipway.yml");
+                .WithExample("logs", "serve", "-f", "slipway.yml");
             branch.AddCommand<LogsQueryCommand>("query")
                 .WithDescription("Print stored events, newest first, filtered like the browser.")
                 .WithExample("logs", "query", "--db", "logs.db", "--since", "1h", "--severity", "err")

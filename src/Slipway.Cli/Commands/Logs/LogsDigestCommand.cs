@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Slipway.Cli.Output;
+using Slipway.Core;
 using Slipway.Logs.Digest;
-using Slipway.Logs.Model;
 using Slipway.Logs.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -47,30 +47,30 @@ public sealed class LogsDigestSettings : LogsSettings
 }
 
 /// <summary><c>slipway logs digest</c>.</summary>
-public sealed class LogsDigestCommand(IAnsiConsole console) : AsyncCommand<LogsDigestSettings>
+public sealed class LogsDigestCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsDigestSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsDigestSettings settings, CancellationToken cancellationToken)
     {
-        var section = LogsSection.Load(console, settings.Config);
+        var section = LogsSection.Load(console, settings);
         if (section is null)
         {
             return ExitCodes.UsageOrConfig;
         }
 
         var db = settings.Db ?? section.Db;
-        var sinceText = settings.Since ?? section.Since ?? "24h";
         var smtp = settings.Smtp ?? section.Smtp;
         var from = settings.From ?? section.From ?? "slipway@localhost";
         var to = settings.To is { Length: > 0 } ? settings.To : section.To;
         if (db is null)
         {
-            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in -f FILE.");
             return ExitCodes.UsageOrConfig;
         }
 
-        if (!Durations.TryParse(sinceText, out var span))
+        var span = section.Since ?? TimeSpan.FromHours(24);
+        if (settings.Since is not null && !Durations.TryParse(settings.Since, out span))
         {
-            ConsoleText.Error(console, $"--since: '{sinceText}' is not a duration such as 1h, 24h or 7d.");
+            ConsoleText.Error(console, $"--since: '{settings.Since}' is not a duration such as {Durations.Examples}.");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -83,11 +83,12 @@ public sealed class LogsDigestCommand(IAnsiConsole console) : AsyncCommand<LogsD
             }
         }
 
-        var until = DateTimeOffset.UtcNow;
+        var until = time.GetUtcNow();
         try
         {
-            await using var store = LogStoreFactory.Open(db);
-            await store.MigrateAsync(cancellationToken);
+            // Reading never creates or upgrades a store: a mistyped --db must not look like a quiet day (issue 21).
+            await using var store = LogStoreFactory.OpenExisting(db);
+            await store.CheckSchemaAsync(cancellationToken);
             var report = await DigestReport.BuildAsync(store, until - span, until, settings.Top ?? section.Top ?? 20,
                 settings.BaseUrl ?? section.BaseUrl, cancellationToken);
             if (settings.DryRun)

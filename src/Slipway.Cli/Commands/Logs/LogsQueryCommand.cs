@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Slipway.Cli.Output;
+using Slipway.Core;
 using Slipway.Logs.Model;
 using Slipway.Logs.Storage;
 using Spectre.Console;
@@ -42,11 +43,11 @@ public sealed class LogsQuerySettings : LogsSettings
 }
 
 /// <summary><c>slipway logs query</c>.</summary>
-public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQuerySettings>
+public sealed class LogsQueryCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsQuerySettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsQuerySettings settings, CancellationToken cancellationToken)
     {
-        var section = LogsSection.Load(console, settings.Config);
+        var section = LogsSection.Load(console, settings);
         if (section is null)
         {
             return ExitCodes.UsageOrConfig;
@@ -55,7 +56,7 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         var db = settings.Db ?? section.Db;
         if (db is null)
         {
-            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in -f FILE.");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -64,11 +65,11 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         {
             if (!Durations.TryParse(settings.Since, out var span))
             {
-                ConsoleText.Error(console, $"--since: '{settings.Since}' is not a duration such as 15m, 1h, 24h or 7d.");
+                ConsoleText.Error(console, $"--since: '{settings.Since}' is not a duration such as {Durations.Examples}.");
                 return ExitCodes.UsageOrConfig;
             }
 
-            query = query with { Since = DateTimeOffset.UtcNow - span };
+            query = query with { Since = time.GetUtcNow() - span };
         }
 
         if (settings.Severity is not null)
@@ -96,8 +97,9 @@ public sealed class LogsQueryCommand(IAnsiConsole console) : AsyncCommand<LogsQu
         IReadOnlyList<StoredEvent> events;
         try
         {
-            await using var store = LogStoreFactory.Open(db);
-            await store.MigrateAsync(cancellationToken);
+            // Reading never creates or upgrades a store: a mistyped --db must not look like an empty log (issue 21).
+            await using var store = LogStoreFactory.OpenExisting(db);
+            await store.CheckSchemaAsync(cancellationToken);
             events = await store.QueryAsync(query, cancellationToken);
         }
         catch (Exception e) when (e is LogStoreException or System.Data.Common.DbException)

@@ -1,5 +1,6 @@
-using System.Globalization;
 using Slipway.Cli.Output;
+using Slipway.Core.Config;
+using Slipway.Logs.Digest;
 using Slipway.Logs.Server;
 using Slipway.Logs.Web;
 using Spectre.Console;
@@ -7,14 +8,11 @@ using Spectre.Console;
 namespace Slipway.Cli.Commands.Logs;
 
 /// <summary>
-/// The <c>logs:</c> section of slipway.yml: db, syslog_udp, syslog_tcp, http, token, retention_days, spool, base_url,
-/// deploy_history, and digest: {smtp, smtp_user, smtp_password, starttls, from, to, since, top, schedule}. Flags override every key.
+/// What the logs commands read from slipway.yml's typed <c>logs:</c> section (<see cref="LogsConfig"/>), flattened for
+/// them; flags override every key. The section is bound and checked in Slipway.Core like every other.
 /// </summary>
 internal sealed record LogsSection
 {
-    private static readonly string[] Keys = ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "digest", "deploy_history", "users"];
-    private static readonly string[] DigestKeys = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
-
     public string? Db { get; init; }
 
     public string? SyslogUdp { get; init; }
@@ -46,7 +44,7 @@ internal sealed record LogsSection
 
     public IReadOnlyList<string> To { get; init; } = [];
 
-    public string? Since { get; init; }
+    public TimeSpan? Since { get; init; }
 
     public int? Top { get; init; }
 
@@ -56,9 +54,15 @@ internal sealed record LogsSection
     /// <summary>Cron expression (UTC) on which <c>logs serve</c> mails the digest.</summary>
     public string? Schedule { get; init; }
 
-    /// <summary>Null (after printing why) when the file or its logs: section is invalid; an empty section when there is no file.</summary>
-    public static LogsSection? Load(IAnsiConsole console, string? file)
+    /// <summary>Null (after printing why, on stderr) when the file or its logs: section is invalid; empty when there is no file.</summary>
+    public static LogsSection? Load(IAnsiConsole console, LogsSettings settings)
     {
+        if (settings.Config is not null)
+        {
+            ConsoleText.Warning(console, "--config is deprecated; use -f/--file (every command names slipway.yml with -f).");
+        }
+
+        var file = settings.File ?? settings.Config;
         if (file is null)
         {
             return new LogsSection();
@@ -70,114 +74,87 @@ internal sealed record LogsSection
             return null;
         }
 
-        var dir = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
-        var history = Path.Combine(dir, ".slipway", "history.jsonl");
-        if (!config.Extensions.TryGetValue("logs", out var node) || node is not IReadOnlyDictionary<string, object?> logs)
+        var problems = Check(config);
+        if (problems.Count > 0)
+        {
+            DiagnosticsWriter.Write(console, problems);
+            ConsoleText.Note(console, $"{file}: {ConfigSource.Plural(problems.Count, "error")}; nothing was done.", ConsoleText.Red);
+            return null;
+        }
+
+        var history = Path.Combine(Path.GetDirectoryName(config.SourceFile) ?? ".", ".slipway", "history.jsonl");
+        if (config.Logs is not { } logs)
         {
             return new LogsSection { DeployHistory = history };
         }
 
-        var errors = new List<string>();
-        foreach (var key in logs.Keys.Where(k => !Keys.Contains(k)))
+        var digest = logs.Digest;
+        return new LogsSection
         {
-            errors.Add($"logs.{key}: unknown key; known keys: {string.Join(", ", Keys)}");
-        }
-
-        var digest = logs.GetValueOrDefault("digest") as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>();
-        foreach (var key in digest.Keys.Where(k => !DigestKeys.Contains(k)))
-        {
-            errors.Add($"logs.digest.{key}: unknown key; known keys: {string.Join(", ", DigestKeys)}");
-        }
-
-        int? Int(IReadOnlyDictionary<string, object?> map, string key, string path)
-        {
-            if (map.GetValueOrDefault(key) is not string s)
-            {
-                return null;
-            }
-
-            if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                return n;
-            }
-
-            errors.Add($"{path}: must be a whole number, got \"{s}\"");
-            return null;
-        }
-
-        var users = new Dictionary<string, LogUser>(StringComparer.Ordinal);
-        if (logs.GetValueOrDefault("users") is IReadOnlyDictionary<string, object?> userMap)
-        {
-            foreach (var (name, value) in userMap)
-            {
-                var path = $"logs.users.{name}";
-                var (hash, role) = value switch
-                {
-                    string plain => (plain, "viewer"),
-                    IReadOnlyDictionary<string, object?> m => (m.GetValueOrDefault("password_hash") as string, m.GetValueOrDefault("role") as string ?? "viewer"),
-                    _ => (null, "viewer"),
-                };
-                if (!IsUserName(name))
-                {
-                    errors.Add($"{path}: user names are letters, digits, '-' and '_'");
-                }
-                else if (hash is null)
-                {
-                    errors.Add($"{path}: needs password_hash (make one with: slipway logs passwd {name})");
-                }
-                else if (PasswordHash.Problem(hash) is { } problem)
-                {
-                    errors.Add($"{path}.password_hash: {problem}");
-                }
-                else if (role is not ("viewer" or "admin"))
-                {
-                    errors.Add($"{path}.role: must be viewer or admin, got \"{role}\"");
-                }
-                else
-                {
-                    users[name] = new LogUser(hash, role == "admin");
-                }
-            }
-        }
-        else if (logs.ContainsKey("users"))
-        {
-            errors.Add("logs.users: must be a mapping of user names to { password_hash, role }");
-        }
-
-        var to = digest.GetValueOrDefault("to") switch
-        {
-            string one => [one],
-            IEnumerable<object?> many => many.OfType<string>().ToList(),
-            _ => new List<string>(),
+            Db = logs.Db,
+            SyslogUdp = logs.SyslogUdp,
+            SyslogTcp = logs.SyslogTcp,
+            Http = logs.Http,
+            Token = logs.Token,
+            RetentionDays = logs.RetentionDays,
+            Spool = logs.Spool,
+            BaseUrl = logs.BaseUrl,
+            DeployHistory = logs.DeployHistory ?? history,
+            Users = logs.Users.ToDictionary(u => u.Name, u => new LogUser(u.PasswordHash, u.Admin), StringComparer.Ordinal),
+            Smtp = digest.Smtp,
+            SmtpUser = digest.SmtpUser,
+            SmtpPassword = digest.SmtpPassword,
+            StartTls = digest.StartTls,
+            From = digest.From,
+            To = digest.To,
+            Since = digest.Since,
+            Top = digest.Top,
+            Schedule = digest.Schedule,
         };
-        var section = new LogsSection
+    }
+
+    /// <summary>
+    /// The checks of the logs: section only the logs feature can make (password hash format, cron expression, what a
+    /// schedule needs), as config diagnostics with line, column and key; <c>config check</c> runs them too.
+    /// </summary>
+    public static List<ConfigDiagnostic> Check(SlipwayConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<ConfigDiagnostic>();
+        if (config.Logs is not { } logs)
         {
-            Db = logs.GetValueOrDefault("db") as string,
-            SyslogUdp = logs.GetValueOrDefault("syslog_udp") as string,
-            SyslogTcp = logs.GetValueOrDefault("syslog_tcp") as string,
-            Http = logs.GetValueOrDefault("http") as string,
-            Token = logs.GetValueOrDefault("token") as string,
-            RetentionDays = Int(logs, "retention_days", "logs.retention_days") ?? 0,
-            Spool = logs.GetValueOrDefault("spool") as string,
-            BaseUrl = logs.GetValueOrDefault("base_url") as string,
-            DeployHistory = logs.GetValueOrDefault("deploy_history") is string h ? Path.GetFullPath(h, dir) : history,
-            Users = users,
-            Smtp = digest.GetValueOrDefault("smtp") as string,
-            SmtpUser = digest.GetValueOrDefault("smtp_user") as string,
-            SmtpPassword = digest.GetValueOrDefault("smtp_password") as string,
-            StartTls = string.Equals(digest.GetValueOrDefault("starttls") as string, "true", StringComparison.OrdinalIgnoreCase),
-            From = digest.GetValueOrDefault("from") as string,
-            To = to,
-            Since = digest.GetValueOrDefault("since") as string,
-            Top = Int(digest, "top", "logs.digest.top"),
-            Schedule = digest.GetValueOrDefault("schedule") as string,
-        };
-        foreach (var error in errors)
-        {
-            ConsoleText.Line(console, $"{file}: error: {error}", ConsoleText.Red);
+            return problems;
         }
 
-        return errors.Count == 0 ? section : null;
+        void Error(SourceLocation at, string path, string message) =>
+            problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, at, path, message));
+
+        foreach (var user in logs.Users)
+        {
+            if (PasswordHash.Problem(user.PasswordHash) is { } problem)
+            {
+                Error(user.HashLocation, user.HashPath, problem);
+            }
+        }
+
+        if (logs.Digest.Schedule is { } schedule)
+        {
+            try
+            {
+                CronSchedule.Parse(schedule);
+            }
+            catch (FormatException e)
+            {
+                Error(logs.Digest.ScheduleLocation, "logs.digest.schedule", e.Message);
+            }
+
+            if (logs.Digest.Smtp is null || logs.Digest.To.Count == 0)
+            {
+                Error(logs.Digest.ScheduleLocation, "logs.digest.schedule", "needs logs.digest.smtp (HOST:PORT) and logs.digest.to");
+            }
+        }
+
+        return problems;
     }
 
     public static bool IsUserName(string name) =>

@@ -37,11 +37,11 @@ public sealed class LogsServeSettings : LogsSettings
 }
 
 /// <summary><c>slipway logs serve</c>: runs until SIGTERM or Ctrl-C, then writes everything received and exits 0.</summary>
-public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsServeSettings>
+public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<LogsServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, LogsServeSettings settings, CancellationToken cancellationToken)
     {
-        var section = LogsSection.Load(console, settings.Config);
+        var section = LogsSection.Load(console, settings);
         if (section is null)
         {
             return ExitCodes.UsageOrConfig;
@@ -53,13 +53,13 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
         var http = settings.Http ?? section.Http;
         if (db is null)
         {
-            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in --config.");
+            ConsoleText.Error(console, "no database: give --db (a SQLite file, mysql://… or postgres://…) or logs.db in -f FILE.");
             return ExitCodes.UsageOrConfig;
         }
 
         if (udp is null && tcp is null && http is null)
         {
-            ConsoleText.Error(console, "nothing to listen on: give --syslog-udp, --syslog-tcp and/or --http (or logs.syslog_udp/… in --config).");
+            ConsoleText.Error(console, "nothing to listen on: give --syslog-udp, --syslog-tcp and/or --http (or logs.syslog_udp/… in -f FILE).");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -88,7 +88,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
 
         if (options.Digest is { } d)
         {
-            ConsoleText.Line(console, $"digest: \"{d.Schedule.Expression}\" (UTC) to {string.Join(", ", d.To)}, next {d.Schedule.Next(DateTimeOffset.UtcNow):yyyy-MM-dd HH:mm} UTC");
+            ConsoleText.Line(console, $"digest: \"{d.Schedule.Expression}\" (UTC) to {string.Join(", ", d.To)}, next {d.Schedule.Next(time.GetUtcNow()):yyyy-MM-dd HH:mm} UTC");
         }
 
         // SIGTERM (systemd, supervisord, docker stop) ends the server like Ctrl-C: stop listening, drain, exit 0.
@@ -131,7 +131,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
 
         if (options.Token is null && options.Http is not null)
         {
-            ConsoleText.Line(console, "warning: no token configured; the browser and POST /api/logs are open to anyone who can reach them.", ConsoleText.Yellow);
+            ConsoleText.Warning(console, "no token configured; the browser and POST /api/logs are open to anyone who can reach them.");
         }
 
         try
@@ -169,12 +169,7 @@ public sealed class LogsServeCommand(IAnsiConsole console) : AsyncCommand<LogsSe
         var (host, port) = colon < 0 ? (smtp, 25)
             : (smtp[..colon], int.TryParse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p
                 : throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT"));
-        var period = TimeSpan.FromHours(24);
-        if (section.Since is { } since && !Slipway.Logs.Model.Durations.TryParse(since, out period))
-        {
-            throw new FormatException($"logs.digest.since: '{since}' is not a duration such as 24h");
-        }
-
+        var period = section.Since ?? TimeSpan.FromHours(24);
         return new ScheduledDigest(schedule,
             new Slipway.Logs.Digest.SmtpSettings(host, port, section.SmtpUser,
                 Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword, section.StartTls),

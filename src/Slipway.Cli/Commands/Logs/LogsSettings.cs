@@ -6,8 +6,13 @@ namespace Slipway.Cli.Commands.Logs;
 /// <summary>Options every logs command takes.</summary>
 public class LogsSettings : SlipwaySettings
 {
-    [CommandOption("--config <FILE>")]
+    // Not ConfigFileSettings: the logs commands need no slipway.yml (flags alone will do), so there is no default file.
+    [CommandOption("-f|--file <FILE>")]
     [Description("Read the logs: section of this slipway.yml (flags override it).")]
+    public string? File { get; init; }
+
+    /// <summary>The old name of <see cref="File"/>; still accepted, with a notice on stderr.</summary>
+    [CommandOption("--config <FILE>", IsHidden = true)]
     public string? Config { get; init; }
 
     [CommandOption("--db <CONN>")]

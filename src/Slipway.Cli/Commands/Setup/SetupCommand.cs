@@ -58,7 +58,7 @@ public sealed class SetupCommand(IAnsiConsole console) : AsyncCommand<SetupSetti
         {
             if (binary.LocalOnly)
             {
-                ConsoleText.Line(console, $"note: this is a development build, so the hosts get {binary.Description}; it works only on hosts that are this machine. Pass --binary with a single-file build (dotnet publish -p:PublishSingleFile=true) for real hosts.", ConsoleText.Yellow);
+                ConsoleText.Note(console, $"note: this is a development build, so the hosts get {binary.Description}; it works only on hosts that are this machine. Pass --binary with a single-file build (dotnet publish -p:PublishSingleFile=true) for real hosts.", ConsoleText.Yellow);
             }
 
             foreach (var r in results.Select(o => o.Result))

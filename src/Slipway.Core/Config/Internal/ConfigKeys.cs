@@ -25,14 +25,15 @@ internal static class ConfigKeys
     public const string Health = "health";
     public const string Promote = "promote";
     public const string Templates = "templates";
+    public const string Logs = "logs";
 
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["build", "logs", "monitor", "queue"];
+    public static IReadOnlyList<string> Extensions { get; } = ["build", "monitor", "queue"];
 
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -70,6 +71,15 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> PromoteKeys { get; } = ["from", "to", "min_age"];
 
     public static IReadOnlyList<string> TemplateKeys { get; } = ["content", "source", "mode"];
+
+    public static IReadOnlyList<string> LogsKeys { get; } =
+        ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "users", "digest"];
+
+    public static IReadOnlyList<string> LogUserKeys { get; } = ["password_hash", "role"];
+
+    public static IReadOnlyList<string> LogRoles { get; } = ["viewer", "admin"];
+
+    public static IReadOnlyList<string> LogsDigestKeys { get; } = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
     /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
     public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =

@@ -55,6 +55,7 @@ internal static class RootBinder
             Supervisor = SupervisorBinder.Bind(s),
             Health = HealthBinder.Bind(s),
             Promotions = PromoteBinder.Bind(s),
+            Logs = LogsBinder.Bind(s, sourceFile),
             Extensions = ExtensionReader.Read(s),
         };
 

@@ -62,7 +62,7 @@ internal static class ValueReader
             return null;
         }
 
-        var value = DurationParser.Parse(text);
+        var value = Durations.Parse(text);
         if (value is null)
         {
             context.Error(node, path, $"must be a duration such as 500ms, 10s, 5m, 2h or 7d, got \"{text}\"");
