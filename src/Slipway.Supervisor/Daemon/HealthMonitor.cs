@@ -108,7 +108,7 @@ public sealed class HealthMonitor(Lock gate, MainLog log, Action wake, TimeProvi
                         return;
                     }
 
-                    Record(p, run, error);
+                    Record(p, run, error, inStartPeriod: time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 < p.LastStart + check.StartPeriod.TotalSeconds);
                 }
 
                 wake();
@@ -125,13 +125,21 @@ public sealed class HealthMonitor(Lock gate, MainLog log, Action wake, TimeProvi
 
     private static int TcpPort(HealthCheckConfig check) => HealthProbe.SplitHostPort(check.Target)!.Value.Port;
 
-    private void Record(Subprocess p, HealthRun run, string? error)
+    private void Record(Subprocess p, HealthRun run, string? error, bool inStartPeriod)
     {
         var check = run.Check;
-        var change = run.Tracker.Record(error);
+        var neverPassed = !run.Tracker.PassedOnce;
+        var change = run.Tracker.Record(error, inStartPeriod);
         if (change == HealthChange.BecameHealthy)
         {
             log.Write("info", $"healthy: {p.Namespec}");
+            p.ConfirmStart();
+        }
+        else if (change == HealthChange.BecameUnhealthy && neverPassed && check.Restart && p.State == ProcessState.Running)
+        {
+            // Never healthy since its spawn: a failed start, not a crash of a running service (BACKOFF, then FATAL).
+            log.Write("warn", $"unhealthy: {p.Namespec} never passed a health check ({error}), counted as a failed start");
+            _ = p.FailStart("never became healthy");
         }
         else if (change == HealthChange.BecameUnhealthy)
         {

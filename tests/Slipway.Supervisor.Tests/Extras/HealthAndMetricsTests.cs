@@ -18,7 +18,7 @@ public sealed class HealthAndMetricsTests
     {
         var t = new HealthTracker(retries: 3);
         t.Healthy.ShouldBeNull();
-        t.Describe().ShouldBe("health unknown");
+        t.Describe().ShouldBe("starting (health check pending)");
         t.Record("connection refused").ShouldBe(HealthChange.None);
         t.Describe().ShouldBe("health check failing (1/3): connection refused");
         t.Record(null).ShouldBe(HealthChange.BecameHealthy);
