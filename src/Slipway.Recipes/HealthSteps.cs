@@ -40,6 +40,12 @@ public static class HealthSteps
             "--retries", Number(check.Retries),
             "--interval", SupervisorSteps.Duration(check.Interval),
         };
+        if (check.StartPeriod > TimeSpan.Zero)
+        {
+            timing.Add("--start-period");
+            timing.Add(SupervisorSteps.Duration(check.StartPeriod));
+        }
+
         if (check.Http is not null)
         {
             var args = new List<string> { HostVars.Expand(check.Http, host), "--expect", Number(check.Expect) };
@@ -61,6 +67,20 @@ public static class HealthSteps
         var seconds = Math.Max(1, (int)Math.Ceiling(check.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var pause = Math.Max(0.0, check.Interval.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
         var failure = "health check " + check.Name + " failed " + Number(check.Retries) + " time(s): " + command;
+        if (check.StartPeriod > TimeSpan.Zero)
+        {
+            // Failures within the start period do not count (the agent's --start-period for a command check).
+            var period = Math.Ceiling(check.StartPeriod.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return ShellCommand.Create($$"""
+                i=0; began=$(date +%s)
+                until timeout {{seconds}} /bin/sh -c {{command}}; do
+                  if [ $(($(date +%s) - began)) -ge {{period}} ]; then i=$((i + 1)); fi
+                  if [ "$i" -ge {{Number(check.Retries)}} ]; then echo {{failure}} >&2; exit 1; fi
+                  sleep {{pause}}
+                done
+                """);
+        }
+
         return ShellCommand.Create($$"""
             i=0
             until timeout {{seconds}} /bin/sh -c {{command}}; do

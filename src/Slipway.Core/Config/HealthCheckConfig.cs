@@ -31,6 +31,12 @@ public sealed record HealthCheckConfig
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// From the first attempt, failures do not count towards <see cref="Retries"/> until this has passed (a release
+    /// that boots slowly is waited for); the first success ends the check. Zero by default: no grace.
+    /// </summary>
+    public TimeSpan StartPeriod { get; init; }
+
     /// <summary>Hosts it runs on; empty means the roles of the process of the same name, or every host.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 

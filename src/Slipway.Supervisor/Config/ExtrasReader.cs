@@ -14,6 +14,11 @@ internal static class ExtrasReader
             var interval = r.Get("healthcheck_interval", Seconds, 10.0);
             var timeout = r.Get("healthcheck_timeout", Seconds, 5.0);
             var retries = r.Get("healthcheck_retries", DataTypes.WholeNumber, 3);
+            var startPeriod = r.Get("healthcheck_start_period", Seconds, 0.0);
+            if (startPeriod < 0)
+            {
+                throw r.Error("healthcheck_start_period", "must be 0 or more seconds");
+            }
             if (interval <= 0)
             {
                 throw r.Error("healthcheck_interval", "must be more than 0 seconds");
@@ -30,11 +35,12 @@ internal static class ExtrasReader
             }
 
             var restart = r.Get("healthcheck_action", Action, true);
-            check = r.Get("healthcheck", v => HealthCheckConfig.Parse(v.Trim(), TimeSpan.FromSeconds(interval), TimeSpan.FromSeconds(timeout), retries, restart), null!);
+            check = r.Get("healthcheck", v => HealthCheckConfig.Parse(v.Trim(), TimeSpan.FromSeconds(interval), TimeSpan.FromSeconds(timeout), retries, restart), null!)
+                with { StartPeriod = TimeSpan.FromSeconds(startPeriod) };
         }
         else
         {
-            foreach (var orphan in new[] { "healthcheck_interval", "healthcheck_timeout", "healthcheck_retries", "healthcheck_action" })
+            foreach (var orphan in new[] { "healthcheck_interval", "healthcheck_timeout", "healthcheck_retries", "healthcheck_start_period", "healthcheck_action" })
             {
                 if (r.Raw(orphan) is not null)
                 {

@@ -60,6 +60,9 @@ public enum HealthCheckKind
 /// </summary>
 public sealed record HealthCheckConfig(HealthCheckKind Kind, string Target, TimeSpan Interval, TimeSpan Timeout, int Retries, bool Restart)
 {
+    /// <summary><c>healthcheck_start_period</c>: from the spawn, failures do not count until it ends or a check passes.</summary>
+    public TimeSpan StartPeriod { get; init; }
+
     public static HealthCheckConfig Parse(string value, TimeSpan interval, TimeSpan timeout, int retries, bool restart)
     {
         if (value.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))

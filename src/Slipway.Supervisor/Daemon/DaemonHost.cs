@@ -11,10 +11,10 @@ using Slipway.Supervisor.Rpc;
 namespace Slipway.Supervisor.Daemon;
 
 /// <summary>Options from the command line that override supervisord.conf.</summary>
-/// <param name="ConfigPath">The supervisord.conf to read (and read again on a restart).</param>
-/// <param name="NoDaemon">-n: stay in the foreground.</param>
-/// <param name="Console">Where the main log is echoed in the foreground.</param>
-/// <param name="Errors">Where start-up errors go (supervisord writes them to stderr); <paramref name="Console"/> when null.</param>
+/// <remarks><c>ConfigPath</c>: The supervisord.conf to read (and read again on a restart).</remarks>
+/// <remarks><c>NoDaemon</c>: -n: stay in the foreground.</remarks>
+/// <remarks><c>Console</c>: Where the main log is echoed in the foreground.</remarks>
+/// <remarks><c>Errors</c>: Where start-up errors go (supervisord writes them to stderr); <paramref name="Console"/> when null.</remarks>
 public sealed record HostOptions(string ConfigPath, bool NoDaemon, TextWriter Console, TextWriter? Errors = null)
 {
     public TextWriter ErrorWriter => Errors ?? Console;
@@ -169,7 +169,7 @@ public sealed class DaemonHost(HostOptions options)
                 log.Write("info", info);
             }
 
-            SupervisorDaemon.CleanupAutoLogs(d);
+            ChildLogs.CleanupAutoLogs(d);
         }
 
         var env = new Dictionary<string, string>(StringComparer.Ordinal);

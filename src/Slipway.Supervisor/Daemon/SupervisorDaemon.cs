@@ -23,24 +23,36 @@ public enum SupervisorMood
 public sealed partial class SupervisorDaemon : IDisposable
 {
     private static readonly object NotDoneYet = new();
-    private readonly IProcessSpawner _spawner;
     private readonly TimeProvider _time;
     private readonly ConfigReader _reader;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly Dictionary<int, Subprocess> _byPid = [];
     private readonly List<(Func<object?> Poll, TaskCompletionSource<object?> Done)> _waiters = [];
-    private readonly Dictionary<string, ProcessGroup> _groups = new(StringComparer.Ordinal);
+    private readonly ProcessTable _table = new();
+    private readonly FastCgiSockets _fastCgi;
+    private readonly LogForwarding _forwarding;
+    private readonly ChildOutput _output;
+    private readonly TreeKiller _treeKiller;
+    private readonly double _startedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
     private List<ProcessGroup>? _stopGroups;
-    private bool _reapChildren = true;
 
     public SupervisorDaemon(SupervisorConfig config, IProcessSpawner spawner, TimeProvider time, MainLog log, ConfigReader reader)
     {
+        ArgumentNullException.ThrowIfNull(config);
         Config = config;
-        _spawner = spawner;
         _time = time;
         Log = log;
         _reader = reader;
         Pump = new OutputPump();
+        _fastCgi = new FastCgiSockets(log, spawner);
+        _forwarding = new LogForwarding(log, time, config.Daemon.SyslogForwardBuffer);
+        _treeKiller = new TreeKiller(log, () => Now);
+        ChildLogs = new ChildLogs(config.Daemon);
+        Events = new EventHub(log, Wake, () => Now, FindGroup);
+        Spawning = new ChildSpawning(spawner, _fastCgi, () => Now, ServerUrlOf(config));
+        Dependencies = new DependencyScheduler(log, Wake, p => Health!.AllowsDependants(p), () => Mood == SupervisorMood.Running);
+        Health = new HealthMonitor(Gate, log, Wake, time, spawner, Spawning.Environment, Dependencies);
+        Rescaler = new Rescaler(_table, log, Wake, () => Now, NewProcess, Joined, Left);
+        _output = new ChildOutput(Pump, ChildLogs, Events, _forwarding, config.Daemon.StripAnsi, Wake);
     }
 
     public Lock Gate { get; } = new();
@@ -53,19 +65,41 @@ public sealed partial class SupervisorDaemon : IDisposable
 
     public SupervisorMood Mood { get; private set; } = SupervisorMood.Running;
 
-    /// <summary>Active groups in start order (priority, then name).</summary>
-    public IReadOnlyList<ProcessGroup> Groups => _groups.Values.OrderBy(g => g.Config.Priority).ThenBy(g => g.Name, StringComparer.Ordinal).ToList();
+    /// <summary><c>depends_on</c>: start and stop ordering between processes.</summary>
+    public DependencyScheduler Dependencies { get; }
 
-    public ProcessGroup? FindGroup(string name) => _groups.GetValueOrDefault(name);
+    /// <summary><c>healthcheck</c>: the health of each process that has a check.</summary>
+    public HealthMonitor Health { get; }
+
+    /// <summary>Event notifications to <c>[eventlistener:x]</c> pools.</summary>
+    public EventHub Events { get; }
+
+    /// <summary>The processes' log files.</summary>
+    public ChildLogs ChildLogs { get; }
+
+    /// <summary>What children are spawned with, and batches started ahead.</summary>
+    public ChildSpawning Spawning { get; }
+
+    /// <summary><c>update_in_place</c>: numprocs changes applied to the difference only.</summary>
+    public Rescaler Rescaler { get; }
+
+    /// <summary>The environment children inherit (the daemon's, with [supervisord] environment applied).</summary>
+    public IReadOnlyDictionary<string, string> BaseEnvironment
+    {
+        get => Spawning.BaseEnvironment;
+        init => Spawning.BaseEnvironment = value;
+    }
+
+    /// <summary>Set when a <c>fatal_exit=true</c> program went FATAL: the daemon shuts down and exits with 1.</summary>
+    public string? FatalExitReason { get; private set; }
+
+    /// <summary>Active groups in start order (priority, then name).</summary>
+    public IReadOnlyList<ProcessGroup> Groups => _table.Ordered;
+
+    public ProcessGroup? FindGroup(string name) => _table.Find(name);
 
     public IEnumerable<(ProcessGroup Group, Subprocess Process)> AllProcesses() =>
         Groups.SelectMany(g => g.Processes.Select(p => (g, p)));
-
-    /// <summary>Tests drive the loop by hand and reap nothing themselves.</summary>
-    internal bool ReapChildren
-    {
-        set => _reapChildren = value;
-    }
 
     public double Now => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
@@ -120,7 +154,7 @@ public sealed partial class SupervisorDaemon : IDisposable
     {
         lock (Gate)
         {
-            Notify(Events.SupervisorEvent.SupervisorState("SUPERVISOR_STATE_CHANGE_RUNNING"));
+            Events.Notify(Slipway.Supervisor.Events.SupervisorEvent.SupervisorState("SUPERVISOR_STATE_CHANGE_RUNNING"));
         }
 
         while (true)
@@ -152,21 +186,21 @@ public sealed partial class SupervisorDaemon : IDisposable
     internal bool Step()
     {
         var accepting = Mood == SupervisorMood.Running;
-        ReadEventInput();
+        Events.ReadInput();
         if (!accepting)
         {
-            NotifyStopping();
+            Events.NotifyStopping();
             _stopGroups ??= Groups.ToList();
             if (_stopGroups.Count > 0)
             {
-                StopGroupForShutdown(_stopGroups[^1]);
+                Dependencies.StopGroupForShutdown(_stopGroups[^1]);
             }
         }
 
         Reap();
-        if (UsesDependencies)
+        if (Dependencies.UsesDependencies)
         {
-            StepDependencies(accepting);
+            Dependencies.Step(accepting);
         }
 
         var groups = Groups;
@@ -175,7 +209,7 @@ public sealed partial class SupervisorDaemon : IDisposable
             var batch = groups.SelectMany(g => g.Processes).Where(p => p.WouldSpawn()).ToList();
             if (batch.Count >= PrespawnThreshold)
             {
-                Prespawn(batch);
+                Spawning.Prespawn(batch);
             }
         }
 
@@ -186,28 +220,29 @@ public sealed partial class SupervisorDaemon : IDisposable
                 p.Transition(accepting);
             }
 
-            DispatchEvents(group);
+            Events.Dispatch(group, Config.Daemon.Identifier, ChildOutput.WriteStdin);
         }
 
         Reap();
-        if (UsesDependencies)
+        if (Dependencies.UsesDependencies)
         {
-            StepDependencies(accepting);
+            Dependencies.Step(accepting);
         }
 
-        StepExtras(accepting);
-        Tick();
+        Health.Step(accepting);
+        _treeKiller.Step();
+        Events.Tick();
         if (!accepting && _stopGroups is { Count: > 0 } && !_stopGroups[^1].HasUnstopped)
         {
             _stopGroups.RemoveAt(_stopGroups.Count - 1);
             if (_stopGroups.Count > 0)
             {
-                StopGroupForShutdown(_stopGroups[^1]);
+                Dependencies.StopGroupForShutdown(_stopGroups[^1]);
             }
         }
 
         PollWaiters();
-        if (!accepting && _stopGroups is { Count: 0 } && !_groups.Values.Any(g => g.HasUnstopped))
+        if (!accepting && _stopGroups is { Count: 0 } && !_table.HasUnstopped)
         {
             foreach (var w in _waiters)
             {
@@ -228,7 +263,7 @@ public sealed partial class SupervisorDaemon : IDisposable
         var accepting = Mood == SupervisorMood.Running;
         var now = Now;
         var next = now + IdleWait;
-        foreach (var g in _groups.Values)
+        foreach (var g in _table.All)
         {
             foreach (var p in g.Processes)
             {
@@ -243,17 +278,17 @@ public sealed partial class SupervisorDaemon : IDisposable
         {
             next = Math.Min(next, now + 0.05);
         }
-        else if (_startQueue.Count > 0 || _stopQueue.Count > 0)
+        else if (Dependencies.HasQueued)
         {
             next = Math.Min(next, now + 0.1);
         }
 
-        if (ExtrasDeadline() is { } extra && extra < next)
+        if (_treeKiller.Deadline() is { } extra && extra < next)
         {
             next = extra;
         }
 
-        if (NextTick() is { } tick && tick < next)
+        if (Events.NextTick() is { } tick && tick < next)
         {
             next = tick;
         }
@@ -266,22 +301,10 @@ public sealed partial class SupervisorDaemon : IDisposable
 
     private void Reap()
     {
-        if (!_reapChildren)
+        // Children started ahead (Prespawn) that died before their process took them: finish them now.
+        foreach (var (early, earlyStatus) in Spawning.TakeEarlyExits(_table.IsBound))
         {
-            return;
-        }
-
-        if (_earlyExits.Count > 0)
-        {
-            // Children started ahead (Prespawn) that died before their process took them: finish them now.
-            foreach (var (early, earlyStatus) in _earlyExits.Where(e => _byPid.ContainsKey(e.Key)).ToList())
-            {
-                _earlyExits.Remove(early);
-                _byPid.Remove(early, out var owner);
-                ListenerFinished(owner!);
-                owner!.Finish(earlyStatus);
-                AfterExit(owner);
-            }
+            Exited(early, earlyStatus);
         }
 
         while (true)
@@ -292,39 +315,35 @@ public sealed partial class SupervisorDaemon : IDisposable
                 return;
             }
 
-            if (ReapAux(pid, status))
+            if (Health.Reap(pid, status))
             {
                 continue;
             }
 
-            if (_prespawnedPids.Contains(pid))
+            if (Spawning.KeepEarlyExit(pid, status))
             {
-                _earlyExits[pid] = status;
                 Wake();
                 continue;
             }
 
-            if (_byPid.Remove(pid, out var process))
-            {
-                ListenerFinished(process);
-                process.Finish(status);
-                AfterExit(process);
-            }
-            else
+            if (!Exited(pid, status))
             {
                 Log.Write("info", $"reaped unknown pid {pid} ({Subprocess.DecodeWaitStatus(status).Message})");
             }
         }
     }
 
-    /// <summary>A test's fake child ended: what the reaper does for a real one.</summary>
-    internal void Finish(int pid, int status)
+    private bool Exited(int pid, int status)
     {
-        if (_byPid.Remove(pid, out var process))
+        if (!_table.Unbind(pid, out var process))
         {
-            ListenerFinished(process);
-            process.Finish(status);
+            return false;
         }
+
+        Events.ListenerFinished(process!);
+        process!.Finish(status);
+        _treeKiller.AfterExit(process);
+        return true;
     }
 
     /// <summary>
@@ -372,15 +391,9 @@ public sealed partial class SupervisorDaemon : IDisposable
     public void Dispose()
     {
         Pump.Dispose();
-        CloseForwarders();
+        _forwarding.Dispose();
         _wake.Dispose();
-        foreach (var g in _groups.Values)
-        {
-            foreach (var p in g.Processes)
-            {
-                CloseLogs(p);
-            }
-        }
+        ChildLogs.Dispose();
     }
 
     internal static bool IsRoot => Posix.geteuid() == 0;

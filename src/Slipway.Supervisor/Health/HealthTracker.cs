@@ -11,7 +11,8 @@ public enum HealthChange
 
 /// <summary>
 /// The health of one process run from its check results: healthy after a success, unhealthy after
-/// <c>healthcheck_retries</c> failures in a row, unknown until one of the two. Reset at every spawn.
+/// <c>healthcheck_retries</c> failures in a row, pending until one of the two. Failures inside the start period
+/// (<c>healthcheck_start_period</c>) before the first success do not count. Reset at every spawn.
 /// </summary>
 public sealed class HealthTracker(int retries)
 {
@@ -26,8 +27,12 @@ public sealed class HealthTracker(int retries)
 
     public long FailedChecks { get; private set; }
 
+    /// <summary>Whether a check has passed since the last reset (the start is confirmed).</summary>
+    public bool PassedOnce { get; private set; }
+
     /// <summary>Records one result (null error = success) and says whether the health changed.</summary>
-    public HealthChange Record(string? error)
+    /// <remarks><paramref name="inStartPeriod"/>: a failure before the first success does not count towards the retries.</remarks>
+    public HealthChange Record(string? error, bool inStartPeriod = false)
     {
         Checks++;
         if (error is null)
@@ -36,12 +41,18 @@ public sealed class HealthTracker(int retries)
             Failures = 0;
             LastError = null;
             Healthy = true;
+            PassedOnce = true;
             return was == true ? HealthChange.None : HealthChange.BecameHealthy;
         }
 
         FailedChecks++;
-        Failures++;
         LastError = error;
+        if (inStartPeriod && !PassedOnce)
+        {
+            return HealthChange.None;
+        }
+
+        Failures++;
         if (Failures >= retries && Healthy != false)
         {
             Healthy = false;
@@ -54,16 +65,20 @@ public sealed class HealthTracker(int retries)
     public void Reset()
     {
         Healthy = null;
+        PassedOnce = false;
         Failures = 0;
         LastError = null;
     }
 
-    /// <summary>What follows the RUNNING description: "healthy", "unhealthy: why", "health check failing (1/3): why", "health unknown".</summary>
+    /// <summary>
+    /// What follows the RUNNING description: "healthy", "unhealthy: why", "health check failing (1/3): why", or before
+    /// the first success (and any counted failure) "starting (health check pending)".
+    /// </summary>
     public string Describe() => Healthy switch
     {
         false => "unhealthy: " + LastError,
         _ when Failures > 0 => string.Create(CultureInfo.InvariantCulture, $"health check failing ({Failures}/{retries}): {LastError}"),
         true => "healthy",
-        null => "health unknown",
+        null => "starting (health check pending)",
     };
 }

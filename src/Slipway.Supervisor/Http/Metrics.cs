@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Slipway.Supervisor.Daemon;
 using Slipway.Supervisor.Processes;
 
 namespace Slipway.Supervisor.Http;
@@ -15,6 +16,17 @@ public sealed record DaemonSample(bool Running, long RssBytes, double UptimeSeco
 public static class Metrics
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The daemon's snapshot with the resident sizes read now from /proc.</summary>
+    public static string Render(DaemonSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var daemon = new DaemonSample(snapshot.Running, Rss(snapshot.Pid) ?? 0, snapshot.UptimeSeconds, snapshot.LogForwardDropped,
+            snapshot.LogForwardSent, snapshot.Forwarding);
+        var processes = snapshot.Processes.Select(p => new ProcessSample(p.Group, p.Name, p.State, p.UptimeSeconds, p.Starts,
+            p.Pid > 0 ? Rss(p.Pid) : null, p.Healthy, p.HealthCheckFailures, p.HasHealthCheck)).ToList();
+        return Render(daemon, processes);
+    }
 
     public static string Render(DaemonSample daemon, IReadOnlyList<ProcessSample> processes)
     {

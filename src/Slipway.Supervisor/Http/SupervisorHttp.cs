@@ -49,7 +49,7 @@ public sealed class SupervisorHttp(SupervisorRpc rpc, Func<SupervisorDaemon> dae
 
         if (request.Method == "GET" && path == "/metrics")
         {
-            var text = daemon().RenderMetrics();
+            var text = Metrics.Render(daemon().Snapshot());
             await responder.SendAsync(200, "OK", Metrics.ContentType, Encoding.UTF8.GetBytes(text), null, request.KeepAlive, ct);
             return true;
         }

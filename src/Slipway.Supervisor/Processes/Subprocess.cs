@@ -37,6 +37,14 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
 
     public SpawnedChild? Child { get; private set; }
 
+    /// <summary>
+    /// RUNNING, but its start still waits for a first passing health check (<c>healthcheck_action=restart</c>): until
+    /// <see cref="ConfirmStart"/>, the BACKOFF count of earlier failed starts is kept.
+    /// </summary>
+    public bool StartUnconfirmed { get; private set; }
+
+    private string? _failedStart;
+
     /// <summary>Resolved log paths (AUTO names are made by the daemon).</summary>
     public string? StdoutLogFile { get; set; }
 
@@ -101,7 +109,12 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         if (state == ProcessState.Starting && now - LastStart > Config.StartSecs)
         {
             Delay = 0;
-            Backoff = 0;
+            StartUnconfirmed = Config.Extras.HealthCheck is { Restart: true };
+            if (!StartUnconfirmed)
+            {
+                Backoff = 0;
+            }
+
             ChangeState(ProcessState.Running);
             host.Log("info", $"success: {Config.Name} entered RUNNING state, process has stayed up for > than {Config.StartSecs} seconds (startsecs)");
         }
@@ -181,6 +194,26 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         ChangeState(ProcessState.Fatal);
     }
 
+    /// <summary>The first health check passed: the start succeeded, as RUNNING means for a process without one.</summary>
+    public void ConfirmStart()
+    {
+        if (StartUnconfirmed)
+        {
+            StartUnconfirmed = false;
+            Backoff = 0;
+        }
+    }
+
+    /// <summary>
+    /// Never healthy: stopped, and counted like a start that failed (BACKOFF, then FATAL after startretries), so a
+    /// broken release does not restart for ever unseen. Returns an error message or null.
+    /// </summary>
+    public string? FailStart(string why)
+    {
+        _failedStart = why;
+        return Stop();
+    }
+
     /// <summary>Administrative stop: the stop signal now, SIGKILL after stopwaitsecs. Returns an error message or null.</summary>
     public string? Stop() => Kill(Config.StopSignal);
 
@@ -253,11 +286,27 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         }
 
         var expected = Config.ExitCodes.Contains(exitCode);
-        if (Killing)
+        if (Killing && _failedStart is { } why)
+        {
+            Killing = false;
+            _failedStart = null;
+            StartUnconfirmed = false;
+            ExitStatus = null;
+            SpawnError = why;
+            host.Log("warn", $"stopped: {Config.Name} ({how}; {why}, counted as a failed start)");
+            ChangeState(ProcessState.Backoff);
+        }
+        else if (Killing)
         {
             Killing = false;
             Delay = 0;
             ExitStatus = exitCode;
+            if (StartUnconfirmed)
+            {
+                StartUnconfirmed = false;
+                Backoff = 0; // stopped on purpose before its first healthy check: not a failed start
+            }
+
             host.Log(expected ? "info" : "warn", $"stopped: {Config.Name} ({how})");
             ChangeState(ProcessState.Stopped);
         }
@@ -272,6 +321,7 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         {
             Delay = 0;
             Backoff = 0;
+            StartUnconfirmed = false;
             ExitStatus = exitCode;
             if (State == ProcessState.Starting)
             {

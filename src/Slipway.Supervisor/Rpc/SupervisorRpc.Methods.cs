@@ -72,7 +72,7 @@ public sealed partial class SupervisorRpc
             Update();
             var name = a.String(0);
             var config = D.Config.Groups.FirstOrDefault(g => g.Name == name) ?? throw Faults.Error(Faults.BadName, name);
-            if (D.RescaleAdd(name) is { } rescaled)
+            if (D.Rescaler.Add(name) is { } rescaled)
             {
                 return rescaled;
             }
@@ -96,7 +96,7 @@ public sealed partial class SupervisorRpc
                 throw Faults.Error(Faults.BadName, name);
             }
 
-            return (D.RescaleRemove(name) ?? D.RemoveGroup(name)) ? true : throw Faults.Error(Faults.StillRunning, name);
+            return (D.Rescaler.Remove(name) ?? D.RemoveGroup(name)) ? true : throw Faults.Error(Faults.StillRunning, name);
         });
         Add("supervisor.getProcessInfo", 1, 1, ["struct", "string"], "Get info about a process named name", a =>
         {
@@ -113,36 +113,36 @@ public sealed partial class SupervisorRpc
         Add("supervisor.getAllConfigInfo", 0, 0, ["array"], "Get info about all available process configurations.", _ =>
         {
             Update();
-            return AllConfigInfo();
+            return ConfigInfo.For(D);
         });
-        Add("supervisor.startProcess", 1, 2, ["boolean", "string", "boolean"], "Start a process", a => StartProcess(a.String(0), a.Bool(1, true)));
+        Add("supervisor.startProcess", 1, 2, ["boolean", "string", "boolean"], "Start a process", a => _control.StartProcess(a.String(0), a.Bool(1, true)));
         Add("supervisor.startProcessGroup", 1, 2, ["array", "string", "boolean"], "Start all processes in the group named 'name'",
-            a => StartGroup(a.String(0), a.Bool(1, true)));
+            a => _control.StartGroup(a.String(0), a.Bool(1, true)));
         Add("supervisor.startAllProcesses", 0, 1, ["array", "boolean"], "Start all processes listed in the configuration file", a =>
         {
             Update();
             var wait = a.Bool(0, true);
             D.PrespawnForStart(D.AllProcesses().Select(x => x.Process));
-            return AllFunc(D.AllProcesses(), p => !ProcessStates.IsRunning(p.State), n => StartProcess(n, wait));
+            return AllFunc(D.AllProcesses(), p => !ProcessStates.IsRunning(p.State), n => _control.StartProcess(n, wait));
         });
-        Add("supervisor.stopProcess", 1, 2, ["boolean", "string", "boolean"], "Stop a process named by name", a => StopProcess(a.String(0), a.Bool(1, true)));
+        Add("supervisor.stopProcess", 1, 2, ["boolean", "string", "boolean"], "Stop a process named by name", a => _control.StopProcess(a.String(0), a.Bool(1, true)));
         Add("supervisor.stopProcessGroup", 1, 2, ["array", "string", "boolean"], "Stop all processes in the process group named 'name'",
-            a => StopGroup(a.String(0), a.Bool(1, true)));
+            a => _control.StopGroup(a.String(0), a.Bool(1, true)));
         Add("supervisor.stopAllProcesses", 0, 1, ["array", "boolean"], "Stop all processes in the process list", a =>
         {
             Update();
             var wait = a.Bool(0, true);
-            return AllFunc(D.AllProcesses(), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
+            return AllFunc(D.AllProcesses(), p => ProcessStates.IsRunning(p.State), n => _control.StopProcess(n, wait));
         });
         Add("supervisor.signalProcess", 2, 2, ["boolean", "string", "string"], "Send an arbitrary UNIX signal to the process named by name",
-            a => SignalProcess(a.String(0), SignalArg(a)));
+            a => _control.SignalProcess(a.String(0), SignalArg(a)));
         Add("supervisor.signalProcessGroup", 2, 2, ["array", "string", "string"], "Send a signal to all processes in the group named 'name'",
-            a => SignalGroup(a.String(0), SignalArg(a)));
+            a => _control.SignalGroup(a.String(0), SignalArg(a)));
         Add("supervisor.signalAllProcesses", 1, 1, ["array", "string"], "Send a signal to all processes in the process list", a =>
         {
             Update();
             var signal = a.Raw(0) is int n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : a.String(0);
-            return AllFunc(D.AllProcesses(), p => ProcessStates.IsSignallable(p.State), name => SignalProcess(name, signal));
+            return AllFunc(D.AllProcesses(), p => ProcessStates.IsSignallable(p.State), name => _control.SignalProcess(name, signal));
         });
         foreach (var alias in new[] { "supervisor.readProcessStdoutLog", "supervisor.readProcessLog" })
         {
@@ -192,12 +192,12 @@ public sealed partial class SupervisorRpc
                 throw Faults.Error(Faults.NotRunning, name);
             }
 
-            return D.WriteStdin(p, chars) ? true : throw Faults.Error(Faults.NoFile, name);
+            return ChildOutput.WriteStdin(p, chars) ? true : throw Faults.Error(Faults.NoFile, name);
         });
         Add("supervisor.sendRemoteCommEvent", 2, 2, ["boolean", "string", "string"], "Send an event that will be received by event listener subprocesses subscribing to the RemoteCommunicationEvent.", a =>
         {
             Update();
-            D.Notify(Events.SupervisorEvent.RemoteCommunication(a.String(0), a.String(1)));
+            D.Events.Notify(Events.SupervisorEvent.RemoteCommunication(a.String(0), a.String(1)));
             D.Wake();
             return true;
         });
@@ -215,171 +215,7 @@ public sealed partial class SupervisorRpc
             throw Faults.Error(Faults.NoFile, path);
         }
 
-        return ReadFile(path, a.Int(0), a.Int(1));
-    }
-
-    private object? StartProcess(string name, bool wait)
-    {
-        Update();
-        var (g, p) = GroupAndProcess(name);
-        if (p is null)
-        {
-            return StartGroup(SplitNamespec(name).Group, wait);
-        }
-
-        try
-        {
-            CommandResolver.Resolve(p.Config.Command, D.BaseEnvironment.GetValueOrDefault("PATH"));
-        }
-        catch (NotFoundException e)
-        {
-            throw Faults.Error(Faults.NoFile, e.Message);
-        }
-        catch (Native.SpawnException e)
-        {
-            throw Faults.Error(Faults.NotExecutable, e.Message);
-        }
-
-        if (ProcessStates.IsRunning(p.State))
-        {
-            throw Faults.Error(Faults.AlreadyStarted, name);
-        }
-
-        if (p.State == ProcessState.Unknown)
-        {
-            throw Faults.Error(Faults.Failed, $"{name} is in an unknown process state");
-        }
-
-        if (D.UsesDependencies)
-        {
-            D.BringBackDependents(p);
-        }
-
-        if (!D.MayStart(p))
-        {
-            // depends_on: start (and wait for) the dependencies first; the loop spawns this one once they are ready.
-            D.QueueStart(p);
-            if (!wait)
-            {
-                return true;
-            }
-
-            return D.DeferAsync(() => D.IsQueuedForStart(p) ? SupervisorDaemon.Pending
-                : D.TakeStartCancellation(p) is not null || p.SpawnError is not null ? throw Faults.Error(Faults.SpawnError, name)
-                : p.State switch
-                {
-                    ProcessState.Running => true,
-                    ProcessState.Starting => SupervisorDaemon.Pending,
-                    _ => throw Faults.Error(Faults.AbnormalTermination, name),
-                });
-        }
-
-        p.ResetRestartDelay();
-        p.Spawn();
-        D.ReapNow(); // a child that died at once shows as a spawn error straight away, as in supervisord
-        if (p.SpawnError is not null)
-        {
-            throw Faults.Error(Faults.SpawnError, name);
-        }
-
-        p.Transition(D.Mood == SupervisorMood.Running); // startsecs=0: RUNNING now
-        if (wait && p.State != ProcessState.Running)
-        {
-            return D.DeferAsync(() => p.SpawnError is not null ? throw Faults.Error(Faults.SpawnError, name) : p.State switch
-            {
-                ProcessState.Running => true,
-                ProcessState.Starting => SupervisorDaemon.Pending,
-                _ => throw Faults.Error(Faults.AbnormalTermination, name),
-            });
-        }
-
-        _ = g;
-        return true;
-    }
-
-    private object? StartGroup(string name, bool wait)
-    {
-        Update();
-        var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
-        D.PrespawnForStart(group.Processes);
-        return AllFunc(group.Processes.Select(p => (group, p)), p => !ProcessStates.IsRunning(p.State), n => StartProcess(n, wait));
-    }
-
-    private object? StopProcess(string name, bool wait)
-    {
-        Update();
-        var (_, p) = GroupAndProcess(name);
-        if (p is null)
-        {
-            return StopGroup(SplitNamespec(name).Group, wait);
-        }
-
-        if (D.UsesDependencies)
-        {
-            D.StoppedOnPurpose(p);
-        }
-
-        if (D.UsesDependencies && (p.State == ProcessState.Stopping || D.IsQueuedForStop(p)))
-        {
-            // already being stopped because something it depends on is (stop all): wait for it like the others
-            return wait ? D.DeferAsync(() => ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending) : true;
-        }
-
-        if (D.UsesDependencies && D.IsQueuedForStart(p))
-        {
-            D.CancelQueuedStart(p);
-            return true;
-        }
-
-        if (!ProcessStates.IsRunning(p.State))
-        {
-            throw Faults.Error(Faults.NotRunning, name);
-        }
-
-        if (D.RequestStop(p) is { } message)
-        {
-            throw Faults.Error(Faults.Failed, message);
-        }
-
-        if (wait && !ProcessStates.IsStopped(p.State))
-        {
-            return D.DeferAsync(() => ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending);
-        }
-
-        return true;
-    }
-
-    private object? StopGroup(string name, bool wait)
-    {
-        Update();
-        var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
-        var targets = D.RescaleStopTargets(group) ?? group.Processes; // update_in_place: only the processes that go
-        return AllFunc(targets.Select(p => (group, p)), p => ProcessStates.IsRunning(p.State), n => StopProcess(n, wait));
-    }
-
-    private object? SignalProcess(string name, string signal)
-    {
-        Update();
-        var (_, p) = GroupAndProcess(name);
-        if (p is null)
-        {
-            return SignalGroup(SplitNamespec(name).Group, signal);
-        }
-
-        var number = SignalNumber(signal);
-        if (!ProcessStates.IsSignallable(p.State))
-        {
-            throw Faults.Error(Faults.NotRunning, name);
-        }
-
-        return p.Signal(number) is { } message ? throw Faults.Error(Faults.Failed, message) : true;
-    }
-
-    private object? SignalGroup(string name, string signal)
-    {
-        Update();
-        var group = D.FindGroup(name) ?? throw Faults.Error(Faults.BadName, name);
-        return AllFunc(group.Processes.Select(p => (group, p)), p => ProcessStates.IsSignallable(p.State), n => SignalProcess(n, signal));
+        return LogFileReads.ReadFile(path, a.Int(0), a.Int(1));
     }
 
     private object? ReadProcessLog(Args a, bool stderr)
@@ -398,7 +234,7 @@ public sealed partial class SupervisorRpc
             throw Faults.Error(Faults.NoFile, path ?? "None");
         }
 
-        return ReadFile(path, a.Int(1), a.Int(2));
+        return LogFileReads.ReadFile(path, a.Int(1), a.Int(2));
     }
 
     private object? TailProcessLog(Args a, bool stderr)
@@ -417,7 +253,7 @@ public sealed partial class SupervisorRpc
             return new List<object?> { "", 0, false };
         }
 
-        return TailFile(path, a.Int(1), a.Int(2));
+        return LogFileReads.TailFile(path, a.Int(1), a.Int(2));
     }
 
     private object? ClearProcessLogs(string name)
@@ -431,7 +267,7 @@ public sealed partial class SupervisorRpc
 
         try
         {
-            var (stdout, stderr) = D.LogsOf(p);
+            var (stdout, stderr) = D.ChildLogs.Of(p);
             stdout?.Clear();
             stderr?.Clear();
         }
@@ -441,57 +277,6 @@ public sealed partial class SupervisorRpc
         }
 
         return true;
-    }
-
-    private List<object?> AllConfigInfo()
-    {
-        var result = new List<object?>();
-        foreach (var g in D.Config.Groups)
-        {
-            var inuse = D.FindGroup(g.Name) is not null;
-            foreach (var p in g.Processes)
-            {
-                var info = new Dictionary<string, object?>
-                {
-                    ["autostart"] = p.AutoStart,
-                    ["autorestart"] = p.AutoRestart switch
-                    {
-                        Config.AutoRestart.Always => true,
-                        Config.AutoRestart.Never => false,
-                        _ => "unexpected",
-                    },
-                    ["directory"] = p.Directory ?? "none",
-                    ["uid"] = p.User is null ? "none" : (object?)(int)Native.PosixSpawner.LookUpUser(p.User).Uid,
-                    ["command"] = p.Command,
-                    ["exitcodes"] = p.ExitCodes.Select(c => (object?)c).ToList(),
-                    ["group"] = g.Name,
-                    ["group_prio"] = g.Priority,
-                    ["inuse"] = inuse,
-                    ["killasgroup"] = p.KillAsGroup,
-                    ["name"] = p.Name,
-                    ["process_prio"] = p.Priority,
-                    ["redirect_stderr"] = p.RedirectStderr,
-                    ["startretries"] = p.StartRetries,
-                    ["startsecs"] = p.StartSecs,
-                    ["stopsignal"] = p.StopSignal,
-                    ["stopwaitsecs"] = p.StopWaitSecs,
-                    ["serverurl"] = p.ServerUrl ?? "auto",
-                };
-                foreach (var (channel, c) in new[] { ("stdout", p.Stdout), ("stderr", p.Stderr) })
-                {
-                    info[channel + "_capture_maxbytes"] = c.CaptureMaxBytes;
-                    info[channel + "_events_enabled"] = c.EventsEnabled;
-                    info[channel + "_logfile"] = c.IsAuto ? "auto" : c.File ?? "none";
-                    info[channel + "_logfile_backups"] = c.Backups;
-                    info[channel + "_logfile_maxbytes"] = c.MaxBytes;
-                    info[channel + "_syslog"] = c.Syslog;
-                }
-
-                result.Add(info);
-            }
-        }
-
-        return result.OrderBy(r => (string)((Dictionary<string, object?>)r!)["name"]!, StringComparer.Ordinal).ToList();
     }
 
     private void RegisterSystem()

@@ -24,7 +24,7 @@ public sealed class RecipesConfigTests
             rolling: true
           worker: { command: "python manage.py run_worker", numprocs: 2, roles: [worker] }
         health:
-          web: { http: "http://127.0.0.1:${http_port}/", expect: 200, timeout: 10s }
+          web: { http: "http://127.0.0.1:${http_port}/", expect: 200, timeout: 10s, start_period: 45s }
         promote: { from: staging, to: production, min_age: 7d }
         stages:
           staging:
@@ -54,6 +54,7 @@ public sealed class RecipesConfigTests
         config.Processes.Single(p => p.Name == "worker").NumProcs.ShouldBe(2);
         var health = config.Health.ShouldHaveSingleItem();
         health.Timeout.ShouldBe(TimeSpan.FromSeconds(10));
+        health.StartPeriod.ShouldBe(TimeSpan.FromSeconds(45));
         var promote = config.Promotions.ShouldHaveSingleItem();
         (promote.From, promote.To, promote.MinAge).ShouldBe(("staging", "production", TimeSpan.FromDays(7)));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Slipway.Core.Probes;
 using Slipway.Supervisor.Health;
 using Slipway.Supervisor.Http;
 using Slipway.Supervisor.Native;
@@ -17,7 +18,7 @@ public sealed class HealthAndMetricsTests
     {
         var t = new HealthTracker(retries: 3);
         t.Healthy.ShouldBeNull();
-        t.Describe().ShouldBe("health unknown");
+        t.Describe().ShouldBe("starting (health check pending)");
         t.Record("connection refused").ShouldBe(HealthChange.None);
         t.Describe().ShouldBe("health check failing (1/3): connection refused");
         t.Record(null).ShouldBe(HealthChange.BecameHealthy);
@@ -40,7 +41,26 @@ public sealed class HealthAndMetricsTests
     [InlineData("HTTP/1.1 503 Service Unavailable\r\n", "HTTP 503")]
     [InlineData("SSH-2.0-OpenSSH\r\n", "no HTTP status line")]
     [InlineData("", "no HTTP status line")]
-    public void Http_status_lines(string response, string? problem) => HealthProbe.StatusProblem(response).ShouldBe(problem);
+    public void Http_status_lines(string response, string? problem) =>
+        HealthProbe.Judge(Encoding.ASCII.GetBytes(response), expect: null, contains: null).Error.ShouldBe(problem);
+
+    [Theory]
+    [InlineData(200, null, null)]
+    [InlineData(302, null, null)]
+    [InlineData(404, null, "HTTP 404")]
+    [InlineData(302, 200, "HTTP 302, expected 200")]
+    [InlineData(503, 503, null)]
+    public void Any_2xx_or_3xx_is_healthy_unless_a_status_is_expected(int status, int? expect, string? problem) =>
+        HealthProbe.StatusProblem(status, expect).ShouldBe(problem);
+
+    private static async Task<string?> HttpAsync(string url) =>
+        (await HealthProbe.HttpAsync(new Uri(url), expect: null, contains: null, TimeSpan.FromSeconds(5), verifyCertificate: false, Ct)).Error;
+
+    private static async Task<string?> TcpAsync(string address)
+    {
+        var (host, port) = HealthProbe.SplitHostPort(address)!.Value;
+        return (await HealthProbe.TcpAsync(host, port, TimeSpan.FromSeconds(5), Ct)).Error;
+    }
 
     [Fact]
     public async Task Tcp_and_http_probes_against_a_real_listener()
@@ -60,12 +80,12 @@ public sealed class HealthAndMetricsTests
                 await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n"), Ct);
             }
         }, Ct);
-        (await HealthProbe.HttpAsync($"http://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
-        (await HealthProbe.HttpAsync($"http://127.0.0.1:{port}/bad", TimeSpan.FromSeconds(5), Ct)).ShouldBe("HTTP 500");
+        (await HttpAsync($"http://127.0.0.1:{port}/ok")).ShouldBeNull();
+        (await HttpAsync($"http://127.0.0.1:{port}/bad")).ShouldBe("HTTP 500");
         await served;
-        (await HealthProbe.TcpAsync($"127.0.0.1:{port}", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
+        (await TcpAsync($"127.0.0.1:{port}")).ShouldBeNull();
         listener.Stop();
-        (await HealthProbe.TcpAsync($"127.0.0.1:{port}", TimeSpan.FromSeconds(5), Ct)).ShouldBe("connection refused");
+        (await TcpAsync($"127.0.0.1:{port}")).ShouldBe("connection refused");
     }
 
     [Fact]
@@ -92,8 +112,8 @@ public sealed class HealthAndMetricsTests
                 await tls.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n"), Ct);
             }
         }, Ct);
-        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldBeNull();
-        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/down", TimeSpan.FromSeconds(5), Ct)).ShouldBe("HTTP 503");
+        (await HttpAsync($"https://127.0.0.1:{port}/ok")).ShouldBeNull();
+        (await HttpAsync($"https://127.0.0.1:{port}/down")).ShouldBe("HTTP 503");
         await served;
 
         // An https:// check pointed at a plain-HTTP server fails as a handshake, not as a hang or a crash.
@@ -103,7 +123,7 @@ public sealed class HealthAndMetricsTests
             var stream = client.GetStream();
             await stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), Ct);
         }, Ct);
-        (await HealthProbe.HttpAsync($"https://127.0.0.1:{port}/ok", TimeSpan.FromSeconds(5), Ct)).ShouldStartWith("TLS handshake failed");
+        (await HttpAsync($"https://127.0.0.1:{port}/ok")).ShouldStartWith("TLS handshake failed");
         await plain;
     }
 

@@ -66,7 +66,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> SupervisorKeys { get; } = ["kind", "socket", "programs_file", "start_timeout"];
 
     public static IReadOnlyList<string> HealthKeys { get; } =
-        ["http", "expect", "contains", "tcp", "command", "timeout", "retries", "interval", Roles];
+        ["http", "expect", "contains", "tcp", "command", "timeout", "retries", "interval", "start_period", Roles];
 
     public static IReadOnlyList<string> PromoteKeys { get; } = ["from", "to", "min_age"];
 

@@ -50,6 +50,7 @@ internal static class HealthBinder
             Timeout = s.Duration("timeout") ?? defaults.Timeout,
             Retries = s.Int("retries", 1, 1000) ?? defaults.Retries,
             Interval = s.Duration("interval") ?? defaults.Interval,
+            StartPeriod = s.Duration("start_period") ?? defaults.StartPeriod,
             Roles = s.Roles(recordUse: true),
             Location = s.Location,
         };

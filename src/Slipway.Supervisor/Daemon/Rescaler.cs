@@ -1,4 +1,5 @@
 using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Logging;
 using Slipway.Supervisor.Processes;
 
 namespace Slipway.Supervisor.Daemon;
@@ -7,9 +8,13 @@ namespace Slipway.Supervisor.Daemon;
 /// <c>update_in_place=true</c>: when a re-read finds a group whose only change is its number of processes
 /// (numprocs), the stock <c>supervisorctl update</c> sequence that follows (stopProcessGroup, removeProcessGroup,
 /// addProcessGroup) acts on the difference only: the processes that go are stopped and removed, the new ones are
-/// added and started, and those that stay keep running. supervisord restarts the whole group.
+/// added and started, and those that stay keep running. supervisord restarts the whole group. Under the gate.
 /// </summary>
-public sealed partial class SupervisorDaemon
+/// <remarks><c>newProcess</c>: Makes a process of a group (with its log names).</remarks>
+/// <remarks><c>joined</c>: Processes joined the table (after they were added).</remarks>
+/// <remarks><c>left</c>: Processes left the table (after they were removed).</remarks>
+public sealed class Rescaler(ProcessTable table, MainLog log, Action wake, Func<double> now, Func<ProcessConfig, string, Subprocess> newProcess,
+    Action<IReadOnlyList<Subprocess>> joined, Action<IReadOnlyList<Subprocess>> left)
 {
     private static readonly TimeSpan RescaleWindow = TimeSpan.FromSeconds(60);
     private readonly Dictionary<string, Rescale> _rescales = new(StringComparer.Ordinal);
@@ -46,31 +51,33 @@ public sealed partial class SupervisorDaemon
         return kept.Count > 0 && kept.All(n => before[n] == after[n]) && (before.Count != kept.Count || after.Count != kept.Count);
     }
 
-    private void NoteRescales(IEnumerable<string> changed)
+    /// <summary>After a re-read: the changed groups that can be rescaled in place (forgets any earlier plan).</summary>
+    internal void Note(IEnumerable<string> changed, IReadOnlyList<GroupConfig> freshGroups, bool updateInPlace)
     {
         _rescales.Clear();
-        if (!Config.Daemon.UpdateInPlace)
+        if (!updateInPlace)
         {
             return;
         }
 
         foreach (var name in changed)
         {
-            var fresh = Config.Groups.First(g => g.Name == name);
-            if (_groups.TryGetValue(name, out var live) && IsRescaleOnly(live.Config, fresh))
+            var fresh = freshGroups.First(g => g.Name == name);
+            if (table.Find(name) is { } live && IsRescaleOnly(live.Config, fresh))
             {
-                _rescales[name] = new Rescale(fresh, Now + RescaleWindow.TotalSeconds);
+                _rescales[name] = new Rescale(fresh, now() + RescaleWindow.TotalSeconds);
             }
         }
     }
 
-    private Rescale? PendingRescale(string group, RescaleStep step) =>
-        _rescales.TryGetValue(group, out var r) && r.Step == step && Now < r.Expires ? r : null;
+    private Rescale? Pending(string group, RescaleStep step) =>
+        _rescales.TryGetValue(group, out var r) && r.Step == step && now() < r.Expires ? r : null;
 
     /// <summary>stopProcessGroup during an in-place update: the processes to stop (those that go), or null for all.</summary>
-    public IReadOnlyList<Subprocess>? RescaleStopTargets(ProcessGroup group)
+    public IReadOnlyList<Subprocess>? StopTargets(ProcessGroup group)
     {
-        if (PendingRescale(group.Name, RescaleStep.Reread) is not { } r)
+        ArgumentNullException.ThrowIfNull(group);
+        if (Pending(group.Name, RescaleStep.Reread) is not { } r)
         {
             return null;
         }
@@ -81,9 +88,9 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>removeProcessGroup during an in-place update: removes the processes that go. Null when not rescaling.</summary>
-    public bool? RescaleRemove(string name)
+    public bool? Remove(string name)
     {
-        if (PendingRescale(name, RescaleStep.Stopped) is not { } r || !_groups.TryGetValue(name, out var group))
+        if (Pending(name, RescaleStep.Stopped) is not { } r || table.Find(name) is not { } group)
         {
             return null;
         }
@@ -97,43 +104,34 @@ public sealed partial class SupervisorDaemon
 
         foreach (var p in going)
         {
-            CloseLogs(p);
-            _channels.Remove(p);
-            Log.Write("info", $"removed process {p.Namespec} (numprocs)");
+            log.Write("info", $"removed process {p.Namespec} (numprocs)");
         }
 
-        _groups[name] = new ProcessGroup(group.Config, group.Processes.Except(going).ToList());
+        table.Set(new ProcessGroup(group.Config, group.Processes.Except(going).ToList()));
         r.Step = RescaleStep.Removed;
-        RebuildDependencies();
-        ExtrasGroupRemoved(going);
+        left(going);
         return true;
     }
 
     /// <summary>addProcessGroup during an in-place update: adds the new processes (autostart as usual). Null when not rescaling.</summary>
-    public bool? RescaleAdd(string name)
+    public bool? Add(string name)
     {
-        if (PendingRescale(name, RescaleStep.Removed) is not { } r || !_groups.TryGetValue(name, out var group))
+        if (Pending(name, RescaleStep.Removed) is not { } r || table.Find(name) is not { } group)
         {
             return null;
         }
 
         _rescales.Remove(name);
         var kept = group.Processes.ToDictionary(p => p.Config.Name, StringComparer.Ordinal);
-        var added = r.Fresh.Processes.Where(pc => !kept.ContainsKey(pc.Name)).Select(pc => new Subprocess(pc, name, this, _time)
-        {
-            StdoutLogFile = pc.Stdout.IsAuto ? AutoLogName(pc.Name, "stdout") : pc.Stdout.File,
-            StderrLogFile = pc.Stderr.IsAuto ? AutoLogName(pc.Name, "stderr") : pc.Stderr.File,
-        }).ToList();
-        CreateAutoLogs();
-        _groups[name] = new ProcessGroup(r.Fresh, [.. group.Processes, .. added]);
-        RebuildDependencies();
-        ExtrasGroupAdded(added);
+        var added = r.Fresh.Processes.Where(pc => !kept.ContainsKey(pc.Name)).Select(pc => newProcess(pc, name)).ToList();
+        table.Set(new ProcessGroup(r.Fresh, [.. group.Processes, .. added]));
+        joined(added);
         foreach (var p in added)
         {
-            Log.Write("info", $"added process {p.Namespec} (numprocs)");
+            log.Write("info", $"added process {p.Namespec} (numprocs)");
         }
 
-        Wake();
+        wake();
         return true;
     }
 }

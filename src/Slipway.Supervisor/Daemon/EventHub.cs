@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Slipway.Supervisor.Events;
+using Slipway.Supervisor.Logging;
 using Slipway.Supervisor.Processes;
 
 namespace Slipway.Supervisor.Daemon;
@@ -9,7 +10,7 @@ namespace Slipway.Supervisor.Daemon;
 /// <c>[eventlistener:x]</c> pool that subscribes, and handed to listeners by the main loop. Everything here runs
 /// under the gate except what the output thread queues.
 /// </summary>
-public sealed partial class SupervisorDaemon
+public sealed class EventHub(MainLog log, Action wake, Func<double> now, Func<string, ProcessGroup?> findGroup)
 {
     private readonly List<EventListenerPool> _pools = [];
     private readonly Dictionary<Subprocess, ListenerChannel> _channels = [];
@@ -17,6 +18,13 @@ public sealed partial class SupervisorDaemon
     private readonly Dictionary<int, long> _ticks = [];
     private long _globalSerial = -1;
     private bool _stoppingNotified;
+
+    internal void AddPool(EventListenerPool pool) => _pools.Add(pool);
+
+    internal void RemovePool(EventListenerPool pool) => _pools.Remove(pool);
+
+    /// <summary>The process left the daemon (its group or its numprocs slot was removed).</summary>
+    internal void Forget(Subprocess process) => _channels.Remove(process);
 
     /// <summary>Offers <paramref name="e"/> to every pool that subscribes to it (in the order the pools were added).</summary>
     public void Notify(SupervisorEvent e)
@@ -32,42 +40,42 @@ public sealed partial class SupervisorDaemon
 
     private long NextSerial() => _globalSerial = _globalSerial == long.MaxValue ? 0 : _globalSerial + 1;
 
-    private bool HasPools => _pools.Count > 0;
+    public bool HasPools => _pools.Count > 0;
 
     /// <summary>The protocol state of a listener's current run (null for a program, or a listener never started).</summary>
     public ListenerChannel? ListenerOf(Subprocess process) => _channels.GetValueOrDefault(process);
 
     /// <summary>A listener was spawned: a fresh protocol state (ACKNOWLEDGED) fed by its stdout.</summary>
-    private ListenerChannel NewChannel(Subprocess process)
+    internal ListenerChannel NewChannel(Subprocess process)
     {
-        var channel = new ListenerChannel(process.Config.Name, Log.Write);
+        var channel = new ListenerChannel(process.Config.Name, log.Write);
         _channels[process] = channel;
         return channel;
     }
 
     /// <summary>Output thread: a PROCESS_LOG event to raise under the gate.</summary>
-    private void QueueLogEvent(Subprocess process, int pid, string channel, ReadOnlySpan<byte> data)
+    internal void QueueLogEvent(Subprocess process, int pid, string channel, ReadOnlySpan<byte> data)
     {
         _outputEvents.Enqueue((process, pid, channel, data.ToArray(), false));
-        Wake();
+        wake();
     }
 
     /// <summary>Output thread: a capture block ended; its PROCESS_COMMUNICATION event is raised under the gate.</summary>
-    private void QueueCommunicationEvent(Subprocess process, int pid, string channel, byte[] data)
+    internal void QueueCommunicationEvent(Subprocess process, int pid, string channel, byte[] data)
     {
         _outputEvents.Enqueue((process, pid, channel, data, true));
-        Wake();
+        wake();
     }
 
     /// <summary>Main loop, first: listener replies (READY, RESULT) and queued PROCESS_LOG / PROCESS_COMMUNICATION events, in the order they happened.</summary>
-    private void ReadEventInput()
+    internal void ReadInput()
     {
         while (_outputEvents.TryDequeue(out var item))
         {
             if (item.Communication)
             {
                 Notify(SupervisorEvent.ProcessCommunication(item.Process, item.Pid, item.Channel, item.Data));
-                Log.Write("debug", $"'{item.Process.Config.Name}' {item.Channel} emitted a comm event");
+                log.Write("debug", $"'{item.Process.Config.Name}' {item.Channel} emitted a comm event");
             }
             else
             {
@@ -84,10 +92,10 @@ public sealed partial class SupervisorDaemon
         }
     }
 
-    private EventListenerPool? PoolOf(Subprocess process) => FindGroup(process.GroupName)?.Pool;
+    private EventListenerPool? PoolOf(Subprocess process) => findGroup(process.GroupName)?.Pool;
 
     /// <summary>A listener died: the event it was working on goes back to the head of its pool's buffer.</summary>
-    private void ListenerFinished(Subprocess process)
+    internal void ListenerFinished(Subprocess process)
     {
         if (_channels.TryGetValue(process, out var channel))
         {
@@ -103,7 +111,7 @@ public sealed partial class SupervisorDaemon
         }
     }
 
-    private void DispatchEvents(ProcessGroup group)
+    internal void Dispatch(ProcessGroup group, string identifier, Func<Subprocess, byte[], bool> writeStdin)
     {
         if (group.Pool is not { } pool)
         {
@@ -111,21 +119,21 @@ public sealed partial class SupervisorDaemon
         }
 
         var members = group.Processes.Select(p => new PoolMember(p, _channels.GetValueOrDefault(p))).ToList();
-        pool.Dispatch(members, Config.Daemon.Identifier, WriteStdin);
+        pool.Dispatch(members, identifier, writeStdin);
     }
 
     /// <summary>TICK_5/60/3600 when their time slice rolls over (supervisord.py's tick).</summary>
-    private void Tick()
+    internal void Tick()
     {
         if (!HasPools)
         {
             return;
         }
 
-        var now = (long)Now;
+        var second = (long)now();
         foreach (var (name, period) in EventTypes.Ticks)
         {
-            var slice = now - (now % period);
+            var slice = second - (second % period);
             if (!_ticks.TryGetValue(period, out var last))
             {
                 _ticks[period] = slice;
@@ -139,18 +147,18 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>When the loop must wake for the next TICK_5 (only when some pool wants ticks).</summary>
-    private double? NextTick()
+    internal double? NextTick()
     {
         if (!_pools.Any(p => p.Subscribes("TICK_5") || p.Subscribes("TICK_60") || p.Subscribes("TICK_3600")))
         {
             return null;
         }
 
-        var now = Now;
-        return now - (now % 5) + 5 + 0.001;
+        var at = now();
+        return at - (at % 5) + 5 + 0.001;
     }
 
-    private void NotifyStopping()
+    internal void NotifyStopping()
     {
         if (!_stoppingNotified)
         {

@@ -1,4 +1,5 @@
 using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Logging;
 using Slipway.Supervisor.Native;
 using Slipway.Supervisor.Processes;
 
@@ -8,37 +9,37 @@ namespace Slipway.Supervisor.Daemon;
 /// <c>[fcgi-program:x]</c> groups (supervisord's FastCGIProcessGroup): one listening socket per group, which
 /// every child of the group gets as its fd 0 (no stdin pipe), counted per child (see <see cref="FastCgiSocket"/>).
 /// </summary>
-public sealed partial class SupervisorDaemon
+public sealed class FastCgiSockets(MainLog log, IProcessSpawner spawner)
 {
     private readonly Dictionary<string, FastCgiSocket> _fastCgiSockets = new(StringComparer.Ordinal);
     private readonly Dictionary<Subprocess, FastCgiSocket> _fastCgiHolders = [];
 
     /// <summary>Whether the fcgi-program group <paramref name="group"/> has its socket open now (for tests).</summary>
-    internal bool FastCgiSocketOpen(string group) => _fastCgiSockets.TryGetValue(group, out var s) && s.IsOpen;
+    internal bool IsOpen(string group) => _fastCgiSockets.TryGetValue(group, out var s) && s.IsOpen;
 
     /// <summary>Makes a new group's socket and checks, as supervisord does, that it can be bound (then closes it).</summary>
     /// <exception cref="FastCgiSocketException">The address cannot be bound.</exception>
-    private void FastCgiGroupAdding(GroupConfig config)
+    internal void GroupAdding(GroupConfig config)
     {
         if (config.FastCgi is not { } socketConfig)
         {
             return;
         }
 
-        var socket = new FastCgiSocket(socketConfig, Log.Write);
+        var socket = new FastCgiSocket(socketConfig, log.Write);
         socket.Probe();
         _fastCgiSockets[config.Name] = socket;
     }
 
-    private void FastCgiGroupRemoved(string name) => _fastCgiSockets.Remove(name);
+    internal void GroupRemoved(string name) => _fastCgiSockets.Remove(name);
 
-    private bool IsFastCgi(Subprocess process) => _fastCgiSockets.ContainsKey(process.GroupName);
+    internal bool IsFastCgi(Subprocess process) => _fastCgiSockets.ContainsKey(process.GroupName);
 
     /// <summary>
     /// Starts a child of an fcgi-program with the group's socket as its stdin; the socket is opened for the first
     /// child. A socket that cannot be bound is a spawn error (supervisord lets the exception escape and dies).
     /// </summary>
-    private SpawnedChild SpawnFastCgi(Subprocess process, SpawnRequest request)
+    internal SpawnedChild Spawn(Subprocess process, SpawnRequest request)
     {
         var socket = _fastCgiSockets[process.GroupName];
         int fd;
@@ -53,7 +54,7 @@ public sealed partial class SupervisorDaemon
 
         try
         {
-            var child = _spawner.Spawn(request with { StdinFd = fd });
+            var child = spawner.Spawn(request with { StdinFd = fd });
             _fastCgiHolders[process] = socket;
             return child;
         }
@@ -65,7 +66,7 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>The child was reaped: it no longer holds its group's socket.</summary>
-    private void FastCgiChildGone(Subprocess process)
+    internal void ChildGone(Subprocess process)
     {
         if (_fastCgiHolders.Remove(process, out var socket))
         {

@@ -1,4 +1,5 @@
 using Slipway.Supervisor.Config;
+using Slipway.Supervisor.Logging;
 using Slipway.Supervisor.Processes;
 
 namespace Slipway.Supervisor.Daemon;
@@ -8,7 +9,9 @@ namespace Slipway.Supervisor.Daemon;
 /// healthy when it has a health check); stopping a process first stops the processes that depend on it. Without
 /// any depends_on in the config none of this runs and the daemon behaves as supervisord. All under the gate.
 /// </summary>
-public sealed partial class SupervisorDaemon
+/// <remarks><c>isHealthy</c>: Whether a process's health check (if it has one) allows depending on it.</remarks>
+/// <remarks><c>daemonRunning</c>: Whether the daemon is running (not shutting down or restarting).</remarks>
+public sealed class DependencyScheduler(MainLog log, Action wake, Func<Subprocess, bool> isHealthy, Func<bool> daemonRunning)
 {
     private Dictionary<Subprocess, List<Subprocess>> _dependencies = [];
     private Dictionary<Subprocess, List<Subprocess>> _dependents = [];
@@ -19,16 +22,19 @@ public sealed partial class SupervisorDaemon
     /// <summary>Dependents a stop took down with a dependency: started again when that dependency is started (a restart).</summary>
     private readonly Dictionary<Subprocess, HashSet<Subprocess>> _takenDown = [];
 
+    private HashSet<string> _live = new(StringComparer.Ordinal);
+
     /// <summary>Whether any live process has a depends_on.</summary>
     public bool UsesDependencies => _dependencies.Count > 0;
 
     /// <summary>Recomputes who depends on whom from the live groups (after a group is added or removed).</summary>
-    private void RebuildDependencies()
+    internal void Rebuild(IReadOnlyCollection<ProcessGroup> groups)
     {
         var dependencies = new Dictionary<Subprocess, List<Subprocess>>();
         var dependents = new Dictionary<Subprocess, List<Subprocess>>();
-        var all = _groups.Values.SelectMany(g => g.Processes).ToList();
-        var configs = _groups.Values.Select(g => g.Config).ToList();
+        var all = groups.SelectMany(g => g.Processes).ToList();
+        _live = groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var configs = groups.Select(g => g.Config).ToList();
         foreach (var p in all.Where(p => p.Config.Extras.DependsOn.Count > 0))
         {
             var programs = p.Config.Extras.DependsOn.SelectMany(n => DependencyCheck.Resolve(n, configs) ?? []).ToHashSet(StringComparer.Ordinal);
@@ -57,11 +63,9 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>Ready to be depended on: RUNNING, and healthy if it has a health check.</summary>
-    public bool IsReady(Subprocess p) => p.State == ProcessState.Running && !_stopQueue.Contains(p) && HealthOf(p) is null or { Healthy: true };
+    public bool IsReady(Subprocess p) => p.State == ProcessState.Running && !_stopQueue.Contains(p) && isHealthy(p);
 
-    bool IProcessHost.MayStart(Subprocess process) => MayStart(process);
-
-    internal bool MayStart(Subprocess process) => !_dependencies.TryGetValue(process, out var deps) || deps.TrueForAll(IsReady);
+    public bool MayStart(Subprocess process) => !_dependencies.TryGetValue(process, out var deps) || deps.TrueForAll(IsReady);
 
     private List<Subprocess> LiveDependents(Subprocess p) =>
         _dependents.TryGetValue(p, out var list) ? list.Where(d => !ProcessStates.IsStopped(d.State)).ToList() : [];
@@ -92,14 +96,14 @@ public sealed partial class SupervisorDaemon
             return;
         }
 
-        foreach (var d in dependents.Where(d => ProcessStates.IsStopped(d.State) && _groups.ContainsKey(d.GroupName)))
+        foreach (var d in dependents.Where(d => ProcessStates.IsStopped(d.State) && _live.Contains(d.GroupName)))
         {
-            Log.Write("info", $"starting {d.Namespec} again after {p.Namespec} (stopped with it)");
+            log.Write("info", $"starting {d.Namespec} again after {p.Namespec} (stopped with it)");
             _startQueue.Add(d);
             BringBackDependents(d);
         }
 
-        Wake();
+        wake();
     }
 
     /// <summary>Why a queued start was given up (a dependency went FATAL or was stopped), once.</summary>
@@ -118,7 +122,7 @@ public sealed partial class SupervisorDaemon
             }
         }
 
-        Wake();
+        wake();
     }
 
     /// <summary>Stops the process, after first stopping (and waiting for) every process that depends on it.</summary>
@@ -134,14 +138,14 @@ public sealed partial class SupervisorDaemon
 
         if (_stopQueue.Add(p))
         {
-            Log.Write("info", $"stopping {p.Namespec} after its dependents: {string.Join(", ", live.Select(d => d.Namespec))}");
+            log.Write("info", $"stopping {p.Namespec} after its dependents: {string.Join(", ", live.Select(d => d.Namespec))}");
         }
 
         foreach (var d in live)
         {
             if (d.State is ProcessState.Running or ProcessState.Starting or ProcessState.Backoff && !_stopQueue.Contains(d))
             {
-                if (Mood == SupervisorMood.Running)
+                if (daemonRunning())
                 {
                     if (!_takenDown.TryGetValue(p, out var set))
                     {
@@ -155,12 +159,12 @@ public sealed partial class SupervisorDaemon
             }
         }
 
-        Wake();
+        wake();
         return null;
     }
 
     /// <summary>Shutdown of one group: as <see cref="ProcessGroup.StopAll"/>, dependents first.</summary>
-    private void StopGroupForShutdown(ProcessGroup group)
+    internal void StopGroupForShutdown(ProcessGroup group)
     {
         if (!UsesDependencies)
         {
@@ -182,7 +186,7 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>Main loop: stops whose dependents have stopped, starts whose dependencies are ready (or can no longer be).</summary>
-    private void StepDependencies(bool accepting)
+    internal void Step(bool accepting)
     {
         foreach (var p in _stopQueue.ToList())
         {
@@ -217,7 +221,7 @@ public sealed partial class SupervisorDaemon
             {
                 _startQueue.Remove(p);
                 _startCancelled[p] = $"dependency {blocker.Namespec} is {ProcessStates.Name(blocker.State)}";
-                Log.Write("warn", $"not starting {p.Namespec}: {_startCancelled[p]}");
+                log.Write("warn", $"not starting {p.Namespec}: {_startCancelled[p]}");
             }
             else if (MayStart(p))
             {
@@ -226,6 +230,9 @@ public sealed partial class SupervisorDaemon
             }
         }
     }
+
+    /// <summary>Whether starts or stops wait on other processes (the loop then looks again soon).</summary>
+    internal bool HasQueued => _startQueue.Count > 0 || _stopQueue.Count > 0;
 
     /// <summary>"waiting for db, cache" for a stopped process held back by its dependencies (else null).</summary>
     public string? WaitingDescription(Subprocess p)

@@ -4,26 +4,15 @@ using Slipway.Supervisor.Processes;
 namespace Slipway.Supervisor.Daemon;
 
 /// <summary>syslog_forward: one forwarder per destination, fed line by line from the output thread.</summary>
-public sealed partial class SupervisorDaemon
+public sealed class LogForwarding(MainLog log, TimeProvider time, int bufferSize) : IDisposable
 {
     private readonly Dictionary<string, SyslogForwarder> _forwarders = new(StringComparer.Ordinal);
 
-    /// <summary>The output thread's hook for one channel of one run: PROCESS_LOG events and/or log forwarding.</summary>
-    private OutputTap? Tap(Subprocess process, int pid, string channel, bool events)
-    {
-        OutputTap? onEvents = events ? data => QueueLogEvent(process, pid, channel, data) : null;
-        if (process.Config.Extras.SyslogForward is not { } target)
-        {
-            return onEvents;
-        }
-
-        var forward = new ForwardTap(ForwarderFor(target), process.Namespec, pid, channel == "stderr", _time);
-        return onEvents is null ? forward.OnData : data =>
-        {
-            onEvents(data);
-            forward.OnData(data);
-        };
-    }
+    /// <summary>The output thread's hook that forwards one channel of one run (null when the program does not forward).</summary>
+    internal OutputTap? Tap(Subprocess process, int pid, string channel) =>
+        process.Config.Extras.SyslogForward is { } target
+            ? new ForwardTap(ForwarderFor(target), process.Namespec, pid, channel == "stderr", time).OnData
+            : null;
 
     /// <summary>One channel of one run: cuts its output into lines and queues a frame per line (output thread only).</summary>
     private sealed class ForwardTap
@@ -58,16 +47,16 @@ public sealed partial class SupervisorDaemon
             {
                 var colon = target.LastIndexOf(':');
                 forwarder = new SyslogForwarder(target[..colon].Trim('[', ']'), int.Parse(target[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture),
-                    System.Net.Dns.GetHostName(), Config.Daemon.SyslogForwardBuffer);
+                    System.Net.Dns.GetHostName(), bufferSize);
                 _forwarders[target] = forwarder;
-                Log.Write("info", $"forwarding program output to syslog server {target}");
+                log.Write("info", $"forwarding program output to syslog server {target}");
             }
 
             return forwarder;
         }
     }
 
-    private (long Sent, long Dropped, bool Forwarding) ForwardCounters()
+    internal (long Sent, long Dropped, bool Forwarding) Counters()
     {
         lock (_forwarders)
         {
@@ -76,7 +65,7 @@ public sealed partial class SupervisorDaemon
     }
 
     /// <summary>At exit: send what is still buffered (briefly), then close.</summary>
-    private void CloseForwarders()
+    public void Dispose()
     {
         lock (_forwarders)
         {
