@@ -6,7 +6,7 @@
 #   bash scripts/demo.sh --keep     # leaves the site running (and says how to stop it)
 #   bash scripts/demo.sh --stop     # stops a site left running by --keep
 #
-# Needs Debian's python3-django, gunicorn and python3-venv (bash scripts/deps/recipes.sh installs them) and git.
+# Installs what it needs when missing: Debian's python3-django, gunicorn, python3-venv and git (scripts/deps/recipes.sh).
 # Environment: DEMO_DIR (default ./demo), DEMO_PORT (default: a free port), SLIPWAY (a slipway executable to use
 # instead of building one), SKIP_BUILD=1 (use the existing Release build).
 set -euo pipefail
@@ -44,17 +44,26 @@ if [ "$mode" = stop ]; then
   exit 0
 fi
 
-# Preconditions, with the fix in the message. Debian's python (not a pyenv or venv one first on PATH) runs the site.
+# What the demo needs, installed when missing (as scripts/test.sh does): Debian's python3-django, gunicorn,
+# python3-venv and git, through scripts/deps/recipes.sh (apt-get, as root or through sudo). Debian's python (not a
+# pyenv or venv one first on PATH) runs the site.
 py=/usr/bin/python3
-missing=()
-[ -x "$py" ] || missing+=(python3)
-"$py" -c 'import django' 2>/dev/null || missing+=(python3-django)
-"$py" -c 'import gunicorn' 2>/dev/null || missing+=(gunicorn)
-"$py" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
-command -v git >/dev/null || missing+=(git)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "demo.sh: ${missing[*]} missing. Fix: bash scripts/deps/recipes.sh (or apt-get install ${missing[*]})" >&2
-  exit 2
+missing_deps() {
+  missing=()
+  [ -x "$py" ] || missing+=(python3)
+  "$py" -c 'import django' 2>/dev/null || missing+=(python3-django)
+  "$py" -c 'import gunicorn' 2>/dev/null || missing+=(gunicorn)
+  "$py" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+  command -v git >/dev/null || missing+=(git)
+  [ ${#missing[@]} -gt 0 ]
+}
+if missing_deps; then
+  echo "demo.sh: installing ${missing[*]} (scripts/deps/recipes.sh)..."
+  bash "$repo_root/scripts/deps/recipes.sh"
+  if missing_deps; then
+    echo "demo.sh: ${missing[*]} still missing after scripts/deps/recipes.sh. Fix: apt-get install ${missing[*]}" >&2
+    exit 2
+  fi
 fi
 
 # A previous run's directory is replaced; any other non-empty directory is left alone.

@@ -94,6 +94,8 @@ mkdir -p "$SW"
   echo "  user: root"
   echo "  identity_file: $BENCH_KEY"
   echo "  known_hosts: $BENCH_KNOWN_HOSTS"
+  # The fresh-connection columns: every run connects afresh (connections persist 60 s by default).
+  echo "  control_persist: 0"
   echo "stages:"
   for n in 1 5; do
     echo "  bench$n:"
@@ -108,7 +110,7 @@ sed 's/^source_strategy: git/source_strategy: upload/' "$SW/slipway.yml" >"$SW/u
 # The git strategy again with `ssh.control_persist`: each host's connection stays open for the next run (OpenSSH
 # ControlPersist, Ansible's default), so runs after the first skip the handshake. Capistrano's net-ssh cannot do that.
 mkdir -p "$SW/persist"
-sed 's/^ssh:$/ssh:\n  control_persist: 60/' "$SW/slipway.yml" >"$SW/persist/slipway.yml"
+sed 's/^  control_persist: 0$/  control_persist: 60/' "$SW/slipway.yml" >"$SW/persist/slipway.yml"
 grep -q "control_persist: 60" "$SW/persist/slipway.yml" || { echo "deploy-bench: could not add control_persist" >&2; exit 1; }
 
 # Capistrano's project: the same repository, hosts and deploy_to.
@@ -242,7 +244,7 @@ RB
   reset_hosts 1
   $SLW deploy bench1 -f "$DJ/slipway.yml" >/dev/null || { $SLW deploy bench1 -f "$DJ/slipway.yml"; exit 1; }
   run "slipway-django-redeploy-1" "$BENCH_DIR/commit.sh" "$SLW deploy bench1 -f $DJ/slipway.yml >/dev/null 2>&1"
-  sed 's/^ssh:$/ssh:\n  control_persist: 60/' "$DJ/slipway.yml" >"$DJ/persist.yml"
+  sed 's/^  control_persist: 0$/  control_persist: 60/' "$DJ/slipway.yml" >"$DJ/persist.yml"
   run "slipway_persist-django-redeploy-1" "$BENCH_DIR/commit.sh" "$SLW deploy bench1 -f $DJ/persist.yml >/dev/null 2>&1"
   reset_hosts 1
   (cd "$CAP" && cap bench1 deploy >/dev/null 2>&1) || { (cd "$CAP" && cap bench1 deploy); exit 1; }

@@ -108,6 +108,7 @@ ssh:
   user: root
   identity_file: $BENCH_KEY
   known_hosts: $BENCH_KNOWN_HOSTS
+  control_persist: 0 # like for like with Capistrano, whose net-ssh connects afresh every run
 recipes:
   django:
     python: $PY

@@ -151,6 +151,7 @@ public static class SlipwayApp
             Commands.Setup.SetupCommands.Register(config);
             if (OperatingSystem.IsLinux())
             {
+                Commands.Ssh.SshCommands.Register(config);
                 Commands.Agent.AgentCommands.Register(config);
                 Commands.Hosts.HostCommands.Register(config);
             }

@@ -10,7 +10,7 @@ public sealed class SshArgumentsTests
     [Fact]
     public void Nothing_configured_leaves_everything_to_ssh_config()
     {
-        var args = new SshArguments(new SshSettings(), "/tmp/slw-abc");
+        var args = new SshArguments(new SshSettings { ControlPersist = null }, "/tmp/slw-abc");
 
         args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
         [
@@ -24,12 +24,13 @@ public sealed class SshArgumentsTests
     [Fact]
     public void Control_persist_shares_or_becomes_a_master_that_outlives_the_run()
     {
-        var args = new SshArguments(new SshSettings { ControlPersist = TimeSpan.FromSeconds(60) }, "/root/.slipway/cm");
+        // Given the default settings: connections persist for 60 s
+        var args = new SshArguments(new SshSettings(), "/root/.slipway/cm");
 
-        args.Master(Bare, "/tmp/slw-abc/m.log").ShouldBe(
+        args.Master(Bare, "/tmp/slw-abc/m.log", "/root/.slipway/cm/0123456789ab-0123456789abcdef").ShouldBe(
         [
             "-T", "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
-            "-o", "ControlPath=/root/.slipway/cm/%C", "-o", "BatchMode=yes",
+            "-o", "ControlPath=/root/.slipway/cm/0123456789ab-0123456789abcdef", "-o", "BatchMode=yes",
             "-E", "/tmp/slw-abc/m.log", "-v", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "web1",
             "--", "exec /bin/sh -s",
         ]);
@@ -81,5 +82,30 @@ public sealed class SshArgumentsTests
 
         argv.ShouldContain(home + "/.ssh/web");
         argv.ShouldNotContain(home + "/.ssh/default");
+    }
+
+    [Fact]
+    public void Inspect_asks_ssh_for_its_configuration_with_the_options_a_connection_gets()
+    {
+        var settings = new SshSettings { KnownHosts = "/keys/known", IdentityFile = "/keys/id" };
+        var host = new HostConfig { Host = "10.0.0.5", Port = 2222, User = "app" };
+
+        new SshArguments(settings, "/tmp/slw-abc").Inspect(host).ShouldBe(
+        [
+            "-G", "-o", "BatchMode=yes", "-p", "2222", "-l", "app",
+            "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=/keys/known",
+            "-i", "/keys/id", "-o", "IdentitiesOnly=yes", "10.0.0.5",
+        ]);
+    }
+
+    [Fact]
+    public void Exit_asks_the_master_on_one_socket_to_close()
+    {
+        var host = new HostConfig { Host = "10.0.0.5", Port = 2222, User = "app" };
+
+        new SshArguments(new SshSettings(), "/c").Exit(host, "/c/abc-def").ShouldBe(
+        [
+            "-O", "exit", "-o", "ControlPath=/c/abc-def", "-o", "BatchMode=yes", "-p", "2222", "-l", "app", "10.0.0.5",
+        ]);
     }
 }

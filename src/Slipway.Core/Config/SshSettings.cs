@@ -34,9 +34,13 @@ public sealed record SshSettings
 
     /// <summary>
     /// How long each host's SSH connection stays open after a command ends, for the next command to reuse (OpenSSH
-    /// <c>ControlPersist</c>, as Ansible does by default). Null: every run connects afresh and closes on exit.
+    /// <c>ControlPersist</c>; 60 s, as Ansible does by default). Null (<c>control_persist: 0</c>): every run connects
+    /// afresh and closes on exit.
     /// </summary>
-    public TimeSpan? ControlPersist { get; init; }
+    public TimeSpan? ControlPersist { get; init; } = DefaultControlPersist;
+
+    /// <summary>Ansible's default: long enough for the next command of a working session, short for an idle one.</summary>
+    public static readonly TimeSpan DefaultControlPersist = TimeSpan.FromSeconds(60);
 }
 
 public enum HostKeyPolicy

@@ -9,7 +9,7 @@ namespace Slipway.Remote.Ssh;
 /// Commands and uploads to one host, each a short-lived ssh client: on the host's ControlMaster, or, with no master
 /// (<see cref="ConnectionMode.Direct"/>), on a connection of its own.
 /// </summary>
-internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport, SshMaster? master) : IRemoteSession
+internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport, SshMaster? master, string? controlPath = null) : IRemoteSession
 {
     private int _disposed;
 
@@ -102,7 +102,7 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var log = transport.NextLogFile("cmd");
-        var args = Master is null ? transport.Arguments.Direct(Host, log, remote) : transport.Arguments.Command(Host, log, remote);
+        var args = Master is null ? transport.Arguments.Direct(Host, log, remote) : transport.Arguments.Command(Host, log, remote, controlPath);
         var psi = ChildProcess.StartInfo("ssh", args, transport.Environment);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (limit is { } l)

@@ -15,6 +15,7 @@ public sealed class OpenSshTransport : ITransport
     private readonly IReadOnlyDictionary<string, string?>? _environment;
     private readonly SshArguments _arguments;
     private readonly ConnectionMode _mode;
+    private readonly PersistentControlPaths? _persistent;
     private readonly ConcurrentDictionary<string, OpenSshSession> _sessions = new(StringComparer.Ordinal);
 
     // Two concurrent connects to one host would start two masters on one socket path; the loser would keep a plain,
@@ -44,6 +45,7 @@ public sealed class OpenSshTransport : ITransport
         Directory.CreateDirectory(ControlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         SocketDirectory = settings.ControlPersist is null ? ControlDirectory : PersistentSockets.Directory();
         _arguments = new SshArguments(settings, SocketDirectory);
+        _persistent = settings.ControlPersist is null ? null : new PersistentControlPaths(_arguments, environment, SocketDirectory);
     }
 
     /// <summary>Where this run's ssh logs (and, unless connections persist, its control sockets) live; removed on dispose.</summary>
@@ -87,11 +89,13 @@ public sealed class OpenSshTransport : ITransport
         // cost the explicit step wins: host-key and auth failures surface at connect time, and a command never races to
         // become the master.
         var log = NextLogFile("master");
+        // A persisted master is reused only by a run that would open the very same connection (ControlSocketName).
+        var controlPath = _persistent is null ? null : await _persistent.ForAsync(host, ct);
         // In a session of its own: a terminal's Ctrl-C goes to the whole foreground process group, and ssh quits on
         // SIGINT. The master must outlive it, because the undo after a Ctrl-C runs over this very connection.
         var psi = File.Exists(SetsidPath)
-            ? ChildProcess.StartInfo(SetsidPath, ["ssh", .. _arguments.Master(host, log)], _environment)
-            : ChildProcess.StartInfo("ssh", _arguments.Master(host, log), _environment);
+            ? ChildProcess.StartInfo(SetsidPath, ["ssh", .. _arguments.Master(host, log, controlPath)], _environment)
+            : ChildProcess.StartInfo("ssh", _arguments.Master(host, log, controlPath), _environment);
 
         // ConnectTimeout covers TCP and the banner; the guard also bounds ProxyJump hops and slow authentication.
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -115,7 +119,7 @@ public sealed class OpenSshTransport : ITransport
         }
 
         Slipway.Core.Diagnostics.Timeline.Mark($"master ready {host.DisplayName}");
-        var session = new OpenSshSession(host, this, master);
+        var session = new OpenSshSession(host, this, master, controlPath);
         return _sessions.GetOrAdd(key, session);
     }
 

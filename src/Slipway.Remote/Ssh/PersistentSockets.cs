@@ -20,7 +20,7 @@ internal static class PersistentSockets
             info.UnixFileMode = OwnerOnly;
         }
 
-        // Unix socket paths are capped at 108 bytes; ssh's %C adds 41.
+        // Unix socket paths are capped at 108 bytes: ControlSocketName adds 30, and ssh binds a temporary name.XXXXXXXXXXXXXXXX (17 more) first.
         if (info.FullName.Length > 60)
         {
             throw new InvalidOperationException(

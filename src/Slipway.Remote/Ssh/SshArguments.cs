@@ -22,12 +22,15 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     /// connection an earlier run left open, or, when there is none, this ssh connects, forks the master into the
     /// background (it stays for the next run) and carries on as that master's first client.
     /// </remarks>
-    public List<string> Master(HostConfig host, string logFile)
+    /// <param name="host">The host to connect to.</param>
+    /// <param name="logFile">ssh's -E log.</param>
+    /// <param name="controlPath">The host's persisted socket (<see cref="PersistentControlPaths"/>); null: <see cref="ControlPath"/>.</param>
+    public List<string> Master(HostConfig host, string logFile, string? controlPath = null)
     {
         var args = settings.ControlPersist is { } persist
             ? new List<string> { "-T", "-o", "ControlMaster=auto", "-o", "ControlPersist=" + Math.Max(1, (int)persist.TotalSeconds).ToString(CultureInfo.InvariantCulture) }
             : new List<string> { "-M", "-T", "-o", "ControlPersist=no" };
-        args.AddRange(Common(host, logFile, verbosity: "-v"));
+        args.AddRange(Common(host, logFile, verbosity: "-v", controlPath));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);
         args.Add("--");
@@ -36,12 +39,12 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
     }
 
     /// <summary>A command over the existing master; ControlMaster=no so it never silently opens its own connection.</summary>
-    public List<string> Command(HostConfig host, string logFile, string remoteCommand)
+    public List<string> Command(HostConfig host, string logFile, string remoteCommand, string? controlPath = null)
     {
         // -vv: the mux client only logs "Received exit status from master" at debug2, which tells a real exit 255 apart
         // from a lost connection.
         var args = new List<string> { "-o", "ControlMaster=no" };
-        args.AddRange(Common(host, logFile, verbosity: "-vv"));
+        args.AddRange(Common(host, logFile, verbosity: "-vv", controlPath));
         args.AddRange(ConnectOptions(host));
         args.Add(host.Host);
         args.Add("--");
@@ -61,6 +64,28 @@ internal sealed class SshArguments(SshSettings settings, string controlDir)
         args.Add(host.Host);
         args.Add("--");
         args.Add(remoteCommand);
+        return args;
+    }
+
+    /// <summary>
+    /// <c>ssh -G</c>: the configuration ssh would use for <paramref name="host"/> with our options, printed without
+    /// connecting; what <see cref="ControlSocketName"/> digests.
+    /// </summary>
+    public List<string> Inspect(HostConfig host)
+    {
+        var args = new List<string> { "-G", "-o", "BatchMode=yes" };
+        args.AddRange(Destination(host));
+        args.AddRange(ConnectOptions(host));
+        args.Add(host.Host);
+        return args;
+    }
+
+    /// <summary><c>ssh -O exit</c>: asks the master listening on <paramref name="controlPath"/> to close its connection.</summary>
+    public List<string> Exit(HostConfig host, string controlPath)
+    {
+        var args = new List<string> { "-O", "exit", "-o", "ControlPath=" + controlPath, "-o", "BatchMode=yes" };
+        args.AddRange(Destination(host));
+        args.Add(host.Host);
         return args;
     }
 

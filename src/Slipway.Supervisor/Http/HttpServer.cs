@@ -53,12 +53,12 @@ public sealed class HttpResponder(Socket socket)
         }
     }
 
-    /// <summary>A response head in supervisord's (medusa's) form.</summary>
+    /// <summary>A response head in supervisord's (medusa's) form, with the Date: RFC 9110 asks of a server with a clock.</summary>
     public static byte[] Head(int status, string reason, string contentType, long contentLength, IEnumerable<string>? extraHeaders, bool keepAlive)
     {
         var head = new StringBuilder(160);
         head.Append("HTTP/1.1 ").Append(status).Append(' ').Append(reason).Append("\r\n");
-        head.Append("Server: Medusa/1.12\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(contentLength).Append("\r\n");
+        head.Append("Server: Medusa/1.12\r\nDate: ").Append(HttpDate.System.Now).Append("\r\nContent-Type: ").Append(contentType).Append("\r\nContent-Length: ").Append(contentLength).Append("\r\n");
         foreach (var h in extraHeaders ?? [])
         {
             head.Append(h).Append("\r\n");
@@ -71,7 +71,7 @@ public sealed class HttpResponder(Socket socket)
     /// <summary>Starts a chunked response; then <see cref="ChunkAsync"/> for each piece.</summary>
     public async Task StartChunkedAsync(string contentType, IEnumerable<string> extraHeaders, CancellationToken ct)
     {
-        var head = "HTTP/1.1 200 OK\r\nServer: Medusa/1.12\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n" +
+        var head = "HTTP/1.1 200 OK\r\nServer: Medusa/1.12\r\nDate: " + HttpDate.System.Now + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n" +
             string.Concat(extraHeaders.Select(h => h + "\r\n")) + "\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, ct);
     }

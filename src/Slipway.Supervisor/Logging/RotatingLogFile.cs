@@ -4,8 +4,9 @@ using Slipway.Supervisor.Native;
 namespace Slipway.Supervisor.Logging;
 
 /// <summary>
-/// An append-only log file rotated by size like supervisord's RotatingFileHandler: when it reaches maxBytes it
-/// becomes <c>.1</c> (older ones shift up to <c>.backups</c>); with backups=0 it is truncated. A file that cannot
+/// An append-only log file rotated by size like supervisord's RotatingFileHandler: once it holds maxBytes it
+/// becomes <c>.1</c> (older ones shift up to <c>.backups</c>); with backups=0 it is truncated. Unlike supervisord,
+/// a large chunk is split at maxBytes, so a burst of output never makes one file bigger than the limit. A file that cannot
 /// seek (<c>/dev/stdout</c>, a pipe, a tty) is never rotated, so it never fails with "Illegal seek".
 /// Thread-safe: the output pump writes while RPC calls clear or reopen it.
 /// </summary>
@@ -44,6 +45,11 @@ public sealed unsafe class RotatingLogFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Appends <paramref name="data"/>, split across the rotation so that no file holds more than maxBytes: the
+    /// current file is rotated when a write finds it full (not right after it fills), so it always holds the
+    /// newest output and <c>tail</c> right after a burst shows the last bytes written.
+    /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
         lock (_lock)
@@ -53,30 +59,29 @@ public sealed unsafe class RotatingLogFile : IDisposable
                 Open();
             }
 
-            fixed (byte* p = data)
+            if (!_seekable || _maxBytes <= 0)
             {
-                var offset = 0;
-                while (offset < data.Length)
-                {
-                    var n = Posix.write(_fd, p + offset, data.Length - offset);
-                    if (n < 0)
-                    {
-                        if (Posix.Errno == Posix.EIntr)
-                        {
-                            continue;
-                        }
-
-                        return; // a full disk must not stop the daemon; supervisord drops the output too
-                    }
-
-                    offset += (int)n;
-                }
+                Append(data);
+                return;
             }
 
-            _size += data.Length;
-            if (_seekable && _maxBytes > 0 && _size >= _maxBytes)
+            var split = RotationSplit.Plan(_size, _maxBytes, _backups, data.Length);
+            if (split.StartAfresh)
             {
-                Rotate();
+                RemoveAll();
+                data = data[split.Skip..];
+            }
+
+            while (!data.IsEmpty)
+            {
+                if (_size >= _maxBytes)
+                {
+                    Rotate();
+                }
+
+                var room = (int)Math.Min(data.Length, _maxBytes - _size);
+                Append(data[..room]);
+                data = data[room..];
             }
         }
     }
@@ -91,17 +96,15 @@ public sealed unsafe class RotatingLogFile : IDisposable
         }
     }
 
-    /// <summary>clearProcessLogs: remove the file (and its backups) and start an empty one.</summary>
+    /// <summary>
+    /// clearProcessLogs / clearLog: remove the file and start an empty one. The backups stay, as supervisord
+    /// keeps them (its handler removes only the base file before reopening).
+    /// </summary>
     public void Clear()
     {
         lock (_lock)
         {
             CloseFd();
-            for (var i = 1; i <= _backups; i++)
-            {
-                TryDelete(Path + "." + i.ToString(CultureInfo.InvariantCulture));
-            }
-
             TryDelete(Path);
             Open();
         }
@@ -113,6 +116,44 @@ public sealed unsafe class RotatingLogFile : IDisposable
         {
             CloseFd();
         }
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            var offset = 0;
+            while (offset < data.Length)
+            {
+                var n = Posix.write(_fd, p + offset, data.Length - offset);
+                if (n < 0)
+                {
+                    if (Posix.Errno == Posix.EIntr)
+                    {
+                        continue;
+                    }
+
+                    break; // a full disk must not stop the daemon; supervisord drops the output too
+                }
+
+                offset += (int)n;
+            }
+        }
+
+        _size += data.Length;
+    }
+
+    /// <summary>The current file and its backups are all about to be pushed out of the rotation: start empty.</summary>
+    private void RemoveAll()
+    {
+        CloseFd();
+        for (var i = 1; i <= _backups; i++)
+        {
+            TryDelete(Path + "." + i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        TryDelete(Path);
+        Open();
     }
 
     private void Rotate()

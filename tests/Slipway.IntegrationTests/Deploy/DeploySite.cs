@@ -101,6 +101,7 @@ internal sealed class DeploySite : IAsyncDisposable
               user: {SshdFixture.User}
               identity_file: {Fixture.ClientKey}
               known_hosts: {Fixture.KnownHosts}
+              control_persist: 0 # each test connects afresh and leaves no ssh process behind
               connect_timeout: 5
             stages:
               production:

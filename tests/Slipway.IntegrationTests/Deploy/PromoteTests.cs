@@ -101,6 +101,7 @@ public sealed class PromoteTests
               user: {SshdFixture.User}
               identity_file: {site.Fixture.ClientKey}
               known_hosts: {site.Fixture.KnownHosts}
+              control_persist: 0 # each test connects afresh and leaves no ssh process behind
               connect_timeout: 5
             promote:
               from: staging

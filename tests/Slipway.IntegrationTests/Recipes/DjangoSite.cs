@@ -115,6 +115,7 @@ internal sealed class DjangoSite : IAsyncDisposable
               user: {{SshdFixture.User}}
               identity_file: {{Site.Fixture.ClientKey}}
               known_hosts: {{Site.Fixture.KnownHosts}}
+              control_persist: 0 # each test connects afresh and leaves no ssh process behind
               connect_timeout: 5
             recipes:
               django:

@@ -37,7 +37,7 @@ public sealed class OpenSshConfigTests
               UserKnownHostsFile {sshd.KnownHosts}
 
             """);
-        await using var transport = new OpenSshTransport(new SshSettings { ConfigFile = config, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        await using var transport = new OpenSshTransport(new SshSettings { ConfigFile = config, ConnectTimeout = TimeSpan.FromSeconds(5), ControlPersist = null });
 
         var web1 = await transport.ConnectAsync(new HostConfig { Host = "web1" }, ct);
         var web2 = await transport.ConnectAsync(new HostConfig { Host = "web2" }, ct);
@@ -71,7 +71,7 @@ public sealed class OpenSshConfigTests
                 adding.ExitCode.ShouldBe(0);
             }
 
-            var settings = new SshSettings { KnownHosts = sshd.KnownHosts, ConnectTimeout = TimeSpan.FromSeconds(5) };
+            var settings = new SshSettings { KnownHosts = sshd.KnownHosts, ConnectTimeout = TimeSpan.FromSeconds(5), ControlPersist = null };
             await using var transport = new OpenSshTransport(settings, new Dictionary<string, string?> { ["SSH_AUTH_SOCK"] = socket });
 
             var session = await transport.ConnectAsync(SshTestHosts.Host(sshd, 0), ct);

@@ -91,7 +91,7 @@ public sealed class OpenSshFailureTests
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        await using var transport = new OpenSshTransport(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(5) });
+        await using var transport = new OpenSshTransport(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(5), ControlPersist = null });
         var host = new HostConfig { Host = "127.0.0.1", Port = port, User = "nobody" };
         var clock = Stopwatch.StartNew();
 
@@ -110,7 +110,7 @@ public sealed class OpenSshFailureTests
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        await using var transport = new OpenSshTransport(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(1) });
+        await using var transport = new OpenSshTransport(new SshSettings { ConnectTimeout = TimeSpan.FromSeconds(1), ControlPersist = null });
         var clock = Stopwatch.StartNew();
 
         var error = await Should.ThrowAsync<RemoteConnectionException>(

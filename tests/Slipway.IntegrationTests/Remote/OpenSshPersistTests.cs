@@ -39,6 +39,7 @@ public sealed partial class OpenSshPersistTests
         }
 
         Logins(sshd).ShouldBe(1, "the second run must ride on the first run's connection: " + sshd.ServerLog(0));
+        await PersistentConnections.CloseAsync(settings, host, null, ct); // no ssh process outlives the test
     }
 
     [Fact(Timeout = 90_000)]
@@ -77,6 +78,7 @@ public sealed partial class OpenSshPersistTests
         }, TimeSpan.FromSeconds(30), ct);
         ok.ShouldBeTrue("a new connection should replace the dead one: " + sshd.ServerLog(0));
         Logins(sshd).ShouldBeGreaterThanOrEqualTo(2);
+        await PersistentConnections.CloseAsync(settings, host, null, ct); // no ssh process outlives the test
     }
 
     private static int Logins(SshdFixture sshd) => AcceptedPattern().Count(sshd.ServerLog(0));

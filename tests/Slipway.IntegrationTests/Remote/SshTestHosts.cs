@@ -11,6 +11,7 @@ internal static class SshTestHosts
         IdentityFile = fixture.ClientKey,
         KnownHosts = fixture.KnownHosts,
         ConnectTimeout = TimeSpan.FromSeconds(5),
+        ControlPersist = null, // each test connects afresh and leaves no ssh process behind
     };
 
     public static HostConfig Host(SshdFixture fixture, int index) => new()

@@ -48,7 +48,7 @@ internal static class PrintTree
         .Add("connect_timeout", (int)ssh.ConnectTimeout.TotalSeconds)
         .Add("command_timeout", ssh.CommandTimeout is { } t ? (int)t.TotalSeconds : null)
         .Add("max_parallel", ssh.MaxParallel)
-        .Add("control_persist", ssh.ControlPersist is { } p ? (int)p.TotalSeconds : null);
+        .Add("control_persist", ssh.ControlPersist is { } p ? (int)p.TotalSeconds : 0); // 0: opted out
 
     private static List<object?> Hosts(StageConfig stage)
     {

@@ -33,7 +33,12 @@ internal static class SshBinder
             ConnectTimeout = connect is null ? defaults.ConnectTimeout : TimeSpan.FromSeconds(connect.Value),
             CommandTimeout = command is null ? null : TimeSpan.FromSeconds(command.Value),
             MaxParallel = s.Int("max_parallel", 1, 500) ?? defaults.MaxParallel,
-            ControlPersist = persist is null or 0 ? null : TimeSpan.FromSeconds(persist.Value),
+            ControlPersist = persist switch
+            {
+                null => defaults.ControlPersist,
+                0 => null, // opted out: connect afresh every run
+                _ => TimeSpan.FromSeconds(persist.Value),
+            },
         };
     }
 }
