@@ -72,13 +72,16 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
                 {
                     await BuildInScratchAsync(package, scratch, log, ct);
                 }
-                catch (BuildStepException e)
+                catch (Exception e) when (e is BuildStepException or CorruptArtifactException or IOException
+                    or UnauthorizedAccessException or InvalidDataException or System.ComponentModel.Win32Exception)
                 {
-                    await log.WriteLineAsync($"== FAILED: {e.Message}");
+                    // A package's failure is its outcome (dependents skip, others go on); only cancellation ends the run.
+                    var message = e is BuildStepException ? e.Message : $"{package.Name}: {e.Message}";
+                    await log.WriteLineAsync($"== FAILED: {message}");
                     await log.FlushAsync(ct);
                     log.Close();
                     return new PackageOutcome(package.Name, package.Key.Key, PackageStatus.Failed, package.Reason,
-                        time.GetElapsedTime(started), logPath, e.Message, await TailAsync(logPath, ct));
+                        time.GetElapsedTime(started), logPath, message, await TailAsync(logPath, ct));
                 }
             }
 

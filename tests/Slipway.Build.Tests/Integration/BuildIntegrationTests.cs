@@ -138,6 +138,26 @@ public sealed class BuildIntegrationTests
         e.Message.ShouldContain("the manifest says");
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task A_tampered_dependency_fails_its_dependent_instead_of_the_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var world = await BuildWorld.CreateAsync(ct);
+        using var builder = world.Builder();
+        var libraryOnly = await builder.PlanAsync(world.Recipes(), ["libgreet"], ct);
+        (await builder.BuildAsync(libraryOnly, ct)).Succeeded.ShouldBeTrue();
+        await File.AppendAllTextAsync(
+            Path.Combine(world.StoreDirectory, "libgreet", libraryOnly["libgreet"].Key.Key, "artifact.tar.gz"), "x", ct);
+
+        using var next = world.Builder();
+        var result = await next.BuildAsync(await next.PlanAsync(world.Recipes(), [], ct), ct);
+
+        result["libgreet"].Status.ShouldBe(PackageStatus.Cached);
+        result["hello"].Status.ShouldBe(PackageStatus.Failed);
+        result["hello"].Error!.ShouldContain("the manifest says");
+        result["tool"].Status.ShouldBe(PackageStatus.Built);
+    }
+
     private static async Task<string> RunHelloAsync(BuildWorld world, PackageBuilder builder, string key, CancellationToken ct)
     {
         var target = Path.Combine(world.Root, "deploy-" + key[..8]);
