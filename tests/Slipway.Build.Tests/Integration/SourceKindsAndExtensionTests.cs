@@ -107,6 +107,28 @@ public sealed class SourceKindsAndExtensionTests
         foreign.Message.ShouldStartWith("tool: targets plan9-mips, this machine is linux-");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Independent_packages_build_at_the_same_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var world = await BuildWorld.CreateAsync(ct);
+        var marks = Path.Combine(world.Root, "marks");
+        Directory.CreateDirectory(marks);
+        // Each step waits (bounded, 10 s) for the other's mark: both succeed only if they run side by side.
+        PackageRecipe Waiting(string me, string other) => new()
+        {
+            Name = me,
+            Source = SourceSpec.LocalPath(world.Tool.Path),
+            Env = new Dictionary<string, string> { ["MARKS"] = marks },
+            Steps = [$"touch $MARKS/{me}; for i in $(seq 200); do [ -f $MARKS/{other} ] && exit 0; sleep 0.05; done; exit 1"],
+        };
+        using var builder = world.Builder();
+
+        var result = await builder.BuildAsync(await builder.PlanAsync([Waiting("a", "b"), Waiting("b", "a")], [], ct), ct);
+
+        result.Summary().ShouldBe("2 packages: 0 cached, 2 built, 0 failed");
+    }
+
     private static async Task<string> ImportAsync(BuildWorld world, PackageBuilder builder, string key, CancellationToken ct)
     {
         var target = Path.Combine(world.Root, "site-" + key[..8]);
