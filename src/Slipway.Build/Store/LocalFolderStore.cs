@@ -1,0 +1,141 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json;
+using Slipway.Build.Keys;
+
+namespace Slipway.Build.Store;
+
+/// <summary>Thrown when a stored artifact does not match its manifest (or the manifest its key): never used, never trusted.</summary>
+public sealed class CorruptArtifactException(string message) : Exception(message);
+
+/// <summary>
+/// Artifacts in a folder: <c>&lt;root&gt;/&lt;package&gt;/&lt;key&gt;/{artifact.tar.gz,manifest.json}</c>. A put is written
+/// under <c>&lt;root&gt;/.incoming/</c> and renamed into place in one step, so a key's folder is either complete or
+/// absent, even if the process is killed. Reads recompute the key from the manifest's inputs and the tarball's hash.
+/// </summary>
+public sealed class LocalFolderStore(string root)
+{
+    public const string ArtifactFile = "artifact.tar.gz";
+    public const string ManifestFile = "manifest.json";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>The manifest of <paramref name="key"/>, or null when absent. Throws <see cref="CorruptArtifactException"/>.</summary>
+    public async Task<ArtifactManifest?> FindAsync(string package, string key, CancellationToken ct)
+    {
+        var path = Path.Combine(Folder(package, key), ManifestFile);
+        return File.Exists(path) ? await ReadManifestAsync(path, package, key, ct) : null;
+    }
+
+    /// <summary>The most recently built artifact of a package, whatever its key: what explanations compare with.</summary>
+    public async Task<ArtifactManifest?> NewestAsync(string package, CancellationToken ct)
+    {
+        var folder = Path.Combine(Root, package);
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        ArtifactManifest? newest = null;
+        foreach (var keyFolder in Directory.EnumerateDirectories(folder))
+        {
+            var path = Path.Combine(keyFolder, ManifestFile);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            var manifest = await ReadManifestAsync(path, package, Path.GetFileName(keyFolder), ct);
+            if (newest is null || manifest.BuiltAt > newest.BuiltAt)
+            {
+                newest = manifest;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>Stores an artifact atomically; a key already present is kept (same inputs, same content by contract).</summary>
+    public async Task PutAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var final = Folder(manifest.Package, manifest.Key);
+        if (Directory.Exists(final))
+        {
+            return;
+        }
+
+        var incoming = Path.Combine(Root, ".incoming", $"{manifest.Key}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(incoming);
+        try
+        {
+            File.Copy(artifactPath, Path.Combine(incoming, ArtifactFile));
+            await using (var stream = File.Create(Path.Combine(incoming, ManifestFile)))
+            {
+                await JsonSerializer.SerializeAsync(stream, manifest, ManifestJsonContext.Default.ArtifactManifest, ct);
+                await stream.FlushAsync(ct);
+                stream.Flush(flushToDisk: true);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            Directory.Move(incoming, final);
+        }
+        catch (IOException) when (Directory.Exists(final))
+        {
+            // Another builder stored the same key first: theirs is as good as ours.
+        }
+        finally
+        {
+            if (Directory.Exists(incoming))
+            {
+                Directory.Delete(incoming, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Verifies the tarball against its manifest, then unpacks it into <paramref name="destination"/>.</summary>
+    public async Task UnpackAsync(ArtifactManifest manifest, string destination, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var artifact = Path.Combine(Folder(manifest.Package, manifest.Key), ArtifactFile);
+        if (!File.Exists(artifact))
+        {
+            throw new CorruptArtifactException($"{manifest.Package} {manifest.Key}: {ArtifactFile} is missing");
+        }
+
+        var actual = await FileHashing.Sha256Async(artifact, ct);
+        if (actual != manifest.ArtifactSha256)
+        {
+            throw new CorruptArtifactException(
+                $"{manifest.Package} {manifest.Key}: {ArtifactFile} hashes to {actual}, the manifest says {manifest.ArtifactSha256}");
+        }
+
+        Directory.CreateDirectory(destination);
+        await using var file = File.OpenRead(artifact);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await TarFile.ExtractToDirectoryAsync(gzip, destination, overwriteFiles: true, ct);
+    }
+
+    private string Folder(string package, string key) => Path.Combine(Root, package, key);
+
+    private static async Task<ArtifactManifest> ReadManifestAsync(string path, string package, string key, CancellationToken ct)
+    {
+        ArtifactManifest? manifest;
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            manifest = await JsonSerializer.DeserializeAsync(stream, ManifestJsonContext.Default.ArtifactManifest, ct);
+        }
+        catch (JsonException e)
+        {
+            throw new CorruptArtifactException($"{path}: not a valid manifest ({e.Message})");
+        }
+
+        if (manifest is null || manifest.Package != package || manifest.Key != key || ContentKey.Compute(manifest.Inputs) != key)
+        {
+            throw new CorruptArtifactException($"{path}: its package, key or inputs do not match {package} {key}");
+        }
+
+        return manifest;
+    }
+}
