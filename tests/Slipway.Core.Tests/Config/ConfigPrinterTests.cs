@@ -39,6 +39,36 @@ public sealed class ConfigPrinterTests
         Golden.Verify(yaml, "Config", "ShowStarterYaml");
     }
 
+    [Fact]
+    public void The_logs_section_is_shown_with_its_secrets_masked()
+    {
+        var config = ConfigFixtures.Parse(ConfigFixtures.Example + """
+            logs:
+              db: /var/lib/slipway/logs.db
+              token: s3cret-token
+              retention_days: 30
+              users:
+                alice: { role: admin, password_hash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" }
+              digest:
+                smtp: 127.0.0.1:25
+                smtp_password: hunter2
+                to: [ops@example.com]
+                since: 1d
+            """).Config!;
+
+        var yaml = ConfigPrinter.ToYaml(config, config.FindStage("production")!);
+
+        yaml.ShouldContain("logs:");
+        yaml.ShouldContain("db: /var/lib/slipway/logs.db");
+        yaml.ShouldContain("retention_days: 30");
+        yaml.ShouldContain("since: 1d");
+        yaml.ShouldContain("alice:");
+        yaml.ShouldNotContain("s3cret-token");
+        yaml.ShouldNotContain("hunter2");
+        yaml.ShouldNotContain("aGFzaA");
+        yaml.ShouldContain("token: \"***\"");
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("true", "\"true\"")]

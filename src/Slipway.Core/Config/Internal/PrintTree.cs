@@ -31,6 +31,11 @@ internal static class PrintTree
             .Add("hooks", Hooks(config))
             .Add("processes", Processes(config));
         AddRecipeSections(map, config);
+        if (config.Logs is { } logs)
+        {
+            map.Add("logs", Logs(logs));
+        }
+
         foreach (var (key, value) in config.Extensions)
         {
             map.Add(key, Plain(value));
@@ -38,6 +43,43 @@ internal static class PrintTree
 
         return map;
     }
+
+    // Secrets are shown as *** (set) or null (unset): config show is for reading what a stage runs with, and its output
+    // ends up in terminals, tickets and CI logs.
+    private static string? Secret(string? value) => value is null ? null : "***";
+
+    private static PrintMap LogUsers(IReadOnlyList<LogUserConfig> users)
+    {
+        var map = new PrintMap();
+        foreach (var user in users)
+        {
+            map.Add(user.Name, new PrintMap().Add("role", user.Admin ? "admin" : "viewer").Add("password_hash", Secret(user.PasswordHash)));
+        }
+
+        return map;
+    }
+
+    private static PrintMap Logs(LogsConfig logs) => new PrintMap()
+        .Add("db", logs.Db)
+        .Add("syslog_udp", logs.SyslogUdp)
+        .Add("syslog_tcp", logs.SyslogTcp)
+        .Add("http", logs.Http)
+        .Add("token", Secret(logs.Token))
+        .Add("retention_days", logs.RetentionDays)
+        .Add("spool", logs.Spool)
+        .Add("base_url", logs.BaseUrl)
+        .Add("deploy_history", logs.DeployHistory)
+        .Add("users", LogUsers(logs.Users))
+        .Add("digest", new PrintMap()
+            .Add("smtp", logs.Digest.Smtp)
+            .Add("smtp_user", logs.Digest.SmtpUser)
+            .Add("smtp_password", Secret(logs.Digest.SmtpPassword))
+            .Add("starttls", logs.Digest.StartTls)
+            .Add("from", logs.Digest.From)
+            .Add("to", logs.Digest.To.ToList<object?>())
+            .Add("since", logs.Digest.Since is { } since ? Duration(since) : null)
+            .Add("top", logs.Digest.Top)
+            .Add("schedule", logs.Digest.Schedule));
 
     private static PrintMap Ssh(SshSettings ssh) => new PrintMap()
         .Add("user", ssh.User)
