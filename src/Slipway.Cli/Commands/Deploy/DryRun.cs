@@ -12,13 +12,13 @@ namespace Slipway.Cli.Commands.Deploy;
 /// </summary>
 internal static class DryRun
 {
-    public static async Task<int> PrintAsync(IAnsiConsole console, DeployRequest request, CancellationToken ct)
+    public static async Task<int> PrintAsync(IAnsiConsole console, DeployRequest request, TimeProvider time, CancellationToken ct)
     {
         var config = request.Config;
         DryRunPlan plan;
         try
         {
-            plan = await ReleaseManager.PlanDryRunAsync(request, TimeProvider.System, null, ct);
+            plan = await ReleaseManager.PlanDryRunAsync(request, time, null, ct);
         }
         catch (SourceException e)
         {

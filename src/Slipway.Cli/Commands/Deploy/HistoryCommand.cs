@@ -13,7 +13,7 @@ namespace Slipway.Cli.Commands.Deploy;
 /// every selected host (so deploys from every machine show) and this machine's record; a run that some hosts lack is
 /// flagged. With <c>--local</c> only this machine's record.
 /// </summary>
-public sealed class HistoryCommand(IAnsiConsole console) : ReleaseCommandBase<HistorySettings>(console)
+public sealed class HistoryCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<HistorySettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, HistorySettings settings, CancellationToken ct)
     {

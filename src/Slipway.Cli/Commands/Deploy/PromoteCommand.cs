@@ -48,7 +48,7 @@ public sealed class PromoteSettings : ConfigFileSettings
 /// refusing when FROM's hosts disagree or the commit is younger than <c>promote.min_age</c> (unless --force). The
 /// orchestration is <see cref="Promotion"/>'s; this command prints it.
 /// </summary>
-public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteSettings>
+public sealed class PromoteCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<PromoteSettings>
 {
     private const int ShownCommits = 30;
 
@@ -78,8 +78,8 @@ public sealed class PromoteCommand(IAnsiConsole console) : AsyncCommand<PromoteS
             return ExitCodes.UsageOrConfig;
         }
 
-        var manager = new ReleaseManager(source.Sessions, TimeProvider.System, RunIdentity.Current());
-        var plan = await new Promotion(manager, TimeProvider.System).PlanAsync(config, source.Stage, to.Stage, settings.Force, cancellationToken);
+        var manager = new ReleaseManager(source.Sessions, time, RunIdentity.Current());
+        var plan = await new Promotion(manager, time).PlanAsync(config, source.Stage, to.Stage, settings.Force, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;

@@ -11,10 +11,13 @@ namespace Slipway.Cli.Commands.Deploy;
 /// Shared plumbing: the command's <see cref="StageTarget"/> (config, recipes, stage, hosts), the request shaped by the
 /// settings, one <see cref="ReleaseManager"/> over the target's sessions; the subclass runs it and prints the outcome.
 /// </summary>
-public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : AsyncCommand<TSettings>
+public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console, TimeProvider time) : AsyncCommand<TSettings>
     where TSettings : StageSettings, IReleaseRunSettings
 {
     protected IAnsiConsole Console => console;
+
+    /// <summary>The clock of the composition root (tests fix it): release names, lock ages, history stamps.</summary>
+    protected TimeProvider Time => time;
 
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
@@ -37,13 +40,13 @@ public abstract class ReleaseCommandBase<TSettings>(IAnsiConsole console) : Asyn
     }
 
     /// <summary>The manager over the target's sessions (made on first use: a dry run never connects).</summary>
-    protected static ReleaseManager Manager(StageTarget target) =>
-        new(target.Sessions, TimeProvider.System, RunIdentity.Current());
+    protected ReleaseManager Manager(StageTarget target) =>
+        new(target.Sessions, time, RunIdentity.Current());
 
     protected abstract Task<int> RunAsync(StageTarget target, DeployRequest request, TSettings settings, CancellationToken ct);
 }
 
-public sealed class DeployCommand(IAnsiConsole console) : ReleaseCommandBase<DeploySettings>(console)
+public sealed class DeployCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<DeploySettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, DeploySettings settings, CancellationToken ct)
     {
@@ -60,14 +63,14 @@ public sealed class DeployCommand(IAnsiConsole console) : ReleaseCommandBase<Dep
         };
         if (settings.DryRun)
         {
-            return await DryRun.PrintAsync(Console, request, ct);
+            return await DryRun.PrintAsync(Console, request, Time, ct);
         }
 
         return OutcomePrinter.Print(Console, await Manager(target).DeployAsync(request, ct), settings.Json);
     }
 }
 
-public sealed class RollbackCommand(IAnsiConsole console) : ReleaseCommandBase<RollbackSettings>(console)
+public sealed class RollbackCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<RollbackSettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, RollbackSettings settings, CancellationToken ct)
     {
@@ -76,19 +79,19 @@ public sealed class RollbackCommand(IAnsiConsole console) : ReleaseCommandBase<R
     }
 }
 
-public sealed class CheckCommand(IAnsiConsole console) : ReleaseCommandBase<MaintenanceSettings>(console)
+public sealed class CheckCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<MaintenanceSettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, MaintenanceSettings settings, CancellationToken ct) =>
         OutcomePrinter.Print(Console, await Manager(target).CheckAsync(request, ct), settings.Json);
 }
 
-public sealed class CleanupCommand(IAnsiConsole console) : ReleaseCommandBase<MaintenanceSettings>(console)
+public sealed class CleanupCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<MaintenanceSettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, MaintenanceSettings settings, CancellationToken ct) =>
         OutcomePrinter.Print(Console, await Manager(target).CleanupAsync(request, ct), settings.Json);
 }
 
-public sealed class UnlockCommand(IAnsiConsole console) : ReleaseCommandBase<MaintenanceSettings>(console)
+public sealed class UnlockCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<MaintenanceSettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, MaintenanceSettings settings, CancellationToken ct) =>
         OutcomePrinter.Print(Console, await Manager(target).UnlockAsync(request, ct), settings.Json);

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Slipway.Cli.Commands.Deploy;
 
 /// <summary><c>slipway releases STAGE</c>: per host, every release with state and commit, the live one marked.</summary>
-public sealed class ReleasesCommand(IAnsiConsole console) : ReleaseCommandBase<ReleasesSettings>(console)
+public sealed class ReleasesCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<ReleasesSettings>(console, time)
 {
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, ReleasesSettings settings, CancellationToken ct)
     {

@@ -23,7 +23,7 @@ public sealed class StatusSettings : ConfigFileSettings
 /// <c>slipway status</c>: for every stage, the live commit, how long it has been live, whether the hosts agree, how far
 /// the stage is behind its own branch and behind the stage it is promoted from.
 /// </summary>
-public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSettings>
+public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<StatusSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
     {
@@ -35,14 +35,14 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
 
         await using var sessions = new SessionPool(config.Ssh);
         var origin = DeploySource.For(config);
-        var manager = new ReleaseManager(sessions, TimeProvider.System, RunIdentity.Current());
+        var manager = new ReleaseManager(sessions, time, RunIdentity.Current());
         var lives = await Task.WhenAll(config.Stages.Select(s => manager.ReadLiveAsync(config, s, cancellationToken)));
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
         }
 
-        var now = TimeProvider.System.GetUtcNow();
+        var now = time.GetUtcNow();
         var records = new List<StageStatusRecord>();
         foreach (var (stage, live) in config.Stages.Zip(lives))
         {
