@@ -192,14 +192,25 @@ public sealed class DaemonHost(HostOptions options)
         try
         {
             var rpc = new SupervisorRpc(() => _daemon!, config.HasRpcInterface);
+            // supervisord makes the RPC interfaces once per HTTP server and logs each; scripts and operators look for it.
+            void RpcInitialized()
+            {
+                if (config.HasRpcInterface)
+                {
+                    log.Write("info", "RPC interface 'supervisor' initialized");
+                }
+            }
+
             if (config.UnixServer is { } unix)
             {
+                RpcInitialized();
                 servers.Add(new HttpServer(await BindAsync(() => BindUnix(unix), restarting: !first, log, ct),
                     new SupervisorHttp(rpc, () => _daemon!, unix.Username, unix.Password).HandleAsync));
             }
 
             if (config.InetServer is { } inet)
             {
+                RpcInitialized();
                 servers.Add(new HttpServer(await BindAsync(() => BindInet(inet), restarting: !first, log, ct),
                     new SupervisorHttp(rpc, () => _daemon!, inet.Username, inet.Password).HandleAsync));
             }
@@ -223,7 +234,7 @@ public sealed class DaemonHost(HostOptions options)
         }
 
         await File.WriteAllTextAsync(d.PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", ct);
-        log.Write("info", $"slipway supervise started with pid {Environment.ProcessId}");
+        log.Write("info", $"supervisord started with pid {Environment.ProcessId}");
         StartupTrace.Mark("servers up");
         SupervisorMood mood;
         try

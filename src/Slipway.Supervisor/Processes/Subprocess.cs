@@ -129,6 +129,8 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
         }
         else if (state == ProcessState.Stopping && Delay - now <= 0)
         {
+            // supervisord's words and level for the stopwaitsecs escalation; operators grep their logs for them.
+            host.Log("warn", $"killing '{Config.Name}' ({Pid}) with SIGKILL");
             Kill(9);
         }
     }
@@ -215,7 +217,37 @@ public sealed class Subprocess(ProcessConfig config, string groupName, IProcessH
     }
 
     /// <summary>Administrative stop: the stop signal now, SIGKILL after stopwaitsecs. Returns an error message or null.</summary>
-    public string? Stop() => Kill(Config.StopSignal);
+    public string? Stop()
+    {
+        _lastStopReport = 0;
+        return Kill(Config.StopSignal);
+    }
+
+    private double _lastStopReport;
+
+    /// <summary>
+    /// "waiting for NAME to stop" while a stop a client waits on is pending, at most every 2 seconds, as supervisord's
+    /// stop_report (called each time its stopProcess reply is polled).
+    /// </summary>
+    public void StopReport()
+    {
+        if (State != ProcessState.Stopping)
+        {
+            return;
+        }
+
+        var now = Now;
+        if (now < _lastStopReport)
+        {
+            _lastStopReport = now; // the clock went back
+        }
+
+        if (now > _lastStopReport + 2)
+        {
+            host.Log("info", $"waiting for {Config.Name} to stop");
+            _lastStopReport = now;
+        }
+    }
 
     public string? Kill(int signal)
     {

@@ -138,7 +138,11 @@ internal sealed class ProcessControl(Func<SupervisorDaemon> daemon)
 
         if (wait && !ProcessStates.IsStopped(p.State))
         {
-            return D.DeferAsync(() => ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending);
+            return D.DeferAsync(() =>
+            {
+                p.StopReport();
+                return ProcessStates.IsStopped(p.State) ? true : SupervisorDaemon.Pending;
+            });
         }
 
         return true;

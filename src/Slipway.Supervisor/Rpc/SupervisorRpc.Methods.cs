@@ -64,7 +64,7 @@ public sealed partial class SupervisorRpc
             }
             catch (Config.ConfigException e)
             {
-                throw Faults.Error(Faults.CantReread, e.Message);
+                throw Faults.Error(Faults.CantReread, e.SupervisordText ?? e.Message);
             }
         });
         Add("supervisor.addProcessGroup", 1, 1, ["boolean", "string"], "Update the config for a running process from config file.", a =>

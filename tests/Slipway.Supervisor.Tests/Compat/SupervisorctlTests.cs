@@ -315,6 +315,43 @@ public abstract class SupervisorctlTests
     }
 
     [Fact]
+    public async Task Reread_of_a_program_without_a_command_gives_supervisords_CANT_REREAD_text()
+    {
+        await using var d = await Daemon.StartAsync(Kind, Programs, Ct);
+        await d.WaitForAsync("alpha", "RUNNING", Ct);
+        await File.AppendAllTextAsync(d.ConfigPath, "\n[program:broken]\nstartsecs=0\n", Ct);
+
+        var reread = await d.CtlAsync(Ct, "reread");
+
+        reread.Output.Trim().ShouldBe(
+            $"ERROR: CANT_REREAD: program section program:broken does not specify a command in section 'program:broken' (file: '{d.ConfigPath}')");
+    }
+
+    [Fact]
+    public async Task The_main_log_says_what_supervisord_says_at_start_and_while_a_stop_escalates_to_SIGKILL()
+    {
+        await using var d = await Daemon.StartAsync(Kind, """
+            [program:stubborn]
+            command=/bin/bash -c 'trap "" TERM; echo ready; while true; do sleep 0.1; done'
+            startsecs=0
+            stopwaitsecs=3
+
+            """, Ct);
+        await d.WaitForAsync("stubborn", "RUNNING", Ct);
+        var pid = (await d.CtlAsync(Ct, "pid", "stubborn")).Output.Trim();
+
+        (await d.CtlAsync(Ct, "stop", "stubborn")).Output.ShouldBe("stubborn: stopped\n");
+
+        var log = await File.ReadAllLinesAsync(d.MainLog, Ct);
+        log.ShouldContain(l => l.EndsWith(" INFO RPC interface 'supervisor' initialized", StringComparison.Ordinal));
+        log.ShouldContain(l => l.EndsWith($" INFO supervisord started with pid {d.Pid.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal));
+        var waiting = log.Count(l => l.EndsWith(" INFO waiting for stubborn to stop", StringComparison.Ordinal));
+        waiting.ShouldBeInRange(1, 3); // at once, then at most every 2 s of the 3 s stop wait
+        var killing = Array.FindIndex(log, l => l.EndsWith($" WARN killing 'stubborn' ({pid}) with SIGKILL", StringComparison.Ordinal));
+        killing.ShouldBeGreaterThan(Array.FindIndex(log, l => l.EndsWith(" INFO waiting for stubborn to stop", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Signal_reaches_the_program()
     {
         await using var d = await Daemon.StartAsync(Kind, """
