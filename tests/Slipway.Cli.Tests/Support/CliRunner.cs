@@ -16,6 +16,23 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr, str
     }
 }
 
+/// <summary>What a run has printed so far (stdout and stderr as they interleave), for tests that wait on a line.</summary>
+internal sealed class LiveOutput
+{
+    public StringWriter Writer { get; } = new() { NewLine = "\n" };
+
+    public string Text
+    {
+        get
+        {
+            lock (Writer)
+            {
+                return Writer.ToString();
+            }
+        }
+    }
+}
+
 /// <summary>Runs the whole CLI in-process against plain-text consoles of fixed width: stdout and stderr apart.</summary>
 internal static class CliRunner
 {
@@ -26,9 +43,14 @@ internal static class CliRunner
 
     public static Task<CliResult> RunAsync(string[] args, int width, CancellationToken ct) => RunAsync(args, width, TimeProvider.System, ct);
 
-    public static async Task<CliResult> RunAsync(string[] args, int width, TimeProvider time, CancellationToken ct)
+    public static Task<CliResult> RunAsync(string[] args, int width, TimeProvider time, CancellationToken ct) =>
+        RunAsync(args, width, time, new LiveOutput(), ct);
+
+    /// <summary>With the interleaved output readable while the run goes on, through <paramref name="live"/>.</summary>
+    public static async Task<CliResult> RunAsync(string[] args, int width, TimeProvider time, LiveOutput live, CancellationToken ct)
     {
-        var both = new StringWriter { NewLine = "\n" };
+        ArgumentNullException.ThrowIfNull(live);
+        var both = live.Writer;
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
         var console = new CliConsole(Console(new Tee(stdout, both), width), Console(new Tee(stderr, both), width));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Slipway.Cli.Tests.Support;
 using Slipway.Testing;
 
 namespace Slipway.IntegrationTests.Deploy;
@@ -96,9 +97,13 @@ public sealed class DeployInterruptionTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         WriteLock(site, 1, $"token=t1\nuser=bob\nmachine=ci-runner\npid=1\nstage=production\naction=deploy\nstarted={now}\nexpires={now + 3600}\n");
 
-        var deploy = site.RunAsync("deploy", "production", "--wait", "60s");
-        (await Eventually.ForAsync(() => File.Exists(Path.Combine(site.Root, ".slipway", "history.jsonl")) || deploy.IsCompleted,
-            TimeSpan.FromSeconds(3), ct)).ShouldBeFalse("the deploy did not wait");
+        var live = new LiveOutput();
+        var deploy = site.RunAsync(live, "deploy", "production", "--wait", "60s");
+        // The lock goes only once the deploy says it waits for it (a loaded machine may take seconds to get there).
+        (await Eventually.ForAsync(() => live.Text.Contains("waiting for the deploy lock", StringComparison.Ordinal) || deploy.IsCompleted,
+            TimeSpan.FromSeconds(50), ct)).ShouldBeTrue("the deploy never said it waits for the lock");
+        deploy.IsCompleted.ShouldBeFalse("the deploy did not wait");
+        File.Exists(Path.Combine(site.Root, ".slipway", "history.jsonl")).ShouldBeFalse("the deploy went ahead while the lock was held");
         Directory.Delete(Path.Combine(site.DeployTo(1), ".slipway-lock"), recursive: true);
         var (exitCode, output) = await deploy;
 

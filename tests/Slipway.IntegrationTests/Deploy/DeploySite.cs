@@ -117,6 +117,10 @@ internal sealed class DeploySite : IAsyncDisposable
     /// <summary>The whole CLI in-process on this site's slipway.yml; stdout and stderr apart, and as they interleaved.</summary>
     public Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => CliRunner.RunAsync([.. args, "-f", ConfigFile], 200, ct);
 
+    /// <summary><see cref="RunAsync(string[])"/> whose output can be read while it runs.</summary>
+    public Task<CliResult> RunAsync(LiveOutput live, params string[] args) =>
+        CliRunner.RunAsync([.. args, "-f", ConfigFile], 200, TimeProvider.System, live, TestContext.Current.CancellationToken);
+
     /// <summary>The real slipway executable, as a user starts it (for signals); stdout and stderr are collected.</summary>
     public SlipwayProcess StartProcess(params string[] args)
     {

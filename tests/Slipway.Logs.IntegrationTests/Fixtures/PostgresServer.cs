@@ -3,10 +3,11 @@ using Slipway.Testing;
 
 namespace Slipway.Logs.IntegrationTests.Fixtures;
 
-/// <summary>A real PostgreSQL 15 on 127.0.0.1 in a temp dir (trust auth, fsync off), run as user postgres when we are root.</summary>
+/// <summary>A real PostgreSQL on 127.0.0.1 in a temp dir (trust auth, fsync off), run as user postgres when we are root.</summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
-    public const string BinDir = "/usr/lib/postgresql/15/bin";
+    /// <summary>The newest major version Debian's packages installed (as scripts/deps/logs.sh accepts any).</summary>
+    public static readonly string BinDir = FindBinDir();
     private readonly TempDir _dir;
     private readonly Process _process;
 
@@ -24,7 +25,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(CancellationToken ct)
     {
         Requires.Check(File.Exists(Path.Combine(BinDir, "postgres")),
-            "PostgreSQL 15 not installed. Fix: apt-get install -y postgresql", Environment.GetEnvironmentVariable("CI"));
+            "PostgreSQL not installed. Fix: apt-get install -y postgresql", Environment.GetEnvironmentVariable("CI"));
         var dir = new TempDir("slipway-pg-");
         var runAs = ServerProcess.IsRoot ? "postgres" : null;
         if (runAs is not null)
@@ -55,6 +56,7 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             await ServerProcess.WaitForPortAsync(port, process, log, ct);
+            await server.WaitUntilAcceptingAsync(ct);
         }
         catch
         {
@@ -63,6 +65,35 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    private static string FindBinDir()
+    {
+        const string root = "/usr/lib/postgresql";
+        var versions = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "bin", "postgres")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0).ToList()
+            : [];
+        return versions.Count > 0 ? Path.Combine(versions[0], "bin") : Path.Combine(root, "15", "bin");
+    }
+
+    // The port opens before recovery ends; until then connections get 57P03 "the database system is starting up".
+    private async Task WaitUntilAcceptingAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username=slipway;Database=postgres;Pooling=false");
+                await connection.OpenAsync(ct);
+                return;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == "57P03" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, ct); // polling the server's own readiness: there is nothing to await
+            }
+        }
     }
 
     public async Task CreateDatabaseAsync(string name, CancellationToken ct)

@@ -22,7 +22,7 @@ public sealed class HealthStartPeriodTests
             healthcheck=tcp:127.0.0.1:{{port}}
             healthcheck_interval=0.3
             healthcheck_retries=2
-            healthcheck_start_period=20
+            healthcheck_start_period=120
 
             [program:web]
             command=sleep 1131
