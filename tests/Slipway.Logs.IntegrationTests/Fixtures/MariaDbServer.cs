@@ -30,12 +30,11 @@ public sealed class MariaDbServer : IAsyncDisposable
         var dir = new TempDir("slipway-mariadb-");
         var data = dir.File("data");
         var user = ServerProcess.IsRoot ? "root" : Environment.UserName;
-        var install = await ProcessTools.RunAsync("/usr/bin/mariadb-install-db",
-            ["--no-defaults", $"--datadir={data}", $"--user={user}", "--auth-root-authentication-method=normal", "--skip-test-db"], ct);
-        if (install.ExitCode != 0)
-        {
-            throw new InvalidOperationException("mariadb-install-db failed: " + install.Stdout + install.Stderr);
-        }
+
+        // A private tmpdir: the bootstrap's temporary tables otherwise live in the shared /tmp, where a CI run once
+        // saw them vanish mid-install ("Could not remove temporary table … error: 2") and the whole fixture failed.
+        var tmp = Directory.CreateDirectory(dir.File("tmp")).FullName;
+        await InstallAsync(data, user, tmp, ct);
 
         var port = ServerProcess.FreeTcpPort();
         var log = dir.File("server.log");
@@ -43,7 +42,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         [
             "--no-defaults", $"--datadir={data}", $"--socket={dir.File("sock")}", $"--port={port}", "--bind-address=127.0.0.1",
             $"--user={user}", "--skip-grant-tables", "--skip-log-bin", "--innodb-buffer-pool-size=128M",
-            "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}", .. extraArgs ?? [],
+            "--innodb-flush-log-at-trx-commit=2", $"--pid-file={dir.File("pid")}", $"--tmpdir={tmp}", .. extraArgs ?? [],
         ];
         var process = ServerProcess.Start(Binary, args, log);
         var server = new MariaDbServer(dir, process, port, args);
@@ -58,6 +57,24 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    private static async Task InstallAsync(string data, string user, string tmp, CancellationToken ct)
+    {
+        string[] args = ["--no-defaults", $"--datadir={data}", $"--user={user}", "--auth-root-authentication-method=normal", "--skip-test-db", $"--tmpdir={tmp}"];
+        var install = await ProcessTools.RunAsync("/usr/bin/mariadb-install-db", args, ct);
+        if (install.ExitCode == 0)
+        {
+            return;
+        }
+
+        // One retry on a clean data directory: the bootstrap is a fixture's set-up, not the behaviour under test.
+        Directory.Delete(data, recursive: true);
+        var again = await ProcessTools.RunAsync("/usr/bin/mariadb-install-db", args, ct);
+        if (again.ExitCode != 0)
+        {
+            throw new InvalidOperationException("mariadb-install-db failed twice: " + install.Stdout + install.Stderr + "\n--- retry ---\n" + again.Stdout + again.Stderr);
+        }
     }
 
     public async Task CreateDatabaseAsync(string name, CancellationToken ct)
