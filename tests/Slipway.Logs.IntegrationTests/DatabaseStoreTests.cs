@@ -19,6 +19,17 @@ public sealed class DatabaseStoreTests
         await StoreContract.RunAsync(store, ct);
     }
 
+    [Fact]
+    public async Task MariaDb_store_time_conditions_are_exact_out_of_order_and_inside_a_minute()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MariaDbServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("logs", ct);
+        await using var store = LogStoreFactory.Open(server.Url("logs"));
+        await store.MigrateAsync(ct);
+        await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
+    }
+
     [Theory]
     [InlineData(true)] // batches by LOAD DATA LOCAL INFILE
     [InlineData(false)] // the server refuses LOCAL INFILE: multi-row INSERTs
@@ -43,26 +54,35 @@ public sealed class DatabaseStoreTests
         (await store.QueryAsync(new LogQuery { Text = "windows" }, ct)).Single().Event.Message.ShouldBe(messages[1]);
     }
 
-    [Fact]
-    public async Task MariaDb_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer()
+    [Theory]
+    [InlineData(true)] // both tables by LOAD DATA LOCAL INFILE
+    [InlineData(false)] // the server refuses LOCAL INFILE: multi-row INSERTs
+    public async Task MariaDb_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer(bool localInfile)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await MariaDbServer.StartAsync(ct);
+        await using var server = await MariaDbServer.StartAsync(ct, localInfile ? null : ["--local-infile=0"]);
         await server.CreateDatabaseAsync("Syslog", ct);
         await using var store = LogStoreFactory.Open(server.Url("Syslog") + "?systemevents=1");
         await store.MigrateAsync(ct);
+        const string awkward = "tab\there back\\slash \\N line\nbreak";
         await store.WriteAsync(
         [
             StoreContract.Event(0, "web1", "nginx", 3, "upstream timed out") with { ProcId = "812" },
             StoreContract.Event(1, "db1", "postgres", 6, "checkpoint complete"),
+            StoreContract.Event(2, "db1", "postgres", 6, awkward),
         ], ct);
 
         var rows = await ProcessTools.RunAsync("mariadb",
             ["--no-defaults", "-h127.0.0.1", $"-P{server.Port}", "-uroot", "-N", "-B", "Syslog", "-e",
-             "SELECT FromHost, Facility, Priority, SysLogTag, ProcessID, Message, InfoUnitID FROM SystemEvents ORDER BY ID"], ct);
+             "SELECT FromHost, Facility, Priority, SysLogTag, ProcessID, Message, InfoUnitID, ReceivedAt, DeviceReportedTime FROM SystemEvents WHERE ID < 3 ORDER BY ID"], ct);
         rows.ExitCode.ShouldBe(0, rows.Stderr);
-        rows.Stdout.ShouldBe("web1\t16\t3\tnginx[812]:\t812\tupstream timed out\t1\ndb1\t16\t6\tpostgres:\t\tcheckpoint complete\t1\n");
-        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(2); // Slipway's own tables are written too
+        var local = StoreContract.T0.ToLocalTime();
+        string At(int minute) => local.AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        rows.Stdout.ShouldBe($"web1\t16\t3\tnginx[812]:\t812\tupstream timed out\t1\t{At(0)}\t{At(0)}\ndb1\t16\t6\tpostgres:\t\tcheckpoint complete\t1\t{At(1)}\t{At(1)}\n");
+        var hex = await ProcessTools.RunAsync("mariadb",
+            ["--no-defaults", "-h127.0.0.1", $"-P{server.Port}", "-uroot", "-N", "-B", "Syslog", "-e", "SELECT HEX(Message) FROM SystemEvents WHERE ID = 3"], ct);
+        hex.Stdout.Trim().ShouldBe(Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(awkward)));
+        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(3); // Slipway's own tables are written too
     }
 
     [Fact]
@@ -74,6 +94,17 @@ public sealed class DatabaseStoreTests
         await using var store = LogStoreFactory.Open(server.Url("logs"));
         store.Kind.ShouldBe("postgres");
         await StoreContract.RunAsync(store, ct);
+    }
+
+    [Fact]
+    public async Task Postgres_store_time_conditions_are_exact_out_of_order_and_inside_a_minute()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("logs", ct);
+        await using var store = LogStoreFactory.Open(server.Url("logs"));
+        await store.MigrateAsync(ct);
+        await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
     }
 
     [Fact]

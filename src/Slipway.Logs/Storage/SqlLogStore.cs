@@ -40,7 +40,18 @@ public abstract class SqlLogStore : ILogStore
     /// The condition for "received at or after @since" (an event query reads <c>e.</c>); <paramref name="withText"/> when the
     /// query also searches text. SQLite turns it into an id range, which its indexes and the FTS index can seek on.
     /// </summary>
-    protected virtual string SinceCondition(bool withText) => "e.received_at >= @since";
+    protected virtual string SinceCondition(bool withText) =>
+        IdColumn(withText) + " >= (SELECT COALESCE(MIN(first_id), 9223372036854775807) FROM log_minutes WHERE minute >= "
+        + MinuteOf("@since") + ") AND e.received_at >= @since";
+
+    /// <summary>
+    /// The minute (Unix ms / 60,000, an integer division) of a millisecond expression. No index on received_at: a row of
+    /// <c>log_minutes</c> per minute holds the smallest id received in it, which bounds every time condition's id range.
+    /// </summary>
+    protected virtual string MinuteOf(string milliseconds) => milliseconds + " / 60000";
+
+    /// <summary>Upsert of (@m minute, @id an id no greater than any of its events' ids), keeping the least id.</summary>
+    protected abstract string UpsertMinuteSql { get; }
 
     /// <summary>FROM clause of the digest's error counts per host and program.</summary>
     protected virtual string ErrorCountsFrom => "log_events e";
@@ -52,8 +63,13 @@ public abstract class SqlLogStore : ILogStore
     protected virtual string IdColumn(bool withText) => "e.id";
 
     /// <summary>The largest id of up to @n events received before @cutoff, oldest first.</summary>
-    protected virtual string DeleteBoundSql =>
-        "SELECT MAX(id) FROM (SELECT id FROM log_events WHERE received_at < @cutoff ORDER BY id LIMIT @n) t";
+    /// <remarks>Events below the first id of the cutoff's minute were all received before it: the scan stops there.</remarks>
+    protected virtual string DeleteBoundSql => $"""
+        SELECT MAX(id) FROM (SELECT id FROM log_events
+          WHERE received_at < @cutoff
+            AND id < (SELECT COALESCE(MIN(first_id), 9223372036854775807) FROM log_minutes WHERE minute >= {MinuteOf("@cutoff")})
+          ORDER BY id LIMIT @n) t
+        """;
 
     /// <summary>Run before deleting old events (SQLite removes them from its external-content FTS index).</summary>
     protected virtual string? BeforeDeleteSql => null;
@@ -186,6 +202,37 @@ public abstract class SqlLogStore : ILogStore
         await UpdateGroupsAsync(connection, tx, batch, ct);
         await tx.CommitAsync(ct);
         AfterWrite();
+    }
+
+    /// <summary>
+    /// Upserts the first id of each minute the batch's events were received in (usually one row per batch), given an id
+    /// no greater than the batch's first: event i gets at least <paramref name="firstId"/> + i, since ids only grow.
+    /// </summary>
+    protected async Task UpsertMinutesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, long firstId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var minutes = new SortedDictionary<long, long>(); // sorted: concurrent writers lock the rows in one order
+        for (var i = 0; i < batch.Count; i++)
+        {
+            minutes.TryAdd(batch[i].ReceivedAt.ToUnixTimeMilliseconds() / 60_000, firstId + i);
+        }
+
+        await using var upsert = Command(connection, tx, UpsertMinuteSql);
+        var m = Param(upsert, "m", 0L);
+        var id = Param(upsert, "id", 0L);
+        foreach (var (minute, first) in minutes)
+        {
+            m.Value = minute;
+            id.Value = first;
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>The largest id written so far (0 for none): one more is a lower bound of the next insert's ids.</summary>
+    protected static async Task<long> MaxIdAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        await using var max = Command(connection, tx, "SELECT COALESCE(MAX(id), 0) FROM log_events");
+        return Convert.ToInt64(await max.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Called after each committed <see cref="WriteAsync"/> (SQLite starts a checkpoint on another thread).</summary>

@@ -126,14 +126,6 @@ public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStor
     }
 
     /// <summary>
-    /// The smallest id of any event received in a minute at or after @since's minute bounds the scan from below (whatever
-    /// order events were written in: a replayed spool, a traceback held back), then received_at decides exactly.
-    /// </summary>
-    protected override string SinceCondition(bool withText) =>
-        IdColumn(withText) + " >= (SELECT COALESCE(MIN(first_id), 9223372036854775807) FROM log_minutes WHERE minute >= @since / 60000)"
-        + " AND e.received_at >= @since";
-
-    /// <summary>
     /// With text, host, program and fingerprint are checked for each full-text match in their (column, id) index, which is
     /// small and read in id order, instead of in the table row: a common word on a rare host reads megabytes, not the
     /// whole table (over 10 M events: about 1 s instead of 25 s of CPU when nothing matches).
@@ -148,14 +140,6 @@ public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStor
 
     /// <summary>With text, page and order on the FTS index's rowid, so FTS5 itself walks newest first and seeks to "before".</summary>
     protected override string IdColumn(bool withText) => withText ? "log_events_fts.rowid" : "e.id";
-
-    /// <summary>Events below the first id of the cutoff's minute were all received before it: the scan stops there.</summary>
-    protected override string DeleteBoundSql => """
-        SELECT MAX(id) FROM (SELECT id FROM log_events
-          WHERE received_at < @cutoff
-            AND id < (SELECT COALESCE(MIN(first_id), 9223372036854775807) FROM log_minutes WHERE minute >= @cutoff / 60000)
-          ORDER BY id LIMIT @n) t
-        """;
 
     protected override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
@@ -182,6 +166,9 @@ public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStor
 
     protected override string UpsertStateSql => "INSERT INTO log_state (k, v) VALUES (@k, @v) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
 
+    protected override string UpsertMinuteSql =>
+        "INSERT INTO log_minutes (minute, first_id) VALUES (@m, @id) ON CONFLICT (minute) DO UPDATE SET first_id = min(first_id, excluded.first_id)";
+
     protected override string BeforeDeleteSql => """
         INSERT INTO log_events_fts (log_events_fts, rowid, message)
         SELECT 'delete', id, message FROM log_events WHERE id <= @max AND received_at < @cutoff
@@ -189,11 +176,7 @@ public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStor
 
     protected override async Task InsertEventsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<LogEvent> batch, CancellationToken ct)
     {
-        long firstId;
-        await using (var max = Command(connection, tx, "SELECT COALESCE(MAX(id), 0) FROM log_events"))
-        {
-            firstId = (long)(await max.ExecuteScalarAsync(ct))! + 1;
-        }
+        var firstId = await MaxIdAsync(connection, tx, ct) + 1; // exact here: SQLite has one writer at a time
 
         // Straight to SQLite's C API: Microsoft.Data.Sqlite looks every named parameter up again on each execution, which
         // was most of the cost per row. One prepared statement, bound by position, stepped and reset per event.
@@ -248,26 +231,7 @@ public sealed class SqliteLogStore(string path, bool create = true) : SqlLogStor
 
         ArrayPool<byte>.Shared.Return(utf8);
 
-        // The first id of each minute the batch's events were received in (usually one row per batch).
-        var minutes = new Dictionary<long, long>();
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var minute = batch[i].ReceivedAt.ToUnixTimeMilliseconds() / 60_000;
-            minutes.TryAdd(minute, firstId + i);
-        }
-
-        await using (var upsert = Command(connection, tx,
-                         "INSERT INTO log_minutes (minute, first_id) VALUES (@m, @id) ON CONFLICT (minute) DO UPDATE SET first_id = min(first_id, excluded.first_id)"))
-        {
-            var m = Param(upsert, "m", 0L);
-            var id = Param(upsert, "id", 0L);
-            foreach (var (minute, first) in minutes)
-            {
-                m.Value = minute;
-                id.Value = first;
-                await upsert.ExecuteNonQueryAsync(ct);
-            }
-        }
+        await UpsertMinutesAsync(connection, tx, batch, firstId, ct);
 
         // One statement indexes the whole batch's text.
         await using var fts = Command(connection, tx,
