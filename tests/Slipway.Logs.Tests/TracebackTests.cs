@@ -212,4 +212,55 @@ public sealed class TracebackTests
         output.Count.ShouldBe(2);
         output[1].Message.ShouldBe("The above exception was the direct cause of nothing");
     }
+
+    /// <summary>The lines of <paramref name="text"/> with precise sender times 1 ms apart, sent in <paramref name="order"/>.</summary>
+    private static List<LogEvent> PreciselyTimed(string text, int[] order, string pid = "42")
+    {
+        var lines = text.TrimEnd('\n').Split('\n');
+        return [.. order.Select(i => Line(lines[i], pid: pid) with { ReportedAt = T0.AddMilliseconds(1.5 + i) })];
+    }
+
+    [Fact]
+    public void A_traceback_whose_lines_arrive_out_of_order_with_precise_times_is_one_event_in_reported_order()
+    {
+        // Frames and the exception line overtake the first line (UDP), and a frame comes after the exception line.
+        var shuffled = PreciselyTimed(Traceback1, [2, 5, 0, 1, 4, 3]);
+        var next = Line("GET /next 200") with { ReportedAt = T0.AddMilliseconds(50.5) };
+
+        var output = Assemble(shuffled.Append(next));
+
+        output.Select(e => e.Message).ShouldBe([Traceback1.TrimEnd('\n'), "GET /next 200"]);
+        output[0].Fingerprint.ShouldBe(TracebackFingerprint.Compute(Traceback1)!.Fingerprint);
+        output[0].Title.ShouldBe("ZeroDivisionError: division by zero");
+    }
+
+    [Fact]
+    public void Two_shuffled_tracebacks_of_one_source_still_count_twice()
+    {
+        var first = PreciselyTimed(Traceback1, [0, 2, 1, 3, 5, 4]);
+        var second = PreciselyTimed(Traceback2, [1, 0, 2, 3, 4, 5]).Select(e => e with { ReportedAt = e.ReportedAt!.Value.AddMilliseconds(20) });
+
+        var output = Assemble(first.Concat(second));
+
+        output.Select(e => e.Message).ShouldBe([Traceback1.TrimEnd('\n'), Traceback2.TrimEnd('\n')]);
+    }
+
+    [Fact]
+    public void A_held_line_whose_traceback_never_comes_is_kept_and_flushed_after_the_timeout()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var assembler = new TracebackAssembler(clock);
+        var output = new List<LogEvent>();
+        var indented = Line("    continuation of a multi-line report") with { ReportedAt = T0.AddMilliseconds(3.25) };
+        var coarse = Line("    same, with a whole-second time") with { ReportedAt = T0 };
+
+        assembler.Add(indented, output);
+        assembler.Add(coarse, output);
+        output.Select(e => e.Message).ShouldBe(["    same, with a whole-second time"]); // order cannot be repaired: passes at once
+
+        clock.Advance(assembler.FlushAfter);
+        assembler.FlushExpired(output);
+        output.Select(e => e.Message).ShouldBe(["    same, with a whole-second time", "    continuation of a multi-line report"]);
+        assembler.PendingCount.ShouldBe(0);
+    }
 }

@@ -7,14 +7,20 @@ namespace Slipway.Logs.Tracebacks;
 /// into one event, and fingerprints every traceback (also those that arrive whole, or "#012"-escaped by rsyslog).
 /// Not thread-safe: the intake writer calls it from its single loop. A traceback whose end never comes is flushed
 /// after <see cref="FlushAfter"/> by <see cref="FlushExpired"/>, measured on the injected clock.
+/// <para>
+/// Lines that carry precise (sub-second) sender times may arrive out of order (UDP): a line reported inside a pending
+/// traceback's span joins it wherever it arrives, and the joined text is put in reported order. A frame or exception line
+/// that arrives before its "Traceback" line is held (at most <see cref="FlushAfter"/>) for that line to adopt it.
+/// </para>
 /// </summary>
 public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter = null, int maxLines = 500)
 {
     private readonly Dictionary<(string Host, string Program, string ProcId), Pending> _pending = [];
+    private readonly Dictionary<(string Host, string Program, string ProcId), List<(LogEvent Event, DateTimeOffset Since)>> _held = [];
 
     public TimeSpan FlushAfter { get; } = flushAfter ?? TimeSpan.FromSeconds(2);
 
-    public int PendingCount => _pending.Count;
+    public int PendingCount => _pending.Count + _held.Count;
 
     /// <summary>Takes one event; appends to <paramref name="output"/> what is ready (zero, one or two events).</summary>
     public void Add(LogEvent e, List<LogEvent> output)
@@ -30,7 +36,7 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         var key = (e.Host, e.Program, e.ProcId);
         if (_pending.Count > 0 && _pending.TryGetValue(key, out var pending))
         {
-            if (pending.Accepts(message))
+            if (pending.Accepts(e))
             {
                 pending.Append(e, clock.GetUtcNow());
                 if (pending.Lines >= maxLines)
@@ -50,23 +56,83 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         if (hasMarker && !message.Contains('\n', StringComparison.Ordinal))
         {
             // The first line of a traceback split into lines: wait for the rest.
-            _pending[key] = new Pending(e, clock.GetUtcNow());
+            var started = new Pending(e, clock.GetUtcNow());
+            AdoptHeld(key, started, output);
+            _pending[key] = started;
+            return;
+        }
+
+        if (!hasMarker && MayPrecedeItsTracebackLine(e))
+        {
+            if (!_held.TryGetValue(key, out var held))
+            {
+                _held[key] = held = [];
+            }
+
+            held.Add((e, clock.GetUtcNow()));
             return;
         }
 
         output.Add(hasMarker ? WithFingerprint(e) : e);
     }
 
+    /// <summary>
+    /// An indented line or a Python exception line with a precise sender time: over UDP it may be a traceback's line that
+    /// overtook the traceback's first line. (Without a precise time, order cannot be repaired: it passes at once.)
+    /// </summary>
+    private static bool MayPrecedeItsTracebackLine(LogEvent e) =>
+        e.ReportedAt is { } at && at.Ticks % TimeSpan.TicksPerSecond != 0 && e.Message.Length > 0
+        && (char.IsWhiteSpace(e.Message[0]) || Pending.LooksLikeExceptionLine(e.Message));
+
+    /// <summary>Held lines of the source reported at or after the new traceback's first line join it; earlier ones are its predecessors.</summary>
+    private void AdoptHeld((string Host, string Program, string ProcId) key, Pending started, List<LogEvent> output)
+    {
+        if (_held.Count == 0 || !_held.Remove(key, out var held))
+        {
+            return;
+        }
+
+        foreach (var (line, _) in held)
+        {
+            if (!started.TryAdoptEarlier(line))
+            {
+                output.Add(line);
+            }
+        }
+    }
+
+    private void EmitHeld(Func<DateTimeOffset, bool> expired, List<LogEvent> output)
+    {
+        foreach (var (key, held) in _held.ToList())
+        {
+            var keep = held.Where(h => !expired(h.Since)).ToList();
+            output.AddRange(held.Where(h => expired(h.Since)).Select(h => h.Event));
+            if (keep.Count == 0)
+            {
+                _held.Remove(key);
+            }
+            else
+            {
+                _held[key] = keep;
+            }
+        }
+    }
+
     /// <summary>Emits tracebacks whose last line came longer than <see cref="FlushAfter"/> ago.</summary>
     public void FlushExpired(List<LogEvent> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        var now = clock.GetUtcNow();
+        if (_held.Count > 0)
+        {
+            EmitHeld(since => now - since >= FlushAfter, output);
+        }
+
         if (_pending.Count == 0)
         {
             return;
         }
 
-        var now = clock.GetUtcNow();
         foreach (var (key, pending) in _pending.ToList())
         {
             if (now - pending.LastSeen >= FlushAfter)
@@ -82,13 +148,18 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(output);
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && _held.Count == 0)
         {
             return;
         }
 
         foreach (var key in sources)
         {
+            if (_held.Remove(key, out var held))
+            {
+                output.AddRange(held.Select(h => h.Event));
+            }
+
             if (_pending.Remove(key, out var pending))
             {
                 output.Add(pending.ToEvent());
@@ -100,11 +171,17 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
     public void FlushAll(List<LogEvent> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        foreach (var held in _held.Values)
+        {
+            output.AddRange(held.Select(h => h.Event));
+        }
+
         foreach (var pending in _pending.Values)
         {
             output.Add(pending.ToEvent());
         }
 
+        _held.Clear();
         _pending.Clear();
     }
 
@@ -122,21 +199,45 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
 
     private sealed class Pending(LogEvent first, DateTimeOffset now)
     {
-        private readonly List<string> _lines = [first.Message];
+        private readonly List<LogEvent> _lines = [first];
         private bool _sawExceptionLine;
         private bool _sawChainSentence;
-        private int _severity = first.Severity;
+        private bool _outOfOrder;
+        private DateTimeOffset? _lastReported = first.ReportedAt;
 
         public DateTimeOffset LastSeen { get; private set; } = now;
 
         public int Lines => _lines.Count;
 
+        /// <summary>"ValueError: bad", "shop.errors.CheckoutFailed": a dotted name of an exception class, then ": " or the end.</summary>
+        public static bool LooksLikeExceptionLine(string line)
+        {
+            var end = line.IndexOf(':', StringComparison.Ordinal);
+            var name = end < 0 ? line : line[..end];
+            if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || name.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '.')))
+            {
+                return false;
+            }
+
+            var last = name[(name.LastIndexOf('.') + 1)..];
+            return last.EndsWith("Error", StringComparison.Ordinal) || last.EndsWith("Exception", StringComparison.Ordinal)
+                || last.EndsWith("Exit", StringComparison.Ordinal) || last.EndsWith("Interrupt", StringComparison.Ordinal)
+                || last.EndsWith("Failed", StringComparison.Ordinal) || last.EndsWith("Warning", StringComparison.Ordinal);
+        }
+
         /// <summary>Does this line continue the traceback? Frames and source lines are indented; the exception line
         /// ends a part. After it only blank lines and Python's chaining sentences continue, and a new "Traceback" line
         /// continues only after such a sentence: otherwise it is the next traceback (two errors logged back to back),
-        /// which must count as a second event.</summary>
-        public bool Accepts(string line)
+        /// which must count as a second event. A line reported (precisely) inside the span already seen arrived late
+        /// and belongs here wherever it came.</summary>
+        public bool Accepts(LogEvent e)
         {
+            if (IsReportedInside(e))
+            {
+                return true;
+            }
+
+            var line = e.Message;
             if (line.StartsWith(TracebackFingerprint.StartMarker, StringComparison.Ordinal))
             {
                 if (_sawExceptionLine && !_sawChainSentence)
@@ -176,25 +277,63 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
             return true;
         }
 
+        /// <summary>A held line reported at or after the first line joins (it overtook the first line on the way).</summary>
+        public bool TryAdoptEarlier(LogEvent e)
+        {
+            if (e.ReportedAt is not { } at || first.ReportedAt is not { } start || at < start)
+            {
+                return false;
+            }
+
+            _outOfOrder = true;
+            Append(e, LastSeen);
+            if (!char.IsWhiteSpace(e.Message[0]))
+            {
+                _sawExceptionLine = true;
+            }
+
+            return true;
+        }
+
+        private bool IsReportedInside(LogEvent e)
+        {
+            if (e.ReportedAt is not { } at || first.ReportedAt is not { } start || _lastReported is not { } last
+                || at.Ticks % TimeSpan.TicksPerSecond == 0 || at < start || at >= last)
+            {
+                return false;
+            }
+
+            _outOfOrder = true;
+            return true;
+        }
+
         public void Append(LogEvent e, DateTimeOffset now)
         {
-            _lines.Add(e.Message);
-            _severity = Math.Min(_severity, e.Severity);
+            _lines.Add(e);
+            if (e.ReportedAt is { } at && (_lastReported is null || at > _lastReported))
+            {
+                _lastReported = at;
+            }
+
             LastSeen = now;
         }
 
         public LogEvent ToEvent()
         {
-            while (_lines.Count > 1 && _lines[^1].Length == 0)
+            // Reported order when lines came out of order (OrderBy is stable: equal times keep their arrival order).
+            var lines = _outOfOrder && _lines.All(l => l.ReportedAt is not null)
+                ? _lines.OrderBy(l => l.ReportedAt!.Value).Select(l => l.Message).ToList()
+                : _lines.Select(l => l.Message).ToList();
+            while (lines.Count > 1 && lines[^1].Length == 0)
             {
-                _lines.RemoveAt(_lines.Count - 1);
+                lines.RemoveAt(lines.Count - 1);
             }
 
             var joined = first with
             {
-                Message = string.Join('\n', _lines),
-                Severity = _severity,
-                Flags = first.Flags | (_lines.Count > 1 ? EventMarks.Reassembled : EventMarks.None),
+                Message = string.Join('\n', lines),
+                Severity = _lines.Min(l => l.Severity),
+                Flags = first.Flags | (lines.Count > 1 ? EventMarks.Reassembled : EventMarks.None),
             };
             return WithFingerprint(joined);
         }
