@@ -26,6 +26,41 @@ public sealed class QueryCommandTests
     }
 
     [Fact]
+    public async Task Query_by_release_reads_its_live_windows_from_the_deploy_history_and_by_group_its_fingerprint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = await SeedAsync(dir, ct);
+        var now = DateTimeOffset.UtcNow;
+        string Deploy(string action, TimeSpan ago, string release) =>
+            $"{{\"action\":\"{action}\",\"stage\":\"production\",\"result\":\"succeeded\",\"user\":\"bob\",\"started\":\"{(now - ago):O}\",\"duration_ms\":0,\"release\":\"{release}\"}}";
+        // r1 live from 4 h ago, r2 from 9 min ago, rolled back to r1 3.5 min ago.
+        dir.Write(".slipway/history.jsonl", string.Join('\n',
+            Deploy("deploy", TimeSpan.FromHours(4), "r1"), Deploy("deploy", TimeSpan.FromMinutes(9), "r2"), Deploy("rollback", TimeSpan.FromSeconds(210), "r1")) + "\n");
+        var config = dir.Write("slipway.yml", "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts:\n      - { host: web1.example.com, roles: [web] }\n");
+        await using (var store = LogStoreFactory.Open(db))
+        {
+            await store.WriteAsync([new LogEvent { ReceivedAt = now.AddMinutes(-2), Host = "web1", Program = "app", Message = "tb", Fingerprint = "0123456789abcdef0123456789abcdef" }], ct);
+        }
+
+        var (code, output) = await CliRunner.RunAsync("logs", "query", "-f", config, "--db", db, "--release", "r2");
+        code.ShouldBe(0, output);
+        output.TrimEnd('\n').Split('\n').Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ShouldBe(["GET /cart 200", "upstream timeout on /cart"]);
+
+        (code, output) = await CliRunner.RunAsync("logs", "query", "-f", config, "--db", db, "--release", "r1");
+        code.ShouldBe(0, output);
+        output.TrimEnd('\n').Split('\n').Select(l => l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ShouldBe(["tb", "slow query", "old upstream timeout"]);
+
+        (code, output) = await CliRunner.RunAsync("logs", "query", "--db", db, "--group", "0123456789abcdef0123456789abcdef", "--json");
+        code.ShouldBe(0, output);
+        output.TrimEnd('\n').Split('\n').Single().ShouldContain("\"message\":\"tb\"");
+
+        (code, output) = await CliRunner.RunAsync("logs", "query", "-f", config, "--db", db, "--release", "r9");
+        code.ShouldBe(2);
+        output.ShouldContain("slipway: error: --release: 'r9' was never live according to the deploy history");
+    }
+
+    [Fact]
     public async Task Query_filters_and_prints_newest_first()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -32,4 +32,24 @@ public sealed class DeployTimelineTests
     [Fact]
     public void A_missing_history_file_is_an_empty_timeline() =>
         DeployTimeline.Load("/nonexistent/history.jsonl").Marks.ShouldBeEmpty();
+
+    [Fact]
+    public void A_release_is_live_from_its_deploy_until_the_next_one_on_its_stage_and_again_after_a_rollback_to_it()
+    {
+        var timeline = DeployTimeline.Parse([
+            Line("deploy", "production", "succeeded", "2026-11-20T10:00:00Z", "r1"),
+            Line("deploy", "staging", "succeeded", "2026-11-20T11:00:00Z", "r2"),
+            Line("deploy", "production", "succeeded", "2026-11-21T10:00:00Z", "r2"),
+            Line("rollback", "production", "succeeded", "2026-11-21T12:00:00Z", "r1"),
+        ]);
+        static DateTimeOffset At(string s) => DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+        timeline.LiveWindows("r1").Select(w => (w.From.Finished, w.Until)).ShouldBe([
+            (At("2026-11-20T10:01:00Z"), (DateTimeOffset?)At("2026-11-21T10:01:00Z")),
+            (At("2026-11-21T12:01:00Z"), null),
+        ]);
+        timeline.LiveWindows("r2").Select(w => w.From.Stage).ShouldBe(["production", "staging"], ignoreOrder: true);
+        timeline.LiveWindows("r2", "staging").Single().Until.ShouldBeNull();
+        timeline.LiveWindows("r9").ShouldBeEmpty();
+    }
 }

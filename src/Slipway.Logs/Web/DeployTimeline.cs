@@ -5,6 +5,9 @@ namespace Slipway.Logs.Web;
 /// <summary>One deploy or rollback as Slipway's deploy history records it (only the fields the browser shows).</summary>
 public sealed record DeployMark(DateTimeOffset Finished, string Stage, string Action, string? Release, string? Commit, string User);
 
+/// <summary>A release live on a stage from <see cref="DeployMark.Finished"/> of <paramref name="From"/> until <paramref name="Until"/> (null: still live).</summary>
+public sealed record ReleaseWindow(DeployMark From, DateTimeOffset? Until);
+
 /// <summary>
 /// The deploy history (<c>.slipway/history.jsonl</c> next to slipway.yml) read as a timeline, so a traceback group can say
 /// which release each stage was running when it first appeared. Read with its own small parser: the logs feature does not
@@ -65,6 +68,29 @@ public sealed class DeployTimeline(IReadOnlyList<DeployMark> marks)
     /// <summary>Per stage, the last deploy or rollback finished at or before <paramref name="time"/>: what was live then.</summary>
     public IReadOnlyList<DeployMark> LiveAt(DateTimeOffset time) =>
         [.. Marks.Where(m => m.Finished <= time).GroupBy(m => m.Stage, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(m => m.Stage, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// When <paramref name="release"/> was live: from each deploy or rollback that made it live on a stage until the next
+    /// one on that stage finished (null: still live). A release name may be live more than once (a rollback to it).
+    /// </summary>
+    public IReadOnlyList<ReleaseWindow> LiveWindows(string release, string? stage = null)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var windows = new List<ReleaseWindow>();
+        foreach (var byStage in Marks.Where(m => stage is null || m.Stage == stage).GroupBy(m => m.Stage, StringComparer.Ordinal))
+        {
+            var marks = byStage.ToList();
+            for (var i = 0; i < marks.Count; i++)
+            {
+                if (marks[i].Release == release)
+                {
+                    windows.Add(new ReleaseWindow(marks[i], i + 1 < marks.Count ? marks[i + 1].Finished : null));
+                }
+            }
+        }
+
+        return windows;
+    }
 
     private static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -4,6 +4,7 @@ using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Logs.Model;
 using Slipway.Logs.Storage;
+using Slipway.Logs.Web;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,6 +33,18 @@ public sealed class LogsQuerySettings : LogsSettings
     [CommandOption("--text <WORDS>")]
     [Description("Words that must all occur in the message (full-text search).")]
     public string? Text { get; init; }
+
+    [CommandOption("--group <FINGERPRINT>")]
+    [Description("Only the events of this traceback group (the fingerprint the browser's /groups pages and the digest show).")]
+    public string? Group { get; init; }
+
+    [CommandOption("--release <NAME>")]
+    [Description("Only events received while this release was live, by the deploy history (logs.deploy_history): from its deploy until the next.")]
+    public string? Release { get; init; }
+
+    [CommandOption("--stage <STAGE>")]
+    [Description("With --release: the stage whose deploys count (needed when the release name was live on several stages).")]
+    public string? Stage { get; init; }
 
     [CommandOption("--limit <N>")]
     [DefaultValue(100)]
@@ -94,13 +107,43 @@ public sealed class LogsQueryCommand(IAnsiConsole console, TimeProvider time) : 
             query = query with { Facility = facility };
         }
 
+        if (settings.Group is { } group)
+        {
+            query = query with { Fingerprint = group.Trim() };
+        }
+
+        // Each time --release was live (more than once when it was rolled back to), within --since when both are given.
+        var queries = new List<LogQuery> { query };
+        if (settings.Release is not null)
+        {
+            if (ReleaseWindows(settings, section.DeployHistory) is not { } windows)
+            {
+                return ExitCodes.UsageOrConfig;
+            }
+
+            queries = [.. windows
+                .Select(w => query with { Since = query.Since is { } s && s > w.From.Finished ? s : w.From.Finished, Until = w.Until })
+                .Where(q => q.Until is null || q.Since < q.Until)];
+        }
+        else if (settings.Stage is not null)
+        {
+            ConsoleText.Error(console, "--stage is for --release: it says which stage's deploys of that release count.");
+            return ExitCodes.UsageOrConfig;
+        }
+
         IReadOnlyList<StoredEvent> events;
         try
         {
             // Reading never creates or upgrades a store: a mistyped --db must not look like an empty log (issue 21).
             await using var store = LogStoreFactory.OpenExisting(db);
             await store.CheckSchemaAsync(cancellationToken);
-            events = await store.QueryAsync(query, cancellationToken);
+            var found = new List<StoredEvent>();
+            foreach (var q in queries)
+            {
+                found.AddRange(await store.QueryAsync(q, cancellationToken));
+            }
+
+            events = [.. found.OrderByDescending(e => e.Id).Take(settings.Limit)];
         }
         catch (Exception e) when (e is LogStoreException or System.Data.Common.DbException)
         {
@@ -126,6 +169,27 @@ public sealed class LogsQueryCommand(IAnsiConsole console, TimeProvider time) : 
 
         await writer.FlushAsync(cancellationToken);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The windows in which --release was live on one stage, or null after saying why there are none to use.</summary>
+    private IReadOnlyList<ReleaseWindow>? ReleaseWindows(LogsQuerySettings settings, string? historyPath)
+    {
+        var windows = DeployTimeline.Load(historyPath).LiveWindows(settings.Release!, settings.Stage);
+        if (windows.Count == 0)
+        {
+            var where = historyPath is null ? "no deploy history is configured (logs.deploy_history)" : $"the deploy history {historyPath}";
+            ConsoleText.Error(console, $"--release: '{settings.Release}' was never live{(settings.Stage is null ? "" : $" on {settings.Stage}")} according to {where}.");
+            return null;
+        }
+
+        var stages = windows.Select(w => w.From.Stage).Distinct(StringComparer.Ordinal).ToList();
+        if (stages.Count > 1)
+        {
+            ConsoleText.Error(console, $"--release: '{settings.Release}' was live on {string.Join(" and ", stages)}; add --stage {stages[0]} (or another).");
+            return null;
+        }
+
+        return windows;
     }
 }
 
