@@ -15,9 +15,9 @@ cd "$(dirname "$0")/../.."
 N=${N:-500000}
 SEARCH_N=${SEARCH_N:-10000000}
 WARM=${WARM:-50000}
-# slipway's own warm-up is longer: with 50,000 events the JIT was still recompiling ~2,000 hot methods (tiered PGO)
-# during the timed part, ~18% of the server's CPU samples under perf; a log server runs for months.
-SLIPWAY_WARM=${SLIPWAY_WARM:-300000}
+# The same warm-up for both (a longer one for slipway gave its JIT time to finish tiering: SLIPWAY_WARM=300000 shows
+# the steady state of a server that has run for a while, at most a few percent more into MariaDB/PostgreSQL).
+SLIPWAY_WARM=${SLIPWAY_WARM:-$WARM}
 ONLY=${ONLY:-all}
 CONNS=4
 need=()
