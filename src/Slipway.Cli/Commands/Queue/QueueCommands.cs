@@ -12,7 +12,7 @@ internal static class QueueCommands
             branch.SetDescription("Background jobs: push them, see queues and jobs, retry or delete dead ones (store: queue.url or --url).");
             branch.AddCommand<QueuePushCommand>("push")
                 .WithDescription("Add a job to a queue; its JSON payload goes to the worker's command on stdin.")
-                .WithExample("queue", "push", "emails", "--payload", "{\"to\": \"a@example.com\"}")
+                .WithExample("queue", "push", "emails", "--payload", "'{\"to\": \"a@example.com\"}'")
                 .WithExample("queue", "push", "reports", "--payload-file", "-", "--delay", "5m", "--key", "report-2026-12", "--priority", "5");
             branch.AddCommand<QueueListCommand>("ls")
                 .WithDescription("List the queues with their ready, scheduled, running, succeeded and dead counts.")
@@ -41,8 +41,8 @@ internal static class QueueCommands
         });
 
         config.AddCommand<WorkerCommand>("worker")
-            .WithDescription("Run a queue's jobs: each job runs COMMAND with its payload on stdin; exit 0 succeeds, anything else fails and is retried. SIGTERM stops gracefully.")
+            .WithDescription("Run a queue's jobs: slipway worker QUEUE [[OPTIONS]] -- COMMAND... Each job runs COMMAND with its payload on stdin; exit 0 succeeds, anything else fails and is retried. SIGTERM stops gracefully.")
             .WithExample("worker", "emails", "--", "python3", "manage.py", "send_queued_mail")
-            .WithExample("worker", "thumbs", "--concurrency", "4", "--timeout", "2m", "--", "sh", "-c", "convert - -resize 200x200 /srv/thumbs/$SLIPWAY_JOB_ID.png");
+            .WithExample("worker", "thumbs", "--concurrency", "4", "--timeout", "2m", "--url", "sqlite:///srv/shop/shared/queue.db", "--", "./bin/make-thumbnail");
     }
 }
