@@ -218,6 +218,67 @@ public sealed class QueueCommandTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_job_still_running_after_the_grace_time_is_killed_and_goes_back_without_spending_an_attempt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var started = _dir.File("started");
+        await RunAsync(ct, "queue", "push", "slow", "--url", Url, "--payload", "{}");
+
+        await using var worker = Worker.Start(["worker", "slow", "--url", Url, "--poll", "50ms", "--stop-grace", "200ms", "--",
+            "sh", "-c", $"touch {started}; sleep 30"]);
+        (await Eventually.ForAsync(() => File.Exists(started), Patience, ct)).ShouldBeTrue(worker.Live.Text);
+        var result = await worker.StopAsync();
+
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Output);
+        result.Stderr.ShouldContain("job 1 attempt 1 given back (worker stopping)");
+        var peek = await RunAsync(ct, "queue", "peek", "slow", "--url", Url, "--json");
+        using var doc = JsonDocument.Parse(peek.Stdout);
+        var job = doc.RootElement.GetProperty("jobs")[0];
+        job.GetProperty("state").GetString().ShouldBe("ready");
+        job.GetProperty("attempts_used").GetInt32().ShouldBe(0);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Sigterm_stops_a_worker_process_gracefully_with_exit_0()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sends SIGTERM with kill(1)");
+        var ct = TestContext.Current.CancellationToken;
+        var started = _dir.File("started");
+        var done = _dir.File("done");
+        await RunAsync(ct, "queue", "push", "slow", "--url", Url, "--payload", "{}");
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "slipway"))
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        foreach (var arg in (string[])["worker", "slow", "--url", Url, "--poll", "50ms", "--", "sh", "-c", $"touch {started}; sleep 1; touch {done}"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            (await Eventually.ForAsync(() => File.Exists(started), Patience, ct)).ShouldBeTrue();
+
+            (await ProcessTools.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
+            await process.WaitForExitAsync(ct);
+
+            var text = await stderr;
+            process.ExitCode.ShouldBe(0, text);
+            File.Exists(done).ShouldBeTrue("the running job finished before the worker exited");
+            text.ShouldContain("slipway worker: stopping");
+            text.ShouldEndWith("slipway worker: stopped\n");
+            (await SucceededAsync("slow")).ShouldBe(1);
+        }
+        finally
+        {
+            ProcessTools.KillQuietly(process.Id);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Delete_removes_jobs_by_id_and_says_when_an_id_matched_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
