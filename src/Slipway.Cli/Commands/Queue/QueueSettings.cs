@@ -22,7 +22,7 @@ public class QueueSettings : SlipwaySettings
 public class OneQueueSettings : QueueSettings
 {
     [CommandArgument(0, "<QUEUE>")]
-    [Description("The queue's name: " + "letters, digits, '.', '_', '-' and ':' (at most 100).")]
+    [Description("The queue's name: letters, digits, '.', '_', '-' and ':' (at most 100).")]
     public string Queue { get; init; } = "";
 
     [CommandOption("--json")]
