@@ -164,13 +164,13 @@ public sealed class QueueCommandTests : IDisposable
             (await Eventually.ForAsync(async () => await DeadAsync("flaky") == 1, Patience, ct)).ShouldBeTrue(worker.Live.Text);
             var stopped = await worker.StopAsync();
             stopped.Stderr.ShouldContain("job 1 attempt 1 failed (Retrying): exit code 3");
-            stopped.Stderr.ShouldContain("job 1 attempt 2 failed (Dead): exit code 3");
+            stopped.Stderr.ShouldContain("job 1 attempt 2 failed (Dead): exit code 3: cannot reach smtp on attempt 2");
         }
 
         var dead = await RunAsync(ct, "queue", "peek", "flaky", "1", "-f", file);
         dead.Stdout.ShouldContain("state:     dead\n");
         dead.Stdout.ShouldContain("attempts:  2 of 2\n");
-        dead.Stdout.ShouldContain("error:     exit code 3\n");
+        dead.Stdout.ShouldContain("error:     exit code 3: cannot reach smtp on attempt 2\n");
         dead.Stdout.ShouldContain("output:\ncannot reach smtp on attempt 2\n");
 
         var retry = await RunAsync(ct, "queue", "retry", "flaky", "-f", file);

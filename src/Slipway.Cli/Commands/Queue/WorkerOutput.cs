@@ -52,9 +52,15 @@ internal sealed class WorkerOutput(IAnsiConsole console) : ILogger
     }
 }
 
-/// <summary>Says when a job succeeded and how long it took; failures are told by the worker, with what the queue did about them.</summary>
+/// <summary>
+/// Says when a job succeeded and how long it took; failures are told by the worker, with what the queue did about them.
+/// A failure's message gets the last line of the job's output (<c>exit code 3: cannot reach smtp</c>), so the worker's
+/// log, <c>queue peek</c>'s list and the dead-letter list say why without opening the whole output.
+/// </summary>
 internal sealed class ReportingHandler(IJobHandler inner, WorkerOutput output, TimeProvider time) : IJobHandler
 {
+    private const int ReasonLength = 200;
+
     public async Task<JobResult> HandleAsync(LeasedJob job, CancellationToken ct)
     {
         var started = time.GetTimestamp();
@@ -63,8 +69,15 @@ internal sealed class ReportingHandler(IJobHandler inner, WorkerOutput output, T
         {
             var seconds = time.GetElapsedTime(started).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             output.Note($"job {job.Id.ToString(CultureInfo.InvariantCulture)} attempt {job.AttemptsUsed.ToString(CultureInfo.InvariantCulture)} succeeded in {seconds}s");
+            return result;
         }
 
-        return result;
+        return LastLine(result.Output) is { } reason ? result with { Error = $"{result.Error}: {reason}" } : result;
+    }
+
+    internal static string? LastLine(string? text)
+    {
+        var line = text?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return string.IsNullOrEmpty(line) ? null : line.Length <= ReasonLength ? line : line[..(ReasonLength - 1)] + "…";
     }
 }
