@@ -30,6 +30,58 @@ public static class QueueEngineFactory
         };
     }
 
+    /// <summary>
+    /// What is wrong with <paramref name="url"/> (an unknown or unavailable engine, no file, no database), or null when
+    /// <see cref="Open"/> would accept it. Opens nothing: for <c>config check</c> and for messages before any I/O.
+    /// </summary>
+    public static string? Problem(string url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return "is empty; use sqlite:///path/queue.db or postgres://user:pass@host/db";
+        }
+
+        try
+        {
+            var at = url.IndexOf("://", StringComparison.Ordinal);
+            switch (at > 0 ? url[..at].ToLowerInvariant() : null)
+            {
+                case null:
+                    return (url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? url[7..] : url).Length == 0
+                        ? $"The queue URL '{url}' names no file (sqlite:///path/queue.db)."
+                        : null;
+                case "sqlite":
+                    SqlitePath(url, at);
+                    return null;
+                case "postgres" or "postgresql":
+                    PostgresConnectionString(url);
+                    return null;
+                default:
+                    // The reserved and unknown schemes: Open says why, without opening anything.
+                    Open(url);
+                    return null;
+            }
+        }
+        catch (QueueException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The file of a SQLite queue URL (as <see cref="Open"/> reads it), or null for another engine.</summary>
+    public static string? SqliteFile(string url)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        var at = url.IndexOf("://", StringComparison.Ordinal);
+        var scheme = at > 0 ? url[..at].ToLowerInvariant() : null;
+        return scheme switch
+        {
+            null => url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? url[7..] : url,
+            "sqlite" => SqlitePath(url, at),
+            _ => null,
+        };
+    }
+
     private static string SqlitePath(string url, int schemeEnd)
     {
         var rest = url[(schemeEnd + 3)..];

@@ -68,6 +68,9 @@ public static class ConfigPrinter
             case long l:
                 writer.WriteNumberValue(l);
                 break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
             default:
                 writer.WriteStringValue(value.ToString());
                 break;

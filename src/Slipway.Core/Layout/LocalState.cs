@@ -11,7 +11,14 @@ public sealed record LocalState(string Dir)
     public static LocalState For(SlipwayConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new LocalState(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".", ".slipway"));
+        return ForFile(config.SourceFile);
+    }
+
+    /// <summary>The state directory of the slipway.yml at <paramref name="sourceFile"/> (which need not exist).</summary>
+    public static LocalState ForFile(string sourceFile)
+    {
+        ArgumentNullException.ThrowIfNull(sourceFile);
+        return new LocalState(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".", ".slipway"));
     }
 
     /// <summary>The local git mirror the upload strategy archives from.</summary>
@@ -22,6 +29,9 @@ public sealed record LocalState(string Dir)
 
     /// <summary>One log file per run.</summary>
     public string Logs => Path.Combine(Dir, "logs");
+
+    /// <summary>The job queue's default store (an embedded SQLite file) when slipway.yml names no <c>queue.url</c>.</summary>
+    public string Queue => Path.Combine(Dir, "queue.db");
 
     /// <summary>Scratch space (the archive an upload deploy builds).</summary>
     public string Tmp => Path.Combine(Dir, "tmp");

@@ -28,6 +28,10 @@ public sealed class SchemaTests
         { "properties.logs", [.. ConfigKeys.LogsKeys] },
         { "$defs.logUser.anyOf.1", [.. ConfigKeys.LogUserKeys] },
         { "$defs.logsDigest", [.. ConfigKeys.LogsDigestKeys] },
+        { "properties.queue", [.. ConfigKeys.QueueKeys] },
+        { "$defs.queueRetry", [.. ConfigKeys.QueueRetryKeys] },
+        { "$defs.queueRetention", [.. ConfigKeys.QueueRetentionKeys] },
+        { "$defs.queueWorker", [.. ConfigKeys.QueueWorkerKeys] },
     };
 
     [Theory]

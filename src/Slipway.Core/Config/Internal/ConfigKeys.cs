@@ -26,14 +26,15 @@ internal static class ConfigKeys
     public const string Promote = "promote";
     public const string Templates = "templates";
     public const string Logs = "logs";
+    public const string Queue = "queue";
 
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["build", "monitor", "queue"];
+    public static IReadOnlyList<string> Extensions { get; } = ["build", "monitor"];
 
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -80,6 +81,14 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> LogRoles { get; } = ["viewer", "admin"];
 
     public static IReadOnlyList<string> LogsDigestKeys { get; } = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
+
+    public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "worker"];
+
+    public static IReadOnlyList<string> QueueRetryKeys { get; } = ["max_attempts", "base_delay", "max_delay", "jitter"];
+
+    public static IReadOnlyList<string> QueueRetentionKeys { get; } = ["succeeded", "succeeded_per_queue", "dead", "dead_per_queue"];
+
+    public static IReadOnlyList<string> QueueWorkerKeys { get; } = ["concurrency", "timeout", "stop_grace", "poll"];
 
     /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
     public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =

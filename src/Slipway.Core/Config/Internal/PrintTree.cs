@@ -36,6 +36,11 @@ internal static class PrintTree
             map.Add("logs", Logs(logs));
         }
 
+        if (config.Queue is { } queue)
+        {
+            map.Add("queue", Queue(queue));
+        }
+
         foreach (var (key, value) in config.Extensions)
         {
             map.Add(key, Plain(value));
@@ -80,6 +85,38 @@ internal static class PrintTree
             .Add("since", logs.Digest.Since is { } since ? Duration(since) : null)
             .Add("top", logs.Digest.Top)
             .Add("schedule", logs.Digest.Schedule));
+
+    private static PrintMap Queue(QueueConfig queue) => new PrintMap()
+        .Add("url", UrlWithoutPassword(queue.Url))
+        .Add("lease", Duration(queue.Lease))
+        .Add("retry", new PrintMap()
+            .Add("max_attempts", queue.Retry.MaxAttempts)
+            .Add("base_delay", Duration(queue.Retry.BaseDelay))
+            .Add("max_delay", Duration(queue.Retry.MaxDelay))
+            .Add("jitter", queue.Retry.Jitter))
+        .Add("retention", new PrintMap()
+            .Add("succeeded", Duration(queue.Retention.Succeeded))
+            .Add("succeeded_per_queue", queue.Retention.SucceededPerQueue)
+            .Add("dead", Duration(queue.Retention.Dead))
+            .Add("dead_per_queue", queue.Retention.DeadPerQueue))
+        .Add("limits", queue.Limits.Aggregate(new PrintMap(), (m, l) => m.Add(l.Queue, l.Limit)))
+        .Add("worker", new PrintMap()
+            .Add("concurrency", queue.Worker.Concurrency)
+            .Add("timeout", queue.Worker.Timeout is { } t ? Duration(t) : "0")
+            .Add("stop_grace", Duration(queue.Worker.StopGrace))
+            .Add("poll", Duration(queue.Worker.Poll)));
+
+    /// <summary>postgres://user:***@host/db: a password in a URL is a secret like any other.</summary>
+    private static string UrlWithoutPassword(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        {
+            return url;
+        }
+
+        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
+        return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
+    }
 
     private static PrintMap Ssh(SshSettings ssh) => new PrintMap()
         .Add("user", ssh.User)

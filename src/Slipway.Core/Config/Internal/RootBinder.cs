@@ -56,6 +56,7 @@ internal static class RootBinder
             Health = HealthBinder.Bind(s),
             Promotions = PromoteBinder.Bind(s),
             Logs = LogsBinder.Bind(s, sourceFile),
+            Queue = QueueBinder.Bind(s, sourceFile),
             Extensions = ExtensionReader.Read(s),
         };
 

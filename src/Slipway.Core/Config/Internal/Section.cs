@@ -47,6 +47,8 @@ internal sealed class Section(
 
     public TimeSpan? Duration(string key) => Get(key) is { } node ? ValueReader.Duration(Context, node, PathOf(key)) : null;
 
+    public double? Fraction(string key) => Get(key) is { } node ? ValueReader.Fraction(Context, node, PathOf(key)) : null;
+
     public bool? Bool(string key) => Get(key) is { } node ? ValueReader.Bool(Context, node, PathOf(key)) : null;
 
     public string? Enum(string key, IReadOnlyList<string> allowed) =>

@@ -54,6 +54,24 @@ internal static class ValueReader
         return (int)value;
     }
 
+    /// <summary>A number from 0 to 1 (a share, such as a jitter of 0.25).</summary>
+    public static double? Fraction(BindContext context, ConfigNode node, string path)
+    {
+        var text = String(context, node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1)
+        {
+            context.Error(node, path, $"must be a number from 0 to 1 such as 0.25, got \"{text}\"");
+            return null;
+        }
+
+        return value;
+    }
+
     public static TimeSpan? Duration(BindContext context, ConfigNode node, string path)
     {
         var text = String(context, node, path);

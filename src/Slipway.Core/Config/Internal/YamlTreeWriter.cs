@@ -73,6 +73,7 @@ internal static partial class YamlTreeWriter
         null => "null",
         bool b => b ? "true" : "false",
         int or long => ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture),
+        double d => d.ToString("0.###", CultureInfo.InvariantCulture),
         string s when SafePlain().IsMatch(s) && !Reserved(s) => s,
         _ => Quote(value.ToString() ?? ""),
     };

@@ -1,0 +1,62 @@
+using System.Data.Common;
+using Slipway.Cli.Output;
+using Slipway.Queue;
+using Spectre.Console;
+
+namespace Slipway.Cli.Commands.Queue;
+
+/// <summary>Opens the queue store for one command and turns the store's failures into a message and an exit code.</summary>
+internal static class QueueStore
+{
+    /// <summary>
+    /// Runs <paramref name="body"/> on the initialised engine. Only <paramref name="create"/> commands (push, worker) may
+    /// create a SQLite file: a reading command with a mistyped URL must not look like an empty queue.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        IAnsiConsole console, QueueSection section, bool create, TimeProvider time, Func<IQueueEngine, Task<int>> body, CancellationToken ct)
+    {
+        if (!create && QueueEngineFactory.SqliteFile(section.Url) is { } file && !File.Exists(file))
+        {
+            ConsoleText.Error(console, $"no queue at {file}: nothing was pushed there yet (check --url or queue.url in slipway.yml).");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        try
+        {
+            await using var engine = QueueEngineFactory.Open(section.Url, section.EngineOptions(), time);
+            await engine.InitializeAsync(ct);
+            return await body(engine);
+        }
+        catch (QueueException e)
+        {
+            ConsoleText.Error(console, $"{section.ShownUrl}: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (DbException e)
+        {
+            ConsoleText.Error(console, $"{section.ShownUrl}: {e.Message}");
+            return ExitCodes.ConnectionFailed;
+        }
+    }
+
+    /// <summary>"ready", "running", "succeeded", "dead" (what the commands print and take).</summary>
+    public static string Name(JobState state) => state switch
+    {
+        JobState.Ready => "ready",
+        JobState.Running => "running",
+        JobState.Succeeded => "succeeded",
+        JobState.Dead => "dead",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    public const string StateWords = "ready, running, succeeded or dead";
+
+    public static JobState? ParseState(string? word) => word?.ToLowerInvariant() switch
+    {
+        "ready" => JobState.Ready,
+        "running" => JobState.Running,
+        "succeeded" => JobState.Succeeded,
+        "dead" => JobState.Dead,
+        _ => null,
+    };
+}

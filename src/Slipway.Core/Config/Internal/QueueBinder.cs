@@ -1,0 +1,178 @@
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>
+/// Binds <c>queue:</c>. Types, ranges and unknown keys are reported here with line, column and key path. A relative
+/// SQLite path is made absolute against slipway.yml's directory, so <c>-f</c> from anywhere names the same file. Whether
+/// another URL's engine exists is the queue feature's call; it reports that at <see cref="QueueConfig.UrlLocation"/>.
+/// </summary>
+internal static class QueueBinder
+{
+    private const string SqliteScheme = "sqlite:";
+
+    public static QueueConfig? Bind(Section root, string sourceFile)
+    {
+        if (root.Get(ConfigKeys.Queue) is not { } node)
+        {
+            return null;
+        }
+
+        var s = root.Context.Section(node, ConfigKeys.Queue, ConfigKeys.QueueKeys, "a mapping such as { url: sqlite:///srv/app/shared/queue.db, lease: 30s }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var defaults = QueueConfig.DefaultFor(sourceFile);
+        var url = s.Get("url") is { } urlNode ? Url(s, urlNode, sourceFile) : null;
+        return new QueueConfig
+        {
+            Url = url ?? defaults.Url,
+            UrlIsDefault = url is null,
+            UrlLocation = s.Get("url")?.Location ?? s.Location,
+            Lease = Positive(s, "lease") ?? defaults.Lease,
+            Retry = BindRetry(s),
+            Retention = BindRetention(s),
+            Limits = BindLimits(s),
+            Worker = BindWorker(s),
+            Location = s.Location,
+        };
+    }
+
+    private static string? Url(Section s, ConfigNode node, string sourceFile)
+    {
+        var path = s.PathOf("url");
+        var text = ValueReader.NonEmptyString(s.Context, node, path);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var at = text.IndexOf("://", StringComparison.Ordinal);
+        string file;
+        if (at < 0)
+        {
+            file = text.StartsWith(SqliteScheme, StringComparison.OrdinalIgnoreCase) ? text[SqliteScheme.Length..] : text;
+        }
+        else if (text[..at].Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            file = text[(at + 3)..];
+        }
+        else
+        {
+            return text; // postgres://… and the rest: the queue feature checks them
+        }
+
+        if (file.Length == 0)
+        {
+            s.Context.Error(node, path, "names no file; use sqlite:///path/queue.db, a path, or postgres://user:pass@host/db");
+            return null;
+        }
+
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(sourceFile)) ?? ".";
+        return "sqlite://" + System.IO.Path.GetFullPath(file, dir);
+    }
+
+    private static QueueRetryConfig BindRetry(Section queue)
+    {
+        var defaults = new QueueRetryConfig();
+        if (queue.Get("retry") is not { } node ||
+            queue.Context.Section(node, queue.PathOf("retry"), ConfigKeys.QueueRetryKeys, "a mapping such as { max_attempts: 10, base_delay: 10s, max_delay: 1h }") is not { } s)
+        {
+            return defaults;
+        }
+
+        var baseDelay = s.Duration("base_delay") ?? defaults.BaseDelay;
+        var maxDelay = s.Duration("max_delay") ?? defaults.MaxDelay;
+        if (maxDelay < baseDelay)
+        {
+            s.Context.Error(s.Get("max_delay")?.Location ?? s.Location, s.PathOf("max_delay"),
+                $"must be at least base_delay ({Durations.Format(baseDelay)}), got {Durations.Format(maxDelay)}");
+        }
+
+        return new QueueRetryConfig
+        {
+            MaxAttempts = s.Int("max_attempts", 1, 1000) ?? defaults.MaxAttempts,
+            BaseDelay = baseDelay,
+            MaxDelay = maxDelay,
+            Jitter = s.Fraction("jitter") ?? defaults.Jitter,
+        };
+    }
+
+    private static QueueRetentionConfig BindRetention(Section queue)
+    {
+        var defaults = new QueueRetentionConfig();
+        if (queue.Get("retention") is not { } node ||
+            queue.Context.Section(node, queue.PathOf("retention"), ConfigKeys.QueueRetentionKeys, "a mapping such as { succeeded: 1d, dead: 14d }") is not { } s)
+        {
+            return defaults;
+        }
+
+        return new QueueRetentionConfig
+        {
+            Succeeded = s.Duration("succeeded") ?? defaults.Succeeded,
+            SucceededPerQueue = s.Int("succeeded_per_queue", 0, 10_000_000) ?? defaults.SucceededPerQueue,
+            Dead = s.Duration("dead") ?? defaults.Dead,
+            DeadPerQueue = s.Int("dead_per_queue", 0, 10_000_000) ?? defaults.DeadPerQueue,
+        };
+    }
+
+    private static List<QueueLimitConfig> BindLimits(Section queue)
+    {
+        var result = new List<QueueLimitConfig>();
+        if (queue.Get("limits") is not { } node)
+        {
+            return result;
+        }
+
+        var context = queue.Context;
+        var path = queue.PathOf("limits");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of queue names to the most jobs running at once, such as {{ thumbs: 4 }}, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            var entryPath = Paths.Child(path, entry.Key.Value);
+            if (ValueReader.Int(context, entry.Value, entryPath, 1, 100_000) is { } limit)
+            {
+                result.Add(new QueueLimitConfig(entry.Key.Value, limit, entry.Key.Location, entryPath));
+            }
+        }
+
+        return result;
+    }
+
+    private static QueueWorkerConfig BindWorker(Section queue)
+    {
+        var defaults = new QueueWorkerConfig();
+        if (queue.Get("worker") is not { } node ||
+            queue.Context.Section(node, queue.PathOf("worker"), ConfigKeys.QueueWorkerKeys, "a mapping such as { concurrency: 4, timeout: 10m }") is not { } s)
+        {
+            return defaults;
+        }
+
+        // timeout: 0 means no time-out.
+        var timeout = s.Duration("timeout");
+        return new QueueWorkerConfig
+        {
+            Concurrency = s.Int("concurrency", 1, 1000) ?? defaults.Concurrency,
+            Timeout = timeout is null ? defaults.Timeout : timeout == TimeSpan.Zero ? null : timeout,
+            StopGrace = s.Duration("stop_grace") ?? defaults.StopGrace,
+            Poll = Positive(s, "poll") ?? defaults.Poll,
+        };
+    }
+
+    private static TimeSpan? Positive(Section s, string key)
+    {
+        var value = s.Duration(key);
+        if (value == TimeSpan.Zero)
+        {
+            s.Context.Error(s.Get(key)!, s.PathOf(key), "must be more than 0, such as 500ms or 30s");
+            return null;
+        }
+
+        return value;
+    }
+}
