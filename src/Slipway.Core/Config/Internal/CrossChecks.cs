@@ -36,6 +36,9 @@ internal static class CrossChecks
                 Texts: (IEnumerable<string>)[h.Http ?? "", h.Tcp ?? "", h.Command ?? "", h.Contains ?? ""])))
             .Concat(config.Hooks.SelectMany(kv => kv.Value.Select((h, i) => (Path: Paths.Index(Paths.Child(ConfigKeys.Hooks, kv.Key), i),
                 h.Location, h.Roles, Texts: (IEnumerable<string>)[h.Run]))))
+            .Concat((config.Monitor?.Checks ?? []).Select(c => (Path: c.PathOf(), c.Location, c.Roles,
+                Texts: (IEnumerable<string>)[c.Command ?? "", c.Url ?? "", c.Host ?? "", c.Port ?? "", c.Path ?? "", c.BodyContains ?? "",
+                    c.Warning ?? "", c.Critical ?? ""])))
             .Concat(config.Templates.Select(t => (Path: Paths.Child(ConfigKeys.Templates, t.Path), t.Location, Roles: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[t.Content])));
         foreach (var (path, location, roles, texts) in templates)
@@ -52,6 +55,25 @@ internal static class CrossChecks
                     context.Error(location, path,
                         $"uses ${{{name}}}, but {string.Join(", ", lacking)} has no '{name}' in its vars (or write ${{{name}:-default}})");
                 }
+            }
+        }
+    }
+
+    /// <summary>A check's <c>hosts:</c> must each name a host of some stage (a typo would silently check nothing).</summary>
+    public static void CheckMonitorHosts(BindContext context, SlipwayConfig config)
+    {
+        if (config.Monitor is not { } monitor || context.HasErrorsUnder(ConfigKeys.Stages))
+        {
+            return;
+        }
+
+        var hosts = config.Stages.SelectMany(s => s.Hosts).ToList();
+        foreach (var check in monitor.Checks)
+        {
+            foreach (var name in check.Hosts.Where(n => !hosts.Any(h => HostFilter.Matches(h, n))))
+            {
+                context.Error(check.LocationOf("hosts"), check.PathOf("hosts"),
+                    $"no stage has a host named '{name}'; hosts: {string.Join(", ", hosts.Select(h => h.DisplayName).Distinct(StringComparer.Ordinal))}");
             }
         }
     }

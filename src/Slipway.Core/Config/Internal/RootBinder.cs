@@ -56,6 +56,7 @@ internal static class RootBinder
             Health = HealthBinder.Bind(s),
             Promotions = PromoteBinder.Bind(s),
             Logs = LogsBinder.Bind(s, sourceFile),
+            Monitor = MonitorBinder.Bind(s),
             Extensions = ExtensionReader.Read(s),
         };
 
@@ -68,6 +69,7 @@ internal static class RootBinder
         CrossChecks.CheckRoles(context, config.Stages);
         CrossChecks.CheckHostVars(context, config);
         CrossChecks.CheckPromotions(context, config);
+        CrossChecks.CheckMonitorHosts(context, config);
         return context.HasErrors ? null : config;
     }
 }
