@@ -11,7 +11,11 @@ namespace Slipway.Monitor.Configuration;
 public static class MonitorPlan
 {
     /// <summary>Every check on every host of <paramref name="stage"/> (all stages when null), in file order, with the problems.</summary>
-    public static (IReadOnlyList<ConfiguredCheck> Checks, IReadOnlyList<ConfigDiagnostic> Problems) Expand(SlipwayConfig config, string? stage = null)
+    /// <param name="config">The loaded file.</param>
+    /// <param name="stage">Only this stage's hosts; null: every stage.</param>
+    /// <param name="file">The file as the user named it, for messages; default <see cref="SlipwayConfig.SourceFile"/>.</param>
+    public static (IReadOnlyList<ConfiguredCheck> Checks, IReadOnlyList<ConfigDiagnostic> Problems) Expand(
+        SlipwayConfig config, string? stage = null, string? file = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var checks = new List<ConfiguredCheck>();
@@ -27,7 +31,7 @@ public static class MonitorPlan
             foreach (var (stageName, host) in stages.SelectMany(s => s.Hosts.Where(check.AppliesTo).Select(h => (s.Name, h))))
             {
                 var (definition, found) = Define(check, host);
-                problems.AddRange(found.Select(p => Diagnostic(config, check, p.Key, p.Message)));
+                problems.AddRange(found.Select(p => Diagnostic(file ?? config.SourceFile, check, p.Key, p.Message)));
                 if (found.Count == 0)
                 {
                     checks.Add(new ConfiguredCheck(check, stageName, host, definition!));
@@ -40,15 +44,15 @@ public static class MonitorPlan
     }
 
     /// <summary>The problems <c>config check</c> adds for the monitor section (each check on every host of every stage).</summary>
-    public static IReadOnlyList<ConfigDiagnostic> Check(SlipwayConfig config)
+    public static IReadOnlyList<ConfigDiagnostic> Check(SlipwayConfig config, string? file = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var problems = Expand(config).Problems.ToList();
+        var problems = Expand(config, null, file).Problems.ToList();
         foreach (var check in config.Monitor?.Checks ?? [])
         {
             if (!config.Stages.Any(s => s.Hosts.Any(check.AppliesTo)))
             {
-                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, config.SourceFile, check.Location, check.PathOf(),
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, file ?? config.SourceFile, check.Location, check.PathOf(),
                     "runs on no host: no host has both its roles and one of its hosts"));
             }
         }
@@ -112,21 +116,37 @@ public static class MonitorPlan
                 break;
         }
 
+        // The library stops at the first bad range of a pair; validating each alone reports both, each at its key.
         var prefix = $"check '{check.Name}': ";
-        foreach (var error in CheckFactory.Validate(definition).Where(e => problems.Count == 0 || !e.Contains("tcp port", StringComparison.Ordinal)))
+        string Strip(string error) => error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
+        problems.AddRange(CheckFactory.Validate(WithThresholds(definition, warning, null)).Select(Strip).Where(IsRange).Select(m => ((string?)"warning", m)));
+        problems.AddRange(CheckFactory.Validate(WithThresholds(definition, null, critical)).Select(Strip).Where(IsRange).Select(m => ((string?)"critical", m)));
+        foreach (var message in CheckFactory.Validate(WithThresholds(definition, null, null)).Select(Strip)
+            .Where(e => !e.StartsWith("tcp port", StringComparison.Ordinal)))
         {
-            var message = error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
-            problems.Add((KeyOf(message, warning), message));
+            problems.Add((KeyOf(message), message));
         }
 
         return (problems.Count == 0 ? definition : null, problems);
     }
 
+    private static bool IsRange(string message) =>
+        message.StartsWith("threshold range", StringComparison.Ordinal) || message.StartsWith("load thresholds", StringComparison.Ordinal);
+
+    /// <summary>The definition with a built-in's ranges replaced (a disk's absent ones become none, not its defaults).</summary>
+    private static CheckDefinition WithThresholds(CheckDefinition d, string? warning, string? critical) => d with
+    {
+        Tcp = d.Tcp is { } t ? t with { Warning = warning, Critical = critical } : null,
+        Http = d.Http is { } h ? h with { Warning = warning, Critical = critical } : null,
+        Disk = d.Disk is { } k ? k with { Warning = warning, Critical = critical } : null,
+        Load = d.Load is { } l ? l with { Warning = warning, Critical = critical } : null,
+    };
+
     /// <summary>
-    /// Which key a library message concerns: the schedule options name themselves, range messages quote the range,
-    /// command-line messages speak of the command line. Null: the check as a whole.
+    /// Which key a library message concerns: the schedule options name themselves, command-line messages speak of the
+    /// command line. Null: the check as a whole.
     /// </summary>
-    private static string? KeyOf(string message, string? warning)
+    private static string? KeyOf(string message)
     {
         string[] named = ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout"];
         if (named.FirstOrDefault(k => message.StartsWith(k, StringComparison.Ordinal)) is { } key)
@@ -139,19 +159,9 @@ public static class MonitorPlan
             return "command";
         }
 
-        if (message.Contains("http:// or https://", StringComparison.Ordinal))
-        {
-            return "url";
-        }
-
-        if (message.StartsWith("threshold range", StringComparison.Ordinal) || message.StartsWith("load thresholds", StringComparison.Ordinal))
-        {
-            return warning is not null && message.Contains($"'{warning}'", StringComparison.Ordinal) ? "warning" : "critical";
-        }
-
-        return null;
+        return message.Contains("http:// or https://", StringComparison.Ordinal) ? "url" : null;
     }
 
-    private static ConfigDiagnostic Diagnostic(SlipwayConfig config, MonitorCheckConfig check, string? key, string message) =>
-        new(DiagnosticSeverity.Error, config.SourceFile, key is null ? check.Location : check.LocationOf(key), check.PathOf(key), message);
+    private static ConfigDiagnostic Diagnostic(string file, MonitorCheckConfig check, string? key, string message) =>
+        new(DiagnosticSeverity.Error, file, key is null ? check.Location : check.LocationOf(key), check.PathOf(key), message);
 }
