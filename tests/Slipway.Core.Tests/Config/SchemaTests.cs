@@ -28,6 +28,8 @@ public sealed class SchemaTests
         { "properties.logs", [.. ConfigKeys.LogsKeys] },
         { "$defs.logUser.anyOf.1", [.. ConfigKeys.LogUserKeys] },
         { "$defs.logsDigest", [.. ConfigKeys.LogsDigestKeys] },
+        { "properties.monitor", [.. ConfigKeys.MonitorKeys] },
+        { "$defs.monitorCheck", [.. ConfigKeys.MonitorCheckKeys] },
     };
 
     [Theory]
@@ -47,6 +49,7 @@ public sealed class SchemaTests
     [InlineData("properties.source_strategy", nameof(ConfigKeys.SourceStrategies))]
     [InlineData("$defs.host.properties.transport", nameof(ConfigKeys.Transports))]
     [InlineData("$defs.process.properties.stopsignal", nameof(ConfigKeys.StopSignals))]
+    [InlineData("$defs.monitorCheck.properties.type", nameof(ConfigKeys.MonitorCheckTypes))]
     public void Schema_enums_match_the_binder(string path, string listName)
     {
         var allowed = (IReadOnlyList<string>)typeof(ConfigKeys).GetProperty(listName)!.GetValue(null)!;
