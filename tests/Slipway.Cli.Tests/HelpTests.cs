@@ -20,6 +20,8 @@ public sealed class HelpTests
     [InlineData("cleanup", new[] { "cleanup", "--help" })]
     [InlineData("unlock", new[] { "unlock", "--help" })]
     [InlineData("supervise", new[] { "supervise", "--help" })]
+    [InlineData("monitor-ls", new[] { "monitor", "ls", "--help" })]
+    [InlineData("monitor-run", new[] { "monitor", "run", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);
