@@ -231,10 +231,10 @@ public sealed class MonitorCommandTests : IDisposable
 
         text.ExitCode.ShouldBe(ExitCodes.Success, text.Output);
         text.Stdout.ShouldBe("""
-            STAGE  CHECK          KIND     EVERY  RETRY  ATTEMPTS  TIMEOUT  TARGET
-            local  web_port@web1  command  1m     10s    3         30s      /usr/lib/nagios/plugins/check_tcp -H 127.0.0.1 -p 8000
-            local  root@web1      disk     1m     1m     1         30s      /srv
-            local  root@db1       disk     1m     1m     1         30s      /srv
+            STAGE  CHECK          KIND     EVERY  RETRY  ATTEMPTS  TIMEOUT  MARKS  TARGET
+            local  web_port@web1  command  1m     10s    3         30s      -      /usr/lib/nagios/plugins/check_tcp -H 127.0.0.1 -p 8000
+            local  root@web1      disk     1m     1m     1         30s      -      /srv
+            local  root@db1       disk     1m     1m     1         30s      -      /srv
 
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
         var checks = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("checks");
@@ -268,5 +268,40 @@ public sealed class MonitorCommandTests : IDisposable
         run.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
         JsonDocument.Parse(run.Stdout).RootElement.GetProperty("ok").GetBoolean().ShouldBeFalse();
         run.Stderr.ShouldContain("monitor.checks.ssh.port");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ack_and_downtime_are_kept_in_the_local_marks_file_and_shown_by_ls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = Config("""
+                fine: { command: "/usr/lib/nagios/plugins/check_dummy 0" }
+                other: { command: "/usr/lib/nagios/plugins/check_dummy 0", hosts: [db1] }
+            """);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 6, 0, 0, TimeSpan.Zero));
+
+        var ack = await CliRunner.RunAsync(["monitor", "ack", "fine@web1", "--comment", "known", "-f", file], 200, time, ct);
+        var down = await CliRunner.RunAsync(["monitor", "downtime", "--host", "db1", "--for", "30m", "-f", file, "--json"], 200, time, ct);
+        var ls = await CliRunner.RunAsync(["monitor", "ls", "-f", file], 200, time, ct);
+        time.Advance(TimeSpan.FromMinutes(31));
+        var later = await CliRunner.RunAsync(["monitor", "ls", "-f", file, "--json"], 200, time, ct);
+        var noLength = await CliRunner.RunAsync(["monitor", "downtime", "fine", "-f", file], 200, time, ct);
+
+        ack.ExitCode.ShouldBe(ExitCodes.Success, ack.Output);
+        ack.Stdout.ShouldBe("acknowledged fine@web1\n");
+        using var downJson = JsonDocument.Parse(down.Stdout);
+        downJson.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetString()).ShouldBe(["fine@db1", "other@db1"]);
+        downJson.RootElement.GetProperty("until").GetDateTimeOffset().ShouldBe(time.Start.AddMinutes(30));
+        File.Exists(_dir.File(".slipway/monitor-marks.json")).ShouldBeTrue();
+        var lines = ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[1].ShouldContain("fine@web1");
+        lines[1].ShouldContain("  acked  ");
+        lines[2].ShouldContain("fine@db1");
+        lines[2].ShouldContain("downtime until 2026-12-05 06:30Z");
+        var afterwards = JsonDocument.Parse(later.Stdout).RootElement.GetProperty("checks");
+        afterwards[0].GetProperty("ack_comment").GetString().ShouldBe("known");
+        afterwards[1].GetProperty("downtime_until").ValueKind.ShouldBe(JsonValueKind.Null, "the downtime is over");
+        noLength.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
+        noLength.Stderr.ShouldContain("say how long with --for");
     }
 }

@@ -23,6 +23,9 @@ public sealed record LocalState(string Dir)
     /// <summary>One log file per run.</summary>
     public string Logs => Path.Combine(Dir, "logs");
 
+    /// <summary>Acknowledgements and downtimes set by <c>slipway monitor ack|downtime</c> (JSON).</summary>
+    public string MonitorMarks => Path.Combine(Dir, "monitor-marks.json");
+
     /// <summary>Scratch space (the archive an upload deploy builds).</summary>
     public string Tmp => Path.Combine(Dir, "tmp");
 }

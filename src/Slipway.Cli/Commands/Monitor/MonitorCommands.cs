@@ -19,6 +19,15 @@ internal static class MonitorCommands
                 .WithExample("monitor", "run", "web_port")
                 .WithExample("monitor", "run", "web_port", "--host", "web1", "--json")
                 .WithExample("monitor", "run", "--all");
+            branch.AddCommand<MonitorAckCommand>("ack")
+                .WithDescription("Acknowledge a check's problem (kept in .slipway/monitor-marks.json, shown by monitor ls).")
+                .WithExample("monitor", "ack", "web_port@web1", "--comment", "disk replaced tomorrow")
+                .WithExample("monitor", "ack", "web_port", "--remove");
+            branch.AddCommand<MonitorDowntimeCommand>("downtime")
+                .WithDescription("Put a check, or every check of a host, in downtime for a while (shown by monitor ls).")
+                .WithExample("monitor", "downtime", "web_port", "--for", "30m")
+                .WithExample("monitor", "downtime", "--host", "web1", "--for", "2h")
+                .WithExample("monitor", "downtime", "--host", "web1", "--remove");
         });
     }
 }

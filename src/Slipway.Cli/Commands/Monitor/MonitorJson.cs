@@ -6,7 +6,7 @@ namespace Slipway.Cli.Commands.Monitor;
 public sealed record MonitorCheckRecord(
     string Id, string Check, string Stage, string Host, string Kind, string Target,
     string CheckInterval, string RetryInterval, int MaxCheckAttempts, int RecoverAfter, string Timeout,
-    string? Acknowledged, string? DowntimeUntil);
+    DateTimeOffset? AcknowledgedAt, string? AckComment, DateTimeOffset? DowntimeUntil);
 
 public sealed record MonitorListReport(IReadOnlyList<MonitorCheckRecord> Checks);
 
@@ -25,4 +25,5 @@ public sealed record MonitorRunReport(bool Ok, IReadOnlyList<MonitorResultRecord
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MonitorListReport))]
 [JsonSerializable(typeof(MonitorRunReport))]
+[JsonSerializable(typeof(MonitorMarkReport))]
 internal sealed partial class MonitorJsonContext : JsonSerializerContext;

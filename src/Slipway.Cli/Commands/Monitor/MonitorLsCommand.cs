@@ -8,16 +8,28 @@ using Spectre.Console.Cli;
 namespace Slipway.Cli.Commands.Monitor;
 
 /// <summary><c>slipway monitor ls [STAGE]</c>: the configured checks, one line per check and host, with their schedule.</summary>
-public sealed class MonitorLsCommand(IAnsiConsole console) : Command<MonitorLsSettings>
+public sealed class MonitorLsCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<MonitorLsSettings>
 {
-    public override int Execute(CommandContext context, MonitorLsSettings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, MonitorLsSettings settings, CancellationToken cancellationToken)
     {
-        if (MonitorSection.Load(console, settings.File, settings.Stage) is not var (_, checks))
+        if (MonitorSection.Load(console, settings.File, settings.Stage) is not var (config, checks))
         {
             return ExitCodes.UsageOrConfig;
         }
 
-        var records = checks.Select(Record).ToList();
+        MonitorMarks marks;
+        try
+        {
+            marks = await MonitorMarks.LoadAsync(Core.Layout.LocalState.For(config).MonitorMarks, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            ConsoleText.Error(console, e.Message);
+            return ExitCodes.CommandFailed;
+        }
+
+        var now = time.GetUtcNow();
+        var records = checks.Select(c => Record(c, marks, now)).ToList();
         if (settings.Json)
         {
             ConsoleText.Line(console, JsonSerializer.Serialize(new MonitorListReport(records), MonitorJsonContext.Default.MonitorListReport));
@@ -33,9 +45,9 @@ public sealed class MonitorLsCommand(IAnsiConsole console) : Command<MonitorLsSe
         var rows = records.Select(r => new[]
         {
             r.Stage, r.Id, r.Kind, r.CheckInterval, r.RetryInterval, r.MaxCheckAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            r.Timeout, r.Target,
+            r.Timeout, Marks(r), r.Target,
         }).ToList();
-        foreach (var line in TextTable.Lines(["STAGE", "CHECK", "KIND", "EVERY", "RETRY", "ATTEMPTS", "TIMEOUT", "TARGET"], rows))
+        foreach (var line in TextTable.Lines(["STAGE", "CHECK", "KIND", "EVERY", "RETRY", "ATTEMPTS", "TIMEOUT", "MARKS", "TARGET"], rows))
         {
             ConsoleText.Line(console, line);
         }
@@ -43,11 +55,27 @@ public sealed class MonitorLsCommand(IAnsiConsole console) : Command<MonitorLsSe
         return ExitCodes.Success;
     }
 
-    private static MonitorCheckRecord Record(ConfiguredCheck c) => new(
+    private static string Marks(MonitorCheckRecord r)
+    {
+        var marks = new List<string>();
+        if (r.AcknowledgedAt is not null)
+        {
+            marks.Add("acked");
+        }
+
+        if (r.DowntimeUntil is { } until)
+        {
+            marks.Add("downtime until " + until.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return marks.Count == 0 ? "-" : string.Join(", ", marks);
+    }
+
+    private static MonitorCheckRecord Record(ConfiguredCheck c, MonitorMarks marks, DateTimeOffset now) => new(
         c.Id, c.Name, c.Stage, c.Host.DisplayName, c.Kind, c.Target,
         Durations.Format(c.Definition.Options.CheckInterval), Durations.Format(c.Definition.Options.RetryInterval),
         c.Definition.Options.MaxCheckAttempts, c.Definition.Options.RecoverAfter, Durations.Format(c.Definition.Options.Timeout),
-        null, null);
+        marks.Acknowledged.TryGetValue(c.Id, out var ack) ? ack.At : null, ack?.Comment, marks.DowntimeOf(c.Id, now));
 }
 
 /// <summary>Columns padded to their widest cell, two spaces apart; the last column is never padded (it may be long).</summary>
