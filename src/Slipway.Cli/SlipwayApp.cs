@@ -149,6 +149,7 @@ public static class SlipwayApp
             Commands.Supervise.SuperviseCommands.Register(config);
             LogsCommands.Register(config);
             Commands.Queue.QueueCommands.Register(config);
+            Commands.Monitor.MonitorCommands.Register(config);
             Commands.Setup.SetupCommands.Register(config);
             if (OperatingSystem.IsLinux())
             {

@@ -23,6 +23,8 @@ public sealed class HelpTests
     [InlineData("queue", new[] { "queue", "--help" })]
     [InlineData("queue-push", new[] { "queue", "push", "--help" })]
     [InlineData("worker", new[] { "worker", "--help" })]
+    [InlineData("monitor-ls", new[] { "monitor", "ls", "--help" })]
+    [InlineData("monitor-run", new[] { "monitor", "run", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

@@ -52,8 +52,11 @@ public static class HostFilter
             : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .Distinct(StringComparer.Ordinal)];
 
-    private static bool Matches(HostConfig host, string pattern)
+    /// <summary>Does <paramref name="pattern"/> name <paramref name="host"/> (its name, host:port or display name)?</summary>
+    public static bool Matches(HostConfig host, string pattern)
     {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(pattern);
         var port = host.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return string.Equals(pattern, host.Host, StringComparison.OrdinalIgnoreCase)
             || string.Equals(pattern, host.DisplayName, StringComparison.OrdinalIgnoreCase)

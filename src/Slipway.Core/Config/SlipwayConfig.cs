@@ -62,7 +62,10 @@ public sealed record SlipwayConfig
     /// <summary>The job queue (<c>queue:</c>); null when the file has no such section (<see cref="QueueConfig.DefaultFor"/> then).</summary>
     public QueueConfig? Queue { get; init; }
 
-    /// <summary>Sections owned by later features (build, monitor), kept as plain trees until they bind them.</summary>
+    /// <summary>Checks and their schedule (<c>monitor:</c>); null when the file has no such section.</summary>
+    public MonitorConfig? Monitor { get; init; }
+
+    /// <summary>Sections owned by later features (build), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 
     public StageConfig? FindStage(string name) =>

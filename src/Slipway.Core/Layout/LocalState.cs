@@ -33,6 +33,9 @@ public sealed record LocalState(string Dir)
     /// <summary>The job queue's default store (an embedded SQLite file) when slipway.yml names no <c>queue.url</c>.</summary>
     public string Queue => Path.Combine(Dir, "queue.db");
 
+    /// <summary>Acknowledgements and downtimes set by <c>slipway monitor ack|downtime</c> (JSON).</summary>
+    public string MonitorMarks => Path.Combine(Dir, "monitor-marks.json");
+
     /// <summary>Scratch space (the archive an upload deploy builds).</summary>
     public string Tmp => Path.Combine(Dir, "tmp");
 }

@@ -84,7 +84,7 @@ public sealed class ConfigErrorTests
             "Processes", ConfigFixtures.Minimal + "processes:\n  web:\n    directory: /srv\n    numprocs: 0\n    autorestart: always\n" +
                 "    stopsignal: SIGTERM\n    environment: { 1BAD: x, GOOD: [a] }\n  Bad Name: { command: x }\n"
         },
-        { "Extensions", ConfigFixtures.Minimal + "build: [make]\nmonitor:\n  checks: { a: 1, a: 2 }\n" },
+        { "Extensions", ConfigFixtures.Minimal + "build: [make]\nqueue:\n  checks: { a: 1, a: 2 }\n" },
         { "UndefinedAlias", ConfigFixtures.Minimal + "linked_dirs: *dirs\n" },
     };
 

@@ -32,6 +32,8 @@ public sealed class SchemaTests
         { "$defs.queueRetry", [.. ConfigKeys.QueueRetryKeys] },
         { "$defs.queueRetention", [.. ConfigKeys.QueueRetentionKeys] },
         { "$defs.queueWorker", [.. ConfigKeys.QueueWorkerKeys] },
+        { "properties.monitor", [.. ConfigKeys.MonitorKeys] },
+        { "$defs.monitorCheck", [.. ConfigKeys.MonitorCheckKeys] },
     };
 
     [Theory]
@@ -51,6 +53,7 @@ public sealed class SchemaTests
     [InlineData("properties.source_strategy", nameof(ConfigKeys.SourceStrategies))]
     [InlineData("$defs.host.properties.transport", nameof(ConfigKeys.Transports))]
     [InlineData("$defs.process.properties.stopsignal", nameof(ConfigKeys.StopSignals))]
+    [InlineData("$defs.monitorCheck.properties.type", nameof(ConfigKeys.MonitorCheckTypes))]
     public void Schema_enums_match_the_binder(string path, string listName)
     {
         var allowed = (IReadOnlyList<string>)typeof(ConfigKeys).GetProperty(listName)!.GetValue(null)!;

@@ -17,7 +17,7 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     public HashSet<string> HostVarNames { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Top-level sections whose texts are expanded per host.</summary>
-    public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks, ConfigKeys.Templates];
+    public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks, ConfigKeys.Templates, ConfigKeys.Monitor];
 
     public bool HasErrors => _diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 

@@ -28,13 +28,15 @@ internal static class ConfigKeys
     public const string Logs = "logs";
     public const string Queue = "queue";
 
+    public const string Monitor = "monitor";
+
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["build", "monitor"];
+    public static IReadOnlyList<string> Extensions { get; } = ["build"];
 
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -89,6 +91,28 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> QueueRetentionKeys { get; } = ["succeeded", "succeeded_per_queue", "dead", "dead_per_queue"];
 
     public static IReadOnlyList<string> QueueWorkerKeys { get; } = ["concurrency", "timeout", "stop_grace", "poll"];
+
+    public static IReadOnlyList<string> MonitorKeys { get; } =
+        ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "max_concurrency", "checks"];
+
+    /// <summary>Keys every check takes, whatever it is.</summary>
+    public static IReadOnlyList<string> MonitorCommonKeys { get; } =
+        ["command", "type", Roles, "hosts", "check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout"];
+
+    /// <summary>The keys that belong to one kind of check (a plugin's <c>command</c>, or a built-in <c>type</c>).</summary>
+    public static IReadOnlyList<(string Kind, string[] Keys)> MonitorKindKeys { get; } =
+    [
+        ("command", ["shell"]),
+        ("http", ["url", "expect_status", "body_contains", "verify_certificate", "certificate_warning_days", "certificate_critical_days", "warning", "critical"]),
+        ("tcp", ["host", "port", "warning", "critical"]),
+        ("disk", ["path", "warning", "critical"]),
+        ("load", ["per_cpu", "warning", "critical"]),
+    ];
+
+    public static IReadOnlyList<string> MonitorCheckTypes { get; } = ["http", "tcp", "disk", "load"];
+
+    public static IReadOnlyList<string> MonitorCheckKeys { get; } =
+        [.. MonitorCommonKeys, .. MonitorKindKeys.SelectMany(k => k.Keys).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The one key that says what a requirement item checks, mapped to its kind.</summary>
     public static IReadOnlyList<(string Key, RequirementKind Kind)> RequirementKinds { get; } =

@@ -30,28 +30,51 @@ internal static class CrossChecks
         }
 
         var templates = config.Processes
-            .Select(p => (Path: Paths.Child(ConfigKeys.Processes, p.Name), p.Location, p.Roles,
+            .Select(p => (Path: Paths.Child(ConfigKeys.Processes, p.Name), p.Location, p.Roles, Hosts: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[p.Command, p.Directory ?? "", .. p.Environment.Values]))
-            .Concat(config.Health.Select(h => (Path: Paths.Child(ConfigKeys.Health, h.Name), h.Location, Roles: HealthRoles(config, h),
+            .Concat(config.Health.Select(h => (Path: Paths.Child(ConfigKeys.Health, h.Name), h.Location, Roles: HealthRoles(config, h), Hosts: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[h.Http ?? "", h.Tcp ?? "", h.Command ?? "", h.Contains ?? ""])))
             .Concat(config.Hooks.SelectMany(kv => kv.Value.Select((h, i) => (Path: Paths.Index(Paths.Child(ConfigKeys.Hooks, kv.Key), i),
-                h.Location, h.Roles, Texts: (IEnumerable<string>)[h.Run]))))
-            .Concat(config.Templates.Select(t => (Path: Paths.Child(ConfigKeys.Templates, t.Path), t.Location, Roles: (IReadOnlyList<string>)[],
+                h.Location, h.Roles, Hosts: (IReadOnlyList<string>)[], Texts: (IEnumerable<string>)[h.Run]))))
+            .Concat((config.Monitor?.Checks ?? []).Select(c => (Path: c.PathOf(), c.Location, c.Roles, c.Hosts,
+                Texts: (IEnumerable<string>)[c.Command ?? "", c.Url ?? "", c.Host ?? "", c.Port ?? "", c.Path ?? "", c.BodyContains ?? "",
+                    c.Warning ?? "", c.Critical ?? ""])))
+            .Concat(config.Templates.Select(t => (Path: Paths.Child(ConfigKeys.Templates, t.Path), t.Location, Roles: (IReadOnlyList<string>)[], Hosts: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[t.Content])));
-        foreach (var (path, location, roles, texts) in templates)
+        foreach (var (path, location, roles, hosts, texts) in templates)
         {
             var used = texts.SelectMany(HostVars.References).Where(r => !r.HasDefault && context.HostVarNames.Contains(r.Name))
                 .Select(r => r.Name).Distinct(StringComparer.Ordinal);
             foreach (var name in used)
             {
                 var lacking = config.Stages.SelectMany(st => st.Hosts.Select(h => (Stage: st.Name, Host: h)))
-                    .Where(x => (roles.Count == 0 || roles.Any(x.Host.HasRole)) && !x.Host.Vars.ContainsKey(name))
+                    .Where(x => (roles.Count == 0 || roles.Any(x.Host.HasRole)) && (hosts.Count == 0 || hosts.Any(p => HostFilter.Matches(x.Host, p))))
+                    .Where(x => !x.Host.Vars.ContainsKey(name))
                     .Select(x => $"{x.Stage}/{x.Host.DisplayName}").ToList();
                 if (lacking.Count > 0)
                 {
                     context.Error(location, path,
                         $"uses ${{{name}}}, but {string.Join(", ", lacking)} has no '{name}' in its vars (or write ${{{name}:-default}})");
                 }
+            }
+        }
+    }
+
+    /// <summary>A check's <c>hosts:</c> must each name a host of some stage (a typo would silently check nothing).</summary>
+    public static void CheckMonitorHosts(BindContext context, SlipwayConfig config)
+    {
+        if (config.Monitor is not { } monitor || context.HasErrorsUnder(ConfigKeys.Stages))
+        {
+            return;
+        }
+
+        var hosts = config.Stages.SelectMany(s => s.Hosts).ToList();
+        foreach (var check in monitor.Checks)
+        {
+            foreach (var name in check.Hosts.Where(n => !hosts.Any(h => HostFilter.Matches(h, n))))
+            {
+                context.Error(check.LocationOf("hosts"), check.PathOf("hosts"),
+                    $"no stage has a host named '{name}'; hosts: {string.Join(", ", hosts.Select(h => h.DisplayName).Distinct(StringComparer.Ordinal))}");
             }
         }
     }

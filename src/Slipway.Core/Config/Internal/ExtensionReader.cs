@@ -1,7 +1,7 @@
 namespace Slipway.Core.Config.Internal;
 
 /// <summary>
-/// Keeps build and monitor as plain trees (mappings become dictionaries, lists become lists, scalars strings
+/// Keeps build as a plain tree (mappings become dictionaries, lists become lists, scalars strings
 /// after <c>${VAR}</c> substitution) until the features that own them bind them properly.
 /// </summary>
 internal static class ExtensionReader

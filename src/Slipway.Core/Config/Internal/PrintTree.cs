@@ -41,6 +41,11 @@ internal static class PrintTree
             map.Add("queue", Queue(queue));
         }
 
+        if (config.Monitor is { } monitor)
+        {
+            map.Add("monitor", Monitor(monitor, stage));
+        }
+
         foreach (var (key, value) in config.Extensions)
         {
             map.Add(key, Plain(value));
@@ -116,6 +121,55 @@ internal static class PrintTree
 
         var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
         return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
+    }
+
+    // Every check with its kind's keys and its resolved schedule, and the hosts of this stage it runs on.
+    private static PrintMap Monitor(MonitorConfig monitor, StageConfig stage) => new PrintMap()
+        .Add("check_interval", Duration(monitor.CheckInterval))
+        .Add("retry_interval", Duration(monitor.RetryInterval))
+        .Add("max_check_attempts", monitor.MaxCheckAttempts)
+        .Add("recover_after", monitor.RecoverAfter)
+        .Add("timeout", Duration(monitor.Timeout))
+        .Add("max_concurrency", monitor.MaxConcurrency)
+        .Add("checks", monitor.Checks.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, MonitorCheck(c, stage))));
+
+    private static PrintMap MonitorCheck(MonitorCheckConfig c, StageConfig stage)
+    {
+        var map = c.Command is not null
+            ? new PrintMap().Add("command", c.Command).Add("shell", c.Shell)
+            : new PrintMap().Add("type", c.Type);
+        switch (c.Type)
+        {
+            case "http":
+                map.Add("url", c.Url).Add("expect_status", c.ExpectStatus.Select(x => (object?)x).ToList()).Add("body_contains", c.BodyContains)
+                    .Add("verify_certificate", c.VerifyCertificate).Add("certificate_warning_days", c.CertificateWarningDays)
+                    .Add("certificate_critical_days", c.CertificateCriticalDays);
+                break;
+            case "tcp":
+                map.Add("host", c.Host ?? "127.0.0.1").Add("port", c.Port);
+                break;
+            case "disk":
+                map.Add("path", c.Path ?? "/");
+                break;
+            case "load":
+                map.Add("per_cpu", c.PerCpu);
+                break;
+        }
+
+        if (c.Type is not null)
+        {
+            map.Add("warning", c.Warning ?? (c.Type == "disk" ? "80" : null)).Add("critical", c.Critical ?? (c.Type == "disk" ? "90" : null));
+        }
+
+        return map
+            .Add("roles", c.Roles.ToList<object?>())
+            .Add("hosts", c.Hosts.ToList<object?>())
+            .Add("check_interval", Duration(c.CheckInterval))
+            .Add("retry_interval", Duration(c.RetryInterval))
+            .Add("max_check_attempts", c.MaxCheckAttempts)
+            .Add("recover_after", c.RecoverAfter)
+            .Add("timeout", Duration(c.Timeout))
+            .Add("runs_on", stage.Hosts.Where(c.AppliesTo).Select(h => (object?)h.DisplayName).ToList());
     }
 
     private static PrintMap Ssh(SshSettings ssh) => new PrintMap()

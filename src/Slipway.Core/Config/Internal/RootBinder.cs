@@ -57,6 +57,7 @@ internal static class RootBinder
             Promotions = PromoteBinder.Bind(s),
             Logs = LogsBinder.Bind(s, sourceFile),
             Queue = QueueBinder.Bind(s, sourceFile),
+            Monitor = MonitorBinder.Bind(s),
             Extensions = ExtensionReader.Read(s),
         };
 
@@ -69,6 +70,7 @@ internal static class RootBinder
         CrossChecks.CheckRoles(context, config.Stages);
         CrossChecks.CheckHostVars(context, config);
         CrossChecks.CheckPromotions(context, config);
+        CrossChecks.CheckMonitorHosts(context, config);
         return context.HasErrors ? null : config;
     }
 }

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Slipway.Cli.Commands.Monitor;
+
+public sealed class MonitorLsSettings : ConfigFileSettings
+{
+    [CommandArgument(0, "[STAGE]")]
+    [Description("Only this stage's hosts (default: every stage).")]
+    public string? Stage { get; init; }
+
+    [CommandOption("--json")]
+    [Description("One JSON object: every check per host with its schedule.")]
+    public bool Json { get; init; }
+}
+
+public sealed class MonitorRunSettings : ConfigFileSettings
+{
+    [CommandArgument(0, "[CHECK]")]
+    [Description("The check: NAME (on every host it runs on) or NAME@HOST.")]
+    public string? Check { get; init; }
+
+    [CommandOption("--all")]
+    [Description("Run every configured check once (at most monitor.max_concurrency at a time).")]
+    public bool All { get; init; }
+
+    [CommandOption("--host <HOST>")]
+    [Description("Only on these hosts: name, host:port or user@host:port (comma-separated, repeatable).")]
+    public string[] Host { get; init; } = [];
+
+    [CommandOption("-s|--stage <STAGE>")]
+    [Description("Only the checks of this stage's hosts.")]
+    public string? Stage { get; init; }
+
+    [CommandOption("--json")]
+    [Description("One JSON object: per check its state, exit code, output, long output and perfdata, and a summary.")]
+    public bool Json { get; init; }
+}

@@ -1,0 +1,191 @@
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>
+/// Binds <c>monitor:</c>: the schedule defaults, then each check, which is exactly one of <c>command</c> (a Nagios
+/// plugin) or <c>type</c> (a built-in) and may only use the keys of its kind. Values the monitor feature judges
+/// (ranges, command-line syntax, ports that hold host variables) are kept as text with their locations.
+/// </summary>
+internal static class MonitorBinder
+{
+    public static MonitorConfig? Bind(Section root)
+    {
+        if (root.Get(ConfigKeys.Monitor) is not { } node)
+        {
+            return null;
+        }
+
+        var s = root.Context.Section(node, ConfigKeys.Monitor, ConfigKeys.MonitorKeys,
+            "a mapping such as { check_interval: 1m, checks: { web: { command: \"/usr/lib/nagios/plugins/check_tcp -H 127.0.0.1 -p 80\" } } }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var defaults = new MonitorConfig();
+        var section = new MonitorConfig
+        {
+            CheckInterval = Positive(s, "check_interval") ?? defaults.CheckInterval,
+            RetryInterval = Positive(s, "retry_interval") ?? defaults.RetryInterval,
+            MaxCheckAttempts = s.Int("max_check_attempts", 1, 100) ?? defaults.MaxCheckAttempts,
+            RecoverAfter = s.Int("recover_after", 1, 100) ?? defaults.RecoverAfter,
+            Timeout = Positive(s, "timeout") ?? defaults.Timeout,
+            MaxConcurrency = s.Int("max_concurrency", 1, 1000) ?? defaults.MaxConcurrency,
+            Location = s.Location,
+        };
+        return section with { Checks = BindChecks(s, section) };
+    }
+
+    private static List<MonitorCheckConfig> BindChecks(Section monitor, MonitorConfig section)
+    {
+        var result = new List<MonitorCheckConfig>();
+        if (monitor.Get("checks") is not { } node)
+        {
+            return result;
+        }
+
+        var context = monitor.Context;
+        var path = monitor.PathOf("checks");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of check names to checks, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var (name, value) in context.UniqueEntries(mapping, path))
+        {
+            var checkPath = Paths.Child(path, name.Value);
+            if (!Names.IsName(name.Value))
+            {
+                context.Error(name, checkPath, "check names are lowercase letters, digits, '-' and '_', such as web_port");
+                continue;
+            }
+
+            if (BindCheck(context, name.Value, value, checkPath, section) is { } check)
+            {
+                result.Add(check);
+            }
+        }
+
+        return result;
+    }
+
+    private static MonitorCheckConfig? BindCheck(BindContext context, string name, ConfigNode node, string path, MonitorConfig section)
+    {
+        var s = context.Section(node, path, ConfigKeys.MonitorCheckKeys,
+            "a mapping such as { command: \"/usr/lib/nagios/plugins/check_disk -w 20% -c 10% -p /\" } or { type: tcp, port: 5432 }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var kind = Kind(context, s, path);
+        if (kind is null)
+        {
+            return null;
+        }
+
+        var allowed = ConfigKeys.MonitorKindKeys.First(k => k.Kind == kind).Keys;
+        foreach (var key in ConfigKeys.MonitorKindKeys.SelectMany(k => k.Keys).Distinct(StringComparer.Ordinal).Where(k => s.Has(k) && !allowed.Contains(k)))
+        {
+            var owners = ConfigKeys.MonitorKindKeys.Where(k => k.Keys.Contains(key)).Select(k => k.Kind == "command" ? "command" : "type: " + k.Kind);
+            context.Error(s.KeyLocation(key), s.PathOf(key), $"applies to {string.Join(" or ", owners)}, not to {(kind == "command" ? "a plugin command" : "type: " + kind)}");
+        }
+
+        var defaults = new MonitorCheckConfig { Name = name };
+        var check = new MonitorCheckConfig
+        {
+            Name = name,
+            Command = kind == "command" ? s.RequiredString("command") : null,
+            Shell = s.Bool("shell") ?? false,
+            Type = kind == "command" ? null : kind,
+            Url = kind == "http" ? s.RequiredString("url", "such as http://127.0.0.1:8000/") : null,
+            ExpectStatus = ExpectStatus(s),
+            BodyContains = s.String("body_contains"),
+            VerifyCertificate = s.Bool("verify_certificate") ?? defaults.VerifyCertificate,
+            CertificateWarningDays = s.Int("certificate_warning_days", 0, 3650) ?? defaults.CertificateWarningDays,
+            CertificateCriticalDays = s.Int("certificate_critical_days", 0, 3650) ?? defaults.CertificateCriticalDays,
+            Host = s.String("host"),
+            Port = kind == "tcp" ? s.RequiredString("port", "a number from 1 to 65535, or a host variable such as ${http_port}") : null,
+            Path = s.String("path"),
+            PerCpu = s.Bool("per_cpu") ?? false,
+            Warning = s.String("warning"),
+            Critical = s.String("critical"),
+            Roles = s.Roles(recordUse: true),
+            Hosts = [.. s.StringList("hosts").Select(h => h.Value)],
+            CheckInterval = Positive(s, "check_interval") ?? section.CheckInterval,
+            RetryInterval = Positive(s, "retry_interval") ?? section.RetryInterval,
+            MaxCheckAttempts = s.Int("max_check_attempts", 1, 100) ?? section.MaxCheckAttempts,
+            RecoverAfter = s.Int("recover_after", 1, 100) ?? section.RecoverAfter,
+            Timeout = Positive(s, "timeout") ?? section.Timeout,
+            Location = s.Location,
+            KeyLocations = ConfigKeys.MonitorCheckKeys.Where(s.Has)
+                .ToDictionary(k => k, k => s.Get(k)?.Location ?? s.KeyLocation(k), StringComparer.Ordinal),
+        };
+        return context.HasErrorsUnder(path) ? null : check;
+    }
+
+    /// <summary>"command" for a plugin, the built-in's type otherwise; null after reporting a check that is neither or both.</summary>
+    private static string? Kind(BindContext context, Section s, string path)
+    {
+        if (s.Has("command") && s.Has("type"))
+        {
+            context.Error(s.KeyLocation("type"), s.PathOf("type"), "a check is a plugin command or a built-in type, not both");
+            return null;
+        }
+
+        if (s.Has("command"))
+        {
+            return "command";
+        }
+
+        if (!s.Has("type"))
+        {
+            context.Error(s.Location, path, "needs command (a Nagios plugin command line) or type (http, tcp, disk or load)");
+            return null;
+        }
+
+        return s.Enum("type", ConfigKeys.MonitorCheckTypes);
+    }
+
+    /// <summary>One status or a list of them.</summary>
+    private static List<int> ExpectStatus(Section s)
+    {
+        var result = new List<int>();
+        switch (s.Get("expect_status"))
+        {
+            case null:
+                break;
+            case ConfigSequence list:
+                for (var i = 0; i < list.Items.Count; i++)
+                {
+                    if (ValueReader.Int(s.Context, list.Items[i], Paths.Index(s.PathOf("expect_status"), i), 100, 599) is { } code)
+                    {
+                        result.Add(code);
+                    }
+                }
+
+                break;
+            case var one:
+                if (ValueReader.Int(s.Context, one, s.PathOf("expect_status"), 100, 599) is { } status)
+                {
+                    result.Add(status);
+                }
+
+                break;
+        }
+
+        return result;
+    }
+
+    private static TimeSpan? Positive(Section s, string key)
+    {
+        var value = s.Duration(key);
+        if (value is { } v && v <= TimeSpan.Zero)
+        {
+            s.Context.Error(s.Get(key)!, s.PathOf(key), "must be greater than 0");
+            return null;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,109 @@
+namespace Slipway.Core.Config;
+
+/// <summary>
+/// The <c>monitor:</c> section: schedule defaults and the checks (Nagios plugin command lines or built-ins). Bound and
+/// structurally checked here; what only the monitor feature can judge (threshold ranges, command-line syntax, a port
+/// after host variables are in) is checked by Slipway.Monitor, which reports it at <see cref="MonitorCheckConfig.KeyLocations"/>.
+/// The defaults are the monitoring library's (docs/monitor.md, "Defaults").
+/// </summary>
+public sealed record MonitorConfig
+{
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public int MaxCheckAttempts { get; init; } = 3;
+
+    public int RecoverAfter { get; init; } = 1;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Checks running at once (<c>slipway monitor run --all</c>, later the scheduler).</summary>
+    public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary>By name, in file order.</summary>
+    public IReadOnlyList<MonitorCheckConfig> Checks { get; init; } = [];
+
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary>
+/// One <c>monitor.checks</c> entry: exactly one of <see cref="Command"/> (a Nagios plugin) or <see cref="Type"/> (a
+/// built-in). Texts keep <c>${var}</c> host variables for expansion per host (<see cref="HostVars"/>); the schedule
+/// values are already resolved against the section's defaults.
+/// </summary>
+public sealed record MonitorCheckConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>The plugin command line, as written (host variables not yet in).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>Run <see cref="Command"/> with /bin/sh -c instead of splitting it into argv.</summary>
+    public bool Shell { get; init; }
+
+    /// <summary>http, tcp, disk or load; null for a plugin.</summary>
+    public string? Type { get; init; }
+
+    public string? Url { get; init; }
+
+    public IReadOnlyList<int> ExpectStatus { get; init; } = [];
+
+    public string? BodyContains { get; init; }
+
+    public bool VerifyCertificate { get; init; } = true;
+
+    public int CertificateWarningDays { get; init; } = 30;
+
+    public int CertificateCriticalDays { get; init; } = 14;
+
+    /// <summary>tcp: the address to connect to.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>tcp: a number, or a host variable that holds one.</summary>
+    public string? Port { get; init; }
+
+    /// <summary>disk: a path on the file system to measure.</summary>
+    public string? Path { get; init; }
+
+    public bool PerCpu { get; init; }
+
+    /// <summary>Threshold range(s) of a built-in; null: the built-in's own default.</summary>
+    public string? Warning { get; init; }
+
+    public string? Critical { get; init; }
+
+    /// <summary>Hosts with any of these roles (all hosts when empty).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Only these hosts (name, host:port or user@host:port; all when empty).</summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+
+    public TimeSpan CheckInterval { get; init; }
+
+    public TimeSpan RetryInterval { get; init; }
+
+    public int MaxCheckAttempts { get; init; }
+
+    public int RecoverAfter { get; init; }
+
+    public TimeSpan Timeout { get; init; }
+
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Where each given key's value is written, so the feature's own checks can point at it.</summary>
+    public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+
+    /// <summary>The key path of this check (<c>monitor.checks.NAME</c>), or of one of its keys.</summary>
+    public string PathOf(string? key = null) => "monitor.checks." + Name + (key is null ? "" : "." + key);
+
+    /// <summary>Where <paramref name="key"/>'s value is written, or the check itself when the key is not given.</summary>
+    public SourceLocation LocationOf(string key) => KeyLocations.TryGetValue(key, out var at) ? at : Location;
+
+    /// <summary>Does this check run on <paramref name="host"/>? Roles and hosts both narrow, as --roles and --hosts do.</summary>
+    public bool AppliesTo(HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return (Roles.Count == 0 || Roles.Any(host.HasRole)) && (Hosts.Count == 0 || Hosts.Any(h => HostFilter.Matches(host, h)));
+    }
+}
