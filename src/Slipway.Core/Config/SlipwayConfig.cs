@@ -59,7 +59,10 @@ public sealed record SlipwayConfig
     /// <summary>The central logs (<c>logs:</c>); null when the file has no such section.</summary>
     public LogsConfig? Logs { get; init; }
 
-    /// <summary>Sections owned by later features (build, monitor, queue), kept as plain trees until they bind them.</summary>
+    /// <summary>Packages built from source (<c>build:</c>, docs/build.md); null when the file has no such section.</summary>
+    public BuildConfig? Build { get; init; }
+
+    /// <summary>Sections owned by later features (monitor, queue), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 
     public StageConfig? FindStage(string name) =>

@@ -28,6 +28,9 @@ public sealed class SchemaTests
         { "properties.logs", [.. ConfigKeys.LogsKeys] },
         { "$defs.logUser.anyOf.1", [.. ConfigKeys.LogUserKeys] },
         { "$defs.logsDigest", [.. ConfigKeys.LogsDigestKeys] },
+        { "properties.build", [.. ConfigKeys.BuildKeys] },
+        { "$defs.buildPackage", [.. ConfigKeys.BuildPackageKeys] },
+        { "$defs.buildSource", [.. ConfigKeys.BuildSourceKeys] },
     };
 
     [Theory]

@@ -56,6 +56,7 @@ internal static class RootBinder
             Health = HealthBinder.Bind(s),
             Promotions = PromoteBinder.Bind(s),
             Logs = LogsBinder.Bind(s, sourceFile),
+            Build = BuildBinder.Bind(s, sourceFile),
             Extensions = ExtensionReader.Read(s),
         };
 
