@@ -148,6 +148,7 @@ public static class SlipwayApp
             Commands.Deploy.DeployCommands.Register(config);
             Commands.Supervise.SuperviseCommands.Register(config);
             LogsCommands.Register(config);
+            Commands.Build.BuildCommands.Register(config);
             Commands.Setup.SetupCommands.Register(config);
             if (OperatingSystem.IsLinux())
             {

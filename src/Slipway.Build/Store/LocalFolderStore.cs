@@ -83,8 +83,27 @@ public sealed class LocalFolderStore(string root)
     /// </summary>
     public async Task<IReadOnlyList<ArtifactManifest>> PruneAsync(int keep, CancellationToken ct)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         var removed = new List<ArtifactManifest>();
+        foreach (var (manifest, folder) in await OlderThanNewestAsync(keep, ct))
+        {
+            var aside = Path.Combine(Root, ".incoming", "gc-" + Path.GetFileName(folder) + "-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            Directory.Move(folder, aside);
+            Directory.Delete(aside, recursive: true);
+            removed.Add(manifest);
+        }
+
+        return removed;
+    }
+
+    /// <summary>What <see cref="PruneAsync"/> would remove, removing nothing.</summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> PruneCandidatesAsync(int keep, CancellationToken ct) =>
+        [.. (await OlderThanNewestAsync(keep, ct)).Select(c => c.Manifest)];
+
+    private async Task<List<(ArtifactManifest Manifest, string Folder)>> OlderThanNewestAsync(int keep, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        var result = new List<(ArtifactManifest, string)>();
         foreach (var group in KeyFolders().GroupBy(k => k.Package, StringComparer.Ordinal))
         {
             var stored = new List<(ArtifactManifest Manifest, string Folder)>();
@@ -97,17 +116,10 @@ public sealed class LocalFolderStore(string root)
                 }
             }
 
-            foreach (var (manifest, folder) in stored.OrderByDescending(s => s.Manifest.BuiltAt).Skip(keep))
-            {
-                var aside = Path.Combine(Root, ".incoming", "gc-" + Path.GetFileName(folder) + "-" + Guid.NewGuid().ToString("N"));
-                Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
-                Directory.Move(folder, aside);
-                Directory.Delete(aside, recursive: true);
-                removed.Add(manifest);
-            }
+            result.AddRange(stored.OrderByDescending(s => s.Manifest.BuiltAt).Skip(keep));
         }
 
-        return removed;
+        return result;
     }
 
     private IEnumerable<(string Package, string Folder)> KeyFolders()

@@ -22,8 +22,9 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
     {
         var loaded = ConfigPreload.Load(settings.File);
 
-        // The checks only a feature can make (the logs: section's hashes and schedule) come with line and key too.
-        var result = loaded.Config is null ? loaded : new ConfigLoadResult(loaded.Config, [.. loaded.Diagnostics, .. Logs.LogsSection.Check(loaded.Config)]);
+        // The checks only a feature can make (the logs: section's hashes and schedule, build: recipes and cycles) come with line and key too.
+        var result = loaded.Config is null ? loaded : new ConfigLoadResult(loaded.Config,
+            [.. loaded.Diagnostics, .. Logs.LogsSection.Check(loaded.Config), .. Slipway.Build.Config.BuildSection.Check(loaded.Config)]);
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = result.Diagnostics.Count - errors;
 
