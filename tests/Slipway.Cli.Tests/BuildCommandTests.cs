@@ -169,6 +169,20 @@ public sealed class BuildCommandTests : IDisposable
         unknown.Stderr.ShouldContain("slipway.yml:15:17: error: build.packages.b.depends: unknown package 'libnope'");
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Config_show_prints_the_build_section_with_the_store_resolved()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = await ProjectAsync("patched", ct);
+
+        var show = await Cli(ct, "config", "show", "local", "-f", file);
+
+        show.ExitCode.ShouldBe(ExitCodes.Success, show.Output);
+        show.Stdout.ShouldContain("build:\n  packages:\n    libgreet:\n      source:\n        git: ./upstream/libgreet\n        ref: main\n");
+        show.Stdout.ShouldContain($"  store: {Path.Combine(_dir.Path, ".slipway", "artifacts")}\n  jobs: 1\n");
+        (await Cli(ct, "config", "check", "-f", file)).ExitCode.ShouldBe(ExitCodes.Success);
+    }
+
     private static Task<CliResult> Cli(CancellationToken ct, params string[] args) => CliRunner.RunAsync(args, 100, ct);
 
     private static Dictionary<string, string> Keys(CliResult explain)
