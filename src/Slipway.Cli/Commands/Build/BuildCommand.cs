@@ -77,7 +77,7 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
             null => $"{progress.Package}: building",
             { Status: PackageStatus.Cached } => $"{progress.Package}: cached ({Where})",
             { Status: PackageStatus.Built } o => $"{progress.Package}: built in {Seconds(o.Duration)} ({o.Reason})",
-            { Status: PackageStatus.Failed } o => $"{progress.Package}: FAILED: {o.Error}",
+            { Status: PackageStatus.Failed } => $"{progress.Package}: failed after {Seconds(progress.Outcome.Duration)} (error and log below)",
             var o => $"{progress.Package}: skipped ({o.Reason})",
         };
         lock (_progressGate)
