@@ -1,6 +1,7 @@
 using Slipway.Build.Building;
 using Slipway.Build.Recipes;
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 
 namespace Slipway.Build.Config;
 
@@ -23,7 +24,7 @@ public static class BuildSection
         return new BuildOptions
         {
             StoreDirectory = build.Store,
-            WorkDirectory = Path.Combine(build.Directory, ".slipway", "build"),
+            WorkDirectory = LocalState.ForDirectory(build.Directory).BuildWork,
             RecipeDirectory = build.Directory,
             Parallelism = parallelism ?? build.Jobs ?? 1,
         };

@@ -11,8 +11,14 @@ public sealed record LocalState(string Dir)
     public static LocalState For(SlipwayConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new LocalState(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.SourceFile)) ?? ".", ".slipway"));
+        return ForFile(config.SourceFile);
     }
+
+    /// <summary>The state next to the config file <paramref name="sourceFile"/> (also while it is being bound).</summary>
+    public static LocalState ForFile(string sourceFile) => ForDirectory(Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".");
+
+    /// <summary>The state of the slipway.yml in <paramref name="configDirectory"/>.</summary>
+    public static LocalState ForDirectory(string configDirectory) => new(Path.Combine(configDirectory, ".slipway"));
 
     /// <summary>The local git mirror the upload strategy archives from.</summary>
     public string GitCache => Path.Combine(Dir, "git");
@@ -22,6 +28,12 @@ public sealed record LocalState(string Dir)
 
     /// <summary>One log file per run.</summary>
     public string Logs => Path.Combine(Dir, "logs");
+
+    /// <summary>The default local artifact store of <c>slipway build</c> (<c>build.store</c> overrides it).</summary>
+    public string Artifacts => Path.Combine(Dir, "artifacts");
+
+    /// <summary><c>slipway build</c>'s scratch space: git mirrors, checkouts, staging prefixes and the per-package logs.</summary>
+    public string BuildWork => Path.Combine(Dir, "build");
 
     /// <summary>Scratch space (the archive an upload deploy builds).</summary>
     public string Tmp => Path.Combine(Dir, "tmp");

@@ -6,8 +6,6 @@ namespace Slipway.Core.Config.Internal;
 /// </summary>
 internal static class BuildBinder
 {
-    public const string DefaultStore = ".slipway/artifacts";
-
     public static BuildConfig? Bind(Section root, string sourceFile)
     {
         if (root.Get(ConfigKeys.Build) is not { } node)
@@ -25,7 +23,7 @@ internal static class BuildBinder
         return new BuildConfig
         {
             Packages = BindPackages(s),
-            Store = Path.GetFullPath(s.String("store") ?? DefaultStore, dir),
+            Store = s.String("store") is { } store ? Path.GetFullPath(store, dir) : Layout.LocalState.ForFile(sourceFile).Artifacts,
             Jobs = s.Int("jobs", 1, 256),
             Directory = dir,
             Location = s.Location,
