@@ -150,6 +150,7 @@ public static class SlipwayApp
             LogsCommands.Register(config);
             Commands.Queue.QueueCommands.Register(config);
             Commands.Monitor.MonitorCommands.Register(config);
+            Commands.Build.BuildCommands.Register(config);
             Commands.Setup.SetupCommands.Register(config);
             if (OperatingSystem.IsLinux())
             {

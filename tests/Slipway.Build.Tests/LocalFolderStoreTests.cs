@@ -56,4 +56,34 @@ public sealed class LocalFolderStoreTests
         await Should.ThrowAsync<CorruptArtifactException>(() => store.FindAsync("pkg", manifest.Key, ct));
         JsonDocument.Parse(text).RootElement.GetProperty("inputs")[1].GetProperty("name").GetString().ShouldBe("step 1");
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Prune_keeps_the_newest_of_each_package_and_keys_are_found_by_prefix()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var store = new LocalFolderStore(dir.File("store"));
+        var artifact = dir.Write("a.tar.gz", "bytes");
+        var day = DateTimeOffset.UnixEpoch;
+        var a1 = Manifest("a", "make", day, "x");
+        var a2 = Manifest("a", "make -j2", day.AddDays(2), "x");
+        var a3 = Manifest("a", "make -j3", day.AddDays(1), "x");
+        var b1 = Manifest("b", "make b", day, "x");
+        foreach (var m in new[] { a1, a2, a3, b1 })
+        {
+            await store.PutAsync(m, artifact, ct);
+        }
+
+        (await store.FindByKeyAsync(a3.Key[..10], ct)).Single().Package.ShouldBe("a");
+        (await store.PruneCandidatesAsync(2, ct)).Select(m => m.Key).ShouldBe([a1.Key]);
+        Directory.Exists(dir.File($"store/a/{a1.Key}")).ShouldBeTrue("a dry run removes nothing");
+
+        var removed = await store.PruneAsync(1, ct);
+
+        removed.Select(m => m.Key).Order().ShouldBe(new[] { a1.Key, a3.Key }.Order());
+        (await store.FindByKeyAsync(a1.Key, ct)).ShouldBeEmpty();
+        (await store.NewestAsync("a", ct))!.Key.ShouldBe(a2.Key);
+        (await store.FindAsync("b", b1.Key, ct)).ShouldNotBeNull("the only artifact of a package is kept");
+        Directory.EnumerateFileSystemEntries(dir.File("store/.incoming")).ShouldBeEmpty();
+    }
 }

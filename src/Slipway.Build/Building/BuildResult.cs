@@ -35,3 +35,9 @@ public sealed record BuildResult(IReadOnlyList<PackageOutcome> Packages)
                $"{Count(PackageStatus.Failed)} failed{skipped}";
     }
 }
+
+/// <summary>
+/// A package's progress during <c>PackageBuilder.BuildAsync</c>: started building (<see cref="Outcome"/> null),
+/// or done. Reported from the packages' tasks, so a receiver may be called from several threads at once.
+/// </summary>
+public sealed record BuildProgress(string Package, PackageOutcome? Outcome);

@@ -10,7 +10,7 @@ namespace Slipway.Build.Building;
 /// slot of the parallelism, so independent packages build side by side and a package never starts before what it needs.
 /// </summary>
 internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolderStore store, SourceTree tree,
-    IReadOnlyDictionary<string, string?> environment, TimeProvider time, string logs) : IDisposable
+    IReadOnlyDictionary<string, string?> environment, TimeProvider time, string logs, Action<BuildProgress>? progress = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Parallelism, options.Parallelism);
     private readonly Dictionary<string, Task<PackageOutcome>> _tasks = new(StringComparer.Ordinal);
@@ -23,11 +23,17 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         // Plans are in topological order, so every dependency's task exists before its dependents' tasks are made.
         foreach (var package in plan.Packages)
         {
-            _tasks[package.Name] = Task.Run(() => RunPackageAsync(package, ct), ct);
+            _tasks[package.Name] = Task.Run(async () => Report(await RunPackageAsync(package, ct)), ct);
         }
 
         var outcomes = await Task.WhenAll(_tasks.Values);
         return new BuildResult(outcomes);
+    }
+
+    private PackageOutcome Report(PackageOutcome outcome)
+    {
+        progress?.Invoke(new BuildProgress(outcome.Name, outcome));
+        return outcome;
     }
 
     private async Task<PackageOutcome> RunPackageAsync(PackagePlan package, CancellationToken ct)
@@ -50,6 +56,7 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         await _slots.WaitAsync(ct);
         try
         {
+            progress?.Invoke(new BuildProgress(package.Name, null));
             return await BuildAsync(package, ct);
         }
         finally

@@ -67,12 +67,15 @@ public sealed class PackageBuilder : IDisposable
     }
 
     /// <summary>Builds what the plan says must be built. Failures are outcomes, not exceptions; cancellation throws.</summary>
-    public async Task<BuildResult> BuildAsync(BuildPlan plan, CancellationToken ct)
+    public Task<BuildResult> BuildAsync(BuildPlan plan, CancellationToken ct) => BuildAsync(plan, null, ct);
+
+    /// <summary><see cref="BuildAsync(BuildPlan, CancellationToken)"/>, telling <paramref name="progress"/> when each package starts and ends.</summary>
+    public async Task<BuildResult> BuildAsync(BuildPlan plan, Action<BuildProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var resolver = new InputResolver(_options, _mirrors, plan.Platform, _environment);
         var tree = new SourceTree(_mirrors, resolver, _http, Path.Combine(_options.WorkDirectory, "tarballs"));
-        using var run = new BuildRun(_options, plan, _store, tree, _environment, _time, _logs);
+        using var run = new BuildRun(_options, plan, _store, tree, _environment, _time, _logs, progress);
         return await run.ExecuteAsync(ct);
     }
 

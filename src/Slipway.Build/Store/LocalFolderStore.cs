@@ -55,6 +55,95 @@ public sealed class LocalFolderStore(string root)
         return newest;
     }
 
+    /// <summary>
+    /// The manifests whose key starts with <paramref name="keyPrefix"/>, in any package (what <c>build diff</c> looks
+    /// up: keys are unique across packages, and a prefix saves typing 64 hex digits).
+    /// </summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> FindByKeyAsync(string keyPrefix, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyPrefix);
+        var found = new List<ArtifactManifest>();
+        foreach (var (package, keyFolder) in KeyFolders())
+        {
+            var key = Path.GetFileName(keyFolder);
+            var path = Path.Combine(keyFolder, ManifestFile);
+            if (key.StartsWith(keyPrefix, StringComparison.OrdinalIgnoreCase) && File.Exists(path))
+            {
+                found.Add(await ReadManifestAsync(path, package, key, ct));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Deletes all but the <paramref name="keep"/> newest artifacts of every package (by build time); returns the removed
+    /// artifacts. A deleted key folder is first renamed aside (in one step), so a
+    /// reader never sees half of one.
+    /// </summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> PruneAsync(int keep, CancellationToken ct)
+    {
+        var removed = new List<ArtifactManifest>();
+        foreach (var (manifest, folder) in await OlderThanNewestAsync(keep, ct))
+        {
+            var aside = Path.Combine(Root, ".incoming", "gc-" + Path.GetFileName(folder) + "-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            Directory.Move(folder, aside);
+            Directory.Delete(aside, recursive: true);
+            removed.Add(manifest);
+        }
+
+        return removed;
+    }
+
+    /// <summary>What <see cref="PruneAsync"/> would remove, removing nothing.</summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> PruneCandidatesAsync(int keep, CancellationToken ct) =>
+        [.. (await OlderThanNewestAsync(keep, ct)).Select(c => c.Manifest)];
+
+    private async Task<List<(ArtifactManifest Manifest, string Folder)>> OlderThanNewestAsync(int keep, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        var result = new List<(ArtifactManifest, string)>();
+        foreach (var group in KeyFolders().GroupBy(k => k.Package, StringComparer.Ordinal))
+        {
+            var stored = new List<(ArtifactManifest Manifest, string Folder)>();
+            foreach (var (package, keyFolder) in group)
+            {
+                var path = Path.Combine(keyFolder, ManifestFile);
+                if (File.Exists(path))
+                {
+                    stored.Add((await ReadManifestAsync(path, package, Path.GetFileName(keyFolder), ct), keyFolder));
+                }
+            }
+
+            result.AddRange(stored.OrderByDescending(s => s.Manifest.BuiltAt).Skip(keep));
+        }
+
+        return result;
+    }
+
+    private IEnumerable<(string Package, string Folder)> KeyFolders()
+    {
+        if (!Directory.Exists(Root))
+        {
+            yield break;
+        }
+
+        foreach (var packageFolder in Directory.EnumerateDirectories(Root).Order(StringComparer.Ordinal))
+        {
+            var package = Path.GetFileName(packageFolder);
+            if (package.StartsWith('.'))
+            {
+                continue; // .incoming
+            }
+
+            foreach (var keyFolder in Directory.EnumerateDirectories(packageFolder).Order(StringComparer.Ordinal))
+            {
+                yield return (package, keyFolder);
+            }
+        }
+    }
+
     /// <summary>Stores an artifact atomically; a key already present is kept (same inputs, same content by contract).</summary>
     public async Task PutAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
     {

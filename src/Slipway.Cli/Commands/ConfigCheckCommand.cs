@@ -23,10 +23,10 @@ public sealed class ConfigCheckCommand(IAnsiConsole console) : Command<ConfigChe
         var loaded = ConfigPreload.Load(settings.File);
 
         // The checks only a feature can make (the logs: section's hashes and schedule, the queue: section's engine and
-        // queue names, the monitor: section's ranges and command lines) come with line and key too.
+        // queue names, the monitor: section's ranges and command lines, build: recipes and cycles) come with line and key too.
         var result = loaded.Config is null ? loaded : new ConfigLoadResult(loaded.Config,
             [.. loaded.Diagnostics, .. Logs.LogsSection.Check(loaded.Config), .. Queue.QueueSection.Check(loaded.Config),
-             .. Slipway.Monitor.Configuration.MonitorPlan.Check(loaded.Config, settings.File)]);
+             .. Slipway.Monitor.Configuration.MonitorPlan.Check(loaded.Config, settings.File), .. Slipway.Build.Config.BuildSection.Check(loaded.Config)]);
         var errors = result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = result.Diagnostics.Count - errors;
 

@@ -65,7 +65,10 @@ public sealed record SlipwayConfig
     /// <summary>Checks and their schedule (<c>monitor:</c>); null when the file has no such section.</summary>
     public MonitorConfig? Monitor { get; init; }
 
-    /// <summary>Sections owned by later features (build), kept as plain trees until they bind them.</summary>
+    /// <summary>Packages built from source (<c>build:</c>, docs/build.md); null when the file has no such section.</summary>
+    public BuildConfig? Build { get; init; }
+
+    /// <summary>Sections owned by later features (none today), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 
     public StageConfig? FindStage(string name) =>

@@ -14,12 +14,11 @@ public sealed record LocalState(string Dir)
         return ForFile(config.SourceFile);
     }
 
-    /// <summary>The state directory of the slipway.yml at <paramref name="sourceFile"/> (which need not exist).</summary>
-    public static LocalState ForFile(string sourceFile)
-    {
-        ArgumentNullException.ThrowIfNull(sourceFile);
-        return new LocalState(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".", ".slipway"));
-    }
+    /// <summary>The state next to the config file <paramref name="sourceFile"/> (also while it is being bound).</summary>
+    public static LocalState ForFile(string sourceFile) => ForDirectory(Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".");
+
+    /// <summary>The state of the slipway.yml in <paramref name="configDirectory"/>.</summary>
+    public static LocalState ForDirectory(string configDirectory) => new(Path.Combine(configDirectory, ".slipway"));
 
     /// <summary>The local git mirror the upload strategy archives from.</summary>
     public string GitCache => Path.Combine(Dir, "git");
@@ -35,6 +34,11 @@ public sealed record LocalState(string Dir)
 
     /// <summary>Acknowledgements and downtimes set by <c>slipway monitor ack|downtime</c> (JSON).</summary>
     public string MonitorMarks => Path.Combine(Dir, "monitor-marks.json");
+    /// <summary>The default local artifact store of <c>slipway build</c> (<c>build.store</c> overrides it).</summary>
+    public string Artifacts => Path.Combine(Dir, "artifacts");
+
+    /// <summary><c>slipway build</c>'s scratch space: git mirrors, checkouts, staging prefixes and the per-package logs.</summary>
+    public string BuildWork => Path.Combine(Dir, "build");
 
     /// <summary>Scratch space (the archive an upload deploy builds).</summary>
     public string Tmp => Path.Combine(Dir, "tmp");

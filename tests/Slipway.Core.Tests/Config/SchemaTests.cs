@@ -34,6 +34,9 @@ public sealed class SchemaTests
         { "$defs.queueWorker", [.. ConfigKeys.QueueWorkerKeys] },
         { "properties.monitor", [.. ConfigKeys.MonitorKeys] },
         { "$defs.monitorCheck", [.. ConfigKeys.MonitorCheckKeys] },
+        { "properties.build", [.. ConfigKeys.BuildKeys] },
+        { "$defs.buildPackage", [.. ConfigKeys.BuildPackageKeys] },
+        { "$defs.buildSource", [.. ConfigKeys.BuildSourceKeys] },
     };
 
     [Theory]

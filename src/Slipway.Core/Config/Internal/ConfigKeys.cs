@@ -30,13 +30,15 @@ internal static class ConfigKeys
 
     public const string Monitor = "monitor";
 
-    /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/>.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["build"];
+    public const string Build = "build";
+
+    /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/> (none today).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [];
 
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, .. Extensions,
+        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, Build, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -77,6 +79,14 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> LogsKeys { get; } =
         ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "users", "digest"];
+
+    public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "store", "jobs"];
+
+    public static IReadOnlyList<string> BuildPackageKeys { get; } =
+        ["source", "patches", "steps", "depends", "env", "env_allowlist", "pass_env", "tools", "platform"];
+
+    /// <summary>A source says exactly one of git (with ref), tarball (with sha256) or path.</summary>
+    public static IReadOnlyList<string> BuildSourceKeys { get; } = ["git", "ref", "tarball", "sha256", "path"];
 
     public static IReadOnlyList<string> LogUserKeys { get; } = ["password_hash", "role"];
 

@@ -46,6 +46,11 @@ internal static class PrintTree
             map.Add("monitor", Monitor(monitor, stage));
         }
 
+        if (config.Build is { } build)
+        {
+            map.Add("build", Build(build));
+        }
+
         foreach (var (key, value) in config.Extensions)
         {
             map.Add(key, Plain(value));
@@ -67,6 +72,46 @@ internal static class PrintTree
         }
 
         return map;
+    }
+
+    // Env values are shown: a build's environment is part of its key and printed in manifests, so it holds no secrets.
+    private static PrintMap Build(BuildConfig build)
+    {
+        var packages = new PrintMap();
+        foreach (var p in build.Packages)
+        {
+            var source = new PrintMap();
+            switch (p.Source.Kind)
+            {
+                case "git":
+                    source.Add("git", p.Source.Url).Add("ref", p.Source.Ref);
+                    break;
+                case "tarball":
+                    source.Add("tarball", p.Source.Url).Add("sha256", p.Source.Sha256);
+                    break;
+                default:
+                    source.Add("path", p.Source.Path);
+                    break;
+            }
+
+            var env = new PrintMap();
+            foreach (var (name, value) in p.Env)
+            {
+                env.Add(name, value);
+            }
+
+            packages.Add(p.Name, new PrintMap()
+                .Add("source", source)
+                .Add("patches", p.Patches.ToList<object?>())
+                .Add("steps", p.Steps.ToList<object?>())
+                .Add("depends", p.Depends.ToList<object?>())
+                .Add("env", env)
+                .Add("env_allowlist", p.EnvAllowlist.ToList<object?>())
+                .Add("tools", p.Tools.ToList<object?>())
+                .Add("platform", p.Platform));
+        }
+
+        return new PrintMap().Add("packages", packages).Add("store", build.Store).Add("jobs", build.Jobs ?? 1);
     }
 
     private static PrintMap Logs(LogsConfig logs) => new PrintMap()

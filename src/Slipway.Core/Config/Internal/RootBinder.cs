@@ -58,6 +58,7 @@ internal static class RootBinder
             Logs = LogsBinder.Bind(s, sourceFile),
             Queue = QueueBinder.Bind(s, sourceFile),
             Monitor = MonitorBinder.Bind(s),
+            Build = BuildBinder.Bind(s, sourceFile),
             Extensions = ExtensionReader.Read(s),
         };
 

@@ -1,0 +1,79 @@
+namespace Slipway.Core.Config;
+
+/// <summary>
+/// The <c>build:</c> section: packages built from source by <c>slipway build</c> (docs/build.md), where artifacts are
+/// stored and how many packages build at once. Structure and types are checked in Core; what only the build feature can
+/// judge (names, env names, unknown dependencies, cycles) is reported by it at the locations kept here.
+/// </summary>
+public sealed record BuildConfig
+{
+    /// <summary>Packages in file order (the order among independent packages).</summary>
+    public IReadOnlyList<BuildPackageConfig> Packages { get; init; } = [];
+
+    /// <summary>The local artifact store folder, absolute; default <c>.slipway/artifacts</c> next to slipway.yml.</summary>
+    public required string Store { get; init; }
+
+    /// <summary>Packages built at the same time when <c>-j</c> is not given; null: 1.</summary>
+    public int? Jobs { get; init; }
+
+    /// <summary>The folder of slipway.yml: relative patch and source paths are resolved from it.</summary>
+    public required string Directory { get; init; }
+
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary>Where a package's source comes from: exactly one of a git URL (with ref), a tarball URL (with sha256) or a path.</summary>
+/// <param name="Kind">"git", "tarball" or "path".</param>
+/// <param name="Url">Git or tarball: the URL.</param>
+/// <param name="Ref">Git: branch, tag or commit.</param>
+/// <param name="Sha256">Tarball: its SHA-256.</param>
+/// <param name="Path">Path: the folder, relative to slipway.yml or absolute.</param>
+public sealed record BuildSourceConfig(string Kind, string? Url, string? Ref, string? Sha256, string? Path);
+
+/// <summary>One <c>build.packages</c> entry, with the locations of its keys for the build feature's own checks.</summary>
+public sealed record BuildPackageConfig
+{
+    public required string Name { get; init; }
+
+    public required BuildSourceConfig Source { get; init; }
+
+    /// <summary>Patch files in the order they are applied, as written (relative to slipway.yml or absolute).</summary>
+    public IReadOnlyList<string> Patches { get; init; } = [];
+
+    public IReadOnlyList<string> Steps { get; init; } = [];
+
+    public IReadOnlyList<string> Depends { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>env_allowlist</c> and its synonym <c>pass_env</c>: variables passed through from the builder's environment.</summary>
+    public IReadOnlyList<string> EnvAllowlist { get; init; } = [];
+
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
+    public string? Platform { get; init; }
+
+    /// <summary>Where the package's name is written.</summary>
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Where each given key's value is (by key: "source", "steps", "depends", … and "source.git" etc.).</summary>
+    public IReadOnlyDictionary<string, SourceLocation> KeyLocations { get; init; } = new Dictionary<string, SourceLocation>();
+
+    /// <summary>Where each <c>depends</c> entry is written, by the dependency's name (first occurrence).</summary>
+    public IReadOnlyDictionary<string, SourceLocation> DependsLocations { get; init; } = new Dictionary<string, SourceLocation>();
+
+    /// <summary>The location of <paramref name="key"/> ("steps[2]" is looked up as "steps"), else of the package itself.</summary>
+    public SourceLocation LocationOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var bracket = key.IndexOf('[', StringComparison.Ordinal);
+        var plain = bracket >= 0 ? key[..bracket] : key;
+        if (KeyLocations.TryGetValue(plain, out var at))
+        {
+            return at;
+        }
+
+        var dot = plain.IndexOf('.', StringComparison.Ordinal);
+        return dot >= 0 && KeyLocations.TryGetValue(plain[..dot], out var parent) ? parent : Location;
+    }
+}

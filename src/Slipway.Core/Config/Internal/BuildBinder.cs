@@ -1,0 +1,162 @@
+namespace Slipway.Core.Config.Internal;
+
+/// <summary>
+/// Binds <c>build:</c>: structure and types with line, column and key path here; the recipe rules and the dependency
+/// graph are the build feature's (it reports them at the locations kept in <see cref="BuildPackageConfig"/>).
+/// </summary>
+internal static class BuildBinder
+{
+    public static BuildConfig? Bind(Section root, string sourceFile)
+    {
+        if (root.Get(ConfigKeys.Build) is not { } node)
+        {
+            return null;
+        }
+
+        var s = root.Context.Section(node, ConfigKeys.Build, ConfigKeys.BuildKeys, "a mapping such as { packages: { libfoo: { … } }, store: .slipway/artifacts }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var dir = Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".";
+        return new BuildConfig
+        {
+            Packages = BindPackages(s),
+            Store = s.String("store") is { } store ? Path.GetFullPath(store, dir) : Layout.LocalState.ForFile(sourceFile).Artifacts,
+            Jobs = s.Int("jobs", 1, 256),
+            Directory = dir,
+            Location = s.Location,
+        };
+    }
+
+    private static List<BuildPackageConfig> BindPackages(Section build)
+    {
+        var result = new List<BuildPackageConfig>();
+        if (build.Get("packages") is not { } node)
+        {
+            return result;
+        }
+
+        var context = build.Context;
+        var path = build.PathOf("packages");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of package names to {{ source, steps, … }}, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            var packagePath = Paths.Child(path, entry.Key.Value);
+            var p = context.Section(entry.Value, packagePath, ConfigKeys.BuildPackageKeys, "a mapping such as { source: { git: …, ref: main }, steps: [make] }");
+            if (p is null)
+            {
+                continue;
+            }
+
+            var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+            foreach (var key in ConfigKeys.BuildPackageKeys.Where(p.Has))
+            {
+                locations[key] = p.Get(key)?.Location ?? p.KeyLocation(key);
+            }
+
+            var source = BindSource(p, locations);
+            var steps = p.Required("steps", "shell commands run in the source tree, such as [make, make install PREFIX=$PREFIX]") is not null
+                ? p.StringList("steps").Select(x => x.Value).ToList()
+                : [];
+            var depends = p.StringList("depends");
+            var dependsLocations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+            foreach (var (name, dependsNode, _) in depends)
+            {
+                dependsLocations.TryAdd(name, dependsNode.Location);
+            }
+
+            if (source is null)
+            {
+                continue;
+            }
+
+            result.Add(new BuildPackageConfig
+            {
+                Name = entry.Key.Value,
+                Source = source,
+                Patches = [.. p.StringList("patches").Select(x => x.Value)],
+                Steps = steps,
+                Depends = [.. depends.Select(x => x.Value)],
+                Env = BindEnv(p),
+                EnvAllowlist = [.. p.StringList("env_allowlist").Concat(p.StringList("pass_env")).Select(x => x.Value).Distinct(StringComparer.Ordinal)],
+                Tools = [.. p.StringList("tools").Select(x => x.Value)],
+                Platform = p.String("platform"),
+                Location = entry.Key.Location,
+                KeyLocations = locations,
+                DependsLocations = dependsLocations,
+            });
+        }
+
+        return result;
+    }
+
+    private static BuildSourceConfig? BindSource(Section package, Dictionary<string, SourceLocation> locations)
+    {
+        if (package.Required("source", "{ git: URL, ref: main }, { tarball: URL, sha256: HEX } or { path: DIR }") is not { } node)
+        {
+            return null;
+        }
+
+        var s = package.Context.Section(node, package.PathOf("source"), ConfigKeys.BuildSourceKeys, "{ git: URL, ref: main }, { tarball: URL, sha256: HEX } or { path: DIR }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        foreach (var key in ConfigKeys.BuildSourceKeys.Where(s.Has))
+        {
+            locations["source." + key] = s.Get(key)?.Location ?? s.KeyLocation(key);
+        }
+
+        string[] kinds = ["git", "tarball", "path"];
+        var given = kinds.Where(s.Has).ToList();
+        if (given.Count != 1)
+        {
+            package.Context.Error(s.Location, s.Path,
+                given.Count == 0 ? "needs one of git (with ref), tarball (with sha256) or path" : $"gives {string.Join(" and ", given)}; a source is exactly one of them");
+            return null;
+        }
+
+        var kind = given[0];
+        return kind switch
+        {
+            "git" => new BuildSourceConfig("git", s.RequiredString("git"), s.RequiredString("ref", "a branch, tag or commit"), s.String("sha256"), s.String("path")),
+            "tarball" => new BuildSourceConfig("tarball", s.RequiredString("tarball"), s.String("ref"), s.RequiredString("sha256", "the SHA-256 of the tarball, 64 hex digits"), s.String("path")),
+            _ => new BuildSourceConfig("path", null, s.String("ref"), s.String("sha256"), s.RequiredString("path")),
+        };
+    }
+
+    private static Dictionary<string, string> BindEnv(Section package)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (package.Get("env") is not { } node)
+        {
+            return env;
+        }
+
+        var context = package.Context;
+        var path = package.PathOf("env");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of variable names to values, got {node.Describe()}");
+            return env;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            if (ValueReader.String(context, entry.Value, Paths.Child(path, entry.Key.Value)) is { } value)
+            {
+                env[entry.Key.Value] = value;
+            }
+        }
+
+        return env;
+    }
+}

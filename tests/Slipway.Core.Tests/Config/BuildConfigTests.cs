@@ -1,0 +1,71 @@
+using Slipway.Core.Config;
+
+namespace Slipway.Core.Tests.Config;
+
+/// <summary>The typed <c>build:</c> section: what binds, the defaults, and structural mistakes with line and key.</summary>
+public sealed class BuildConfigTests
+{
+    [Fact]
+    public void Packages_bind_in_file_order_with_defaults_and_key_locations()
+    {
+        var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              jobs: 2
+              packages:
+                libfoo:
+                  source: { git: https://example.org/libfoo.git, ref: v1.2 }
+                  patches: [patches/0001-fix.patch]
+                  steps: [make, make install PREFIX=$PREFIX]
+                  env: { CFLAGS: -O2 }
+                  env_allowlist: [CC]
+                  pass_env: [CC, LANG]
+                  tools: [gcc]
+                  platform: linux-x64
+                app:
+                  source: { path: vendor/app }
+                  depends: [libfoo]
+                  steps: [make]
+            """);
+
+        result.Succeeded.ShouldBeTrue(ConfigFixtures.Lines(result));
+        var build = result.Config!.Build!;
+        build.Jobs.ShouldBe(2);
+        build.Store.ShouldBe(Path.GetFullPath(Path.Combine(".slipway", "artifacts")));
+        build.Packages.Select(p => p.Name).ShouldBe(["libfoo", "app"]);
+        var libfoo = build.Packages[0];
+        libfoo.Source.ShouldBe(new BuildSourceConfig("git", "https://example.org/libfoo.git", "v1.2", null, null));
+        libfoo.Steps.ShouldBe(["make", "make install PREFIX=$PREFIX"]);
+        libfoo.Env["CFLAGS"].ShouldBe("-O2");
+        libfoo.EnvAllowlist.ShouldBe(["CC", "LANG"]);
+        libfoo.LocationOf("steps[2]").Line.ShouldBe(13);
+        libfoo.LocationOf("source.ref").ShouldBe(new SourceLocation(11, 59));
+        build.Packages[1].DependsLocations["libfoo"].ShouldBe(new SourceLocation(21, 17));
+    }
+
+    [Fact]
+    public void A_source_must_be_exactly_one_kind_and_steps_are_required()
+    {
+        var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              store: /var/cache/artifacts
+              packages:
+                both:
+                  source: { git: x, path: y }
+                  steps: [make]
+                none:
+                  source: { ref: main }
+                  steps: [make]
+                nosteps:
+                  source: { tarball: https://example.org/x.tgz }
+                  patchez: [a]
+            """);
+
+        ConfigFixtures.Lines(result).ShouldBe("""
+            slipway.yml:11:15: error: build.packages.both.source: gives git and path; a source is exactly one of them
+            slipway.yml:14:15: error: build.packages.none.source: needs one of git (with ref), tarball (with sha256) or path
+            slipway.yml:17:7: error: build.packages.nosteps.steps: required key is missing (shell commands run in the source tree, such as [make, make install PREFIX=$PREFIX])
+            slipway.yml:17:15: error: build.packages.nosteps.source.sha256: required key is missing (the SHA-256 of the tarball, 64 hex digits)
+            slipway.yml:18:7: error: build.packages.nosteps.patchez: unknown key; did you mean 'patches'?
+            """);
+    }
+}
