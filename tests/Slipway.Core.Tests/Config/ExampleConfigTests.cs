@@ -95,7 +95,7 @@ public sealed class ExampleConfigTests
               worker: { command: python3 worker.py, numprocs: 2, autorestart: true, autostart: false, stopsignal: INT }
             hooks:
               failed: [ "echo failed" ]
-            queue: { retention: 30d, sources: [ { path: /var/log/x } ] }
+            queue: { lease: 45s }
 
             """;
 
@@ -127,8 +127,7 @@ public sealed class ExampleConfigTests
         config.Processes[1].AutoStart.ShouldBeFalse();
         config.Processes[1].StopSignal.ShouldBe("INT");
         config.Hooks[HookPoints.Failed].ShouldHaveSingleItem().Run.ShouldBe("echo failed");
-        var logs = config.Extensions["queue"].ShouldBeOfType<Dictionary<string, object?>>();
-        logs["retention"].ShouldBe("30d");
-        logs["sources"].ShouldBeOfType<List<object?>>().Count.ShouldBe(1);
+        config.Queue!.Lease.ShouldBe(TimeSpan.FromSeconds(45));
+        config.Extensions.ShouldBeEmpty(); // every section is typed now (queue, monitor, build)
     }
 }
