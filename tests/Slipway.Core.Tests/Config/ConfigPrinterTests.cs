@@ -5,7 +5,7 @@ namespace Slipway.Core.Tests.Config;
 
 public sealed class ConfigPrinterTests
 {
-    private static SlipwayConfig Example() => ConfigFixtures.Parse(ConfigFixtures.Example + "queue: { lease: 45s }\n").Config!;
+    private static SlipwayConfig Example() => ConfigFixtures.Parse(ConfigFixtures.Example + "queue: { url: \"sqlite:///srv/mysite/shared/queue.db\", lease: 45s }\n").Config!;
 
     [Fact]
     public void Json_shows_the_resolved_stage()
