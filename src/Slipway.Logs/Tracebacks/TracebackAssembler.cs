@@ -212,11 +212,20 @@ public sealed class TracebackAssembler(TimeProvider clock, TimeSpan? flushAfter 
         /// <summary>"ValueError: bad", "shop.errors.CheckoutFailed": a dotted name of an exception class, then ": " or the end.</summary>
         public static bool LooksLikeExceptionLine(string line)
         {
+            // Spans, no allocation: with microsecond sender times every non-indented line is asked this.
             var end = line.IndexOf(':', StringComparison.Ordinal);
-            var name = end < 0 ? line : line[..end];
-            if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || name.Any(c => !(char.IsLetterOrDigit(c) || c is '_' or '.')))
+            var name = end < 0 ? line.AsSpan() : line.AsSpan(0, end);
+            if (name.IsEmpty || !(char.IsLetter(name[0]) || name[0] == '_'))
             {
                 return false;
+            }
+
+            foreach (var c in name)
+            {
+                if (!(char.IsLetterOrDigit(c) || c is '_' or '.'))
+                {
+                    return false;
+                }
             }
 
             var last = name[(name.LastIndexOf('.') + 1)..];
