@@ -1,4 +1,4 @@
-using Slipway.Logs.Web;
+using Slipway.Logs.Releases;
 
 namespace Slipway.Logs.Tests;
 

@@ -1,11 +1,16 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Slipway.Logs.Releases;
 using Slipway.Logs.Storage;
 
 namespace Slipway.Logs.Digest;
 
-/// <summary>The mailed summary: top traceback groups with trend and "new" marks, and error counts per host and program.</summary>
+/// <summary>
+/// The mailed summary: per stage the releases deployed and errors per hour under each; the top traceback groups as new
+/// (with the release that brought them), regressed (back after a week's silence, with the release they came back under)
+/// and ongoing, each with its trend; and error counts per host and program.
+/// </summary>
 public sealed record DigestReport(
     DateTimeOffset Since,
     DateTimeOffset Until,
@@ -14,19 +19,34 @@ public sealed record DigestReport(
     IReadOnlyList<ErrorCount> Errors,
     string? BaseUrl)
 {
+    public IReadOnlyList<StageSummary> Stages { get; init; } = [];
+
     public const string LastDigestKey = "digest.last_sent";
 
     public static async Task<DigestReport> BuildAsync(
-        ILogStore store, DateTimeOffset since, DateTimeOffset until, int top, string? baseUrl, CancellationToken ct)
+        ILogStore store, DateTimeOffset since, DateTimeOffset until, int top, string? baseUrl, CancellationToken ct, DeployTimeline? timeline = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        timeline ??= new DeployTimeline([]);
         var last = await store.GetStateAsync(LastDigestKey, ct) is { } text
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
         var groups = await store.TopGroupsAsync(since, until, top, ct);
         var errors = await store.ErrorCountsAsync(since, until, ct);
         var newSince = last ?? since;
-        return new DigestReport(since, until, last,
-            groups.Select(g => new DigestGroup(g, IsNew: g.FirstSeen >= newSince)).ToList(), errors, baseUrl?.TrimEnd('/'));
+        var digestGroups = new List<DigestGroup>();
+        foreach (var g in groups)
+        {
+            var hours = await store.GroupHostHoursAsync(g.Fingerprint, ct);
+            var first = await store.FirstOccurrenceAsync(g.Fingerprint, since, ct);
+            digestGroups.Add(new DigestGroup(g, GroupStanding.Of(timeline, hours, first, g.FirstSeen, newSince)));
+        }
+
+        // Sections in the mail's order; within each, most frequent first as the store ranked them.
+        digestGroups = [.. digestGroups.OrderBy(d => d.Standing.Standing)];
+        return new DigestReport(since, until, last, digestGroups, errors, baseUrl?.TrimEnd('/'))
+        {
+            Stages = await StageSummary.BuildAsync(store, timeline, since, until, ct),
+        };
     }
 
     public string Subject =>
@@ -38,6 +58,17 @@ public sealed record DigestReport(
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"Slipway log digest: {Since.UtcDateTime:yyyy-MM-dd HH:mm} to {Until.UtcDateTime:yyyy-MM-dd HH:mm} UTC\n\n");
+        if (Stages.Count > 0)
+        {
+            sb.Append("Stages\n");
+            foreach (var stage in Stages)
+            {
+                sb.Append("  ").Append(stage.ToLine()).Append('\n');
+            }
+
+            sb.Append('\n');
+        }
+
         sb.Append(CultureInfo.InvariantCulture, $"Top traceback groups ({Groups.Count})\n");
         if (Groups.Count == 0)
         {
@@ -45,12 +76,18 @@ public sealed record DigestReport(
         }
 
         var rank = 0;
-        foreach (var (g, isNew) in Groups)
+        foreach (var section in Groups.GroupBy(g => g.Standing.Standing))
         {
-            rank++;
-            sb.Append(CultureInfo.InvariantCulture, $"{rank,3}. {g.CountInWindow,6}x  {Trend(g)}  {(isNew ? "[NEW] " : "")}{g.Title}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"       {g.HostCount} host(s), first seen {g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}, last {g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm}");
-            sb.Append(BaseUrl is null ? "\n" : $"\n       {BaseUrl}/groups/{g.Fingerprint}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"\n{Heading(section.Key)} ({section.Count()})\n");
+            foreach (var d in section)
+            {
+                var g = d.Group;
+                rank++;
+                sb.Append(CultureInfo.InvariantCulture, $"{rank,3}. {g.CountInWindow,6}x  {Trend(g)}  {(d.IsNew ? "[NEW] " : "")}{g.Title}\n");
+                sb.Append("       ").Append(ReleaseLine(d.Standing)).Append('\n');
+                sb.Append(CultureInfo.InvariantCulture, $"       {g.HostCount} host(s), first seen {g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}, last {g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm}");
+                sb.Append(BaseUrl is null ? "\n" : $"\n       {BaseUrl}/groups/{g.Fingerprint}\n");
+            }
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"\nErrors (severity err and worse) per host and program\n");
@@ -67,20 +104,68 @@ public sealed record DigestReport(
         return sb.ToString();
     }
 
+    public static string Heading(Standing standing) => standing switch
+    {
+        Standing.New => "New",
+        Standing.Regressed => "Regressed (silent for a week or more, then back)",
+        _ => "Ongoing",
+    };
+
+    /// <summary>Which release brought the group (new), brought it back (regressed), or it was first seen under (ongoing).</summary>
+    public static string ReleaseLine(GroupStanding standing)
+    {
+        ArgumentNullException.ThrowIfNull(standing);
+        var on = standing.Stage is null ? "" : $" on {standing.Stage}";
+        var cause = standing.Cause?.Describe();
+        var line = standing.Standing switch
+        {
+            Standing.New when cause is not null => $"new since {cause}{on}",
+            Standing.New => "new; " + Unknown(standing),
+            Standing.Regressed when cause is not null => string.Create(CultureInfo.InvariantCulture,
+                $"regressed: silent since {standing.SilentSince!.Value.UtcDateTime:yyyy-MM-dd HH:mm}, back after {cause}{on}"),
+            Standing.Regressed => string.Create(CultureInfo.InvariantCulture,
+                $"regressed: silent since {standing.SilentSince!.Value.UtcDateTime:yyyy-MM-dd HH:mm}; ") + Unknown(standing),
+            _ when cause is not null => $"ongoing, first seen under {cause}{on}",
+            _ => "ongoing; " + Unknown(standing),
+        };
+        return standing.SeenOn.Count == 0 ? line : line + "; seen on " + string.Join(", ", standing.SeenOn.Select(m => m.Release ?? "?").Distinct(StringComparer.Ordinal));
+    }
+
+    private static string Unknown(GroupStanding standing) =>
+        standing.Stage is null ? "release unknown (no deploy history names its host)" : $"release unknown (before the first deploy to {standing.Stage})";
+
     public string ToHtml()
     {
         static string H(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html><body style=\"font-family:sans-serif\">");
         sb.Append(CultureInfo.InvariantCulture, $"<h2>Slipway log digest</h2><p>{Since.UtcDateTime:yyyy-MM-dd HH:mm} to {Until.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>");
-        sb.Append("<h3>Top traceback groups</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>#</th><th>Count</th><th>Trend</th><th>Group</th><th>Hosts</th><th>First seen</th></tr>");
-        var rank = 0;
-        foreach (var (g, isNew) in Groups)
+        if (Stages.Count > 0)
         {
+            sb.Append("<h3>Stages</h3><ul>");
+            foreach (var stage in Stages)
+            {
+                sb.Append("<li>").Append(H(stage.ToLine())).Append("</li>");
+            }
+
+            sb.Append("</ul>");
+        }
+
+        sb.Append("<h3>Top traceback groups</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>#</th><th>Count</th><th>Trend</th><th>Group</th><th>Release</th><th>Hosts</th><th>First seen</th></tr>");
+        var rank = 0;
+        foreach (var d in Groups)
+        {
+            var g = d.Group;
             rank++;
             var title = BaseUrl is null ? H(g.Title) : $"<a href=\"{H(BaseUrl)}/groups/{H(g.Fingerprint)}\">{H(g.Title)}</a>";
+            var mark = d.Standing.Standing switch
+            {
+                Standing.New => "<b style=\"color:#b00020\">NEW</b> ",
+                Standing.Regressed => "<b style=\"color:#b06000\">REGRESSED</b> ",
+                _ => "",
+            };
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{rank}</td><td>{g.CountInWindow}</td><td>{H(Trend(g))}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{(isNew ? "<b style=\"color:#b00020\">NEW</b> " : "")}{title}</td><td>{g.HostCount}</td><td>{g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td></tr>");
+                .Append(CultureInfo.InvariantCulture, $"<td>{mark}{title}</td><td>{H(ReleaseLine(d.Standing))}</td><td>{g.HostCount}</td><td>{g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td></tr>");
         }
 
         sb.Append("</table><h3>Errors per host and program</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>Count</th><th>Host</th><th>Program</th></tr>");
@@ -104,4 +189,7 @@ public sealed record DigestReport(
     }
 }
 
-public sealed record DigestGroup(GroupSummary Group, bool IsNew);
+public sealed record DigestGroup(GroupSummary Group, GroupStanding Standing)
+{
+    public bool IsNew => Standing.Standing == global::Slipway.Logs.Releases.Standing.New;
+}

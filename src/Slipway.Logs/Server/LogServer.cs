@@ -142,7 +142,8 @@ public sealed class LogServer(LogServerOptions options, ILoggerFactory? loggerFa
                 }
 
                 next = digest.Schedule.Next(now);
-                var report = await Digest.DigestReport.BuildAsync(_store!, now - digest.Period, now, digest.Top, digest.BaseUrl, ct);
+                var report = await Digest.DigestReport.BuildAsync(_store!, now - digest.Period, now, digest.Top, digest.BaseUrl, ct,
+                    Releases.DeployTimeline.Load(options.DeployHistory));
                 await Digest.DigestMailer.SendAsync(report, digest.Smtp, digest.From, digest.To, ct);
                 await _store!.SetStateAsync(Digest.DigestReport.LastDigestKey, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct);
                 ServerLog.DigestSent(log, report.Subject);

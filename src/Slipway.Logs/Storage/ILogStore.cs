@@ -28,6 +28,12 @@ public interface ILogStore : IAsyncDisposable
 
     Task<GroupDetail?> GetGroupAsync(string fingerprint, CancellationToken ct);
 
+    /// <summary>A group's occurrences per hour and host, oldest first (what release attribution joins with deploy history).</summary>
+    Task<IReadOnlyList<GroupHostHour>> GroupHostHoursAsync(string fingerprint, CancellationToken ct);
+
+    /// <summary>The group's first stored event received at or after <paramref name="since"/>; null when there is none.</summary>
+    Task<Occurrence?> FirstOccurrenceAsync(string fingerprint, DateTimeOffset since, CancellationToken ct);
+
     /// <summary>Events of severity err or worse in [since, until), per host and program.</summary>
     Task<IReadOnlyList<ErrorCount>> ErrorCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct);
 
@@ -88,6 +94,10 @@ public sealed record GroupDetail(
     IReadOnlyList<HostCount> Hosts);
 
 public sealed record HourCount(DateTimeOffset Hour, long Count);
+
+public sealed record GroupHostHour(DateTimeOffset Hour, string Host, long Count);
+
+public sealed record Occurrence(DateTimeOffset ReceivedAt, string Host);
 
 public sealed record HostCount(string Host, long Count);
 

@@ -460,6 +460,34 @@ public abstract class SqlLogStore : ILogStore
         return new GroupDetail(fingerprint, title, total, FromMs(first), FromMs(last), example, hours, hosts);
     }
 
+    public async Task<IReadOnlyList<GroupHostHour>> GroupHostHoursAsync(string fingerprint, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = Command(connection, null,
+            "SELECT hour, host, n FROM log_group_hours WHERE fingerprint = @fp ORDER BY hour, n DESC, host");
+        Param(cmd, "fp", fingerprint);
+        var result = new List<GroupHostHour>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(new GroupHostHour(FromMs(Long(reader, 0)), reader.GetString(1), Long(reader, 2)));
+        }
+
+        return result;
+    }
+
+    public async Task<Occurrence?> FirstOccurrenceAsync(string fingerprint, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // (fingerprint, id) is indexed on every database: the first id at or after the since-bound is one seek.
+        await using var cmd = Command(connection, null,
+            "SELECT e.received_at, e.host FROM log_events e WHERE e.fingerprint = @fp AND " + SinceCondition(false) + " ORDER BY e.id LIMIT 1");
+        Param(cmd, "fp", fingerprint);
+        Param(cmd, "since", since.ToUnixTimeMilliseconds());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new Occurrence(FromMs(Long(reader, 0)), reader.GetString(1)) : null;
+    }
+
     public async Task<IReadOnlyList<ErrorCount>> ErrorCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);

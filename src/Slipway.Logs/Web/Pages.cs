@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Slipway.Core;
 using Slipway.Logs.Model;
+using Slipway.Logs.Releases;
 
 namespace Slipway.Logs.Web;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Logs.Digest;
+using Slipway.Logs.Releases;
 using Slipway.Logs.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -90,7 +91,7 @@ public sealed class LogsDigestCommand(IAnsiConsole console, TimeProvider time) :
             await using var store = LogStoreFactory.OpenExisting(db);
             await store.CheckSchemaAsync(cancellationToken);
             var report = await DigestReport.BuildAsync(store, until - span, until, settings.Top ?? section.Top ?? 20,
-                settings.BaseUrl ?? section.BaseUrl, cancellationToken);
+                settings.BaseUrl ?? section.BaseUrl, cancellationToken, DeployTimeline.Load(section.DeployHistory));
             if (settings.DryRun)
             {
                 await console.Profile.Out.Writer.WriteAsync("Subject: " + report.Subject + "\n\n" + report.ToText());

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Logs.Model;
+using Slipway.Logs.Releases;
 using Slipway.Logs.Storage;
-using Slipway.Logs.Web;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
