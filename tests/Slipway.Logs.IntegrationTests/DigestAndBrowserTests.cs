@@ -25,11 +25,15 @@ public sealed class DigestAndBrowserTests
         TimeoutError: timed out
         """;
 
+    private static readonly string[] ProductionHosts = ["deploy@web1.example.com", "deploy@web2.example.com"];
+    private static readonly string[] StagingHosts = ["stage1"];
+
     private static string Deploy(string stage, string release, string commit, TimeSpan ago, string result) =>
         System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["action"] = "deploy", ["stage"] = stage, ["result"] = result, ["user"] = "alice", ["machine"] = "laptop",
             ["started"] = DateTimeOffset.UtcNow - ago, ["duration_ms"] = 1500, ["release"] = release, ["commit"] = commit,
+            ["hosts"] = stage == "production" ? ProductionHosts : StagingHosts,
         });
 
     private static async Task SeedAsync(string db, CancellationToken ct, DateTimeOffset? at = null)
@@ -235,10 +239,25 @@ public sealed class DigestAndBrowserTests
         group.ShouldContain("<li>web2: 2</li>");
         group.ShouldContain("catalogue[sku]");
         // First seen about 4 minutes ago: after the staging and the first production deploy, before the last one.
-        group.ShouldContain("<li>staging: release <b>20261102000000</b>, commit <code>bbbbbbb</code> (deployed ");
-        group.ShouldContain("<li>production: release <b>20261101000000</b>, commit <code>aaaaaaa</code> (deployed ");
-        group.ShouldNotContain("20261104000000");
-        group.ShouldNotContain("20261103000000");
+        var firstRelease = System.Text.RegularExpressions.Regex.Match(group, "<ul id=\"first-release\">.*?</ul>").Value;
+        firstRelease.ShouldContain("<li>staging: release <b>20261102000000</b>, commit <code>bbbbbbb</code> (deployed ");
+        firstRelease.ShouldContain("<li>production: release <b>20261101000000</b>, commit <code>aaaaaaa</code> (deployed ");
+        firstRelease.ShouldNotContain("20261104000000");
+        group.ShouldNotContain("20261103000000", customMessage: "a failed deploy is no release");
+        // web1 and web2 are production's hosts: the group was seen under the release live there, and the deploy 30 s ago
+        // is a marker in the hourly timeline.
+        var releases = System.Text.RegularExpressions.Regex.Match(group, "<ul id=\"releases\">.*?</ul>").Value;
+        releases.ShouldContain("production: <a href=\"/?release=20261101000000\">20261101000000</a>");
+        releases.ShouldNotContain("staging");
+        group.ShouldMatch("<tr class=\"deploy\"><td>[0-9: -]+</td><td>&#9650;</td><td>production: release 20261104000000 \\(commit ddddddd, deployed by alice at ");
+
+        // The browser filters by release: the events received while it was live.
+        var byRelease = await http.GetStringAsync(new Uri("/?release=20261104000000", UriKind.Relative), ct);
+        byRelease.ShouldContain("<p id=\"release-window\">Release <b>20261104000000</b> on production: live from ");
+        byRelease.ShouldContain("deadlock detected");
+        byRelease.ShouldNotContain("TimeoutError", customMessage: "logged 3 minutes ago, before that release went live");
+        (await http.GetStringAsync(new Uri("/?release=20261101000000", UriKind.Relative), ct)).ShouldContain("TimeoutError");
+        (await http.GetStringAsync(new Uri("/?release=nope", UriKind.Relative), ct)).ShouldContain("was never live according to the deploy history");
 
         // The API takes a bearer token; /metrics is open for scrapers.
         using var api = new HttpClient { BaseAddress = server.HttpAddress };

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Slipway.Core;
 using Slipway.Logs.Model;
 using Slipway.Logs.Releases;
+using Slipway.Logs.Storage;
 
 namespace Slipway.Logs.Web;
 
@@ -54,9 +55,17 @@ internal static class Pages
             .Append(Select("severity", view.Severity, [("", "any severity"), .. Enumerable.Range(0, 8).Select(i => (SyslogNames.SeverityName(i), SyslogNames.SeverityName(i) + " and worse"))]))
             .Append(Select("facility", view.Facility, [("", "any facility"), .. Enumerable.Range(0, 24).Select(i => (SyslogNames.FacilityName(i), SyslogNames.FacilityName(i)))]))
             .Append(Input("q", view.Text, "text"))
+            .Append(Input("release", view.Release, "release"))
             .Append("<button type=\"submit\" id=\"apply\">Filter</button> ")
             .Append(view.Tail ? $"<a href=\"{H(view.With("tail", null))}\">stop live tail</a>" : $"<a href=\"{H(view.With("tail", "1"))}\">live tail</a>")
             .Append("</form>");
+        if (view.Release.Length > 0)
+        {
+            sb.Append(view.ReleaseWindow is { } w
+                ? string.Create(CultureInfo.InvariantCulture, $"<p id=\"release-window\">Release <b>{H(view.Release)}</b> on {H(w.From.Stage)}: live from {w.From.Finished.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC {(w.Until is { } u ? $"until {u.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : "until now")}.</p>")
+                : $"<p id=\"release-window\" class=\"sev4\">Release <b>{H(view.Release)}</b> was never live according to the deploy history.</p>");
+        }
+
         if (metrics.DroppedUdp > 0)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<p class=\"sev4\">{metrics.DroppedUdp} UDP messages were dropped because the queue was full.</p>");
@@ -134,23 +143,63 @@ internal static class Pages
             .Append(CultureInfo.InvariantCulture, $"<p>Group <code>{H(g.Fingerprint)}</code>: <b id=\"total\">{g.TotalCount}</b> occurrences, ")
             .Append(CultureInfo.InvariantCulture, $"first seen {g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC, last seen {g.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm} UTC. ")
             .Append("</p>");
-        AppendFirstAppeared(sb, DeployTimeline.Load(context.Options.DeployHistory), g.FirstSeen);
+        var timeline = DeployTimeline.Load(context.Options.DeployHistory);
+        AppendFirstAppeared(sb, timeline, g.FirstSeen);
+        var standing = GroupStanding.Of(timeline, await context.Store.GroupHostHoursAsync(fingerprint, ct),
+            await context.Store.FirstOccurrenceAsync(fingerprint, g.FirstSeen, ct), g.FirstSeen, g.FirstSeen);
+        if (standing.SeenOn.Count > 0)
+        {
+            sb.Append("<h2>Seen on releases</h2><ul id=\"releases\">");
+            foreach (var m in standing.SeenOn)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<li>{H(m.Stage)}: <a href=\"/?release={H(m.Release ?? "")}\">{H(m.Release ?? "?")}</a> ({H(m.Describe())})</li>");
+            }
+
+            sb.Append("</ul>");
+        }
+
         sb.Append("<h2>Hosts</h2><ul id=\"hosts\">");
         foreach (var h in g.Hosts)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<li>{H(h.Host)}: {h.Count}</li>");
         }
 
-        sb.Append("</ul><h2>Count per hour</h2><table id=\"hours\">");
-        var max = g.Hours.Count == 0 ? 1 : g.Hours.Max(h => h.Count);
-        foreach (var h in g.Hours.TakeLast(72))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{h.Hour.UtcDateTime:yyyy-MM-dd HH}:00</td><td>{h.Count}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td><span class=\"bar\" style=\"width:{Math.Max(2, 300 * h.Count / max)}px\"></span></td></tr>");
-        }
-
+        sb.Append("</ul>");
+        AppendTimeline(sb, g.Hours.TakeLast(72).ToList(), timeline);
         sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(H(g.Example)).Append("</pre>");
         return Layout(g.Title, sb.ToString());
+    }
+
+    /// <summary>
+    /// Occurrences per hour with deploy markers: a row per hour with occurrences, and a marker row for each deploy or
+    /// rollback between the first and the last of those hours (so a jump after a deploy is seen next to it).
+    /// </summary>
+    private static void AppendTimeline(StringBuilder sb, List<HourCount> hours, DeployTimeline timeline)
+    {
+        sb.Append("<h2>Count per hour</h2><table id=\"hours\">");
+        if (hours.Count == 0)
+        {
+            return;
+        }
+
+        var max = hours.Max(h => h.Count);
+        var marks = timeline.Between(hours[0].Hour, hours[^1].Hour.AddHours(1));
+        var rows = hours.Select(h => (At: h.Hour, Hour: (HourCount?)h, Mark: (DeployMark?)null))
+            .Concat(marks.Select(m => (At: m.Finished, Hour: (HourCount?)null, Mark: (DeployMark?)m)))
+            .OrderBy(r => r.At);
+        foreach (var (_, hour, mark) in rows)
+        {
+            if (hour is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{hour.Hour.UtcDateTime:yyyy-MM-dd HH}:00</td><td>{hour.Count}</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td><span class=\"bar\" style=\"width:{Math.Max(2, 300 * hour.Count / max)}px\"></span></td></tr>");
+            }
+            else
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<tr class=\"deploy\"><td>{mark!.Finished.UtcDateTime:yyyy-MM-dd HH:mm}</td><td>&#9650;</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{H(mark.Stage)}: {H(mark.Describe())}</td></tr>");
+            }
+        }
     }
 
     /// <summary>What every stage was running when the group first appeared, newest deploy first; nothing without a history.</summary>

@@ -71,7 +71,8 @@ public static class WebHost
         });
         app.MapPost("/api/logs", (HttpContext http, CancellationToken ct) => ReceiveAsync(http, context));
         app.MapGet("/", async (HttpContext http, CancellationToken ct) =>
-            Results.Content(await Pages.EventsAsync(context, BrowseQuery.From(http.Request.Query, context.Clock.GetUtcNow()), ct),
+            Results.Content(await Pages.EventsAsync(context, BrowseQuery.From(http.Request.Query, context.Clock.GetUtcNow(),
+                Releases.DeployTimeline.Load(context.Options.DeployHistory)), ct),
                 "text/html; charset=utf-8"));
         app.MapGet("/groups", async (HttpContext http, CancellationToken ct) =>
             Results.Content(await Pages.GroupsAsync(context, http.Request.Query["since"], ct), "text/html; charset=utf-8"));
