@@ -15,6 +15,9 @@ public static class ExitCodes
     /// <summary>At least one host could not be reached, refused us, or was lost mid-command.</summary>
     public const int ConnectionFailed = 3;
 
+    /// <summary><c>deploy --watch</c>: the deploy succeeded, but traceback groups appeared on the new release that were never seen before.</summary>
+    public const int NewErrorsAfterDeploy = 4;
+
     /// <summary>Interrupted (Ctrl-C), as shells report SIGINT.</summary>
     public const int Cancelled = 130;
 }

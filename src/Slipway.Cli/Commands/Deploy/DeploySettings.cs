@@ -67,6 +67,12 @@ public sealed class DeploySettings : ChangeSettings
     [Description("Print every script each host would run, and what depends on the hosts' state; change nothing.")]
     public bool DryRun { get; init; }
 
+    [CommandOption("--watch <DURATION>")]
+    [Description("After a successful deploy, watch the central logs (logs.db) this long (e.g. 5m) and compare errors with the same time before; exit 4 if traceback groups appear that were never seen before.")]
+    public string? Watch { get; init; }
+
+    internal TimeSpan? WatchTime => Duration.Parse(Watch);
+
     [CommandOption("--no-auto-rollback")]
     [Description("If publishing fails on a host, leave every host as it is instead of switching all back.")]
     public bool NoAutoRollback { get; init; }
@@ -76,6 +82,16 @@ public sealed class DeploySettings : ChangeSettings
         if (Revision is not null && Branch is not null)
         {
             return ValidationResult.Error("give --revision or --branch, not both.");
+        }
+
+        if (Watch is not null && (WatchTime is not { } w || w <= TimeSpan.Zero))
+        {
+            return ValidationResult.Error($"--watch must be a duration such as 30s, 5m or 1h, got '{Watch}'.");
+        }
+
+        if (Watch is not null && (Json || DryRun))
+        {
+            return ValidationResult.Error(Json ? "--watch prints its own lines; it cannot be combined with --json." : "--watch has nothing to watch in a --dry-run.");
         }
 
         return base.Validate();
