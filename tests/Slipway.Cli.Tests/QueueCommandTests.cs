@@ -372,6 +372,18 @@ public sealed class QueueCommandTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_redis_store_that_cannot_be_reached_exits_3()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = Slipway.Testing.FreePorts.Tcp(); // nothing listens there
+
+        var result = await RunAsync(ct, "queue", "ls", "--url", $"redis://:secret@127.0.0.1:{port}");
+
+        result.ExitCode.ShouldBe(ExitCodes.ConnectionFailed, result.Output);
+        result.Stderr.ShouldStartWith($"slipway: error: redis://:***@127.0.0.1:{port}: Redis at 127.0.0.1:{port} cannot be reached");
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Without_a_url_the_store_is_the_state_directory_next_to_slipway_yml()
     {
         var ct = TestContext.Current.CancellationToken;

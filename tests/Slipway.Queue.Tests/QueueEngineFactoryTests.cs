@@ -61,7 +61,7 @@ public sealed class QueueEngineFactoryTests
     {
         var url = Slipway.Queue.Redis.RedisUrl.Parse("rediss://app:s%40cret@cache.internal:6380/3?prefix=shop");
 
-        url.Options.EndPoints.Single().ToString().ShouldBe("Unspecified/cache.internal:6380");
+        url.Endpoint.ShouldBe("cache.internal:6380");
         url.Options.DefaultDatabase.ShouldBe(3);
         url.Options.User.ShouldBe("app");
         url.Options.Password.ShouldBe("s@cret");

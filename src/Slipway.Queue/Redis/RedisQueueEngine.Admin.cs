@@ -8,7 +8,7 @@ internal sealed partial class RedisQueueEngine
 {
     public async Task<IReadOnlyList<QueueStats>> StatsAsync(CancellationToken ct)
     {
-        var names = await Db.SetMembersAsync(_url.KeyBase + "queues").WaitAsync(ct);
+        var names = await CallAsync(Db.SetMembersAsync(_url.KeyBase + "queues"), ct);
         var stats = new List<QueueStats>();
         foreach (var name in names.Select(n => (string)n!).Order(StringComparer.Ordinal))
         {
@@ -61,7 +61,7 @@ internal sealed partial class RedisQueueEngine
 
     public async Task<JobInfo?> GetAsync(long jobId, CancellationToken ct)
     {
-        var fields = await Db.HashGetAsync(_url.KeyBase + "job:" + jobId, [.. RedisScripts.JobFields.Select(f => (RedisValue)f)]).WaitAsync(ct);
+        var fields = await CallAsync(Db.HashGetAsync(_url.KeyBase + "job:" + jobId, [.. RedisScripts.JobFields.Select(f => (RedisValue)f)]), ct);
         return fields[0].IsNull ? null : ReadJob(jobId, fields);
     }
 

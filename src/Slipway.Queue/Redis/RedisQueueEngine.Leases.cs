@@ -81,7 +81,7 @@ internal sealed partial class RedisQueueEngine
         var now = _time.GetUtcNow();
 
         // Read, plan (the backoff's jitter is drawn here), then apply fenced: if the job moved on in between, refused.
-        var fields = await Db.HashGetAsync(_url.KeyBase + "job:" + lease.JobId, ["s", "a", "b", "mx"]).WaitAsync(ct);
+        var fields = await CallAsync(Db.HashGetAsync(_url.KeyBase + "job:" + lease.JobId, ["s", "a", "b", "mx"]), ct);
         if (fields[0] != "1" || fields[1] != lease.Attempt)
         {
             return new FailResult(FailOutcome.Refused);

@@ -43,18 +43,28 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
             return;
         }
 
-        _redis = await ConnectionMultiplexer.ConnectAsync(_url.Options.Clone()).WaitAsync(ct);
-        // After a reconnect a wake-up may have been missed: everyone looks again.
-        _redis.ConnectionRestored += (_, _) => _signals.SignalAll();
-        await _redis.GetSubscriber().SubscribeAsync(ReadyChannel, (_, queue) =>
+        var redis = await ConnectionMultiplexer.ConnectAsync(_url.Options.Clone()).WaitAsync(ct);
+        try
         {
-            if (!queue.IsNullOrEmpty)
+            _redis = redis;
+            // A first round trip: a wrong port or password fails here (exit 3 in the CLI), not at the first enqueue.
+            await CallAsync(Db.PingAsync(), ct);
+            // After a reconnect a wake-up may have been missed: everyone looks again.
+            redis.ConnectionRestored += (_, _) => _signals.SignalAll();
+            await redis.GetSubscriber().SubscribeAsync(ReadyChannel, (_, queue) =>
             {
-                _signals.Signal(queue!);
-            }
-        }).WaitAsync(ct);
-        // A first round trip: a wrong port or password fails here, not at the first enqueue.
-        await Db.PingAsync().WaitAsync(ct);
+                if (!queue.IsNullOrEmpty)
+                {
+                    _signals.Signal(queue!);
+                }
+            }).WaitAsync(ct);
+        }
+        catch
+        {
+            _redis = null;
+            await redis.DisposeAsync();
+            throw;
+        }
     }
 
     public Task WhenJobsMayBeReadyAsync(string queue) => _signals.NextAsync(queue);
@@ -74,7 +84,20 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
     private async Task<RedisResult> RunAsync(string script, List<RedisValue> args, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        return await Db.ScriptEvaluateAsync(script, keys: null, values: [.. args]).WaitAsync(ct);
+        return await CallAsync(Db.ScriptEvaluateAsync(script, keys: null, values: [.. args]), ct);
+    }
+
+    /// <summary>Awaits a Redis call; a lost connection or a time-out becomes <see cref="QueueUnavailableException"/>.</summary>
+    private async Task<T> CallAsync<T>(Task<T> call, CancellationToken ct)
+    {
+        try
+        {
+            return await call.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new QueueUnavailableException($"Redis at {_url.Endpoint} cannot be reached: {e.Message}", e);
+        }
     }
 
     private List<RedisValue> Args(params RedisValue[] first)

@@ -6,7 +6,7 @@ namespace Slipway.Queue.Redis;
 /// Reads <c>redis://[user:password@]host[:port][/db][?prefix=NAME]</c> (<c>rediss://</c>: TLS). The prefix (default
 /// "slipway") namespaces the engine's keys, so several apps or test stores can share one Redis.
 /// </summary>
-internal sealed record RedisUrl(ConfigurationOptions Options, string Prefix)
+internal sealed record RedisUrl(ConfigurationOptions Options, string Prefix, string Endpoint)
 {
     public const string DefaultPrefix = "slipway";
 
@@ -29,7 +29,8 @@ internal sealed record RedisUrl(ConfigurationOptions Options, string Prefix)
             ConnectTimeout = 5000,
             ClientName = "slipway-queue",
         };
-        options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);
+        var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+        options.EndPoints.Add(uri.Host, port);
         if (uri.UserInfo.Length > 0)
         {
             var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
@@ -61,6 +62,6 @@ internal sealed record RedisUrl(ConfigurationOptions Options, string Prefix)
             throw new QueueException($"The queue URL's prefix '{prefix}' is not valid: {QueueName.Rule}.");
         }
 
-        return new RedisUrl(options, prefix);
+        return new RedisUrl(options, prefix, $"{uri.Host}:{port}");
     }
 }

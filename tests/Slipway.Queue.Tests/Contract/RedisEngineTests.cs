@@ -33,4 +33,15 @@ public sealed class RedisEngineTests(RedisFixture redis) : QueueEngineContract, 
         (await b.StatsAsync(ct)).ShouldBeEmpty();
         (await LeaseOneAsync(a)).Payload.ShouldBe("only-in-a");
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_server_that_does_not_answer_is_reported_as_unavailable_at_initialize()
+    {
+        var port = Slipway.Testing.FreePorts.Tcp(); // nothing listens there
+        await using var engine = QueueEngineFactory.Open($"redis://127.0.0.1:{port}");
+
+        var error = await Should.ThrowAsync<QueueUnavailableException>(() => engine.InitializeAsync(TestContext.Current.CancellationToken));
+
+        error.Message.ShouldStartWith($"Redis at 127.0.0.1:{port} cannot be reached");
+    }
 }

@@ -59,7 +59,7 @@ public sealed class RedisRestartTests
             {
                 return (await engine.StatsAsync("mail", ct)).Succeeded == ids.Count;
             }
-            catch (StackExchange.Redis.RedisException)
+            catch (QueueUnavailableException)
             {
                 return false; // still reconnecting
             }
