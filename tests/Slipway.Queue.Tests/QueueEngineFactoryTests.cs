@@ -70,6 +70,12 @@ public sealed class QueueEngineFactoryTests
         Slipway.Queue.Redis.RedisUrl.Parse("redis://127.0.0.1").KeyBase.ShouldBe("{slipway}:");
     }
 
+    [Fact]
+    public void Redis_errors_keep_their_first_clause_not_the_page_of_diagnostics() =>
+        Slipway.Queue.Redis.RedisQueueEngine.FirstClause(
+                "The message timed out in the backlog (5000ms) - Last Connection Exception: UnableToConnect on 127.0.0.1:1, state: …")
+            .ShouldBe("The message timed out in the backlog (5000ms)");
+
     [Theory]
     [InlineData("emails", true)]
     [InlineData("mail.out:high-1_x", true)]

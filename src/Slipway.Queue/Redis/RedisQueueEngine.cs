@@ -49,6 +49,7 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
             _redis = redis;
             // A first round trip: a wrong port or password fails here (exit 3 in the CLI), not at the first enqueue.
             await CallAsync(Db.PingAsync(), ct);
+            await LoadScriptsAsync(ct);
             // After a reconnect a wake-up may have been missed: everyone looks again.
             redis.ConnectionRestored += (_, _) => _signals.SignalAll();
             await redis.GetSubscriber().SubscribeAsync(ReadyChannel, (_, queue) =>
@@ -64,6 +65,22 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
             _redis = null;
             await redis.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// SCRIPT LOAD of every script, so StackExchange.Redis sends EVALSHA (the hash) instead of each script's text on
+    /// every call. A restarted Redis has forgotten them: the client then falls back to EVAL by itself.
+    /// </summary>
+    private async Task LoadScriptsAsync(CancellationToken ct)
+    {
+        foreach (var endpoint in _redis!.GetEndPoints())
+        {
+            var server = _redis.GetServer(endpoint);
+            foreach (var script in RedisScripts.All)
+            {
+                await CallAsync(server.ScriptLoadAsync(script), ct);
+            }
         }
     }
 
@@ -96,8 +113,16 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {
-            throw new QueueUnavailableException($"Redis at {_url.Endpoint} cannot be reached: {e.Message}", e);
+            throw new QueueUnavailableException($"Redis at {_url.Endpoint} cannot be reached: {FirstClause(e.Message)}", e);
         }
+    }
+
+    /// <summary>StackExchange.Redis's messages go on with a page of diagnostics after " - ": the first clause says what happened.</summary>
+    internal static string FirstClause(string message)
+    {
+        var end = message.IndexOf(" - ", StringComparison.Ordinal);
+        var first = end > 0 ? message[..end] : message;
+        return first.Length > 200 ? first[..200] + "…" : first;
     }
 
     private List<RedisValue> Args(params RedisValue[] first)

@@ -245,6 +245,10 @@ internal static class RedisScripts
           oldest[2] and tonumber(oldest[2]) or -1 }
         """;
 
+    /// <summary>Every script (loaded once per connection, then called by hash).</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Enqueue, Lease, Heartbeat, Complete, GiveBack, Fail, Stats, Peek, Replay, Delete, Purge, Prune];
+
     /// <summary>The job hash fields <see cref="Peek"/> returns after each id, in this order (GetAsync reads the same).</summary>
     public static readonly string[] JobFields = ["q", "s", "p", "pr", "a", "b", "mx", "c", "v", "f", "k", "e", "o"];
 

@@ -44,4 +44,31 @@ public sealed class RedisEngineTests(RedisFixture redis) : QueueEngineContract, 
 
         error.Message.ShouldStartWith($"Redis at 127.0.0.1:{port} cannot be reached");
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Scripts_are_called_by_their_hash_not_sent_with_every_call()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var engine = await OpenAsync(url);
+        var uri = new Uri(url);
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{uri.Port},allowAdmin=true");
+        var server = admin.GetServer("127.0.0.1", uri.Port);
+        var before = await EvalShaCallsAsync(server);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await engine.EnqueueAsync(Job($"j{i}"), ct);
+        }
+
+        (await EvalShaCallsAsync(server)).ShouldBeGreaterThanOrEqualTo(before + 20);
+    }
+
+    private static async Task<long> EvalShaCallsAsync(StackExchange.Redis.IServer server)
+    {
+        var stats = (await server.InfoAsync("commandstats")).SelectMany(group => group)
+            .FirstOrDefault(pair => pair.Key == "cmdstat_evalsha").Value;
+        // "calls=12,usec=…"
+        return stats is null ? 0 : long.Parse(stats.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
