@@ -1,13 +1,15 @@
 using Npgsql;
 using Slipway.Queue.Embedded;
 using Slipway.Queue.Postgres;
+using Slipway.Queue.Redis;
 
 namespace Slipway.Queue;
 
 /// <summary>
 /// Opens the engine a URL names: <c>sqlite:///var/lib/app/queue.db</c> (three slashes: an absolute path;
 /// <c>sqlite:queue.db</c> or a bare path: relative), <c>postgres://user:pass@host:5432/db</c> (also
-/// <c>postgresql://</c>; <c>?sslmode=require</c>). <c>redis://</c> and <c>sqs://</c> are reserved for the engines to come.
+/// <c>postgresql://</c>; <c>?sslmode=require</c>), <c>redis://[:password@]host:6379[/db][?prefix=NAME]</c> (also
+/// <c>rediss://</c>: TLS). <c>sqs://</c> is reserved for the engine to come.
 /// </summary>
 public static class QueueEngineFactory
 {
@@ -23,8 +25,9 @@ public static class QueueEngineFactory
             null => new SqliteQueueEngine(url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) ? url[7..] : url, options, time),
             "sqlite" => new SqliteQueueEngine(SqlitePath(url, at), options, time),
             "postgres" or "postgresql" => new PostgresQueueEngine(PostgresConnectionString(url), options, time),
-            "redis" or "rediss" or "sqs" => throw new QueueException(
-                $"The {scheme}:// queue engine is not available yet. Use sqlite:///path/queue.db or postgres://user:pass@host/db."),
+            "redis" or "rediss" => new RedisQueueEngine(RedisUrl.Parse(url), options, time),
+            "sqs" => throw new QueueException(
+                $"The {scheme}:// queue engine is not available yet. Use sqlite:///path/queue.db, postgres://user:pass@host/db or redis://host:6379."),
             _ => throw new QueueException(
                 $"Unknown queue engine '{scheme}://' in '{Redact(url)}'. Use sqlite:///path/queue.db or postgres://user:pass@host/db."),
         };
@@ -38,7 +41,7 @@ public static class QueueEngineFactory
     {
         if (string.IsNullOrWhiteSpace(url))
         {
-            return "is empty; use sqlite:///path/queue.db or postgres://user:pass@host/db";
+            return "is empty; use sqlite:///path/queue.db, postgres://user:pass@host/db or redis://host:6379";
         }
 
         try
@@ -55,6 +58,9 @@ public static class QueueEngineFactory
                     return null;
                 case "postgres" or "postgresql":
                     PostgresConnectionString(url);
+                    return null;
+                case "redis" or "rediss":
+                    RedisUrl.Parse(url);
                     return null;
                 default:
                     // The reserved and unknown schemes: Open says why, without opening anything.

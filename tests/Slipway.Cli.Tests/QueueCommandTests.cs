@@ -356,19 +356,31 @@ public sealed class QueueCommandTests : IDisposable
     public async Task An_engine_that_is_not_available_is_a_config_error_at_its_line()
     {
         var ct = TestContext.Current.CancellationToken;
-        var file = _dir.Write("slipway.yml", "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: h }]\nqueue:\n  url: redis://cache:6379\n  limits: { 'bad name': 2 }\n");
+        var file = _dir.Write("slipway.yml", "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: h }]\nqueue:\n  url: sqs://cache:6379\n  limits: { 'bad name': 2 }\n");
 
         var check = await RunAsync(ct, "config", "check", "-f", file);
         var push = await RunAsync(ct, "queue", "push", "emails", "-f", file, "--payload", "{}");
         var url = await RunAsync(ct, "queue", "ls", "--url", "sqs://queue");
 
         check.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
-        check.Stderr.ShouldContain(":7:8: error: queue.url: The redis:// queue engine is not available yet.");
+        check.Stderr.ShouldContain(":7:8: error: queue.url: The sqs:// queue engine is not available yet.");
         check.Stderr.ShouldContain(":8:13: error: queue.limits.bad name: 'bad name' is not a queue name");
         push.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
-        push.Stderr.ShouldContain("queue.url: The redis:// queue engine is not available yet.");
+        push.Stderr.ShouldContain("queue.url: The sqs:// queue engine is not available yet.");
         url.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
         url.Stderr.ShouldStartWith("slipway: error: --url: The sqs:// queue engine is not available yet.");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_redis_store_that_cannot_be_reached_exits_3()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = Slipway.Testing.FreePorts.Tcp(); // nothing listens there
+
+        var result = await RunAsync(ct, "queue", "ls", "--url", $"redis://:secret@127.0.0.1:{port}");
+
+        result.ExitCode.ShouldBe(ExitCodes.ConnectionFailed, result.Output);
+        result.Stderr.ShouldStartWith($"slipway: error: redis://:***@127.0.0.1:{port}: Redis at 127.0.0.1:{port} cannot be reached");
     }
 
     [Fact(Timeout = 30_000)]

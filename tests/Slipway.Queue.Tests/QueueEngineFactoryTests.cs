@@ -23,15 +23,17 @@ public sealed class QueueEngineFactoryTests
             .ShouldBe("Host=db.internal;Port=5433;Username=app;Password=s@cret;Database=jobs;SSL Mode=Require");
 
     [Theory]
-    [InlineData("redis://127.0.0.1:6379", "The redis:// queue engine is not available yet.")]
     [InlineData("sqs://queue", "The sqs:// queue engine is not available yet.")]
+    [InlineData("redis://127.0.0.1:6379/cache", "The queue URL 'redis://127.0.0.1:6379/cache' names database 'cache'")]
+    [InlineData("redis://:secret@127.0.0.1:6379/0?prefix=bad%20name", "The queue URL's prefix 'bad name' is not valid")]
     [InlineData("amqp://u:secret@host/x", "Unknown queue engine 'amqp://' in 'amqp://u:***@host/x'.")]
     [InlineData("postgres://u:secret@host", "The queue URL 'postgres://u:***@host' names no database")]
     public void An_unusable_url_says_why_without_its_password(string url, string start) =>
         Should.Throw<QueueException>(() => QueueEngineFactory.Open(url)).Message.ShouldStartWith(start);
 
     [Theory]
-    [InlineData("redis://127.0.0.1:6379", "The redis:// queue engine is not available yet.")]
+    [InlineData("sqs://queue", "The sqs:// queue engine is not available yet.")]
+    [InlineData("redis://:secret@host/x", "The queue URL 'redis://:***@host/x' names database 'x'")]
     [InlineData("amqp://u:secret@host/x", "Unknown queue engine 'amqp://' in 'amqp://u:***@host/x'.")]
     [InlineData("postgres://u:secret@host", "The queue URL 'postgres://u:***@host' names no database")]
     [InlineData("sqlite://", "The queue URL 'sqlite://' names no file")]
@@ -43,6 +45,8 @@ public sealed class QueueEngineFactoryTests
     [InlineData("sqlite:///var/lib/app/queue.db")]
     [InlineData("queue.db")]
     [InlineData("postgres://u:p@host/jobs")]
+    [InlineData("redis://127.0.0.1:6379")]
+    [InlineData("rediss://:p@cache.internal/2?prefix=shop")]
     public void Problem_is_null_for_a_usable_url(string url) => QueueEngineFactory.Problem(url).ShouldBeNull();
 
     [Theory]
@@ -51,6 +55,26 @@ public sealed class QueueEngineFactoryTests
     [InlineData("/srv/queue.db", "/srv/queue.db")]
     [InlineData("postgres://u:p@host/jobs", null)]
     public void SqliteFile_names_the_file_open_would_use(string url, string? file) => QueueEngineFactory.SqliteFile(url).ShouldBe(file);
+
+    [Fact]
+    public void A_redis_url_names_the_endpoint_database_password_and_key_prefix()
+    {
+        var url = Slipway.Queue.Redis.RedisUrl.Parse("rediss://app:s%40cret@cache.internal:6380/3?prefix=shop");
+
+        url.Endpoint.ShouldBe("cache.internal:6380");
+        url.Options.DefaultDatabase.ShouldBe(3);
+        url.Options.User.ShouldBe("app");
+        url.Options.Password.ShouldBe("s@cret");
+        url.Options.Ssl.ShouldBeTrue();
+        url.KeyBase.ShouldBe("{shop}:");
+        Slipway.Queue.Redis.RedisUrl.Parse("redis://127.0.0.1").KeyBase.ShouldBe("{slipway}:");
+    }
+
+    [Fact]
+    public void Redis_errors_keep_their_first_clause_not_the_page_of_diagnostics() =>
+        Slipway.Queue.Redis.RedisQueueEngine.FirstClause(
+                "The message timed out in the backlog (5000ms) - Last Connection Exception: UnableToConnect on 127.0.0.1:1, state: …")
+            .ShouldBe("The message timed out in the backlog (5000ms)");
 
     [Theory]
     [InlineData("emails", true)]

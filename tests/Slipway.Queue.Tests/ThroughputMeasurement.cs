@@ -42,6 +42,14 @@ public sealed class ThroughputMeasurement
         await MeasureAsync(await postgres.NewDatabaseAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
     }
 
+    [Fact(Explicit = true, Timeout = 600_000)]
+    public async Task Redis_engine_jobs_per_second()
+    {
+        await using var redis = new Contract.RedisFixture();
+        await redis.InitializeAsync();
+        await MeasureAsync(await redis.NewStoreAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+    }
+
     private static async Task MeasureAsync(string url, CancellationToken ct)
     {
         const int Jobs = 20_000;

@@ -27,6 +27,11 @@ internal static class QueueStore
             await engine.InitializeAsync(ct);
             return await body(engine);
         }
+        catch (QueueUnavailableException e)
+        {
+            ConsoleText.Error(console, $"{section.ShownUrl}: {e.Message}");
+            return ExitCodes.ConnectionFailed;
+        }
         catch (QueueException e)
         {
             ConsoleText.Error(console, $"{section.ShownUrl}: {e.Message}");
