@@ -14,11 +14,32 @@ public static class ProcessTools
             psi.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(psi)!;
+        using var process = await StartAsync(psi, ct);
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Starts a process, retrying while the kernel answers ETXTBSY. A file a test has just written (an unpacked
+    /// artifact's binary) stays "busy" while any process forked by another test thread in between still holds
+    /// the inherited write descriptor; that lasts until the child's exec closes it, a few milliseconds at most.
+    /// </summary>
+    public static async Task<Process> StartAsync(ProcessStartInfo psi, CancellationToken ct)
+    {
+        const int TextFileBusy = 26;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(psi)!;
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt), ct);
+            }
+        }
     }
 
     /// <summary>All descendants of <paramref name="pid"/>, found through the parent pid in /proc/*/stat.</summary>
