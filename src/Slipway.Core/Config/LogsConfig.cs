@@ -27,6 +27,12 @@ public sealed record LogsConfig
     /// <summary>The deploy history group pages link to, absolute; default <c>.slipway/history.jsonl</c> next to slipway.yml.</summary>
     public string? DeployHistory { get; init; }
 
+    /// <summary>
+    /// How long <c>slipway deploy</c> watches the central logs after a successful deploy when <c>--watch</c> is not
+    /// given; null or zero does not watch.
+    /// </summary>
+    public TimeSpan? WatchAfterDeploy { get; init; }
+
     /// <summary>Browser logins by name, in file order.</summary>
     public IReadOnlyList<LogUserConfig> Users { get; init; } = [];
 

@@ -12,6 +12,7 @@ public sealed class LogsConfigTests
               http: 127.0.0.1:8514
               retention_days: 30
               deploy_history: /srv/history.jsonl
+              watch_after_deploy: 10m
               users:
                 alice: "pbkdf2-sha256$1$x$y"
                 bob: { password_hash: "h", role: admin }
@@ -28,6 +29,7 @@ public sealed class LogsConfigTests
         logs.Db.ShouldBe("/var/lib/slipway/logs.db");
         logs.RetentionDays.ShouldBe(30);
         logs.DeployHistory.ShouldBe("/srv/history.jsonl");
+        logs.WatchAfterDeploy.ShouldBe(TimeSpan.FromMinutes(10));
         logs.Users.Select(u => (u.Name, u.Admin)).ShouldBe([("alice", false), ("bob", true)]);
         logs.Digest.To.ShouldBe(["ops@example.com"]);
         logs.Digest.Since.ShouldBe(TimeSpan.FromDays(2));
@@ -38,6 +40,7 @@ public sealed class LogsConfigTests
     [Theory]
     [InlineData("logs:\n  databse: x\n", "error: logs.databse: unknown key")]
     [InlineData("logs:\n  retention_days: soon\n", "error: logs.retention_days: must be an integer from 0 to 36500")]
+    [InlineData("logs:\n  watch_after_deploy: a while\n", "logs.watch_after_deploy: must be a duration")]
     [InlineData("logs:\n  digest: { since: yesterday }\n", "logs.digest.since: must be a duration")]
     [InlineData("logs:\n  digest: { top: 0 }\n", "logs.digest.top: must be an integer from 1 to 1000")]
     [InlineData("logs:\n  users: { alice: { role: root, password_hash: h } }\n", "logs.users.alice.role: must be one of viewer, admin")]

@@ -64,10 +64,17 @@ public sealed class DeployWatchTests
         output.ShouldNotContain("KeyError", customMessage: "seen under the previous release: not new");
         output.ShouldContain("the deploy stands; to undo it: slipway rollback production");
 
+        // The setting watches without the flag; --watch 0 skips it for one run.
+        site.Configure(extra: $"logs:\n  db: {db}\n  watch_after_deploy: 1s");
         await site.CommitAsync("release C", ct);
-        var quiet = await site.RunAsync("deploy", "production", "--watch", "1s");
+        var quiet = await site.RunAsync("deploy", "production");
         quiet.ExitCode.ShouldBe(0, quiet.Output);
         quiet.Output.ShouldContain("watch: no new traceback groups");
+
+        await site.CommitAsync("release D", ct);
+        var unwatched = await site.RunAsync("deploy", "production", "--watch", "0");
+        unwatched.ExitCode.ShouldBe(0, unwatched.Output);
+        unwatched.Output.ShouldNotContain("watching errors");
     }
 
     [Fact(Timeout = 120_000)]

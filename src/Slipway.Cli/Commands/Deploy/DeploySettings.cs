@@ -68,7 +68,7 @@ public sealed class DeploySettings : ChangeSettings
     public bool DryRun { get; init; }
 
     [CommandOption("--watch <DURATION>")]
-    [Description("After a successful deploy, watch the central logs (logs.db) this long (e.g. 5m) and compare errors with the same time before; exit 4 if traceback groups appear that were never seen before.")]
+    [Description("After a successful deploy, watch the central logs (logs.db) this long (e.g. 5m) and compare errors with the same time before; exit 4 if traceback groups appear that were never seen before. Default: logs.watch_after_deploy; 0 does not watch.")]
     public string? Watch { get; init; }
 
     internal TimeSpan? WatchTime => Duration.Parse(Watch);
@@ -84,12 +84,12 @@ public sealed class DeploySettings : ChangeSettings
             return ValidationResult.Error("give --revision or --branch, not both.");
         }
 
-        if (Watch is not null && (WatchTime is not { } w || w <= TimeSpan.Zero))
+        if (Watch is not null && (WatchTime is not { } w || w < TimeSpan.Zero))
         {
             return ValidationResult.Error($"--watch must be a duration such as 30s, 5m or 1h, got '{Watch}'.");
         }
 
-        if (Watch is not null && (Json || DryRun))
+        if (WatchTime > TimeSpan.Zero && (Json || DryRun))
         {
             return ValidationResult.Error(Json ? "--watch prints its own lines; it cannot be combined with --json." : "--watch has nothing to watch in a --dry-run.");
         }

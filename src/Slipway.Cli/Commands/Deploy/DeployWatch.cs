@@ -15,6 +15,16 @@ namespace Slipway.Cli.Commands.Deploy;
 /// </summary>
 internal static class DeployWatch
 {
+    /// <summary>
+    /// How long to watch: <c>--watch</c> when given (0 turns a configured watch off), else
+    /// <c>logs.watch_after_deploy</c>, which a <c>--json</c> run skips because scripts read its output whole.
+    /// </summary>
+    public static TimeSpan? Span(TimeSpan? flag, SlipwayConfig config, bool json)
+    {
+        var span = flag ?? (json ? null : config.Logs?.WatchAfterDeploy);
+        return span > TimeSpan.Zero ? span : null;
+    }
+
     /// <summary>The logs store to watch, or null after saying why there is none (checked before deploying).</summary>
     public static string? Store(IAnsiConsole console, SlipwayConfig config)
     {

@@ -66,16 +66,17 @@ public sealed class DeployCommand(IAnsiConsole console, TimeProvider time) : Rel
             return await DryRun.PrintAsync(Console, request, Time, ct);
         }
 
-        var watchStore = settings.WatchTime is null ? null : DeployWatch.Store(Console, request.Config);
-        if (settings.WatchTime is not null && watchStore is null)
+        var watch = DeployWatch.Span(settings.WatchTime, request.Config, settings.Json);
+        var watchStore = watch is null ? null : DeployWatch.Store(Console, request.Config);
+        if (watch is not null && watchStore is null)
         {
             return ExitCodes.UsageOrConfig;
         }
 
         var outcome = await Manager(target).DeployAsync(request, ct);
         var code = OutcomePrinter.Print(Console, outcome, settings.Json);
-        return code == ExitCodes.Success && settings.WatchTime is { } watch
-            ? await DeployWatch.RunAsync(Console, request.Config, watchStore!, request.Stage.Name, outcome, watch, Time, ct)
+        return code == ExitCodes.Success && watch is { } span
+            ? await DeployWatch.RunAsync(Console, request.Config, watchStore!, request.Stage.Name, outcome, span, Time, ct)
             : code;
     }
 }

@@ -78,7 +78,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> TemplateKeys { get; } = ["content", "source", "mode"];
 
     public static IReadOnlyList<string> LogsKeys { get; } =
-        ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "users", "digest"];
+        ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "watch_after_deploy", "users", "digest"];
 
     public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "store", "jobs"];
 

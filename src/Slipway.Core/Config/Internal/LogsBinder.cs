@@ -31,6 +31,7 @@ internal static class LogsBinder
             Spool = s.String("spool"),
             BaseUrl = s.String("base_url"),
             DeployHistory = s.String("deploy_history") is { } history ? Path.GetFullPath(history, dir) : null,
+            WatchAfterDeploy = s.Duration("watch_after_deploy"),
             Users = BindUsers(s),
             Digest = BindDigest(s),
             Location = s.Location,

@@ -124,6 +124,7 @@ internal static class PrintTree
         .Add("spool", logs.Spool)
         .Add("base_url", logs.BaseUrl)
         .Add("deploy_history", logs.DeployHistory)
+        .Add("watch_after_deploy", logs.WatchAfterDeploy is { } watch ? Duration(watch) : null)
         .Add("users", LogUsers(logs.Users))
         .Add("digest", new PrintMap()
             .Add("smtp", logs.Digest.Smtp)
