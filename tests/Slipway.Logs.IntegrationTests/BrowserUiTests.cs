@@ -13,6 +13,8 @@ public sealed class BrowserUiTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
+    private static readonly string[] WebHosts = ["deploy@web1:22"];
+
     /// <summary>Screenshots are kept here (TestResults/screenshots next to the test binary) as test artifacts.</summary>
     private static string ScreenshotDir => Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
 
@@ -74,5 +76,70 @@ public sealed class BrowserUiTests
         var shot = Path.Combine(ScreenshotDir, "logs-traceback-group.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         new FileInfo(shot).Length.ShouldBeGreaterThan(1000);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_group_page_shows_deploy_markers_between_its_hours_and_the_releases_it_was_seen_on()
+    {
+        Requires.Check(File.Exists(Chromium), "chromium not installed. Fix: bash scripts/deps/logs.sh (apt-get install -y chromium)",
+            Environment.GetEnvironmentVariable("CI"));
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        var db = dir.File("logs.db");
+        var now = DateTimeOffset.UtcNow;
+        static LogEvent KeyError(DateTimeOffset at) => TracebackAssembler.WithFingerprint(new LogEvent
+        {
+            ReceivedAt = at, Host = "web1", Program = "gunicorn", Severity = 3,
+            Message = "Traceback (most recent call last):\n  File \"/srv/shop/cart.py\", line 5, in add\n    item = catalogue[sku]\nKeyError: 'ABC-1'",
+        });
+        await using (var store = LogStoreFactory.Open(db))
+        {
+            await store.MigrateAsync(ct);
+            await store.WriteAsync([KeyError(now.AddHours(-3)), KeyError(now.AddHours(-2)), KeyError(now.AddHours(-2).AddMinutes(1)), KeyError(now.AddMinutes(-30))], ct);
+        }
+
+        // Release A went live before every occurrence, release B between the hour of the second and the last.
+        var history = dir.File("history.jsonl");
+        string Deploy(string release, DateTimeOffset started) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["action"] = "deploy", ["stage"] = "production", ["result"] = "succeeded", ["user"] = "alice", ["machine"] = "laptop",
+            ["started"] = started, ["duration_ms"] = 1000, ["release"] = release, ["commit"] = release.ToLowerInvariant() + "1234567",
+            ["hosts"] = WebHosts,
+        });
+        await File.WriteAllLinesAsync(history, [Deploy("A", now.AddHours(-5)), Deploy("B", now.AddMinutes(-90))], ct);
+
+        await using var server = new LogServer(new LogServerOptions
+        {
+            Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Token = "s3cret", DeployHistory = history,
+        });
+        await server.StartAsync(ct);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(server.HttpAddress!, "/login?next=%2Fgroups").ToString());
+        await page.FillAsync("#token", "s3cret");
+        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync("text=KeyError: 'ABC-1'");
+        await page.WaitForSelectorAsync("#hours");
+
+        var rows = page.Locator("#hours tr");
+        var texts = await rows.AllInnerTextsAsync();
+        texts.Count.ShouldBe(4, string.Join("\n", texts));
+        (await rows.Nth(2).GetAttributeAsync("class")).ShouldBe("deploy", string.Join("\n", texts));
+        texts[2].ShouldContain("production: release B (commit b123456, deployed by alice at ");
+        (await rows.Nth(2).IsVisibleAsync()).ShouldBeTrue();
+        texts[1].ShouldContain("\t2", customMessage: "two occurrences in that hour");
+        var releases = await page.Locator("#releases li").AllInnerTextsAsync();
+        releases.Select(r => r.Split(' ')[1]).ShouldBe(["A", "B"]);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, "logs-group-timeline.png"), FullPage = true });
+
+        // Each release links to the events received while it was live.
+        await page.ClickAsync("#releases a:text-is(\"B\")");
+        await page.WaitForSelectorAsync("#release-window");
+        (await page.InnerTextAsync("#release-window")).ShouldStartWith("Release B on production: live from ");
+        (await page.Locator("#events tbody tr").AllInnerTextsAsync()).Count.ShouldBe(1, "only the occurrence 30 minutes ago came under B");
     }
 }
