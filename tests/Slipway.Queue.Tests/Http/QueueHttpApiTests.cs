@@ -211,5 +211,26 @@ public sealed class QueueHttpApiTests
         (await api.Engine.StatsAsync(ct)).ShouldBeEmpty();
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Metrics_show_each_queues_depth_oldest_wait_and_the_servers_counts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var api = await ApiServer.StartAsync(ct);
+        await api.PostAsync("api/queues/mail/jobs", """{"jobs": [{"payload": 1}, {"payload": 2}, {"payload": 3, "key": "k"}, {"payload": 4, "key": "k"}]}""", ct);
+        await api.PostAsync("api/queues/mail/lease", "{}", ct);
+        api.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        using var response = await api.Client.GetAsync("metrics", ct);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync(ct);
+        text.ShouldContain("slipway_queue_jobs{queue=\"mail\",state=\"ready\"} 2\n");
+        text.ShouldContain("slipway_queue_jobs{queue=\"mail\",state=\"running\"} 1\n");
+        text.ShouldContain("slipway_queue_oldest_ready_age_seconds{queue=\"mail\"} 5\n");
+        text.ShouldContain("slipway_queue_http_enqueued_total 3\n");
+        text.ShouldContain("slipway_queue_http_duplicates_total 1\n");
+        text.ShouldContain("slipway_queue_http_leased_total 1\n");
+        text.ShouldContain("# TYPE slipway_queue_http_waiting_requests gauge\nslipway_queue_http_waiting_requests 0\n");
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }
