@@ -14,8 +14,9 @@ def main(argv=None):
     add_worker_arguments(worker)
     worker.add_argument("--import", dest="modules", action="append", default=[], metavar="MODULE",
                         help="import this module first (it defines the @job functions); repeat for several")
+    worker.add_argument("--quiet", action="store_true", help="log warnings only, not a line per job")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="slipway_jobs: %(message)s")
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, stream=sys.stderr, format="slipway_jobs: %(message)s")
     for module in args.modules:
         importlib.import_module(module)
     worker_from(args).run_forever()

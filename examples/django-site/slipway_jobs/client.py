@@ -66,6 +66,11 @@ class Client:
     def ack(self, queue, job_id, attempt, output=None):
         self.call("POST", f"/api/queues/{queue}/jobs/{job_id}/ack", {"attempt": attempt, "output": output})
 
+    def ack_many(self, queue, jobs):
+        """Completes [(id, attempt, output), …] in one transaction; returns the set of (id, attempt) lost."""
+        body = {"jobs": [{"id": i, "attempt": a, "output": o} for i, a, o in jobs]}
+        return {(j["id"], j["attempt"]) for j in self.call("POST", f"/api/queues/{queue}/ack", body)["lost"]}
+
     def fail(self, queue, job_id, attempt, message, output=None):
         """Returns "retrying" or "dead"."""
         body = {"attempt": attempt, "message": message, "output": output}

@@ -34,6 +34,9 @@ class Worker:
         self._stopping = threading.Event()
         self._lock = threading.Condition()
         self._running = {}  # (queue, id, attempt) -> lost flag
+        self._acks = []  # successes waiting for the ack thread: (queue, id, attempt, output)
+        self._acks_cv = threading.Condition()
+        self._acks_closed = False
         self._pool = ThreadPoolExecutor(max_workers=concurrency * len(self.queues), thread_name_prefix="job")
         self.done = 0
         self.failed = 0
@@ -49,7 +52,8 @@ class Worker:
         log.info("taking jobs from %s, %d at a time per queue", ", ".join(self.queues), self.concurrency)
         threads = [threading.Thread(target=self._lease_loop, args=(q,), name=f"lease-{q}", daemon=True) for q in self.queues]
         threads.append(threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True))
-        for t in threads:
+        acker = threading.Thread(target=self._ack_loop, name="ack", daemon=True)
+        for t in threads + [acker]:
             t.start()
         # Wait on the event in steps: a signal handler runs in the main thread only between these waits.
         while not self._stopping.wait(0.5):
@@ -57,6 +61,10 @@ class Worker:
         for t in threads[:-1]:
             t.join(self.wait + 5)
         self._drain()
+        with self._acks_cv:
+            self._acks_closed = True
+            self._acks_cv.notify_all()
+        acker.join(self.stop_grace)
         log.info("stopped: %d jobs done, %d failed", self.done, self.failed)
 
     def stop(self):
@@ -124,8 +132,11 @@ class Worker:
             return
         try:
             if ok:
-                self.client.ack(queue, job_id, attempt, output)
-                self.done += 1
+                # Recorded by the ack thread, many per request (one transaction): what a request-per-job would cost
+                # is most of a no-op job's time.
+                with self._acks_cv:
+                    self._acks.append((queue, job_id, attempt, output))
+                    self._acks_cv.notify()
                 log.info("job %d (%s) attempt %d succeeded in %.2fs", job_id, queue, attempt, took)
             else:
                 state = self.client.fail(queue, job_id, attempt, message, output)
@@ -135,6 +146,28 @@ class Worker:
             log.warning("job %d attempt %d: the lease was lost before its result was recorded; another worker runs it", job_id, attempt)
         except QueueError as e:
             log.error("job %d attempt %d: cannot record the result (%s); it comes back after its lease", job_id, attempt, e)
+
+    def _ack_loop(self):
+        while True:
+            with self._acks_cv:
+                while not self._acks and not self._acks_closed:
+                    self._acks_cv.wait()
+                if not self._acks:
+                    return
+                batch, self._acks = self._acks, []
+            by_queue = {}
+            for queue, job_id, attempt, output in batch:
+                by_queue.setdefault(queue, []).append((job_id, attempt, output))
+            for queue, jobs in by_queue.items():
+                try:
+                    lost = self.client.ack_many(queue, jobs)
+                except QueueError as e:
+                    log.error("cannot record %d successes in %s (%s); they come back after their lease", len(jobs), queue, e)
+                    continue
+                self.done += len(jobs) - len(lost)
+                for job_id, attempt in lost:
+                    log.warning("job %d attempt %d: the lease was lost before its result was recorded; another worker runs it",
+                                job_id, attempt)
 
     # -- heartbeats ------------------------------------------------------------------------------------------------
     def _heartbeat_loop(self):

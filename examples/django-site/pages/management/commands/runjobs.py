@@ -16,7 +16,9 @@ class Command(BaseCommand):
         add_worker_arguments(parser)
 
     def handle(self, *args, **options):
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="runjobs: %(message)s")
+        # -v 0: warnings only (failures, lost leases), not a line per job.
+        level = logging.WARNING if options["verbosity"] == 0 else logging.INFO
+        logging.basicConfig(level=level, stream=sys.stderr, format="runjobs: %(message)s")
         autodiscover_modules("jobs")
 
         class Args:
