@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -24,6 +25,7 @@ N = int(os.environ.get("N", "10000"))
 BATCH = int(os.environ.get("BATCH", "1000"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
 THREADS = int(os.environ.get("THREADS", "8"))
+LATENCY_JOBS = int(os.environ.get("LATENCY_JOBS", "200"))
 ENGINES = os.environ.get("ENGINES", "redis sqlite").split()
 SLIPWAY = os.environ.get("SLIPWAY_DLL", os.path.join(ROOT, "src/Slipway.Cli/bin/Release/net10.0/slipway.dll"))
 PY = "/usr/bin/python3"
@@ -123,15 +125,58 @@ def slipway(engine, redis_port, tmp):
                                     stderr=open(os.path.join(tmp, f"worker-{engine}-{n}.log"), "w")) for n in range(WORKERS)]
         run, steady = until(lambda: api(port, "GET", "/api/queues/bench")["succeeded"], f"slipway {engine}")
         cpu = cpu_of([serve]) - cpu0 + cpu_of(workers)
-        return push, single, run, steady, cpu
+        return push, single, run, steady, cpu, slipway_latency(port)
     finally:
         for w in workers:
             stop(w)
         stop(serve)
 
 
+def slipway_latency(port):
+    """Enqueue-to-start on an idle queue: a worker long-polls; each job is pushed alone, LATENCY_JOBS times."""
+    sys.path.insert(0, os.path.join(ROOT, "examples/django-site"))
+    from slipway_jobs import Client
+
+    pusher, poller = Client(f"http://127.0.0.1:{port}", TOKEN), Client(f"http://127.0.0.1:{port}", TOKEN)
+    got = {}
+
+    def poll():
+        while len(got) < LATENCY_JOBS:
+            for job in poller.lease("idle", max_jobs=1, wait=10):
+                got[job["payload"]["n"]] = time.monotonic()
+                poller.ack("idle", job["id"], job["attempt"])
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    sent = {}
+    for n in range(LATENCY_JOBS):
+        time.sleep(0.02)  # the queue is idle again: the worker is back in its long poll
+        sent[n] = time.monotonic()
+        pusher.push("idle", {"n": n})
+        until_seen = time.monotonic() + 10
+        while n not in got and time.monotonic() < until_seen:
+            time.sleep(0.0005)
+    thread.join(15)
+    return sorted((got[n] - sent[n]) * 1000 for n in sent if n in got)
+
+
+def celery_latency(env):
+    """The same for Celery: the task records when it started against the time sent, on an idle worker."""
+    import redis
+
+    r = redis.Redis.from_url(env["BENCH_BROKER"])
+    r.delete("bench_latency")
+    code = (f"import time\nfrom celery_bench import stamp\n"
+            f"for n in range({LATENCY_JOBS}):\n    time.sleep(0.02)\n    stamp.delay(time.time())\n    time.sleep(0.03)\n")
+    subprocess.run([PY, "-c", code], env=env, cwd=env["BENCH_DIR"], check=True)
+    deadline = time.monotonic() + 30
+    while r.llen("bench_latency") < LATENCY_JOBS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(float(x) for x in r.lrange("bench_latency", 0, -1))
+
+
 def celery(redis_port, tmp, pool):
-    env = dict(os.environ, BENCH_BROKER=f"redis://127.0.0.1:{redis_port}/1", PYTHONPATH=tmp)
+    env = dict(os.environ, BENCH_BROKER=f"redis://127.0.0.1:{redis_port}/1", PYTHONPATH=tmp, BENCH_DIR=tmp)
     subprocess.run([PY, "-c", "import redis, os; redis.Redis.from_url(os.environ['BENCH_BROKER']).flushdb()"], env=env, check=True)
     start = time.monotonic()
     subprocess.run([PY, "-c", f"from celery_bench import noop\nfor _ in range({N}): noop.delay()"], env=env, cwd=tmp, check=True)
@@ -149,7 +194,7 @@ def celery(redis_port, tmp, pool):
         run, steady = until(lambda: int(counter.get("bench_done") or 0), "celery")
         children = [int(p) for p in open(f"/proc/{worker.pid}/task/{worker.pid}/children").read().split()]
         cpu = cpu_of([worker] + [type("P", (), {"pid": c})() for c in children])
-        return None, single, run, steady, cpu
+        return None, single, run, steady, cpu, celery_latency(env)
     finally:
         stop(worker)
 
@@ -163,7 +208,8 @@ def main():
                 "app = Celery('bench', broker=os.environ['BENCH_BROKER'])\n"
                 "app.conf.task_ignore_result = True\n"
                 "r = redis.Redis.from_url(os.environ['BENCH_BROKER'])\n\n"
-                "@app.task\ndef noop():\n    r.incr('bench_done')\n")
+                "@app.task\ndef noop():\n    r.incr('bench_done')\n\n"
+                "@app.task\ndef stamp(sent):\n    import time\n    r.rpush('bench_latency', (time.time() - sent) * 1000)\n")
     redis_port = free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL)
@@ -171,13 +217,16 @@ def main():
         wait_port(redis_port, redis, "redis-server")
         print(f"N={N} batch={BATCH} workers={WORKERS} threads={THREADS} load={os.getloadavg()[0]:.1f} "
               f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
-        print(f"{'system':<30} {'push batch/s':>12} {'push 1-by-1/s':>13} {'all done in':>11} {'steady jobs/s':>13} {'CPU s/1000 jobs':>15}")
+        print(f"{'system':<30} {'push batch/s':>12} {'push 1-by-1/s':>13} {'all done in':>11} {'steady jobs/s':>13} "
+              f"{'CPU s/1000 jobs':>15} {'start p50 ms':>12} {'p99 ms':>7}")
         rows = [(f"slipway HTTP, {e}", *slipway(e, redis_port, tmp)) for e in ENGINES]
         for pool in os.environ.get("CELERY_POOLS", "prefork threads").split():
             rows.append((f"celery 5.2 {pool}, redis", *celery(redis_port, tmp, pool)))
-        for name, push, single, run, steady, cpu in rows:
+        for name, push, single, run, steady, cpu, lat in rows:
             batch = "-" if push is None else f"{N / push:,.0f}"
-            print(f"{name:<30} {batch:>12} {single:>13,.0f} {run:>10.2f}s {steady:>13,.0f} {cpu / N * 1000:>15.2f}")
+            p50, p99 = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]) if lat else (float("nan"),) * 2
+            print(f"{name:<30} {batch:>12} {single:>13,.0f} {run:>10.2f}s {steady:>13,.0f} {cpu / N * 1000:>15.2f} "
+                  f"{p50:>12.1f} {p99:>7.1f}  ({len(lat)} of {LATENCY_JOBS})")
         print(f"load after: {os.getloadavg()[0]:.1f}")
     finally:
         stop(redis)
