@@ -140,7 +140,8 @@ class Worker:
                 log.info("job %d (%s) attempt %d succeeded in %.2fs", job_id, queue, attempt, took)
             else:
                 state = self.client.fail(queue, job_id, attempt, message, output)
-                self.failed += 1
+                with self._lock:
+                    self.failed += 1
                 log.warning("job %d (%s) attempt %d failed (%s): %s", job_id, queue, attempt, state, message)
         except LeaseLost:
             log.warning("job %d attempt %d: the lease was lost before its result was recorded; another worker runs it", job_id, attempt)
@@ -164,7 +165,8 @@ class Worker:
                 except QueueError as e:
                     log.error("cannot record %d successes in %s (%s); they come back after their lease", len(jobs), queue, e)
                     continue
-                self.done += len(jobs) - len(lost)
+                with self._lock:
+                    self.done += len(jobs) - len(lost)
                 for job_id, attempt in lost:
                     log.warning("job %d attempt %d: the lease was lost before its result was recorded; another worker runs it",
                                 job_id, attempt)
