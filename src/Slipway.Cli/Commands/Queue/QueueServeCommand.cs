@@ -66,7 +66,8 @@ public sealed class QueueServeCommand(IAnsiConsole console, TimeProvider time) :
             stop.Cancel();
         });
         var output = new WorkerOutput(console, "slipway queue serve: ");
-        using var loggers = LoggerFactory.Create(b => b.AddProvider(output).AddFilter("Microsoft", LogLevel.Warning));
+        // Kestrel's warnings stay; the host's "failed to start" would repeat the error this command prints itself.
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(output).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
 
         return await QueueStore.RunAsync(console, section, create: true, time, async engine =>
         {
