@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Test dependencies of the job-queue area (slipway queue / worker): redis-server from Debian for the Redis engine's
 # contract suite (the fixture starts a private one on 127.0.0.1 and a free port, in a temp dir, and stops it).
+# Debian's python3-django for the example site's job worker (tests/Slipway.IntegrationTests/Queue/DjangoJobsTests.cs).
 # PostgreSQL comes from scripts/deps/logs.sh. Idempotent; quiet when everything is present.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
+[ -f /usr/lib/python3/dist-packages/django/__init__.py ] || need+=(python3-django)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (needed by the queue tests)..."
   SUDO=""

@@ -22,6 +22,7 @@ public sealed class HelpTests
     [InlineData("supervise", new[] { "supervise", "--help" })]
     [InlineData("queue", new[] { "queue", "--help" })]
     [InlineData("queue-push", new[] { "queue", "push", "--help" })]
+    [InlineData("queue-serve", new[] { "queue", "serve", "--help" })]
     [InlineData("worker", new[] { "worker", "--help" })]
     [InlineData("monitor-ls", new[] { "monitor", "ls", "--help" })]
     [InlineData("monitor-run", new[] { "monitor", "run", "--help" })]

@@ -304,6 +304,8 @@ public sealed class QueueCommandTests : IDisposable
     [InlineData("delete emails twelve", "not job ids (positive numbers): 'twelve'")]
     [InlineData("worker emails --timeout forever -- true", "--timeout: 'forever' is not a duration")]
     [InlineData("worker emails", "no command given")]
+    [InlineData("serve --http nowhere", "--http: 'nowhere' is not HOST:PORT")]
+    [InlineData("serve --http 0.0.0.0:1", "no token, and 0.0.0.0:1 is not loopback")]
     public async Task Usage_mistakes_are_errors_with_exit_2_and_nothing_on_stdout(string words, string expected)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -416,6 +418,8 @@ public sealed class QueueCommandTests : IDisposable
         config.Worker.Poll.ShouldBe(worker.IdlePoll);
         config.Worker.Timeout.ShouldBe(new CommandJobOptions().Timeout);
         worker.Lease.ShouldBe(engine.DefaultLease);
+        QueueConfig.DefaultHttp.ShouldBe($"127.0.0.1:{Slipway.Queue.Http.QueueHttpOptions.DefaultPort}");
+        new Slipway.Queue.Http.QueueHttpOptions().Endpoint.ToString().ShouldBe(QueueConfig.DefaultHttp);
     }
 
     private static Task<CliResult> RunAsync(CancellationToken ct, params string[] args) => CliRunner.RunAsync(args, 100, ct);

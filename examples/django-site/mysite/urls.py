@@ -5,4 +5,5 @@ from pages import views
 urlpatterns = [
     path("", views.index),
     path("health", views.health),
+    path("notes", views.queue_note),
 ]

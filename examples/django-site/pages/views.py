@@ -2,8 +2,10 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.views.decorators.csrf import csrf_exempt
 
+from .jobs import add_note
 from .models import Note
 
 RELEASE = Path(__file__).resolve().parent.parent
@@ -21,3 +23,12 @@ def index(request):
 def health(request):
     Note.objects.exists()  # the database answers
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@csrf_exempt  # an API-style endpoint of the example; a real form would keep CSRF
+def queue_note(request):
+    """POST text=…: the note is written by a worker, not by this request."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job_id = add_note(request.POST.get("text", ""))
+    return HttpResponse(f"queued job {job_id}\n", content_type="text/plain", status=202)

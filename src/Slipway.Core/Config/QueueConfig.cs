@@ -33,6 +33,15 @@ public sealed record QueueConfig
 
     public QueueWorkerConfig Worker { get; init; } = new();
 
+    /// <summary>Where <c>slipway queue serve</c> listens by default: loopback only (the library's QueueHttpOptions.DefaultPort).</summary>
+    public const string DefaultHttp = "127.0.0.1:8515";
+
+    /// <summary>Where <c>slipway queue serve</c> listens (<c>queue.http</c>, checked HOST:PORT); null: <see cref="DefaultHttp"/>.</summary>
+    public string? Http { get; init; }
+
+    /// <summary>The HTTP API's bearer token (<c>queue.token</c>; <c>SLIPWAY_QUEUE_TOKEN</c> and <c>--token</c> win).</summary>
+    public string? Token { get; init; }
+
     /// <summary>Where the section is written; default when the file has none.</summary>
     public SourceLocation Location { get; init; }
 

@@ -16,6 +16,8 @@ public sealed class QueueConfigTests
               retention: { succeeded: 2h, succeeded_per_queue: 50, dead: 7d, dead_per_queue: 0 }
               limits: { thumbs: 4, "mail.out": 1 }
               worker: { concurrency: 8, timeout: 0, stop_grace: 5s, poll: 250ms }
+              http: 0.0.0.0:9000
+              token: abc123
             """);
 
         result.Diagnostics.ShouldBeEmpty(ConfigFixtures.Lines(result));
@@ -27,6 +29,8 @@ public sealed class QueueConfigTests
         queue.Retention.ShouldBe(new QueueRetentionConfig { Succeeded = TimeSpan.FromHours(2), SucceededPerQueue = 50, Dead = TimeSpan.FromDays(7), DeadPerQueue = 0 });
         queue.Limits.Select(l => (l.Queue, l.Limit)).ShouldBe([("thumbs", 4), ("mail.out", 1)]);
         queue.Worker.ShouldBe(new QueueWorkerConfig { Concurrency = 8, Timeout = null, StopGrace = TimeSpan.FromSeconds(5), Poll = TimeSpan.FromMilliseconds(250) });
+        queue.Http.ShouldBe("0.0.0.0:9000");
+        queue.Token.ShouldBe("abc123");
     }
 
     [Fact]
@@ -76,6 +80,9 @@ public sealed class QueueConfigTests
     [InlineData("queue:\n  limits: [thumbs]\n", "error: queue.limits: must be a mapping of queue names")]
     [InlineData("queue:\n  worker: { concurency: 2 }\n", "error: queue.worker.concurency: unknown key; did you mean 'concurrency'?")]
     [InlineData("queue: sqlite:x.db\n", "error: queue: must be a mapping")]
+    [InlineData("queue:\n  http: 8515\n", ":8:9: error: queue.http: '8515' is not HOST:PORT (such as 127.0.0.1:8515")]
+    [InlineData("queue:\n  http: queue.internal:8515\n", ":8:9: error: queue.http: 'queue.internal' in 'queue.internal:8515' is not an IP address")]
+    [InlineData("queue:\n  token: [a]\n", "error: queue.token: must be a string")]
     public void Mistakes_are_reported_with_line_column_and_key(string section, string expected)
     {
         var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + section);

@@ -38,6 +38,10 @@ internal static class QueueCommands
                 .WithDescription("Delete every job of a queue, or only those in one state.")
                 .WithExample("queue", "purge", "emails", "--state", "dead")
                 .WithExample("queue", "purge", "emails");
+            branch.AddCommand<QueueServeCommand>("serve")
+                .WithDescription("Serve the queue's HTTP API: push jobs from any language, and long-lived workers lease, heartbeat, ack and fail over HTTP (bearer token; loopback by default).")
+                .WithExample("queue", "serve")
+                .WithExample("queue", "serve", "--http", "0.0.0.0:8515", "--url", "postgres://jobs:pw@db1/jobs");
         });
 
         config.AddCommand<WorkerCommand>("worker")

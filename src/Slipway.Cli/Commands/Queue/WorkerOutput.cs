@@ -11,17 +11,24 @@ namespace Slipway.Cli.Commands.Queue;
 /// What a worker says, on stderr (its log under a supervisor): one line per job and the library's warnings. Jobs finish
 /// on many threads, hence the lock: lines never interleave.
 /// </summary>
-internal sealed class WorkerOutput(IAnsiConsole console) : ILogger
+internal sealed class WorkerOutput(IAnsiConsole console, string prefix = "slipway worker: ") : ILogger, ILoggerProvider
 {
-    private const string Prefix = "slipway worker: ";
     private readonly Lock _gate = new();
 
     public void Note(string text)
     {
         lock (_gate)
         {
-            ConsoleText.Note(console, Prefix + text);
+            ConsoleText.Note(console, prefix + text);
         }
+    }
+
+    /// <summary>As a provider, every category writes here (<c>queue serve</c> hands it to the library's server).</summary>
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void Dispose()
+    {
+        // Nothing to release: the console is the command's.
     }
 
     public IDisposable? BeginScope<TState>(TState state)
@@ -46,7 +53,7 @@ internal sealed class WorkerOutput(IAnsiConsole console) : ILogger
             }
             else
             {
-                ConsoleText.Note(console, Prefix + text);
+                ConsoleText.Note(console, prefix + text);
             }
         }
     }

@@ -94,7 +94,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> LogsDigestKeys { get; } = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
-    public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "worker"];
+    public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "worker", "http", "token"];
 
     public static IReadOnlyList<string> QueueRetryKeys { get; } = ["max_attempts", "base_delay", "max_delay", "jitter"];
 

@@ -155,7 +155,9 @@ internal static class PrintTree
             .Add("concurrency", queue.Worker.Concurrency)
             .Add("timeout", queue.Worker.Timeout is { } t ? Duration(t) : "0")
             .Add("stop_grace", Duration(queue.Worker.StopGrace))
-            .Add("poll", Duration(queue.Worker.Poll)));
+            .Add("poll", Duration(queue.Worker.Poll)))
+        .Add("http", queue.Http ?? QueueConfig.DefaultHttp)
+        .Add("token", Secret(queue.Token));
 
     /// <summary>postgres://user:***@host/db: a password in a URL is a secret like any other.</summary>
     private static string UrlWithoutPassword(string url)

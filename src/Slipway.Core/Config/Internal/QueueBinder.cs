@@ -34,6 +34,8 @@ internal static class QueueBinder
             Retention = BindRetention(s),
             Limits = BindLimits(s),
             Worker = BindWorker(s),
+            Http = Listen(s, "http"),
+            Token = s.String("token") is { Length: > 0 } token ? token : null,
             Location = s.Location,
         };
     }
@@ -162,6 +164,22 @@ internal static class QueueBinder
             StopGrace = s.Duration("stop_grace") ?? defaults.StopGrace,
             Poll = Positive(s, "poll") ?? defaults.Poll,
         };
+    }
+
+    private static string? Listen(Section s, string key)
+    {
+        if (s.Get(key) is not { } node || ValueReader.NonEmptyString(s.Context, node, s.PathOf(key)) is not { } text)
+        {
+            return null;
+        }
+
+        if (Net.ListenAddress.Parse(text, out var error) is null)
+        {
+            s.Context.Error(node, s.PathOf(key), error!);
+            return null;
+        }
+
+        return text;
     }
 
     private static TimeSpan? Positive(Section s, string key)
