@@ -1,0 +1,205 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Slipway.Build.Store.S3;
+
+/// <summary>
+/// Artifacts in an S3-compatible bucket, laid out like the local store: <c>&lt;prefix&gt;/&lt;package&gt;/&lt;key&gt;/
+/// {artifact.tar.gz,manifest.json}</c>. A put uploads the tarball under <c>&lt;prefix&gt;/.incoming/</c>, copies it into
+/// place on the server, and writes the manifest last: an upload cut off at any point leaves nothing under the final key
+/// (at worst a tarball without a manifest, which no reader trusts). Downloads are checked against the manifest's hash.
+/// </summary>
+public sealed class S3ArtifactStore : IRemoteArtifactStore
+{
+    private readonly AmazonS3Client _client;
+    private readonly S3StoreSettings _settings;
+
+    public S3ArtifactStore(S3StoreSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        var config = new AmazonS3Config
+        {
+            // Look-ups are bounded by the caller's token; the client's own limit is for transfers.
+            Timeout = settings.TransferTimeout,
+            MaxErrorRetry = 1,
+            // Older S3-compatible servers do not know the flexible checksums SDK v4 adds by default; the SHA-256 in
+            // the manifest is what verifies content.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (settings.Endpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = settings.Region ?? "us-east-1";
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? "us-east-1");
+        }
+
+        if (settings.AccessKeyId is { } id && settings.SecretAccessKey is { } secret)
+        {
+            AWSCredentials credentials = settings.SessionToken is { } token
+                ? new SessionAWSCredentials(id, secret, token)
+                : new BasicAWSCredentials(id, secret);
+            _client = new AmazonS3Client(credentials, config);
+        }
+        else
+        {
+            if (settings.Profile is { } profile)
+            {
+                config.Profile = new Profile(profile);
+            }
+
+            _client = new AmazonS3Client(config);
+        }
+    }
+
+    public string Kind => "s3";
+
+    public string Location => _settings.Url;
+
+    public bool IsReadOnly => _settings.ReadOnly;
+
+    public async Task<ArtifactManifest?> FindAsync(string package, string key, CancellationToken ct)
+    {
+        var objectKey = ObjectKey(package, key, LocalFolderStore.ManifestFile);
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
+            await using var body = response.ResponseStream;
+            // Read it whole first: a manifest is small, and a stalled body should fail the look-up, not the parse.
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, ct);
+            buffer.Position = 0;
+            return await ManifestReader.ReadAsync(buffer, $"s3://{_settings.Bucket}/{objectKey}", package, key, ct);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (Exception e) when (Translate(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    public async Task DownloadAsync(ArtifactManifest manifest, string path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        try
+        {
+            await DownloadCheckedAsync(manifest, path, ct);
+        }
+        catch (Exception e) when (Translate(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private async Task DownloadCheckedAsync(ArtifactManifest manifest, string path, CancellationToken ct)
+    {
+        var objectKey = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ArtifactFile);
+        using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
+        await using (var body = response.ResponseStream)
+        await using (var file = File.Create(path))
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                sha.AppendData(chunk, 0, read);
+                await file.WriteAsync(chunk.AsMemory(0, read), ct);
+            }
+
+            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (actual != manifest.ArtifactSha256)
+            {
+                throw new CorruptArtifactException(
+                    $"s3://{_settings.Bucket}/{objectKey} hashes to {actual}, its manifest says {manifest.ArtifactSha256}");
+            }
+        }
+    }
+
+    public async Task PutAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (_settings.ReadOnly)
+        {
+            throw new InvalidOperationException($"{Location} is read-only (build.s3.read_only)");
+        }
+
+        try
+        {
+            await PublishAsync(manifest, artifactPath, ct);
+        }
+        catch (Exception e) when (Translate(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private async Task PublishAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
+    {
+        var staging = Join(".incoming", $"{manifest.Key}-{Guid.NewGuid():N}.tar.gz");
+        await _client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _settings.Bucket,
+            Key = staging,
+            FilePath = artifactPath,
+            ContentType = "application/gzip",
+            UseChunkEncoding = false,
+        }, ct);
+        try
+        {
+            await _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = _settings.Bucket,
+                SourceKey = staging,
+                DestinationBucket = _settings.Bucket,
+                DestinationKey = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ArtifactFile),
+            }, ct);
+            using var manifestBody = new MemoryStream(ManifestReader.Serialize(manifest));
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _settings.Bucket,
+                Key = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile),
+                InputStream = manifestBody,
+                ContentType = "application/json",
+                UseChunkEncoding = false,
+            }, ct);
+        }
+        finally
+        {
+            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _settings.Bucket, Key = staging }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The SDK's exceptions as one <see cref="RemoteStoreException"/> whose message says what to check; null for others.</summary>
+    private RemoteStoreException? Translate(Exception e) => e switch
+    {
+        AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden, ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" } s3 =>
+            new($"{Location} refused the credentials ({s3.ErrorCode}: {s3.Message}); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or build.s3.profile", e),
+        AmazonS3Exception { ErrorCode: "NoSuchBucket" } => new($"{Location}: the bucket {_settings.Bucket} does not exist", e),
+        AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => new($"{Location}: access denied ({s3.ErrorCode}: {s3.Message})", e),
+        AmazonServiceException service => new($"{Location}: the server answered {(int)service.StatusCode} {service.ErrorCode}: {service.Message}", e),
+        AmazonClientException or HttpRequestException => new($"cannot reach {_settings.Endpoint ?? Location}: {Innermost(e).Message}", e),
+        _ => null,
+    };
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    private string ObjectKey(string package, string key, string file) => Join(package, key, file);
+
+    private string Join(params string[] parts) =>
+        string.Join('/', _settings.Prefix.Length > 0 ? [_settings.Prefix, .. parts] : parts);
+
+    public void Dispose() => _client.Dispose();
+}
