@@ -8,10 +8,11 @@ using Amazon.S3.Model;
 namespace Slipway.Build.Store.S3;
 
 /// <summary>
-/// Artifacts in an S3-compatible bucket, laid out like the local store: <c>&lt;prefix&gt;/&lt;package&gt;/&lt;key&gt;/
-/// {artifact.tar.gz,manifest.json}</c>. A put uploads the tarball under <c>&lt;prefix&gt;/.incoming/</c>, copies it into
-/// place on the server, and writes the manifest last: an upload cut off at any point leaves nothing under the final key
-/// (at worst a tarball without a manifest, which no reader trusts). Downloads are checked against the manifest's hash.
+/// Artifacts in an S3-compatible bucket: the manifest at <c>&lt;prefix&gt;/&lt;package&gt;/&lt;key&gt;/manifest.json</c>,
+/// the tarball by its hash at <c>&lt;prefix&gt;/.blobs/&lt;2 hex&gt;/&lt;sha256&gt;.tar.gz</c>. A put uploads the tarball
+/// first and the manifest last, so an upload cut off at any point leaves nothing under the package's key (at worst a
+/// tarball no manifest names yet). No server-side copy is needed, which not every S3-compatible server gets right.
+/// Downloads are checked against the manifest's hash, so a tarball that is short or altered is never used.
 /// </summary>
 public sealed class S3ArtifactStore : IRemoteArtifactStore
 {
@@ -105,7 +106,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
 
     private async Task DownloadCheckedAsync(ArtifactManifest manifest, string path, CancellationToken ct)
     {
-        var objectKey = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ArtifactFile);
+        var objectKey = BlobKey(manifest.ArtifactSha256);
         using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
         await using (var body = response.ResponseStream)
         await using (var file = File.Create(path))
@@ -148,37 +149,42 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
 
     private async Task PublishAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
     {
-        var staging = Join(".incoming", $"{manifest.Key}-{Guid.NewGuid():N}.tar.gz");
-        await _client.PutObjectAsync(new PutObjectRequest
+        var blob = BlobKey(manifest.ArtifactSha256);
+        if (await BlobSizeAsync(blob, ct) != manifest.ArtifactSize)
         {
-            BucketName = _settings.Bucket,
-            Key = staging,
-            FilePath = artifactPath,
-            ContentType = "application/gzip",
-            UseChunkEncoding = false,
-        }, ct);
-        try
-        {
-            await _client.CopyObjectAsync(new CopyObjectRequest
-            {
-                SourceBucket = _settings.Bucket,
-                SourceKey = staging,
-                DestinationBucket = _settings.Bucket,
-                DestinationKey = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ArtifactFile),
-            }, ct);
-            using var manifestBody = new MemoryStream(ManifestReader.Serialize(manifest));
+            // Absent, or cut short by an earlier interrupted upload on a server that writes in place: (re)write it.
             await _client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = _settings.Bucket,
-                Key = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile),
-                InputStream = manifestBody,
-                ContentType = "application/json",
+                Key = blob,
+                FilePath = artifactPath,
+                ContentType = "application/gzip",
                 UseChunkEncoding = false,
             }, ct);
         }
-        finally
+
+        // The manifest last, in one small PUT: the only object under the package's key, so the key is published whole or not at all.
+        using var manifestBody = new MemoryStream(ManifestReader.Serialize(manifest));
+        await _client.PutObjectAsync(new PutObjectRequest
         {
-            await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _settings.Bucket, Key = staging }, CancellationToken.None);
+            BucketName = _settings.Bucket,
+            Key = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile),
+            InputStream = manifestBody,
+            ContentType = "application/json",
+            UseChunkEncoding = false,
+        }, ct);
+    }
+
+    private async Task<long?> BlobSizeAsync(string blob, CancellationToken ct)
+    {
+        try
+        {
+            var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _settings.Bucket, Key = blob }, ct);
+            return head.ContentLength;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 
@@ -197,6 +203,9 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 
     private string ObjectKey(string package, string key, string file) => Join(package, key, file);
+
+    /// <summary>Tarballs are stored by their SHA-256: the manifest names its tarball by hash, and equal tarballs are stored once.</summary>
+    private string BlobKey(string sha256) => Join(".blobs", sha256[..2], sha256 + ".tar.gz");
 
     private string Join(params string[] parts) =>
         string.Join('/', _settings.Prefix.Length > 0 ? [_settings.Prefix, .. parts] : parts);
