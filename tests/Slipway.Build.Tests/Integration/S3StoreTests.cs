@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Slipway.Build.Building;
+using Slipway.Build.Store.Signing;
 using Slipway.Testing;
 
 namespace Slipway.Build.Tests.Integration;
@@ -146,5 +147,41 @@ public sealed class S3StoreTests
         result["tool"].Reason.ShouldStartWith($"download of tool failed: s3://{server.Bucket}/{Prefix}/.blobs/{sha[..2]}/{sha}.tar.gz hashes to ");
         (await reader.Store.FindAsync("tool", key, ct)).ShouldNotBeNull().ArtifactSha256.ShouldNotBe(
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("not the artifact"))));
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task A_consumer_with_a_public_key_takes_signed_artifacts_and_refuses_unsigned_or_foreign_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await S3rverServer.StartAsync(ct);
+        using var world = await BuildWorld.CreateAsync(ct);
+        var ours = ManifestSigner.FromSeed([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
+        var theirs = ManifestSigner.FromSeed(new byte[32]);
+        // Given tool signed with our key, libgreet signed with another key, and hello unsigned
+        async Task PublishAsync(string package, ManifestSigner? signer, string work)
+        {
+            using var writer = world.Builder(work, world.Folder("store-" + work), S3Support.Remote(S3Support.Settings(server, Prefix)), signer: signer);
+            (await writer.BuildAsync(await writer.PlanAsync(world.Recipes(), [package], ct), ct)).Succeeded.ShouldBeTrue();
+        }
+
+        await PublishAsync("tool", ours, "a");
+        await PublishAsync("libgreet", theirs, "b");
+        await PublishAsync("hello", null, "c"); // fetches libgreet from s3 (this writer checks no signatures)
+        var verifier = ManifestVerifier.Parse(ours.PublicKeyBase64);
+        var remote = S3Support.Remote(S3Support.Settings(server, Prefix), verifier: verifier);
+        var warnings = new List<string>();
+        remote.Warning += w => { lock (warnings) { warnings.Add(w); } };
+
+        // When a consumer with our public key plans
+        using var consumer = world.Builder("d", world.Folder("store-d"), remote);
+        var plan = await consumer.PlanAsync(world.Recipes(), [], ct);
+
+        // Then only the artifact signed with our key is taken; the others are refused by name and built
+        plan.Packages.Select(p => (p.Name, p.Where)).ShouldBe([("libgreet", null), ("hello", null), ("tool", "s3")]);
+        warnings.Order(StringComparer.Ordinal).ShouldBe([
+            $"s3://{server.Bucket}/{Prefix}: hello {plan["hello"].Key.Key[..12]} refused: its manifest is not signed, and build.signing.public_key (key {verifier.KeyId}) requires a signature; building it instead",
+            $"s3://{server.Bucket}/{Prefix}: libgreet {plan["libgreet"].Key.Key[..12]} refused: its manifest is signed by key {theirs.KeyId}, not by build.signing.public_key (key {verifier.KeyId}); building it instead",
+        ]);
+        remote.Refused.ShouldBe(2);
     }
 }
