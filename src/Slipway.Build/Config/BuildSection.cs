@@ -50,6 +50,7 @@ public static class BuildSection
             Region = s3.Region,
             Profile = s3.Profile,
             ReadOnly = s3.ReadOnly,
+            LookupTimeout = s3.Timeout,
         }.WithEnvironment(environment));
 
     private static Dictionary<string, string?> ProcessEnvironment() =>

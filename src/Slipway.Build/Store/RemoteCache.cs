@@ -11,6 +11,8 @@ namespace Slipway.Build.Store;
 /// </summary>
 public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeout, ManifestVerifier? verifier = null)
 {
+    private static readonly TimeSpan StartupAllowance = TimeSpan.FromSeconds(15);
+
     private int _hits;
     private int _misses;
     private int _errors;
@@ -58,13 +60,16 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
         ArtifactManifest? manifest;
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            limit.CancelAfter(lookupTimeout);
+            // A backstop only: the store bounds the wait for its server by the time-out itself (from when the request
+            // is sent), so a client's slow first start in a fresh process is not taken for a slow store.
+            limit.CancelAfter(lookupTimeout + StartupAllowance);
             try
             {
                 manifest = await store.FindAsync(package, key, limit.Token);
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
+                // The SDK reports its HTTP time-out as TimeoutException; the backstop cancels.
                 Fail($"look-up of {package} timed out after {Seconds(lookupTimeout)}");
                 return null;
             }
@@ -106,7 +111,7 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
             await local.PutAsync(manifest, path, ct);
             return null;
         }
-        catch (Exception e) when (e is RemoteStoreException or CorruptArtifactException or IOException or HttpRequestException
+        catch (Exception e) when (e is RemoteStoreException or CorruptArtifactException or IOException or HttpRequestException or TimeoutException
             || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             var message = $"download of {manifest.Package} failed: {e.Message}";
@@ -139,7 +144,7 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
             await store.PutAsync(manifest, artifactPath, ct);
             Interlocked.Increment(ref _pushed);
         }
-        catch (Exception e) when (e is RemoteStoreException or IOException or HttpRequestException
+        catch (Exception e) when (e is RemoteStoreException or IOException or HttpRequestException or TimeoutException
             || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             Interlocked.Increment(ref _pushErrors);

@@ -23,7 +23,7 @@ internal static class S3Support
     };
 
     public static RemoteCache Remote(S3StoreSettings settings, TimeSpan? timeout = null, ManifestVerifier? verifier = null) =>
-        new(new S3ArtifactStore(settings), timeout ?? TimeSpan.FromSeconds(2), verifier);
+        new(new S3ArtifactStore(settings with { LookupTimeout = timeout ?? TimeSpan.FromSeconds(2) }), timeout ?? TimeSpan.FromSeconds(2), verifier);
 
     /// <summary>Every object key under <paramref name="prefix"/>, as any S3 client lists them.</summary>
     public static async Task<List<string>> KeysAsync(S3rverServer server, string prefix, CancellationToken ct)

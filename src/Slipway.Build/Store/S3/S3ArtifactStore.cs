@@ -17,17 +17,25 @@ namespace Slipway.Build.Store.S3;
 public sealed class S3ArtifactStore : IRemoteArtifactStore
 {
     private readonly AmazonS3Client _client;
+    private readonly AmazonS3Client _lookups;
     private readonly S3StoreSettings _settings;
 
     public S3ArtifactStore(S3StoreSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _client = Client(settings, settings.TransferTimeout, retries: 1);
+        // Look-ups get a client of their own whose HTTP time-out is the look-up time-out and which does not retry: a
+        // hung server costs one time-out, and the SDK's start-up is not counted against the store.
+        _lookups = Client(settings, settings.LookupTimeout, retries: 0);
+    }
+
+    private static AmazonS3Client Client(S3StoreSettings settings, TimeSpan timeout, int retries)
+    {
         var config = new AmazonS3Config
         {
-            // Look-ups are bounded by the caller's token; the client's own limit is for transfers.
-            Timeout = settings.TransferTimeout,
-            MaxErrorRetry = 1,
+            Timeout = timeout,
+            MaxErrorRetry = retries,
             // Older S3-compatible servers do not know the flexible checksums SDK v4 adds by default; the SHA-256 in
             // the manifest is what verifies content.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
@@ -49,17 +57,15 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
             AWSCredentials credentials = settings.SessionToken is { } token
                 ? new SessionAWSCredentials(id, secret, token)
                 : new BasicAWSCredentials(id, secret);
-            _client = new AmazonS3Client(credentials, config);
+            return new AmazonS3Client(credentials, config);
         }
-        else
-        {
-            if (settings.Profile is { } profile)
-            {
-                config.Profile = new Profile(profile);
-            }
 
-            _client = new AmazonS3Client(config);
+        if (settings.Profile is { } profile)
+        {
+            config.Profile = new Profile(profile);
         }
+
+        return new AmazonS3Client(config);
     }
 
     public string Kind => "s3";
@@ -73,7 +79,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         var objectKey = ObjectKey(package, key, LocalFolderStore.ManifestFile);
         try
         {
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
+            using var response = await _lookups.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
             await using var body = response.ResponseStream;
             // Read it whole first: a manifest is small, and a stalled body should fail the look-up, not the parse.
             using var buffer = new MemoryStream();
@@ -210,5 +216,9 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
     private string Join(params string[] parts) =>
         string.Join('/', _settings.Prefix.Length > 0 ? [_settings.Prefix, .. parts] : parts);
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _lookups.Dispose();
+    }
 }

@@ -25,6 +25,12 @@ public sealed record S3StoreSettings
 
     public string? SessionToken { get; init; }
 
+    /// <summary>
+    /// How long a look-up waits for the server, counted from when its request is sent: the SDK's own start-up in a fresh
+    /// process (a second or more on a small machine) is not the store being slow. <c>build.s3.timeout</c>.
+    /// </summary>
+    public TimeSpan LookupTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Upper bound for one transfer (upload or download); look-ups have their own, shorter time-out.</summary>
     public TimeSpan TransferTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
