@@ -23,4 +23,10 @@ public sealed record BuildOptions
 
     /// <summary>How many lines of a failed package's log its failure carries.</summary>
     public int LogTailLines { get; init; } = 30;
+
+    /// <summary>A shared store asked after the local one (S3); what is built here is pushed to it unless read-only.</summary>
+    public Store.RemoteCache? Remote { get; init; }
+
+    /// <summary>Signs the manifest of everything built here (<c>build.signing.key</c>).</summary>
+    public Store.Signing.ManifestSigner? Signer { get; init; }
 }

@@ -10,8 +10,9 @@ namespace Slipway.Build.Building;
 /// <param name="Cached">The stored artifact with this key, or null: the package must be built.</param>
 /// <param name="Newest">The newest stored artifact of the package (any key), what <see cref="Reason"/> compares with.</param>
 /// <param name="Reason">"cached", "never built", or the differing inputs in plain words (<see cref="Explain.InputDiff"/>).</param>
+/// <param name="Where">Which store has it when cached: "local" or the shared store's kind ("s3"); null when it must build.</param>
 public sealed record PackagePlan(PackageRecipe Recipe, PackageKey Key, ArtifactManifest? Cached, ArtifactManifest? Newest,
-    string Reason)
+    string Reason, string? Where = null)
 {
     public string Name => Recipe.Name;
 

@@ -13,6 +13,10 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
     IReadOnlyDictionary<string, string?> environment, TimeProvider time, string logs, Action<BuildProgress>? progress = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.Parallelism, options.Parallelism);
+
+    // Downloads are I/O, not CPU: more of them at once than builds (what makes restoring many artifacts fast).
+    private readonly SemaphoreSlim _fetches = new(FetchParallelism, FetchParallelism);
+    private const int FetchParallelism = 8;
     private readonly Dictionary<string, Task<PackageOutcome>> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<string>> _prefixes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -27,7 +31,7 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         }
 
         var outcomes = await Task.WhenAll(_tasks.Values);
-        return new BuildResult(outcomes);
+        return new BuildResult(outcomes, options.Remote);
     }
 
     private PackageOutcome Report(PackageOutcome outcome)
@@ -48,16 +52,38 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
             }
         }
 
+        var reason = package.Reason;
         if (!package.MustBuild)
         {
-            return new PackageOutcome(package.Name, package.Key.Key, PackageStatus.Cached, package.Reason, TimeSpan.Zero);
+            if (package.Where == "local" || options.Remote is not { } remote)
+            {
+                return new PackageOutcome(package.Name, package.Key.Key, PackageStatus.Cached, reason, TimeSpan.Zero, Where: "local");
+            }
+
+            // In the shared store only: download it (verified) into the local one, or build it when that fails.
+            var started = time.GetTimestamp();
+            await _fetches.WaitAsync(ct);
+            try
+            {
+                if (await remote.FetchAsync(package.Cached!, store, Path.Combine(options.WorkDirectory, "fetch"), ct) is not { } failure)
+                {
+                    return new PackageOutcome(package.Name, package.Key.Key, PackageStatus.Cached, reason, time.GetElapsedTime(started),
+                        Where: remote.Kind);
+                }
+
+                reason = failure;
+            }
+            finally
+            {
+                _fetches.Release();
+            }
         }
 
         await _slots.WaitAsync(ct);
         try
         {
             progress?.Invoke(new BuildProgress(package.Name, null));
-            return await BuildAsync(package, ct);
+            return await BuildAsync(package with { Reason = reason }, ct);
         }
         finally
         {
@@ -138,8 +164,20 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
             Builder = $"slipway/{typeof(BuildRun).Assembly.GetName().Version} on {Environment.MachineName}",
             BuildSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
         };
+        if (options.Signer is { } signer)
+        {
+            manifest = signer.Sign(manifest);
+        }
+
         await store.PutAsync(manifest, artifact, ct);
         await log.WriteLineAsync($"== stored {recipe.Name} {package.Key.Key}");
+        if (options.Remote is { Store.IsReadOnly: false } remote)
+        {
+            await log.WriteLineAsync($"== uploading to {remote.Store.Location}");
+            await log.FlushAsync(ct);
+            await remote.PushAsync(manifest, artifact, ct);
+            await log.WriteLineAsync(remote.Down ? $"== not uploaded: {remote.FirstError}" : "== uploaded");
+        }
     }
 
     /// <summary>
@@ -289,7 +327,11 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         return string.Join('\n', lines.TakeLast(options.LogTailLines));
     }
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _fetches.Dispose();
+    }
 
     private static void TryDelete(string folder)
     {

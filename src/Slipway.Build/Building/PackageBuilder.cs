@@ -58,9 +58,15 @@ public sealed class PackageBuilder : IDisposable
             var key = ContentKey.For(recipe, await resolver.ResolveAsync(recipe, ct), keys);
             keys[recipe.Name] = key.Key;
             var cached = await _store.FindAsync(recipe.Name, key.Key, ct);
+            var where = cached is null ? null : "local";
+            if (cached is null && _options.Remote is { } remote && await remote.LookupAsync(recipe.Name, key.Key, ct) is { } shared)
+            {
+                (cached, where) = (shared, remote.Kind);
+            }
+
             var newest = cached ?? await _store.NewestAsync(recipe.Name, ct);
             var reason = cached is not null ? "cached" : InputDiff.Summary(newest?.Inputs, key.Inputs);
-            plans.Add(new PackagePlan(recipe, key, cached, newest, reason));
+            plans.Add(new PackagePlan(recipe, key, cached, newest, reason, where));
         }
 
         return new BuildPlan(plans, platform);
@@ -79,5 +85,9 @@ public sealed class PackageBuilder : IDisposable
         return await run.ExecuteAsync(ct);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _options.Remote?.Store.Dispose();
+    }
 }

@@ -1,5 +1,8 @@
 using Slipway.Build.Building;
 using Slipway.Build.Recipes;
+using Slipway.Build.Store;
+using Slipway.Build.Store.S3;
+using Slipway.Build.Store.Signing;
 using Slipway.Core.Config;
 using Slipway.Core.Layout;
 
@@ -17,18 +20,42 @@ public static class BuildSection
         return [.. build.Packages.Select(p => ToRecipe(p, build.Directory))];
     }
 
-    /// <summary>Store from the config; scratch space (checkouts, mirrors, logs) in <c>.slipway/build</c> next to slipway.yml.</summary>
-    public static BuildOptions Options(BuildConfig build, int? parallelism)
+    /// <summary>
+    /// Stores from the config (the local folder, and the S3 store behind it when <c>build.s3</c> is set, with
+    /// credentials from <paramref name="environment"/>); scratch space (checkouts, mirrors, logs) in
+    /// <c>.slipway/build</c> next to slipway.yml. Throws <see cref="SigningKeyException"/> for a key that cannot be used.
+    /// </summary>
+    public static BuildOptions Options(BuildConfig build, int? parallelism, IReadOnlyDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(build);
+        var verifier = build.Signing?.PublicKey is { } publicKey ? ManifestVerifier.Parse(publicKey) : null;
+        var signer = build.Signing?.Key is { } key ? ManifestSigner.Load(key) : null;
         return new BuildOptions
         {
             StoreDirectory = build.Store,
             WorkDirectory = LocalState.ForDirectory(build.Directory).BuildWork,
             RecipeDirectory = build.Directory,
             Parallelism = parallelism ?? build.Jobs ?? 1,
+            Remote = build.S3 is { } s3 ? new RemoteCache(S3Store(s3, environment ?? ProcessEnvironment()), s3.Timeout, verifier) : null,
+            Signer = signer,
         };
     }
+
+    private static S3ArtifactStore S3Store(BuildS3Config s3, IReadOnlyDictionary<string, string?> environment) =>
+        new(new S3StoreSettings
+        {
+            Bucket = s3.Bucket,
+            Prefix = s3.Prefix,
+            Endpoint = s3.Endpoint,
+            Region = s3.Region,
+            Profile = s3.Profile,
+            ReadOnly = s3.ReadOnly,
+            LookupTimeout = s3.Timeout,
+        }.WithEnvironment(environment));
+
+    private static Dictionary<string, string?> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
 
     /// <summary>Every recipe problem and a dependency cycle, at the key they concern; empty when the section is fine or absent.</summary>
     public static List<ConfigDiagnostic> Check(SlipwayConfig config)

@@ -31,6 +31,15 @@ public sealed record ArtifactManifest
     public required string Builder { get; init; }
 
     public required double BuildSeconds { get; init; }
+
+    /// <summary>
+    /// Base64 ed25519 signature of <see cref="Signing.ManifestSignature.Statement"/> (package, key, artifact hash and
+    /// size); null when unsigned.
+    /// </summary>
+    public string? Signature { get; init; }
+
+    /// <summary>The signing key's id (the first 16 hex digits of SHA-256 over its 32 public bytes), for messages.</summary>
+    public string? SignedBy { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
-using Slipway.Build.Keys;
 
 namespace Slipway.Build.Store;
 
@@ -209,22 +208,7 @@ public sealed class LocalFolderStore(string root)
 
     private static async Task<ArtifactManifest> ReadManifestAsync(string path, string package, string key, CancellationToken ct)
     {
-        ArtifactManifest? manifest;
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            manifest = await JsonSerializer.DeserializeAsync(stream, ManifestJsonContext.Default.ArtifactManifest, ct);
-        }
-        catch (JsonException e)
-        {
-            throw new CorruptArtifactException($"{path}: not a valid manifest ({e.Message})");
-        }
-
-        if (manifest is null || manifest.Package != package || manifest.Key != key || ContentKey.Compute(manifest.Inputs) != key)
-        {
-            throw new CorruptArtifactException($"{path}: its package, key or inputs do not match {package} {key}");
-        }
-
-        return manifest;
+        await using var stream = File.OpenRead(path);
+        return await ManifestReader.ReadAsync(stream, path, package, key, ct);
     }
 }

@@ -16,9 +16,42 @@ public sealed record BuildConfig
     /// <summary>Packages built at the same time when <c>-j</c> is not given; null: 1.</summary>
     public int? Jobs { get; init; }
 
+    /// <summary>The shared S3-compatible store (<c>build.s3</c>), layered behind the local one; null: local only.</summary>
+    public BuildS3Config? S3 { get; init; }
+
+    /// <summary>Manifest signing and verification (<c>build.signing</c>); null: unsigned, nothing checked.</summary>
+    public BuildSigningConfig? Signing { get; init; }
+
     /// <summary>The folder of slipway.yml: relative patch and source paths are resolved from it.</summary>
     public required string Directory { get; init; }
 
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary><c>build.s3</c>: an S3-compatible bucket shared by builders and hosts (docs/build.md, "The S3 store").</summary>
+/// <param name="Bucket">From <c>url: s3://bucket/prefix</c>.</param>
+/// <param name="Prefix">The key prefix inside the bucket, without slashes at either end; empty for the bucket's root.</param>
+/// <param name="Endpoint">A custom endpoint (MinIO, s3rver, Ceph…) such as <c>http://127.0.0.1:4568</c>; null: AWS.</param>
+/// <param name="Region">The signing region; null: the SDK's default (us-east-1 for a custom endpoint).</param>
+/// <param name="Profile">A profile of ~/.aws/credentials; null: the usual AWS environment variables, then the default profile.</param>
+/// <param name="Timeout">How long a look-up may take before the build falls back to building (default 2 s).</param>
+/// <param name="ReadOnly">Fetch but never publish (machines that must not write to the shared store).</param>
+public sealed record BuildS3Config(string Bucket, string Prefix, string? Endpoint, string? Region, string? Profile,
+    TimeSpan Timeout, bool ReadOnly)
+{
+    public const double DefaultTimeoutSeconds = 2;
+
+    /// <summary>"s3://bucket/prefix" as written.</summary>
+    public string Url => Prefix.Length > 0 ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}";
+
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary><c>build.signing</c>: an ed25519 private key that signs new manifests, and the public key artifacts must be signed with.</summary>
+/// <param name="Key">Path of the private key (PEM, PKCS#8, as <c>openssl genpkey -algorithm ed25519</c> writes), absolute; null: do not sign.</param>
+/// <param name="PublicKey">The public key artifacts from a shared store must be signed with: base64 of its 32 bytes, or an absolute path of a PEM file; null: accept unsigned ones.</param>
+public sealed record BuildSigningConfig(string? Key, string? PublicKey)
+{
     public SourceLocation Location { get; init; }
 }
 

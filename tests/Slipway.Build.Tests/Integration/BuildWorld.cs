@@ -1,5 +1,7 @@
 using Slipway.Build.Building;
 using Slipway.Build.Recipes;
+using Slipway.Build.Store;
+using Slipway.Build.Store.Signing;
 using Slipway.Build.Tests.Support;
 using Slipway.Testing;
 
@@ -33,6 +35,9 @@ internal sealed class BuildWorld : IDisposable
     public string RecipeDirectory => _dir.File("recipes");
 
     public string StoreDirectory => _dir.File("store");
+
+    /// <summary>A folder of this world's scratch space.</summary>
+    public string Folder(string name) => _dir.File(name);
 
     public static async Task<BuildWorld> CreateAsync(CancellationToken ct)
     {
@@ -83,9 +88,15 @@ internal sealed class BuildWorld : IDisposable
     ];
 
     /// <summary>A builder with its own work folder (a fresh machine's view, apart from the shared store).</summary>
-    public PackageBuilder Builder(string work = "work", string? recipeDirectory = null) => new(new BuildOptions
+    public PackageBuilder Builder(string work = "work", string? recipeDirectory = null) => Builder(work, StoreDirectory, null, recipeDirectory);
+
+    /// <summary>A builder with its own work folder and local store, and a shared store behind it and a signing key when given.</summary>
+    public PackageBuilder Builder(string work, string store, RemoteCache? remote, string? recipeDirectory = null,
+        ManifestSigner? signer = null) => new(new BuildOptions
     {
-        StoreDirectory = StoreDirectory,
+        StoreDirectory = store,
+        Remote = remote,
+        Signer = signer,
         WorkDirectory = _dir.File(work),
         RecipeDirectory = recipeDirectory ?? RecipeDirectory,
         Parallelism = 2,

@@ -68,4 +68,46 @@ public sealed class BuildConfigTests
             slipway.yml:18:7: error: build.packages.nosteps.patchez: unknown key; did you mean 'patches'?
             """);
     }
+
+    [Fact]
+    public void The_s3_store_and_signing_bind_with_their_defaults()
+    {
+        var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              s3: { url: s3://team-artifacts/builds/, endpoint: http://127.0.0.1:9000, profile: ci }
+              signing: { key: keys/build.pem, public_key: CaJNTdbZGNQNP9QZs+38JSNomiOFQEDmlL8iYx0aOyA= }
+            """);
+
+        result.Succeeded.ShouldBeTrue(ConfigFixtures.Lines(result));
+        var build = result.Config!.Build!;
+        build.S3.ShouldNotBeNull();
+        (build.S3.Bucket, build.S3.Prefix, build.S3.Endpoint, build.S3.Profile, build.S3.Region).ShouldBe(("team-artifacts", "builds", "http://127.0.0.1:9000", "ci", null));
+        build.S3.Timeout.ShouldBe(TimeSpan.FromSeconds(2));
+        build.S3.ReadOnly.ShouldBeFalse();
+        build.S3.Url.ShouldBe("s3://team-artifacts/builds");
+        build.Signing!.Key.ShouldBe(Path.GetFullPath("keys/build.pem"));
+        build.Signing.PublicKey.ShouldBe("CaJNTdbZGNQNP9QZs+38JSNomiOFQEDmlL8iYx0aOyA=");
+    }
+
+    [Fact]
+    public void S3_and_signing_mistakes_are_reported_at_their_keys()
+    {
+        var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              s3: { url: s3://bucket, endpoint: 127.0.0.1:9000, timeout: 0s, readonly: true }
+              signing: {}
+            """);
+        var badUrl = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              s3: { url: https://bucket }
+            """);
+
+        ConfigFixtures.Lines(result).ShouldBe("""
+            slipway.yml:8:37: error: build.s3.endpoint: must be an http:// or https:// URL, got '127.0.0.1:9000'
+            slipway.yml:8:62: error: build.s3.timeout: must be longer than zero
+            slipway.yml:8:66: error: build.s3.readonly: unknown key; did you mean 'read_only'?
+            slipway.yml:9:12: error: build.signing: needs key (to sign what is built here), public_key (to refuse unsigned artifacts) or both
+            """);
+        ConfigFixtures.Lines(badUrl).ShouldBe("slipway.yml:8:14: error: build.s3.url: must be s3://BUCKET or s3://BUCKET/PREFIX, got 'https://bucket'");
+    }
 }

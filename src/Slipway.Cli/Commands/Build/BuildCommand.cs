@@ -4,6 +4,7 @@ using System.Text.Json;
 using Slipway.Build.Building;
 using Slipway.Build.Config;
 using Slipway.Build.Store;
+using Slipway.Build.Store.Signing;
 using Slipway.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,9 +18,6 @@ namespace Slipway.Cli.Commands.Build;
 /// </summary>
 public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSettings>
 {
-    // The only store today; the S3 store will add "s3".
-    private const string Where = "local";
-
     public override async Task<int> ExecuteAsync(CommandContext context, BuildSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Jobs is < 1)
@@ -42,7 +40,30 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
             return ExitCodes.UsageOrConfig;
         }
 
-        using var builder = new PackageBuilder(BuildSection.Options(build, settings.Jobs));
+        BuildOptions options;
+        try
+        {
+            options = BuildSection.Options(build, settings.Jobs);
+        }
+        catch (SigningKeyException e)
+        {
+            ConsoleText.Error(console, $"{settings.File}: build.signing: {e.Message}");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        if (options.Remote is { } remote)
+        {
+            // Slow, unreachable or refusing stores never fail a build; the user still hears about it once.
+            remote.Warning += message =>
+            {
+                lock (_progressGate)
+                {
+                    ConsoleText.Warning(console, message);
+                }
+            };
+        }
+
+        using var builder = new PackageBuilder(options);
         try
         {
             var plan = await builder.PlanAsync(recipes, settings.Packages, cancellationToken);
@@ -75,7 +96,7 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
         var line = progress.Outcome switch
         {
             null => $"{progress.Package}: building",
-            { Status: PackageStatus.Cached } => $"{progress.Package}: cached ({Where})",
+            { Status: PackageStatus.Cached } o => $"{progress.Package}: cached ({o.Where ?? "local"})",
             { Status: PackageStatus.Built } o => $"{progress.Package}: built in {Seconds(o.Duration)} ({o.Reason})",
             { Status: PackageStatus.Failed } => $"{progress.Package}: failed after {Seconds(progress.Outcome.Duration)} (error and log below)",
             var o => $"{progress.Package}: skipped ({o.Reason})",
@@ -92,7 +113,7 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
         if (json)
         {
             var records = result.Packages.Select(p => new BuildPackageRecord(p.Name, p.Key, Status(p.Status),
-                p.Status == PackageStatus.Cached ? Where : null, p.Reason, (long)p.Duration.TotalMilliseconds, p.LogPath, p.Error, p.LogTail)).ToList();
+                p.Status == PackageStatus.Cached ? p.Where ?? "local" : null, p.Reason, (long)p.Duration.TotalMilliseconds, p.LogPath, p.Error, p.LogTail)).ToList();
             WriteJson(JsonSerializer.Serialize(new BuildReport(result.Succeeded, summary, records), BuildJsonContext.Default.BuildReport));
         }
         else
@@ -116,11 +137,13 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
     private void WritePlan(BuildPlan plan, BuildSettings settings)
     {
         var toBuild = plan.Packages.Count(p => p.MustBuild);
-        var summary = $"{plan.Packages.Count} packages: {plan.Packages.Count - toBuild} cached ({plan.Packages.Count - toBuild} {Where}), {toBuild} to build";
+        var where = string.Join(", ", plan.Packages.Where(p => !p.MustBuild).GroupBy(p => p.Where ?? "local")
+            .OrderBy(g => g.Key == "local" ? 0 : 1).Select(g => $"{g.Count()} {g.Key}"));
+        var summary = $"{plan.Packages.Count} packages: {plan.Packages.Count - toBuild} cached ({(where.Length > 0 ? where : "0 local")}), {toBuild} to build";
         if (settings.Json)
         {
             var records = plan.Packages.Select(p => new BuildPlanRecord(p.Name, p.Key.Key, p.MustBuild ? "build" : "cached",
-                p.MustBuild ? null : Where, p.Reason, p.Recipe.Depends)).ToList();
+                p.MustBuild ? null : p.Where, p.Reason, p.Recipe.Depends)).ToList();
             WriteJson(JsonSerializer.Serialize(new BuildPlanReport(true, summary, records), BuildJsonContext.Default.BuildPlanReport));
             return;
         }
@@ -128,7 +151,7 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
         var step = 0;
         foreach (var package in plan.Packages)
         {
-            var decision = package.MustBuild ? $"will build: {package.Reason}" : $"cached ({Where})";
+            var decision = package.MustBuild ? $"will build: {package.Reason}" : $"cached ({package.Where})";
             // --dry-run shows the order and keys of the plan; --explain only the decisions and their reasons.
             ConsoleText.Line(console, settings.DryRun && !settings.Explain
                 ? $"{++step}. {package.Name} {ShortKey(package.Key.Key)} {decision}"
@@ -144,12 +167,20 @@ public sealed class BuildCommand(IAnsiConsole console) : AsyncCommand<BuildSetti
         console.Profile.Out.Writer.Flush();
     }
 
-    /// <summary>The closing line: "12 packages: 9 cached (9 local), 3 built, 0 failed" (and skipped ones, when any).</summary>
+    /// <summary>
+    /// The closing line: "12 packages: 9 cached (9 local), 3 built, 0 failed" (and skipped ones, when any); with a shared
+    /// store "12 packages: 9 cached (7 local, 2 s3), 3 built, 0 failed; s3: 2 hits, 3 misses, 0 errors, 3 pushed".
+    /// </summary>
     internal static string Summary(BuildResult result)
     {
+        if (result.Remote is not null)
+        {
+            return result.Summary();
+        }
+
         int Count(PackageStatus status) => result.Packages.Count(p => p.Status == status);
         var skipped = Count(PackageStatus.Skipped) > 0 ? $", {Count(PackageStatus.Skipped)} skipped" : "";
-        return $"{result.Packages.Count} packages: {Count(PackageStatus.Cached)} cached ({Count(PackageStatus.Cached)} {Where}), " +
+        return $"{result.Packages.Count} packages: {Count(PackageStatus.Cached)} cached ({Count(PackageStatus.Cached)} local), " +
                $"{Count(PackageStatus.Built)} built, {Count(PackageStatus.Failed)} failed{skipped}";
     }
 

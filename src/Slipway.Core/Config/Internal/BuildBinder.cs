@@ -25,7 +25,96 @@ internal static class BuildBinder
             Packages = BindPackages(s),
             Store = s.String("store") is { } store ? Path.GetFullPath(store, dir) : Layout.LocalState.ForFile(sourceFile).Artifacts,
             Jobs = s.Int("jobs", 1, 256),
+            S3 = BindS3(s),
+            Signing = BindSigning(s, dir),
             Directory = dir,
+            Location = s.Location,
+        };
+    }
+
+    private static BuildS3Config? BindS3(Section build)
+    {
+        if (build.Get("s3") is not { } node)
+        {
+            return null;
+        }
+
+        const string example = "a mapping such as { url: s3://bucket/prefix, endpoint: http://127.0.0.1:9000 }";
+        var s = build.Context.Section(node, build.PathOf("s3"), ConfigKeys.BuildS3Keys, example);
+        if (s is null || s.RequiredString("url", "s3://bucket/prefix") is not { } url)
+        {
+            return null;
+        }
+
+        var (bucket, prefix) = ParseS3Url(url);
+        if (bucket is null)
+        {
+            s.Context.Error(s.Get("url")!, s.PathOf("url"), $"must be s3://BUCKET or s3://BUCKET/PREFIX, got '{url}'");
+            return null;
+        }
+
+        var endpoint = s.String("endpoint");
+        if (endpoint is not null && !(Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            s.Context.Error(s.Get("endpoint")!, s.PathOf("endpoint"), $"must be an http:// or https:// URL, got '{endpoint}'");
+        }
+
+        var timeout = s.Duration("timeout") ?? TimeSpan.FromSeconds(BuildS3Config.DefaultTimeoutSeconds);
+        if (timeout <= TimeSpan.Zero)
+        {
+            s.Context.Error(s.Get("timeout")!, s.PathOf("timeout"), "must be longer than zero");
+        }
+
+        return new BuildS3Config(bucket, prefix, endpoint, s.String("region"), s.String("profile"), timeout, s.Bool("read_only") ?? false)
+        {
+            Location = s.Location,
+        };
+    }
+
+    /// <summary>"s3://bucket/some/prefix/" → ("bucket", "some/prefix"); a bucket of null when it is not an s3:// URL.</summary>
+    internal static (string? Bucket, string Prefix) ParseS3Url(string url)
+    {
+        const string scheme = "s3://";
+        if (!url.StartsWith(scheme, StringComparison.Ordinal))
+        {
+            return (null, "");
+        }
+
+        var rest = url[scheme.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var bucket = slash < 0 ? rest : rest[..slash];
+        var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
+        return bucket.Length == 0 || bucket.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+            ? (null, "")
+            : (bucket, prefix);
+    }
+
+    private static BuildSigningConfig? BindSigning(Section build, string dir)
+    {
+        if (build.Get("signing") is not { } node)
+        {
+            return null;
+        }
+
+        var s = build.Context.Section(node, build.PathOf("signing"), ConfigKeys.BuildSigningKeys,
+            "a mapping such as { key: keys/build.pem, public_key: BASE64 }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var key = s.String("key");
+        var publicKey = s.String("public_key");
+        if (key is null && publicKey is null)
+        {
+            s.Context.Error(s.Location, s.Path, "needs key (to sign what is built here), public_key (to refuse unsigned artifacts) or both");
+            return null;
+        }
+
+        // A public key is base64 (44 characters for 32 bytes) or a path of a PEM file; only paths are made absolute.
+        var publicIsPath = publicKey is not null && (publicKey.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || publicKey.Contains('/', StringComparison.Ordinal));
+        return new BuildSigningConfig(key is null ? null : Path.GetFullPath(key, dir), publicIsPath ? Path.GetFullPath(publicKey!, dir) : publicKey)
+        {
             Location = s.Location,
         };
     }

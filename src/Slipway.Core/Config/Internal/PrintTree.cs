@@ -111,7 +111,24 @@ internal static class PrintTree
                 .Add("platform", p.Platform));
         }
 
-        return new PrintMap().Add("packages", packages).Add("store", build.Store).Add("jobs", build.Jobs ?? 1);
+        var map = new PrintMap().Add("packages", packages).Add("store", build.Store).Add("jobs", build.Jobs ?? 1);
+        if (build.S3 is { } s3)
+        {
+            map.Add("s3", new PrintMap()
+                .Add("url", s3.Url)
+                .Add("endpoint", s3.Endpoint)
+                .Add("region", s3.Region)
+                .Add("profile", s3.Profile)
+                .Add("timeout", Duration(s3.Timeout))
+                .Add("read_only", s3.ReadOnly));
+        }
+
+        if (build.Signing is { } signing)
+        {
+            map.Add("signing", new PrintMap().Add("key", signing.Key).Add("public_key", signing.PublicKey));
+        }
+
+        return map;
     }
 
     private static PrintMap Logs(LogsConfig logs) => new PrintMap()
