@@ -118,6 +118,7 @@ public sealed class MonitorCommandTests : IDisposable
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
         checks["broken@web1"].GetProperty("state_type").GetString().ShouldBe("HARD");
         checks["fine@db1"].GetProperty("state").GetString().ShouldBe("OK");
+        File.Exists(_dir.File(".slipway/monitor.db")).ShouldBeTrue("results go to the default history");
     }
 
     [Theory(Timeout = 60_000)]

@@ -19,6 +19,13 @@ public sealed record MonitorServiceOptions
 
     /// <summary>How often the marks file is looked at and the state file rewritten (when something changed).</summary>
     public TimeSpan Housekeeping { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The history; null keeps none. Rolled up and pruned every <see cref="RollupEvery"/>.</summary>
+    public Storage.IMonitorStore? Store { get; init; }
+
+    public Storage.RetentionPolicy Retention { get; init; } = new();
+
+    public TimeSpan RollupEvery { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -38,6 +45,8 @@ public sealed class MonitorService
     private readonly MarksApplier _marks = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
     private int _dirty = 1;
+    private readonly Storage.StoreSink? _storeSink;
+    private DateTimeOffset _nextRollup;
 
     public MonitorService(IReadOnlyList<ScheduledCheck> checks, MonitorServiceOptions options, ICheckRunSink sink,
         TimeProvider? timeProvider = null, ILoggerFactory? loggers = null)
@@ -48,6 +57,12 @@ public sealed class MonitorService
         _time = timeProvider ?? TimeProvider.System;
         loggers ??= NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("Slipway.Monitor");
+        if (options.Store is { } store)
+        {
+            _storeSink = new Storage.StoreSink(store, _logger);
+            _sink = new CheckRunSinks(_storeSink, sink);
+        }
+
         Scheduler = new CheckScheduler(checks, new SchedulerOptions { MaxConcurrency = options.MaxConcurrency, Marks = _marks },
             new Recorder(this), _time, loggers.CreateLogger<CheckScheduler>());
     }
@@ -78,6 +93,7 @@ public sealed class MonitorService
                 }
 
                 await WriteStateAsync();
+                await RollupAsync(force: false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -94,6 +110,35 @@ public sealed class MonitorService
 
         Interlocked.Exchange(ref _dirty, 1);
         await WriteStateAsync();
+        if (_storeSink is not null)
+        {
+            _storeSink.Complete();
+            await _storeSink.Writer;
+            await RollupAsync(force: true);
+        }
+    }
+
+    /// <summary>Results stored so far (0 without a store).</summary>
+    public long Stored => _storeSink?.Written ?? 0;
+
+    /// <summary>Complete buckets into the 5-minute and hourly history, and old history out, every RollupEvery.</summary>
+    private async Task RollupAsync(bool force)
+    {
+        var now = _time.GetUtcNow();
+        if (_options.Store is not { } store || (!force && now < _nextRollup))
+        {
+            return;
+        }
+
+        _nextRollup = now + _options.RollupEvery;
+        try
+        {
+            await store.RollupAsync(now, _options.Retention, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
+        {
+            Storage.StoreLog.RollupFailed(_logger, e);
+        }
     }
 
     /// <summary>The state file, when a run or a mark changed something since it was last written.</summary>

@@ -5,6 +5,7 @@ using Slipway.Core.Layout;
 using Slipway.Monitor.Checks;
 using Slipway.Monitor.Scheduling;
 using Slipway.Monitor.Service;
+using Slipway.Monitor.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,8 +36,21 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var state = LocalState.For(config);
         var factory = new CheckFactory(timeProvider: time);
         var scheduled = checks.Select(c => factory.Create(c.Definition with { Name = c.Id })).ToList();
+        var db = settings.Db is { } given ? Path.GetFullPath(given) : state.MonitorDb;
+        await using var store = new SqliteMonitorStore(db);
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            ConsoleText.Error(console, $"cannot open the monitor history {db}: {e.Message}");
+            return ExitCodes.CommandFailed;
+        }
+
         var options = new MonitorServiceOptions
         {
+            Store = store,
             MaxConcurrency = config.Monitor!.MaxConcurrency,
             MarksPath = state.MonitorMarks,
             StatePath = state.MonitorState,
@@ -53,10 +67,10 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var service = new MonitorService(scheduled, options, new ConsoleEventSink(console), time, loggers);
         var hosts = checks.Select(c => c.Host.DisplayName).Distinct(StringComparer.Ordinal).Count();
         ConsoleText.Line(console, $"slipway monitor: {ConfigSource.Plural(checks.Count, "check")} on {ConfigSource.Plural(hosts, "host")}, " +
-            $"at most {options.MaxConcurrency} at a time; state in {options.StatePath}");
+            $"at most {options.MaxConcurrency} at a time; state in {options.StatePath}, history in {db}");
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
-        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")} " +
+        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
             $"(start lateness p99 {lateness.Percentile(99).TotalMilliseconds:0} ms, max {lateness.Max.TotalMilliseconds:0} ms)");
         return ExitCodes.Success;
     }

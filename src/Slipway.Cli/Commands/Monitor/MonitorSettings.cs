@@ -42,4 +42,8 @@ public sealed class MonitorServeSettings : ConfigFileSettings
     [CommandOption("-s|--stage <STAGE>")]
     [Description("Only the checks of this stage's hosts (default: every stage).")]
     public string? Stage { get; init; }
+
+    [CommandOption("--db <FILE>")]
+    [Description("The results and perfdata history, a SQLite file (default: .slipway/monitor.db next to slipway.yml).")]
+    public string? Db { get; init; }
 }
