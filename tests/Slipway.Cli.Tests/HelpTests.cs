@@ -26,6 +26,7 @@ public sealed class HelpTests
     [InlineData("worker", new[] { "worker", "--help" })]
     [InlineData("monitor-ls", new[] { "monitor", "ls", "--help" })]
     [InlineData("monitor-run", new[] { "monitor", "run", "--help" })]
+    [InlineData("monitor-serve", new[] { "monitor", "serve", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

@@ -86,6 +86,41 @@ public sealed class MonitorCommandTests : IDisposable
         critical.Stdout.ShouldContain("Connection refused");
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_prints_hard_changes_writes_the_state_file_and_exits_zero_when_stopped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var checkDummy = Plugin("check_dummy");
+        var file = Config($"""
+                broken:
+                  command: {checkDummy} 2 "disk on fire"
+                  hosts: [web1]
+                fine:
+                  command: {checkDummy} 0 "all good"
+                  hosts: [db1]
+            """, monitor: "  check_interval: 1s\n  retry_interval: 1s\n  max_check_attempts: 2\n");
+        var live = new LiveOutput();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var serving = CliRunner.RunAsync(["monitor", "serve", "-f", file], 200, TimeProvider.System, live, stop.Token);
+
+        var hard = await Eventually.ForAsync(() => live.Text.Contains("broken@web1 PROBLEM CRITICAL (was OK): CRITICAL: disk on fire", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), ct);
+        await stop.CancelAsync();
+        var result = await serving;
+
+        hard.ShouldBeTrue(live.Text);
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Output);
+        result.Stdout.ShouldStartWith("slipway monitor: 2 checks on 2 hosts, at most 16 at a time; state in ");
+        result.Stdout.ShouldContain("broken@web1 SOFT CRITICAL attempt 1: CRITICAL: disk on fire");
+        result.Stdout.ShouldContain("stopped after ");
+        var state = await File.ReadAllTextAsync(_dir.File(".slipway/monitor-state.json"), ct);
+        using var json = JsonDocument.Parse(state);
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        checks["broken@web1"].GetProperty("state_type").GetString().ShouldBe("HARD");
+        checks["fine@db1"].GetProperty("state").GetString().ShouldBe("OK");
+        File.Exists(_dir.File(".slipway/monitor.db")).ShouldBeTrue("results go to the default history");
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData(0, "OK", ExitCodes.Success)]
     [InlineData(1, "WARNING", ExitCodes.CommandFailed)]

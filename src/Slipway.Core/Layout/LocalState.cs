@@ -34,6 +34,13 @@ public sealed record LocalState(string Dir)
 
     /// <summary>Acknowledgements and downtimes set by <c>slipway monitor ack|downtime</c> (JSON).</summary>
     public string MonitorMarks => Path.Combine(Dir, "monitor-marks.json");
+
+    /// <summary>Every check's state as <c>slipway monitor serve</c> last wrote it (read by <c>slipway status</c>).</summary>
+    public string MonitorState => Path.Combine(Dir, "monitor-state.json");
+
+    /// <summary>The default results and perfdata history of <c>slipway monitor serve</c> (SQLite).</summary>
+    public string MonitorDb => Path.Combine(Dir, "monitor.db");
+
     /// <summary>The default local artifact store of <c>slipway build</c> (<c>build.store</c> overrides it).</summary>
     public string Artifacts => Path.Combine(Dir, "artifacts");
 

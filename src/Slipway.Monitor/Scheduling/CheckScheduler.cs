@@ -17,6 +17,7 @@ public sealed class CheckScheduler
     private readonly Lock _gate = new();
     private readonly int _maxConcurrency;
     private readonly ICheckRunSink _sink;
+    private readonly ICheckMarks? _marks;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource _wake = NewWake();
@@ -45,6 +46,7 @@ public sealed class CheckScheduler
 
         _statuses = _checks.Keys.ToDictionary(name => name, _ => new CheckStatus());
         _maxConcurrency = options.MaxConcurrency;
+        _marks = options.Marks;
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<CheckScheduler>.Instance;
@@ -75,6 +77,24 @@ public sealed class CheckScheduler
         foreach (var check in checks)
         {
             Update(check, status => CheckStateMachine.SetDowntime(status, inDowntime));
+        }
+    }
+
+    /// <summary>Applies <see cref="SchedulerOptions.Marks"/> to every check now (after the marks changed), so a snapshot shows them before the next runs.</summary>
+    public void ApplyMarks()
+    {
+        if (_marks is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var name in _checks.Keys)
+            {
+                _statuses[name] = _marks.Apply(name, _statuses[name], now);
+            }
         }
     }
 
@@ -195,7 +215,8 @@ public sealed class CheckScheduler
             DateTimeOffset next;
             lock (_gate)
             {
-                transition = CheckStateMachine.Apply(check.Name, _statuses[check.Name], result, finished, check.Options);
+                var before = _marks?.Apply(check.Name, _statuses[check.Name], finished) ?? _statuses[check.Name];
+                transition = CheckStateMachine.Apply(check.Name, before, result, finished, check.Options);
                 _statuses[check.Name] = transition.Status;
                 next = CheckSchedule.NextDue(check.Name, transition.Status, check.Options, finished);
                 _queue.Enqueue(check, next);

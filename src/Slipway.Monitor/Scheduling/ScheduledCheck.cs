@@ -8,6 +8,18 @@ public sealed record SchedulerOptions
 {
     /// <summary>Checks running at once; further due checks wait (their wait shows as lateness).</summary>
     public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary>Acknowledgements and downtimes set from outside (slipway monitor ack|downtime), applied before each result is judged.</summary>
+    public ICheckMarks? Marks { get; init; }
+}
+
+/// <summary>
+/// Operator marks on a check's status: applied to the status just before a result is judged, so the state machine
+/// records the events of a check in downtime or an acknowledged problem with the reason they are not notified.
+/// </summary>
+public interface ICheckMarks
+{
+    CheckStatus Apply(string check, CheckStatus status, DateTimeOffset now);
 }
 
 /// <summary>One finished run: when it was due and started, what it found, what the state machine made of it.</summary>

@@ -19,6 +19,10 @@ internal static class MonitorCommands
                 .WithExample("monitor", "run", "web_port")
                 .WithExample("monitor", "run", "web_port", "--host", "web1", "--json")
                 .WithExample("monitor", "run", "--all");
+            branch.AddCommand<MonitorServeCommand>("serve")
+                .WithDescription("Run every check on its schedule until SIGTERM or Ctrl-C: print state changes, apply ack/downtime, keep .slipway/monitor-state.json current.")
+                .WithExample("monitor", "serve")
+                .WithExample("monitor", "serve", "-s", "production");
             branch.AddCommand<MonitorAckCommand>("ack")
                 .WithDescription("Acknowledge a check's problem (kept in .slipway/monitor-marks.json, shown by monitor ls).")
                 .WithExample("monitor", "ack", "web_port@web1", "--comment", "disk replaced tomorrow")

@@ -36,3 +36,14 @@ public sealed class MonitorRunSettings : ConfigFileSettings
     [Description("One JSON object: per check its state, exit code, output, long output and perfdata, and a summary.")]
     public bool Json { get; init; }
 }
+
+public sealed class MonitorServeSettings : ConfigFileSettings
+{
+    [CommandOption("-s|--stage <STAGE>")]
+    [Description("Only the checks of this stage's hosts (default: every stage).")]
+    public string? Stage { get; init; }
+
+    [CommandOption("--db <FILE>")]
+    [Description("The results and perfdata history, a SQLite file (default: .slipway/monitor.db next to slipway.yml).")]
+    public string? Db { get; init; }
+}

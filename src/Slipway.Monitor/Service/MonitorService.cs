@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Slipway.Monitor.Scheduling;
+
+namespace Slipway.Monitor.Service;
+
+/// <summary>Where <see cref="MonitorService"/> keeps its files and how often it looks at them.</summary>
+public sealed record MonitorServiceOptions
+{
+    /// <summary>Checks running at once.</summary>
+    public int MaxConcurrency { get; init; } = 16;
+
+    /// <summary><c>.slipway/monitor-marks.json</c>: acknowledgements and downtimes, reloaded when it changes.</summary>
+    public required string MarksPath { get; init; }
+
+    /// <summary><c>.slipway/monitor-state.json</c>: every check's state, rewritten while results come in.</summary>
+    public required string StatePath { get; init; }
+
+    /// <summary>How often the marks file is looked at and the state file rewritten (when something changed).</summary>
+    public TimeSpan Housekeeping { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The history; null keeps none. Rolled up and pruned every <see cref="RollupEvery"/>.</summary>
+    public Storage.IMonitorStore? Store { get; init; }
+
+    public Storage.RetentionPolicy Retention { get; init; } = new();
+
+    public TimeSpan RollupEvery { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// What <c>slipway monitor serve</c> runs: the scheduler over every check, with the operators' marks applied (an
+/// acknowledged HARD problem and a check in downtime are recorded, not notified), every finished run handed to
+/// the sink (the console, the results store, the alerts), and the state file kept current. Stops when
+/// the token is cancelled: running checks finish or are killed by their own cancellation, then the state is written a
+/// last time.
+/// </summary>
+public sealed class MonitorService
+{
+    private readonly IReadOnlyList<ScheduledCheck> _checks;
+    private readonly MonitorServiceOptions _options;
+    private readonly ICheckRunSink _sink;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MarksApplier _marks = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private int _dirty = 1;
+    private readonly Storage.StoreSink? _storeSink;
+    private DateTimeOffset _nextRollup;
+
+    public MonitorService(IReadOnlyList<ScheduledCheck> checks, MonitorServiceOptions options, ICheckRunSink sink,
+        TimeProvider? timeProvider = null, ILoggerFactory? loggers = null)
+    {
+        _checks = checks ?? throw new ArgumentNullException(nameof(checks));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _time = timeProvider ?? TimeProvider.System;
+        loggers ??= NullLoggerFactory.Instance;
+        _logger = loggers.CreateLogger("Slipway.Monitor");
+        if (options.Store is { } store)
+        {
+            _storeSink = new Storage.StoreSink(store, _logger);
+            _sink = new CheckRunSinks(_storeSink, sink);
+        }
+
+        Scheduler = new CheckScheduler(checks, new SchedulerOptions { MaxConcurrency = options.MaxConcurrency, Marks = _marks },
+            new Recorder(this), _time, loggers.CreateLogger<CheckScheduler>());
+    }
+
+    public CheckScheduler Scheduler { get; }
+
+    public int CheckCount => _checks.Count;
+
+    /// <summary>Runs until <paramref name="ct"/> is cancelled; returns (does not throw) once everything is written.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var watcher = new MarksWatcher(_options.MarksPath, _marks, _logger);
+        if (await watcher.RefreshAsync(ct))
+        {
+            Scheduler.ApplyMarks();
+        }
+
+        var scheduler = Scheduler.RunAsync(ct);
+        try
+        {
+            while (!ct.IsCancellationRequested && !scheduler.IsCompleted)
+            {
+                await Task.WhenAny(Task.Delay(_options.Housekeeping, _time, ct), scheduler);
+                if (await watcher.RefreshAsync(CancellationToken.None))
+                {
+                    Scheduler.ApplyMarks();
+                    Interlocked.Exchange(ref _dirty, 1);
+                }
+
+                await WriteStateAsync();
+                await RollupAsync(force: false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            await scheduler;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+
+        Interlocked.Exchange(ref _dirty, 1);
+        await WriteStateAsync();
+        if (_storeSink is not null)
+        {
+            _storeSink.Complete();
+            await _storeSink.Writer;
+            await RollupAsync(force: true);
+        }
+    }
+
+    /// <summary>Results stored so far (0 without a store).</summary>
+    public long Stored => _storeSink?.Written ?? 0;
+
+    /// <summary>Complete buckets into the 5-minute and hourly history, and old history out, every RollupEvery.</summary>
+    private async Task RollupAsync(bool force)
+    {
+        var now = _time.GetUtcNow();
+        if (_options.Store is not { } store || (!force && now < _nextRollup))
+        {
+            return;
+        }
+
+        _nextRollup = now + _options.RollupEvery;
+        try
+        {
+            await store.RollupAsync(now, _options.Retention, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException)
+        {
+            Storage.StoreLog.RollupFailed(_logger, e);
+        }
+    }
+
+    /// <summary>The state file, when a run or a mark changed something since it was last written.</summary>
+    private async Task WriteStateAsync()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await MonitorStateFile.From(Scheduler.Snapshot(), _nextDue, _time.GetUtcNow()).SaveAsync(_options.StatePath, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ServiceLog.StateWriteFailed(_logger, _options.StatePath, e);
+        }
+    }
+
+    /// <summary>Notes each run for the state file, then hands it on.</summary>
+    private sealed class Recorder(MonitorService service) : ICheckRunSink
+    {
+        public ValueTask RecordAsync(CheckRun run, CancellationToken ct)
+        {
+            service._nextDue[run.Check] = run.NextDue;
+            Interlocked.Exchange(ref service._dirty, 1);
+            return service._sink.RecordAsync(run, ct);
+        }
+    }
+}
