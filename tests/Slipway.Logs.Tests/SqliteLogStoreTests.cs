@@ -183,4 +183,15 @@ public sealed class SqliteQueryPlanTests
 
         await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Retention_deletes_by_the_time_events_were_received_when_they_arrived_out_of_order()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using var store = new SqliteLogStore(dir.File("logs.db"));
+        await store.MigrateAsync(ct);
+
+        await StoreContract.RetentionFollowsEventTimeAsync(store, ct);
+    }
 }

@@ -36,12 +36,83 @@ public static class StoreContract
         (await store.QueryAsync(new LogQuery { Since = T0.AddMinutes(1), Text = "old" }, ct)).Single().Event.Message.ShouldBe("old second");
         (await store.QueryAsync(new LogQuery { Since = T0.AddMinutes(51) }, ct)).ShouldBeEmpty();
         (await store.ErrorCountsAsync(T0, T0.AddHours(1), ct)).ShouldBeEmpty();
-        // Retention may defer an out-of-order old event (it stops at the first id of the cutoff's minute) but never
-        // deletes one received at or after the cutoff.
-        (await store.DeleteOlderThanAsync(T0.AddSeconds(30), 100, ct)).ShouldBeInRange(0, 1);
+        // Retention never deletes an event received at or after the cutoff (what it may defer: RetentionFollowsEventTimeAsync).
+        var kept = await store.DeleteOlderThanAsync(T0.AddSeconds(30), 100, ct);
         (await store.QueryAsync(new LogQuery { Since = T0.AddSeconds(30) }, ct)).Count.ShouldBe(4);
-        (await store.DeleteOlderThanAsync(T0.AddMinutes(2), 100, ct)).ShouldBeInRange(0, 3);
+        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(5 - kept);
+        var older = await store.DeleteOlderThanAsync(T0.AddMinutes(2), 100, ct);
         (await store.QueryAsync(new LogQuery { Since = T0.AddMinutes(2) }, ct)).Count.ShouldBe(2);
+        (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(5 - kept - older);
+    }
+
+    /// <summary>
+    /// Retention goes by the time an event was received, whatever order events were written in (a replayed spool, a
+    /// held-back traceback): drained in small batches as the server does, it never deletes an event received at or after
+    /// the cutoff, and deletes every older one except those it may defer, an event written after one received in the
+    /// cutoff's minute or later (the id range it scans stops there). A deferred event goes once the cutoff passes the
+    /// events written before it. On a migrated, empty store.
+    /// </summary>
+    public static async Task RetentionFollowsEventTimeAsync(ILogStore store, CancellationToken ct)
+    {
+        var written = new List<LogEvent>(); // in id order: one writer, batches in turn
+        async Task WriteAsync(IEnumerable<LogEvent> batch)
+        {
+            var list = batch.ToList();
+            await store.WriteAsync(list, ct);
+            written.AddRange(list);
+        }
+
+        await WriteAsync(Enumerable.Range(0, 10).Select(m => Event(m, "a", "p", 6, "live " + m)));
+        await WriteAsync([Event(2, "b", "p", 6, "spool 2"), Event(3, "b", "p", 6, "spool 3") with { ReceivedAt = T0.AddMinutes(3).AddSeconds(30) }]);
+        await WriteAsync(Enumerable.Range(10, 5).Select(m => Event(m, "a", "p", 6, "live " + m)));
+        await WriteAsync([Event(1, "c", "p", 3, "held back 1")]);
+
+        var present = written.Select(e => e.Message).ToHashSet(StringComparer.Ordinal);
+        TimeSpan[] cutoffs =
+        [
+            TimeSpan.FromSeconds(150), TimeSpan.FromSeconds(195), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(9),
+            TimeSpan.FromMinutes(12), TimeSpan.FromMinutes(20),
+        ];
+        foreach (var offset in cutoffs)
+        {
+            var cutoff = T0 + offset;
+            var cutoffMinute = cutoff.ToUnixTimeMilliseconds() / 60_000;
+            var deleted = 0;
+            for (var round = 0; ; round++)
+            {
+                round.ShouldBeLessThan(100, "retention never reported it was done");
+                var n = await store.DeleteOlderThanAsync(cutoff, 2, ct);
+                n.ShouldBeInRange(0, 2);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                deleted += n;
+            }
+
+            var remaining = (await store.QueryAsync(new LogQuery { Limit = 1_000 }, ct)).Select(e => e.Event.Message).ToHashSet(StringComparer.Ordinal);
+            for (var i = 0; i < written.Count; i++)
+            {
+                var e = written[i];
+                if (e.ReceivedAt >= cutoff)
+                {
+                    remaining.ShouldContain(e.Message, $"cutoff {offset}: deleted an event received after it");
+                    continue;
+                }
+
+                var deferrable = written.Take(i).Any(earlier => earlier.ReceivedAt.ToUnixTimeMilliseconds() / 60_000 >= cutoffMinute);
+                if (!deferrable)
+                {
+                    remaining.ShouldNotContain(e.Message, $"cutoff {offset}: kept an event received before it");
+                }
+            }
+
+            deleted.ShouldBe(present.Count - remaining.Count, $"cutoff {offset}: the counts returned differ from the rows gone");
+            present = remaining;
+        }
+
+        present.ShouldBeEmpty("every event is older than the last cutoff");
     }
 
     public static async Task RunAsync(ILogStore store, CancellationToken ct)
