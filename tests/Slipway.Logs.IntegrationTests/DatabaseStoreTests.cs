@@ -8,7 +8,7 @@ namespace Slipway.Logs.IntegrationTests;
 /// <summary>The store contract (see StoreContract) against real MariaDB and PostgreSQL servers started on loopback.</summary>
 public sealed class DatabaseStoreTests
 {
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task MariaDb_store_meets_the_contract()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -19,18 +19,26 @@ public sealed class DatabaseStoreTests
         await StoreContract.RunAsync(store, ct);
     }
 
-    [Fact]
-    public async Task MariaDb_store_time_conditions_are_exact_out_of_order_and_inside_a_minute()
+    [Fact(Timeout = 240_000)]
+    public async Task MariaDb_store_time_conditions_and_retention_are_exact_out_of_order_and_inside_a_minute()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await MariaDbServer.StartAsync(ct);
         await server.CreateDatabaseAsync("logs", ct);
-        await using var store = LogStoreFactory.Open(server.Url("logs"));
-        await store.MigrateAsync(ct);
-        await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
+        await using (var store = LogStoreFactory.Open(server.Url("logs")))
+        {
+            await store.MigrateAsync(ct);
+            await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
+        }
+
+        // The same server, a database of its own (a server start costs more than the test).
+        await server.CreateDatabaseAsync("retention", ct);
+        await using var retention = LogStoreFactory.Open(server.Url("retention"));
+        await retention.MigrateAsync(ct);
+        await StoreContract.RetentionFollowsEventTimeAsync(retention, ct);
     }
 
-    [Theory]
+    [Theory(Timeout = 240_000)]
     [InlineData(true)] // batches by LOAD DATA LOCAL INFILE
     [InlineData(false)] // the server refuses LOCAL INFILE: multi-row INSERTs
     public async Task MariaDb_store_keeps_every_character_of_awkward_text_with_or_without_local_infile(bool localInfile)
@@ -54,7 +62,7 @@ public sealed class DatabaseStoreTests
         (await store.QueryAsync(new LogQuery { Text = "windows" }, ct)).Single().Event.Message.ShouldBe(messages[1]);
     }
 
-    [Theory]
+    [Theory(Timeout = 240_000)]
     [InlineData(true)] // both tables by LOAD DATA LOCAL INFILE
     [InlineData(false)] // the server refuses LOCAL INFILE: multi-row INSERTs
     public async Task MariaDb_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer(bool localInfile)
@@ -85,7 +93,7 @@ public sealed class DatabaseStoreTests
         (await store.QueryAsync(new LogQuery(), ct)).Count.ShouldBe(3); // Slipway's own tables are written too
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task Postgres_store_meets_the_contract()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -96,18 +104,26 @@ public sealed class DatabaseStoreTests
         await StoreContract.RunAsync(store, ct);
     }
 
-    [Fact]
-    public async Task Postgres_store_time_conditions_are_exact_out_of_order_and_inside_a_minute()
+    [Fact(Timeout = 240_000)]
+    public async Task Postgres_store_time_conditions_and_retention_are_exact_out_of_order_and_inside_a_minute()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await PostgresServer.StartAsync(ct);
         await server.CreateDatabaseAsync("logs", ct);
-        await using var store = LogStoreFactory.Open(server.Url("logs"));
-        await store.MigrateAsync(ct);
-        await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
+        await using (var store = LogStoreFactory.Open(server.Url("logs")))
+        {
+            await store.MigrateAsync(ct);
+            await StoreContract.SinceIsExactOutOfOrderAsync(store, ct);
+        }
+
+        // The same server, a database of its own (a server start costs more than the test).
+        await server.CreateDatabaseAsync("retention", ct);
+        await using var retention = LogStoreFactory.Open(server.Url("retention"));
+        await retention.MigrateAsync(ct);
+        await StoreContract.RetentionFollowsEventTimeAsync(retention, ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 240_000)]
     public async Task Postgres_store_can_also_fill_rsyslogs_SystemEvents_table_for_LogAnalyzer()
     {
         var ct = TestContext.Current.CancellationToken;
