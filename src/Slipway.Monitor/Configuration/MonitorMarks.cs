@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Slipway.Monitor.Configuration;
@@ -23,36 +22,12 @@ public sealed record MonitorMarks
 
     /// <summary>The marks in <paramref name="path"/>; none when the file does not exist.</summary>
     /// <exception cref="InvalidDataException">The file is not a marks file.</exception>
-    public static async Task<MonitorMarks> LoadAsync(string path, CancellationToken ct)
-    {
-        if (!File.Exists(path))
-        {
-            return new MonitorMarks();
-        }
-
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync(stream, MarksJsonContext.Default.MonitorMarks, ct) ?? new MonitorMarks();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a monitor marks file ({e.Message}); remove it to start afresh", e);
-        }
-    }
+    public static async Task<MonitorMarks> LoadAsync(string path, CancellationToken ct) =>
+        await JsonStateFile.LoadAsync(path, MarksJsonContext.Default.MonitorMarks, "a monitor marks file; remove it to start afresh", ct) ?? new MonitorMarks();
 
     /// <summary>Writes a new file and renames it over the old one, so a reader never sees half a file.</summary>
-    public async Task SaveAsync(string path, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        await using (var stream = File.Create(temporary))
-        {
-            await JsonSerializer.SerializeAsync(stream, this, MarksJsonContext.Default.MonitorMarks, ct);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public Task SaveAsync(string path, CancellationToken ct) =>
+        JsonStateFile.SaveAsync(path, this, MarksJsonContext.Default.MonitorMarks, ct);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Slipway.Monitor.Service;
@@ -50,35 +49,11 @@ public sealed record MonitorStateFile(DateTimeOffset WrittenAt, IReadOnlyList<Ch
 
     /// <summary>The file at <paramref name="path"/>, or null when there is none (monitor serve never ran here).</summary>
     /// <exception cref="InvalidDataException">The file is not a state file.</exception>
-    public static async Task<MonitorStateFile?> LoadAsync(string path, CancellationToken ct)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
+    public static Task<MonitorStateFile?> LoadAsync(string path, CancellationToken ct) =>
+        JsonStateFile.LoadAsync(path, StateJsonContext.Default.MonitorStateFile, "a monitor state file", ct);
 
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync(stream, StateJsonContext.Default.MonitorStateFile, ct);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a monitor state file ({e.Message})", e);
-        }
-    }
-
-    public async Task SaveAsync(string path, CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        await using (var stream = File.Create(temporary))
-        {
-            await JsonSerializer.SerializeAsync(stream, this, StateJsonContext.Default.MonitorStateFile, ct);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public Task SaveAsync(string path, CancellationToken ct) =>
+        JsonStateFile.SaveAsync(path, this, StateJsonContext.Default.MonitorStateFile, ct);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

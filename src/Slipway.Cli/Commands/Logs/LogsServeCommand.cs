@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Logs.Server;
 using Slipway.Logs.Storage;
@@ -92,12 +92,7 @@ public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : 
         }
 
         // SIGTERM (systemd, supervisord, docker stop) ends the server like Ctrl-C: stop listening, drain, exit 0.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
+        using var stop = new ServiceStop(cancellationToken);
         using var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core.Layout;
 using Slipway.Monitor.Checks;
@@ -57,12 +57,7 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         };
 
         // SIGTERM (systemd, supervisord, docker stop) stops the service like Ctrl-C: running checks end, the state is written, exit 0.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        });
+        using var stop = new ServiceStop(cancellationToken);
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
         var service = new MonitorService(scheduled, options, new ConsoleEventSink(console), time, loggers);
         var hosts = checks.Select(c => c.Host.DisplayName).Distinct(StringComparer.Ordinal).Count();

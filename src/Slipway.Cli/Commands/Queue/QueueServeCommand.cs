@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Net;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Core.Net;
@@ -59,12 +59,7 @@ public sealed class QueueServeCommand(IAnsiConsole console, TimeProvider time) :
             IdlePoll = section.Config.Worker.Poll,
         };
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        });
+        using var stop = new ServiceStop(cancellationToken);
         var output = new WorkerOutput(console, "slipway queue serve: ");
         // Kestrel's warnings stay; the host's "failed to start" would repeat the error this command prints itself.
         using var loggers = LoggerFactory.Create(b => b.AddProvider(output).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));

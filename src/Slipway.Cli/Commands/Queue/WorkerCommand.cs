@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Core.Shell;
@@ -98,12 +98,7 @@ public sealed class WorkerCommand(IAnsiConsole console, TimeProvider time) : Asy
         var handler = new ReportingHandler(new CommandJobHandler([.. command], new CommandJobOptions { Timeout = timeout }), output, time);
 
         // Ctrl-C cancels the command's token (Program); SIGTERM, which supervisors send, does the same here.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        });
+        using var stop = new ServiceStop(cancellationToken);
         // The worker stops on its own token, cancelled after the note: so "stopping" is always said before "stopped".
         using var workerStop = new CancellationTokenSource();
         using var stopping = stop.Token.Register(() =>
