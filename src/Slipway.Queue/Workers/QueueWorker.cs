@@ -69,11 +69,10 @@ public sealed partial class QueueWorker(
             IReadOnlyList<LeasedJob> jobs;
             try
             {
-                jobs = await engine.LeaseAsync(queue, free, _options.Lease, stop);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
+                // Not cancelled by the stop: a lease the store has already granted would come back to the client as a
+                // cancellation, its jobs left running until their lease ran out. One round trip; the jobs it returns
+                // are run (or given back after the grace time) like any other.
+                jobs = await engine.LeaseAsync(queue, free, _options.Lease, CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
