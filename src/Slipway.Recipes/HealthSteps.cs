@@ -27,7 +27,8 @@ public static class HealthSteps
             return check.Roles;
         }
 
-        return config.Processes.FirstOrDefault(p => p.Name == check.Name)?.Roles ?? [];
+        return config.Processes.FirstOrDefault(p => p.Name == check.Name)?.Roles
+            ?? config.Workers.FirstOrDefault(w => w.Name == check.Name)?.Roles ?? [];
     }
 
     public static ShellCommand Check(HealthCheckConfig check, HostConfig host)

@@ -14,12 +14,15 @@ public static class ProgramRenderer
     /// <summary>Without the Django recipe, what a program's PATH starts from (supervisord's default search path).</summary>
     private const string SystemPath = "/usr/local/bin:/usr/bin:/bin";
 
-    /// <summary>The processes whose roles <paramref name="host"/> has (all hosts when a process names none), in file order.</summary>
+    /// <summary>
+    /// The processes whose roles <paramref name="host"/> has (all hosts when a process names none), in file order, then
+    /// the <c>workers:</c> it runs (<see cref="WorkerPrograms"/>).
+    /// </summary>
     public static IReadOnlyList<ProcessConfig> ProcessesFor(SlipwayConfig config, HostConfig host)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(host);
-        return [.. config.Processes.Where(p => p.Roles.Count == 0 || p.Roles.Any(host.HasRole))];
+        return [.. config.Processes.Concat(WorkerPrograms.For(config, host)).Where(p => p.Roles.Count == 0 || p.Roles.Any(host.HasRole))];
     }
 
     /// <summary>
@@ -52,7 +55,8 @@ public static class ProgramRenderer
             return name;
         }
 
-        string Map(string part) => config.Processes.Any(p => part == p.Name || part.StartsWith(p.Name + "_", StringComparison.Ordinal)) ? prefix + part : part;
+        var names = WorkerPrograms.ProgramNames(config).ToList();
+        string Map(string part) => names.Any(n => part == n || part.StartsWith(n + "_", StringComparison.Ordinal)) ? prefix + part : part;
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? Map(name) : Map(name[..colon]) + ":" + (name[(colon + 1)..] == "*" ? "*" : Map(name[(colon + 1)..]));
     }
@@ -98,8 +102,9 @@ public static class ProgramRenderer
         lines.Add(("startretries", Number(process.StartRetries)));
         lines.Add(("stopsignal", process.StopSignal));
         lines.Add(("stopwaitsecs", Number(process.StopWaitSecs)));
-        // A command wrapped in a shell, or a server that forks workers, must not leave children behind when stopped.
-        lines.Add(("stopasgroup", "true"));
+        // A command wrapped in a shell, or a server that forks workers, must not leave children behind when stopped
+        // (a queue worker stops its jobs itself, after their grace time; SIGKILL still takes the whole group).
+        lines.Add(("stopasgroup", process.StopAsGroup ? "true" : "false"));
         lines.Add(("killasgroup", "true"));
         lines.Add(("redirect_stderr", process.RedirectStderr ? "true" : "false"));
         lines.Add(("priority", Number(process.Priority)));

@@ -40,7 +40,7 @@ public static class RecipeExpander
         }
 
         var afterPublish = new List<HookConfig>();
-        if (config.Processes.Count > 0)
+        if (WorkerPrograms.Any(config))
         {
             afterPublish.Add(new HookConfig
             {
@@ -93,7 +93,7 @@ public static class RecipeExpander
     private static HostConfig WithSteps(SlipwayConfig config, HostConfig host)
     {
         var vars = new Dictionary<string, string>(host.Vars, StringComparer.Ordinal);
-        if (config.Processes.Count > 0)
+        if (WorkerPrograms.Any(config))
         {
             vars[SupervisorVar] = SupervisorSteps.Update(config, host).Text;
         }

@@ -14,7 +14,7 @@ public static class SupervisorSteps
     public static string Label(SlipwayConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return "supervisor: update " + string.Join(' ', config.Processes.Select(p => p.Name));
+        return "supervisor: update " + string.Join(' ', WorkerPrograms.ProgramNames(config));
     }
 
     public static ShellCommand Update(SlipwayConfig config, HostConfig host)
@@ -32,11 +32,29 @@ public static class SupervisorSteps
             ShellCommand.Raw(HostLayout.Agent),
             ShellCommand.Create($"agent supervisor update --socket {HostLayout.For(config, host).Socket(config.Supervisor)} {(IEnumerable<string>)restart} --timeout {Duration(config.Supervisor.StartTimeout)}"),
         ]);
-        var step = ShellCommand.Join("\n", [write, update]);
+        var step = ShellCommand.Join("\n", [write, .. WriteWorkerFile(config, host, processes), update]);
         // A host that runs none of the processes only needs the programs it may still have from an earlier deploy removed.
         return processes.Count > 0
             ? step
             : ShellCommand.Join("", [ShellCommand.Create($"if [ -e {file} ]; then\n"), step, ShellCommand.Create($"\nfi")]);
+    }
+
+    /// <summary>
+    /// On a host that runs <c>workers:</c>, their settings file (<see cref="ConfigPrinter.WorkerFile"/>), written before
+    /// the supervisor restarts them and mode 0600 from the start: it holds the queue store's password.
+    /// </summary>
+    private static IEnumerable<ShellCommand> WriteWorkerFile(SlipwayConfig config, HostConfig host, IReadOnlyList<ProcessConfig> processes)
+    {
+        if (!config.Workers.Any(w => processes.Any(p => p.Name == w.Name)))
+        {
+            yield break;
+        }
+
+        var text = ConfigPrinter.WorkerFile(config, host, WorkerPrograms.QueueUrl(config, host));
+        yield return ShellCommand.Create($$"""
+            w={{WorkerPrograms.WorkerFile(config, host)}}
+            (umask 077 && printf '%s' {{text:r}} > "$w.slipway-tmp") && mv -f "$w.slipway-tmp" "$w"
+            """);
     }
 
     /// <summary>A duration as the agent's options take it: whole seconds (<c>10s</c>) or milliseconds (<c>500ms</c>).</summary>

@@ -374,6 +374,25 @@ public sealed class QueueCommandTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_workers_entry_with_a_bad_queue_name_is_a_config_error_at_its_line_and_config_show_lists_the_workers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var yaml = "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: h }]\nworkers:\n  mail: { queue: 'bad/name', command: send }\n";
+        var bad = _dir.Write("slipway.yml", yaml);
+
+        var check = await RunAsync(ct, "config", "check", "-f", bad);
+
+        check.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
+        check.Stderr.ShouldContain(":7:18: error: workers.mail.queue: 'bad/name' is not a queue name");
+
+        var good = _dir.Write("good.yml", yaml.Replace("queue: 'bad/name', ", "concurrency: 3, ", StringComparison.Ordinal));
+        var show = await RunAsync(ct, "config", "show", "production", "-f", good);
+        show.ExitCode.ShouldBe(0, show.Stderr);
+        show.Stdout.ShouldContain("workers:\n  mail:\n    queue: mail\n    command: send\n");
+        show.Stdout.ShouldContain("    concurrency: 3\n");
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_redis_store_that_cannot_be_reached_exits_3()
     {
         var ct = TestContext.Current.CancellationToken;

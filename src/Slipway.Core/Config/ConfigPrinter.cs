@@ -33,6 +33,24 @@ public static class ConfigPrinter
         return YamlTreeWriter.Write(PrintTree.Build(config, stage));
     }
 
+    /// <summary>
+    /// The file the supervisor recipe writes to <c>slipway/worker.yml</c> on a host that runs <c>workers:</c>: a
+    /// slipway.yml of its own (application, <c>deploy_to</c>, a stage naming only this host) with the whole
+    /// <c>queue:</c> section, so <c>slipway worker -f</c> there runs with the same store, lease, retry and limits as
+    /// the deploying machine, and <c>slipway queue ls -f</c> works on the host. It holds the store's password: the
+    /// recipe writes it mode 0600.
+    /// </summary>
+    /// <param name="config">The application's configuration.</param>
+    /// <param name="host">The host the file is for.</param>
+    /// <param name="queueUrl">The store the host's workers use (the recipe replaces the embedded default, a path on the deploying machine).</param>
+    public static string WorkerFile(SlipwayConfig config, HostConfig host, string queueUrl)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(queueUrl);
+        return YamlTreeWriter.Write(PrintTree.WorkerFile(config, host, queueUrl));
+    }
+
     private static void Write(Utf8JsonWriter writer, object? value)
     {
         switch (value)

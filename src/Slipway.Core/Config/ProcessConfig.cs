@@ -30,6 +30,13 @@ public sealed record ProcessConfig
     /// <summary>Seconds between the stop signal and SIGKILL.</summary>
     public int StopWaitSecs { get; init; } = 10;
 
+    /// <summary>
+    /// supervisord's stopasgroup: the stop signal goes to the program's whole process group (true for every
+    /// <c>processes:</c> entry). A queue worker's jobs are in its group, and the worker stops them itself after its
+    /// grace time, so <c>workers:</c> programs send it to the worker alone.
+    /// </summary>
+    public bool StopAsGroup { get; init; } = true;
+
     public bool RedirectStderr { get; init; }
 
     /// <summary>supervisord's priority: lower starts first and stops last.</summary>

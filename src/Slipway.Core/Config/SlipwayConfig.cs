@@ -44,6 +44,10 @@ public sealed record SlipwayConfig
     /// <summary>Programs the supervisor runs, by name, in file order.</summary>
     public IReadOnlyList<ProcessConfig> Processes { get; init; } = [];
 
+    /// <summary>Queue workers the supervisor runs on the hosts (<c>workers:</c>), in file order; the supervisor recipe
+    /// renders each as a program beside <see cref="Processes"/>.</summary>
+    public IReadOnlyList<WorkerConfig> Workers { get; init; } = [];
+
     /// <summary>Built-in application recipes (<c>recipes: django:</c>).</summary>
     public RecipesConfig Recipes { get; init; } = new();
 

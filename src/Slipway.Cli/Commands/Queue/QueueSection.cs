@@ -53,6 +53,12 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
     {
         ArgumentNullException.ThrowIfNull(config);
         var problems = new List<ConfigDiagnostic>();
+        foreach (var worker in config.Workers.Where(w => !QueueName.IsValid(w.Queue)))
+        {
+            problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, worker.QueueLocation, $"workers.{worker.Name}.queue",
+                $"'{worker.Queue}' is not a queue name: use {QueueName.Rule}"));
+        }
+
         if (config.Queue is not { } queue)
         {
             return problems;

@@ -19,6 +19,7 @@ internal static class ConfigKeys
     public const string Requirements = "requirements";
     public const string Hooks = "hooks";
     public const string Processes = "processes";
+    public const string Workers = "workers";
     public const string Roles = "roles";
     public const string Recipes = "recipes";
     public const string Supervisor = "supervisor";
@@ -38,7 +39,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, Build, .. Extensions,
+        Requirements, Hooks, Processes, Workers, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, Build, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
@@ -55,6 +56,9 @@ internal static class ConfigKeys
         "command", "directory", "numprocs", "autostart", "autorestart", "startsecs", "startretries", "stopsignal", "stopwaitsecs",
         "redirect_stderr", "priority", "user", "environment", Roles, "rolling",
     ];
+
+    public static IReadOnlyList<string> WorkerKeys { get; } =
+        ["queue", "command", "directory", "numprocs", "concurrency", "timeout", "stop_grace", "environment", Roles];
 
     public static IReadOnlyList<string> RecipeKeys { get; } = ["django"];
 

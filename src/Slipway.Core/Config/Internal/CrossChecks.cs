@@ -32,6 +32,8 @@ internal static class CrossChecks
         var templates = config.Processes
             .Select(p => (Path: Paths.Child(ConfigKeys.Processes, p.Name), p.Location, p.Roles, Hosts: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[p.Command, p.Directory ?? "", .. p.Environment.Values]))
+            .Concat(config.Workers.Select(w => (Path: Paths.Child(ConfigKeys.Workers, w.Name), w.Location, w.Roles, Hosts: (IReadOnlyList<string>)[],
+                Texts: (IEnumerable<string>)[w.Command, w.Directory ?? "", .. w.Environment.Values])))
             .Concat(config.Health.Select(h => (Path: Paths.Child(ConfigKeys.Health, h.Name), h.Location, Roles: HealthRoles(config, h), Hosts: (IReadOnlyList<string>)[],
                 Texts: (IEnumerable<string>)[h.Http ?? "", h.Tcp ?? "", h.Command ?? "", h.Contains ?? ""])))
             .Concat(config.Hooks.SelectMany(kv => kv.Value.Select((h, i) => (Path: Paths.Index(Paths.Child(ConfigKeys.Hooks, kv.Key), i),
@@ -99,6 +101,17 @@ internal static class CrossChecks
                 context.Error(promote.Location, ConfigKeys.Promote,
                     $"stage '{stage}' is not defined; stages: {string.Join(", ", names)}");
             }
+        }
+    }
+
+    /// <summary>A worker is a program on the hosts' supervisor, so its name must not be a process's too.</summary>
+    public static void CheckWorkerNames(BindContext context, SlipwayConfig config)
+    {
+        var processes = config.Processes.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var worker in config.Workers.Where(w => processes.Contains(w.Name)))
+        {
+            context.Error(worker.Location, Paths.Child(ConfigKeys.Workers, worker.Name),
+                $"'{worker.Name}' is also a process: both would be the program [program:{worker.Name}]; rename one");
         }
     }
 }

@@ -30,6 +30,11 @@ internal static class PrintTree
             .Add("requirements", config.Requirements.Select(Requirement).ToList<object?>())
             .Add("hooks", Hooks(config))
             .Add("processes", Processes(config));
+        if (config.Workers.Count > 0)
+        {
+            map.Add("workers", Workers(config)); // only when used, so files without workers print as before
+        }
+
         AddRecipeSections(map, config);
         if (config.Logs is { } logs)
         {
@@ -154,8 +159,28 @@ internal static class PrintTree
             .Add("top", logs.Digest.Top)
             .Add("schedule", logs.Digest.Schedule));
 
-    private static PrintMap Queue(QueueConfig queue) => new PrintMap()
-        .Add("url", UrlWithoutPassword(queue.Url))
+    /// <summary>
+    /// A slipway.yml for the workers on one host (see <see cref="ConfigPrinter.WorkerFile"/>): the application, a stage
+    /// naming only this host, and the queue section with its secrets (the file is written mode 0600).
+    /// </summary>
+    public static PrintMap WorkerFile(SlipwayConfig config, HostConfig host, string queueUrl)
+    {
+        var queue = config.Queue ?? QueueConfig.DefaultFor(config.SourceFile);
+        return new PrintMap()
+            .Add("application", config.Application)
+            .Add("deploy_to", HostDeployTo(config, host))
+            .Add("stages", new PrintMap().Add("host", new PrintMap()
+                .Add("hosts", new List<object?> { new PrintMap().Add("host", host.Host) })))
+            .Add("queue", Queue(queue with { Url = queueUrl }, revealSecrets: true));
+    }
+
+    private static string HostDeployTo(SlipwayConfig config, HostConfig host) => host.DeployTo ?? config.DeployTo;
+
+    private static PrintMap Queue(QueueConfig queue) => Queue(queue, revealSecrets: false);
+
+    // '$' is doubled where a secret is written out: the loader reads "$$" as "$" and "${X}" as a variable.
+    private static PrintMap Queue(QueueConfig queue, bool revealSecrets) => new PrintMap()
+        .Add("url", revealSecrets ? queue.Url.Replace("$", "$$", StringComparison.Ordinal) : UrlWithoutPassword(queue.Url))
         .Add("lease", Duration(queue.Lease))
         .Add("retry", new PrintMap()
             .Add("max_attempts", queue.Retry.MaxAttempts)
@@ -174,7 +199,7 @@ internal static class PrintTree
             .Add("stop_grace", Duration(queue.Worker.StopGrace))
             .Add("poll", Duration(queue.Worker.Poll)))
         .Add("http", queue.Http ?? QueueConfig.DefaultHttp)
-        .Add("token", Secret(queue.Token));
+        .Add("token", revealSecrets ? queue.Token?.Replace("$", "$$", StringComparison.Ordinal) : Secret(queue.Token));
 
     /// <summary>postgres://user:***@host/db: a password in a URL is a secret like any other.</summary>
     private static string UrlWithoutPassword(string url)
@@ -347,6 +372,18 @@ internal static class PrintTree
 
         return map;
     }
+
+    private static PrintMap Workers(SlipwayConfig config) =>
+        config.Workers.Aggregate(new PrintMap(), (map, w) => map.Add(w.Name, new PrintMap()
+            .Add("queue", w.Queue)
+            .Add("command", w.Command)
+            .Add("directory", w.Directory)
+            .Add("numprocs", w.NumProcs)
+            .Add("concurrency", w.Concurrency)
+            .Add("timeout", w.Timeout is { } t ? Duration(t) : null)
+            .Add("stop_grace", w.StopGrace is { } g ? Duration(g) : null)
+            .Add("environment", Variables(w.Environment))
+            .Add("roles", w.Roles.ToList<object?>())));
 
     private static PrintMap Processes(SlipwayConfig config)
     {

@@ -51,6 +51,7 @@ internal static class RootBinder
             Requirements = RequirementsBinder.Bind(s, deployTo),
             Hooks = HooksBinder.Bind(s),
             Processes = ProcessesBinder.Bind(s),
+            Workers = WorkersBinder.Bind(s),
             Recipes = RecipesBinder.Bind(s),
             Supervisor = SupervisorBinder.Bind(s),
             Health = HealthBinder.Bind(s),
@@ -72,6 +73,7 @@ internal static class RootBinder
         CrossChecks.CheckHostVars(context, config);
         CrossChecks.CheckPromotions(context, config);
         CrossChecks.CheckMonitorHosts(context, config);
+        CrossChecks.CheckWorkerNames(context, config);
         return context.HasErrors ? null : config;
     }
 }
