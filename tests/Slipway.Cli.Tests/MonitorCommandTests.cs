@@ -121,6 +121,27 @@ public sealed class MonitorCommandTests : IDisposable
         File.Exists(_dir.File(".slipway/monitor.db")).ShouldBeTrue("results go to the default history");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Serve_refuses_a_history_it_cannot_use_and_never_shows_the_databases_password()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = Config($"""
+                fine:
+                  command: {Plugin("check_dummy")} 0 "all good"
+                  hosts: [db1]
+            """);
+        var closed = Slipway.Testing.FreePorts.Tcp(); // nothing listens there
+
+        var wrongKind = await CliRunner.RunAsync(["monitor", "serve", "-f", file, "--db", "redis://127.0.0.1/0"], 200, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
+        var unreachable = await CliRunner.RunAsync(["monitor", "serve", "-f", file, "--db", $"postgres://mon:s3cret@127.0.0.1:{closed}/monitor"], 200, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
+
+        wrongKind.ExitCode.ShouldBe(ExitCodes.UsageOrConfig, wrongKind.Output);
+        wrongKind.Stderr.ShouldContain("--db: 'redis://' is not a history store");
+        unreachable.ExitCode.ShouldBe(ExitCodes.CommandFailed, unreachable.Output);
+        unreachable.Stderr.ShouldContain($"cannot open the monitor history postgres://mon:***@127.0.0.1:{closed}/monitor");
+        unreachable.Output.ShouldNotContain("s3cret");
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData(0, "OK", ExitCodes.Success)]
     [InlineData(1, "WARNING", ExitCodes.CommandFailed)]

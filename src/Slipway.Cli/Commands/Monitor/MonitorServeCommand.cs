@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
+using Slipway.Core.Config;
+using Slipway.Core.Net;
 using Slipway.Core.Layout;
 using Slipway.Monitor.Checks;
 using Slipway.Monitor.Scheduling;
@@ -36,15 +38,22 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var state = LocalState.For(config);
         var factory = new CheckFactory(timeProvider: time);
         var scheduled = checks.Select(c => factory.Create(c.Definition with { Name = c.Id })).ToList();
-        var db = settings.Db is { } given ? Path.GetFullPath(given) : state.MonitorDb;
-        await using var store = new SqliteMonitorStore(db);
+        var db = HistoryLocation(settings.Db, config, state);
+        if (MonitorStoreFactory.Problem(db) is { } problem)
+        {
+            ConsoleText.Error(console, $"--db: {problem}");
+            return ExitCodes.UsageOrConfig;
+        }
+
+        var shown = DatabaseUrl.Redact(db);
+        await using var store = MonitorStoreFactory.Open(db);
         try
         {
             await store.MigrateAsync(cancellationToken);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException)
         {
-            ConsoleText.Error(console, $"cannot open the monitor history {db}: {e.Message}");
+            ConsoleText.Error(console, $"cannot open the monitor history {shown}: {e.Message}");
             return ExitCodes.CommandFailed;
         }
 
@@ -62,13 +71,23 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var service = new MonitorService(scheduled, options, new ConsoleEventSink(console), time, loggers);
         var hosts = checks.Select(c => c.Host.DisplayName).Distinct(StringComparer.Ordinal).Count();
         ConsoleText.Line(console, $"slipway monitor: {ConfigSource.Plural(checks.Count, "check")} on {ConfigSource.Plural(hosts, "host")}, " +
-            $"at most {options.MaxConcurrency} at a time; state in {options.StatePath}, history in {db}");
+            $"at most {options.MaxConcurrency} at a time; state in {options.StatePath}, history in {shown}");
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
         ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
             $"(start lateness p99 {lateness.Percentile(99).TotalMilliseconds:0} ms, max {lateness.Max.TotalMilliseconds:0} ms)");
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// Where the history goes: <c>--db</c>; else the central logs' database when <c>logs.db</c> is a MariaDB or
+    /// PostgreSQL server (the issue's "same databases as the logs", in tables of its own); else
+    /// <c>.slipway/monitor.db</c>. A SQLite <c>logs.db</c> is not shared: one writer per file keeps both fast.
+    /// </summary>
+    private static string HistoryLocation(string? given, SlipwayConfig config, LocalState state) =>
+        given is not null ? (DatabaseUrl.SchemeOf(given) is null ? Path.GetFullPath(given) : given)
+        : config.Logs?.Db is { } logs && MonitorStoreFactory.IsServer(logs) ? logs
+        : state.MonitorDb;
 }
 
 /// <summary>Prints each state change of a run as one line: time, check, what happened, the output; and why it is not notified.</summary>

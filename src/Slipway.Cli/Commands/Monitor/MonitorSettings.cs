@@ -43,7 +43,7 @@ public sealed class MonitorServeSettings : ConfigFileSettings
     [Description("Only the checks of this stage's hosts (default: every stage).")]
     public string? Stage { get; init; }
 
-    [CommandOption("--db <FILE>")]
-    [Description("The results and perfdata history, a SQLite file (default: .slipway/monitor.db next to slipway.yml).")]
+    [CommandOption("--db <FILE|URL>")]
+    [Description("The results and perfdata history: a SQLite file, mysql://user:pass@host/db or postgres://user:pass@host/db (default: logs.db when it is a MariaDB or PostgreSQL server, else .slipway/monitor.db next to slipway.yml).")]
     public string? Db { get; init; }
 }

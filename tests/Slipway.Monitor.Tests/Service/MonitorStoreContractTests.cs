@@ -1,11 +1,15 @@
+using Slipway.Logs.IntegrationTests.Fixtures;
 using Slipway.Monitor.Scheduling;
 using Slipway.Monitor.Storage;
 using Slipway.Testing;
 
 namespace Slipway.Monitor.Tests.Service;
 
-/// <summary>The history a user reads back: raw results, state changes, 5-minute and hourly perfdata, and pruning.</summary>
-public sealed class SqliteMonitorStoreTests : IDisposable
+/// <summary>
+/// The history a user reads back, the same on SQLite and on real MariaDB and PostgreSQL servers: raw results, state
+/// changes, 5-minute and hourly perfdata, pruning, and output a plugin may print (NUL bytes, quotes, non-ASCII).
+/// </summary>
+public sealed class MonitorStoreContractTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
     private readonly TempDir _dir = new("slw-monstore-");
@@ -22,12 +26,43 @@ public sealed class SqliteMonitorStoreTests : IDisposable
         return new CheckRun(check, at, at, result, new CheckStatus { State = state, LastResult = result }, events, at.AddMinutes(1));
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Results_events_and_rolled_up_perfdata_read_back_and_old_raw_results_are_pruned()
+    /// <summary>The store on a fresh database of <paramref name="kind"/>, and whatever server holds it.</summary>
+    private async Task<(IMonitorStore Store, IAsyncDisposable? Server)> OpenAsync(string kind, CancellationToken ct)
+    {
+        switch (kind)
+        {
+            case "mariadb":
+            {
+                var server = await MariaDbServer.StartAsync(ct);
+                await server.CreateDatabaseAsync("monitor", ct);
+                return (MonitorStoreFactory.Open(server.Url("monitor")), server);
+            }
+
+            case "postgres":
+            {
+                var server = await PostgresServer.StartAsync(ct);
+                await server.CreateDatabaseAsync("monitor", ct);
+                return (MonitorStoreFactory.Open(server.Url("monitor")), server);
+            }
+
+            default:
+                return (MonitorStoreFactory.Open("sqlite://" + _dir.File("monitor.db")), null);
+        }
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("sqlite")]
+    [InlineData("mariadb")]
+    [InlineData("postgres")]
+    public async Task Results_events_and_rolled_up_perfdata_read_back_and_old_raw_results_are_pruned(string kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var store = new SqliteMonitorStore(_dir.File("monitor.db"));
+        var (store, server) = await OpenAsync(kind, ct);
+        await using var serverLifetime = server;
+        await using var storeLifetime = store;
+        store.Kind.ShouldBe(kind);
         await store.MigrateAsync(ct);
+        await store.MigrateAsync(ct); // a second start finds the schema in place
 
         // Given one check a minute for two hours: 0.1 s, 0.2 s, ... repeating every 5 minutes, one CRITICAL with an event.
         var runs = Enumerable.Range(0, 120).Select(i => Run("web@h", T0.AddMinutes(i), ServiceState.Ok, 0.1 * ((i % 5) + 1))).ToList();
@@ -63,5 +98,16 @@ public sealed class SqliteMonitorStoreTests : IDisposable
         later.RawDeleted.ShouldBe(121);
         (await store.ResultsAsync("web@h", 10, ct)).ShouldBeEmpty();
         (await store.SeriesAsync("web@h", "time", Resolution.Hour, T0, T0.AddHours(3), ct)).Count.ShouldBe(2);
+
+        // Output as plugins print it: kept as written, except NUL, which PostgreSQL cannot store in text (U+FFFD everywhere).
+        var odd = Run("odd@h", T0.AddDays(3), ServiceState.Unknown, 1) with
+        {
+            Result = new CheckResult { State = ServiceState.Unknown, Output = "garbage \0 'quoted' \"double\" ünïcode ✓\nline 2", Duration = TimeSpan.Zero },
+        };
+        await store.WriteAsync([odd, odd with { Started = T0.AddDays(3).AddMinutes(1) }], ct);
+        var stored = await store.ResultsAsync("odd@h", 5, ct);
+        stored.Count.ShouldBe(2);
+        stored[0].Output.ShouldBe("garbage \uFFFD 'quoted' \"double\" ünïcode ✓\nline 2");
+        stored[0].PerfData.ShouldBe("");
     }
 }
