@@ -13,6 +13,8 @@ public sealed class DeployFaultTests
 {
     private const int Minutes = 60_000;
 
+    private static readonly string[] Racers = ["a", "b"];
+
     [Fact(Timeout = 5 * Minutes)]
     public async Task A_host_lost_while_a_failed_update_is_undone_exits_3_and_says_what_it_serves_and_how_to_repair_it()
     {
@@ -162,7 +164,7 @@ public sealed class DeployFaultTests
         {
             File.Delete(go);
             var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var deploys = new[] { "a", "b" }.Select(name => Task.Run(async () =>
+            var deploys = Racers.Select(name => Task.Run(async () =>
             {
                 await start.Task;
                 return await site.RunAsync("deploy", "production", "--message", $"round {round} {name}");
