@@ -151,7 +151,7 @@ public sealed class DeployFaultTests
         }
     }
 
-    [Fact(Timeout = 10 * Minutes)]
+    [Fact(Timeout = 15 * Minutes)]
     public async Task Two_deploys_started_together_have_exactly_one_winner_every_time_and_the_loser_names_the_holder()
     {
         var ct = TestContext.Current.CancellationToken;
