@@ -10,6 +10,8 @@ Console.CancelKeyPress += (_, e) =>
     {
         e.Cancel = true;
         cancellation.Cancel();
+        // Says the interrupt arrived: what stops now is undone or finished safely before slipway exits.
+        Console.Error.WriteLine("slipway: interrupted; stopping safely (Ctrl-C again stops at once)");
     }
 };
 

@@ -29,6 +29,9 @@ public sealed class RemoteConnectionException : Exception
     public string Host { get; }
 
     public ConnectionFailure Failure { get; }
+
+    /// <summary>Why, in ssh's words ("Connection to … closed by remote host."), when known; without the host or the command.</summary>
+    public string? Reason { get; init; }
 }
 
 public enum ConnectionFailure

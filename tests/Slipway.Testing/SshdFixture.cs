@@ -82,6 +82,23 @@ public sealed class SshdFixture : IAsyncDisposable
         await host.Process.WaitForExitAsync();
     }
 
+    /// <summary>Starts sshd <paramref name="index"/> again after <see cref="KillHostAsync"/>: same port, same host key (the machine came back).</summary>
+    public async Task RestartHostAsync(int index, CancellationToken ct)
+    {
+        var host = _hosts[index];
+        if (!host.Process.HasExited)
+        {
+            throw new InvalidOperationException($"sshd #{index} is still running");
+        }
+
+        host.Process.Dispose();
+        host.Process = StartSshd(host.Dir);
+        if (!await WaitListeningAsync(host, ct))
+        {
+            throw new InvalidOperationException($"sshd #{index} did not start again on port {host.Port}. Log:\n{ServerLog(index)}");
+        }
+    }
+
     public async Task StopAsync()
     {
         foreach (var host in _hosts.Where(h => !h.Process.HasExited))

@@ -30,7 +30,7 @@ public sealed class SshdHost
     /// <summary>The line this host has in known_hosts.</summary>
     public string KnownHostsLine => $"[127.0.0.1]:{Port} {HostKeyPublic}";
 
-    internal Process Process { get; }
+    internal Process Process { get; set; }
 
     public int Pid => Process.Id;
 }

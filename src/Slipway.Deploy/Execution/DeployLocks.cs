@@ -38,10 +38,20 @@ internal sealed class DeployLocks(HostPhases phases, TimeProvider time, RunIdent
         DeployRequest request, IReadOnlyList<HostRun> runs, LockRecord record, bool verify, ScriptRunner runner, CancellationToken ct)
     {
         var deadline = request.Wait is { } wait ? time.GetUtcNow() + wait : (DateTimeOffset?)null;
+        // Two runs that each took some hosts' locks in parallel would both lose. So the lock of one host, the same for
+        // every run (the first by name), is taken alone first: of two runs started together exactly one gets it, and only
+        // that one goes on to lock the others.
+        var lead = runs.Count > 1 ? runs.MinBy(r => r.Host.DisplayName, StringComparer.Ordinal) : null;
         while (true)
         {
-            var failures = await phases.RunAsync(runs, "check", request.Config.Ssh.MaxParallel,
-                (run, token) => CheckHostAsync(request, run, record, verify, runner, token), ct);
+            List<HostFailure> failures = lead is null ? [] : await phases.RunAsync([lead], "check", request.Config.Ssh.MaxParallel,
+                (run, token) => CheckHostAsync(request, run, record, verify: false, held: false, runner, token), ct, report: false);
+            if (failures.Count == 0)
+            {
+                failures = await phases.RunAsync(runs, "check", request.Config.Ssh.MaxParallel,
+                    (run, token) => CheckHostAsync(request, run, record, verify, held: run == lead, runner, token), ct);
+            }
+
             var waitable = failures.Count > 0 && failures.All(f => f.Kind == FailureKind.Locked);
             if (!waitable || deadline is null || time.GetUtcNow() >= deadline || ct.IsCancellationRequested)
             {
@@ -67,19 +77,20 @@ internal sealed class DeployLocks(HostPhases phases, TimeProvider time, RunIdent
         }, compensation.Token);
     }
 
+    /// <summary>One host's check; <paramref name="held"/>: its lock was taken by this run already (the lead host).</summary>
     private async Task<HostFailure?> CheckHostAsync(
-        DeployRequest request, HostRun run, LockRecord record, bool verify, ScriptRunner runner, CancellationToken ct)
+        DeployRequest request, HostRun run, LockRecord record, bool verify, bool held, ScriptRunner runner, CancellationToken ct)
     {
         var config = request.Config;
         for (var attempt = 0; ; attempt++)
         {
-            var script = DeployScripts.Check(run.Paths, record, verify ? config.LinkedFiles : [],
+            var script = DeployScripts.Check(run.Paths, held ? null : record, verify ? config.LinkedFiles : [],
                 verify ? HookPlanner.Requirements(config, run.Host) : []);
             // Until the script says otherwise we may hold the lock: a check cut short (Ctrl-C, a lost connection) can
             // have taken it already, and giving it back is safe either way (the unlock checks our token).
             run.Locked = true;
             var result = await runner.RunAsync(run.Session!, "check", script, ct);
-            run.Locked = result.Values("locked").Any() || (result.ExitCode != DeployScripts.LockHeldExitCode && !result.Completed);
+            run.Locked = held || result.Values("locked").Any() || (result.ExitCode != DeployScripts.LockHeldExitCode && !result.Completed);
             run.ReadState(result);
             if (result.ExitCode == DeployScripts.LockHeldExitCode)
             {

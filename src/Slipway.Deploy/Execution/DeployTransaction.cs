@@ -4,6 +4,7 @@ using Slipway.Core.Shell;
 using Slipway.Deploy.Model;
 using Slipway.Deploy.Scripts;
 using Slipway.Deploy.Source;
+using Slipway.Remote;
 
 namespace Slipway.Deploy.Execution;
 
@@ -109,7 +110,15 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
         if (source.ArchivePath is not null)
         {
             await using var archive = File.OpenRead(source.ArchivePath);
-            await run.Session!.UploadAsync(archive, run.Paths.Archive(_release), UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
+            try
+            {
+                await run.Session!.UploadAsync(archive, run.Paths.Archive(_release), UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
+            }
+            catch (RemoteUploadException e)
+            {
+                // The host answered: a full disk is this host's failed step (exit 1), not a lost host.
+                return new HostFailure(run.Host, "update", "upload", FailureKind.StepFailed, $"upload of the release to {e.Path} failed: {e.Reason}", []);
+            }
         }
 
         var hooks = new HookSteps(Hooks(HookPoints.BeforeUpdate, run), Hooks(HookPoints.AfterUpdate, run));
@@ -167,10 +176,23 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
         }, compensation.Token);
         scope.Records.AppendHistory(history);
         var reports = _runs.Select(r => undo.Any(u => u.Host == r.Host) || r.Locked
-            ? new HostReport(r.Host, r.State.Current, HostFate.Unknown, $"UNKNOWN: could not clean up; may still hold releases/{_release} and the deploy lock ({Reason(undo, r)})")
+            ? new HostReport(r.Host, r.State.Current, HostFate.Unknown,
+                UndoFailed(r, undo.FirstOrDefault(u => u.Host == r.Host), failures.Any(f => f.Host == r.Host && f.Kind == FailureKind.Unreachable)))
             : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "unchanged; new release removed")).ToList();
+        // A host lost while undoing counts as lost (exit 3) as much as one lost during the update.
         return Outcome(reports.Any(r => r.Fate == HostFate.Unknown) ? RunResult.Incomplete : RunResult.RolledBack,
-            failures, reports, ct);
+            [.. failures, .. undo], reports, ct);
+    }
+
+    /// <summary>What a host left by a failed undo serves, what it may keep, and the command that repairs it.</summary>
+    private string UndoFailed(HostRun run, HostFailure? failure, bool lostBefore)
+    {
+        var serves = run.State.Current is { } current ? $"still serves {current}" : "still serves no release";
+        var what = failure?.Kind is FailureKind.Unreachable or FailureKind.TimedOut
+            ? lostBefore ? "LOST" : "LOST while undoing"
+            : $"UNKNOWN: could not clean up ({failure?.Message ?? "unreachable"})";
+        return $"{what}: {serves} (current was never moved); may keep releases/{_release} (unfinished, never rolled back to, " +
+            $"removed by the next cleanup) and the deploy lock; once it is reachable, run: slipway unlock {_request.Stage.Name}";
     }
 
     /// <summary>Publish failed somewhere: every host back to its previous release, hooks rerun (unless --no-auto-rollback).</summary>
@@ -193,13 +215,29 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
 
         scope.Reporter.Info($"publish failed on {PhaseResults.Hosts(failures.Count)}; switching every host back to its previous release");
         SecondInterruptNotice($"some hosts may stay on release {_release} while others are back; run slipway releases, then rollback", ct);
+        var switchedBack = new HashSet<HostRun>();
         var revert = await scope.Phases.RunAsync(_runs, "revert", Parallel, async (run, t) =>
         {
             // A host a rolling publish never reached still runs the old code: nothing to restart there.
             var hooks = _unpublished.Contains(run) ? [] : Hooks(HookPoints.AfterPublish, run);
             var script = DeployScripts.Revert(Context(run), run.State.Current, _release, hooks, _lock.Token);
-            var result = await _runner.RunAsync(run.Session!, "revert", script, t);
-            return PhaseResults.Failed(run, "revert", result, PhaseResults.HookLabels(_config, run, _request.Hosts));
+            var progress = new ScriptRun();
+            try
+            {
+                var result = await _runner.RunAsync(run.Session!, "revert", script, progress, t);
+                return PhaseResults.Failed(run, "revert", result, PhaseResults.HookLabels(_config, run, _request.Hosts));
+            }
+            finally
+            {
+                // Lost or failed part-way: whether the host got as far as switching back decides what it serves now.
+                if (progress.Passed("switch-back"))
+                {
+                    lock (switchedBack)
+                    {
+                        switchedBack.Add(run);
+                    }
+                }
+            }
         }, compensation.Token);
         await StopRenewingAsync();
         await scope.Phases.RunAsync(_runs.Where(r => r.Locked).ToList(), "unlock", Parallel, async (run, t) =>
@@ -214,12 +252,28 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
         }, compensation.Token);
         scope.Records.AppendHistory(history);
         var reports = _runs.Select(r => revert.FirstOrDefault(f => f.Host == r.Host) is { } f
-            ? new HostReport(r.Host, null, HostFate.Unknown, $"UNKNOWN: switching back failed ({f.Message}); may be serving release {_release}")
+            ? RevertFailed(r, f, switchedBack.Contains(r))
             : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, r.State.Current is null
                 ? $"back to no release (first deploy); {_release} marked bad"
                 : $"back on previous release; {_release} marked bad")).ToList();
         var allBack = revert.Count == 0;
         return Outcome(allBack ? RunResult.RolledBack : RunResult.Incomplete, [.. failures, .. revert], reports, ct);
+    }
+
+    /// <summary>What a host whose switch-back failed or was cut off serves now, and the one command that repairs it.</summary>
+    private HostReport RevertFailed(HostRun run, HostFailure failure, bool switchedBack)
+    {
+        var what = failure.Kind is FailureKind.Unreachable or FailureKind.TimedOut
+            ? "LOST while switching back"
+            : $"switching back failed ({failure.Message})";
+        var previous = run.State.Current;
+        var repair = previous is null
+            ? $"once it is reachable, run: slipway deploy {_request.Stage.Name} (a fixed commit; there is no earlier release)"
+            : $"once it is reachable, run: slipway rollback {_request.Stage.Name} --to {previous}";
+        return switchedBack
+            ? new HostReport(run.Host, previous, HostFate.Unknown,
+                $"{what}: back on {previous ?? "no release (current removed)"}, but its after_publish hooks may not have finished; {repair}")
+            : new HostReport(run.Host, null, HostFate.Unknown, $"{what}: may still serve {_release}; {repair}");
     }
 
     private void SecondInterruptNotice(string state, CancellationToken ct)
@@ -267,7 +321,4 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
         Cancelled = ct.IsCancellationRequested,
         Duration = clock.Elapsed,
     };
-
-    private static string Reason(List<HostFailure> undo, HostRun run) =>
-        undo.FirstOrDefault(u => u.Host == run.Host)?.Message ?? "unreachable";
 }

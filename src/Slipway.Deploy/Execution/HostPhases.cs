@@ -16,7 +16,7 @@ internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter)
 
     public async Task<List<HostFailure>> RunAsync(
         IReadOnlyList<HostRun> runs, string phase, int maxParallel, Func<HostRun, CancellationToken, Task<HostFailure?>> work,
-        CancellationToken ct)
+        CancellationToken ct, bool report = true)
     {
         // Every host's time counts from the phase's start, waiting for its turn included.
         var clocks = runs.ToDictionary(r => r, _ => Stopwatch.StartNew());
@@ -26,12 +26,20 @@ internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter)
             Timeline.Mark($"{phase} start {run.Host.DisplayName}");
             var failure = await work(run, token);
             Timeline.Mark($"{phase} end {run.Host.DisplayName}");
-            reporter.HostPhase(run.Host, phase, failure is null, clocks[run].Elapsed, failure?.Message);
+            if (report)
+            {
+                reporter.HostPhase(run.Host, phase, failure is null, clocks[run].Elapsed, failure?.Message);
+            }
+
             return failure;
         }, (run, fault) =>
         {
             var failure = new HostFailure(run.Host, phase, null, Kind(fault.Kind), fault.Message, []);
-            reporter.HostPhase(run.Host, phase, false, clocks[run].Elapsed, failure.Message);
+            if (report)
+            {
+                reporter.HostPhase(run.Host, phase, false, clocks[run].Elapsed, failure.Message);
+            }
+
             return failure;
         }, ct);
         return [.. results.OfType<HostFailure>()];

@@ -98,7 +98,8 @@ public sealed partial class ReleaseManager
 
         var finish = await scope.Phases.RunAsync(runs, "finish", parallel, async (run, t) =>
         {
-            var script = DeployScripts.Finish(run.Paths, null, run.State.Current, RevisionsLog.RolledBack(identity.User, targets[run.Host]),
+            var markBad = run.State.Current == targets[run.Host] ? null : run.State.Current;
+            var script = DeployScripts.Finish(run.Paths, null, markBad, RevisionsLog.RolledBack(identity.User, targets[run.Host]),
                 history.ToJson(), [], record.Token);
             var result = await runner.RunAsync(run.Session!, "finish", script, t);
             run.Locked = !result.Succeeded;
@@ -111,7 +112,9 @@ public sealed partial class ReleaseManager
         }
 
         return Result(RunResult.Succeeded, finish,
-            [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], HostFate.Done, $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
+            [.. runs.Select(r => new HostReport(r.Host, targets[r.Host], HostFate.Done, r.State.Current == targets[r.Host]
+                ? "live: was already on it; switched again and its hooks rerun"
+                : $"live: rolled back from {r.State.Current} (now marked bad)"))], target);
     }
 
     /// <summary>The release each host goes back to, or why the rollback is refused. Pure apart from reading run state.</summary>
@@ -124,7 +127,9 @@ public sealed partial class ReleaseManager
         }
 
         var currents = runs.Select(r => r.State.Current).Distinct(StringComparer.Ordinal).ToList();
-        if (currents.Count > 1 && !request.Force)
+        // --to names one release for every host: hosts that disagree are brought together on it (the repair after a host
+        // was lost while switching back).
+        if (currents.Count > 1 && !request.Force && request.To is null)
         {
             var detail = string.Join("; ", runs.Select(r => $"{r.Host.DisplayName} is on {r.State.Current}"));
             return (null, $"hosts disagree about the live release ({detail}); use --force to roll each back anyway, or --to RELEASE");
@@ -144,12 +149,9 @@ public sealed partial class ReleaseManager
                 {
                     lines.Add($"release {to} on {run.Host.DisplayName} is {release.State.ToString().ToLowerInvariant()} (use --force to pick a bad one anyway)");
                 }
-                else if (to == run.State.Current)
-                {
-                    lines.Add($"release {to} is already live on {run.Host.DisplayName}");
-                }
                 else
                 {
+                    // Already live here: switched again (a no-op) and its hooks rerun, never marked bad.
                     targets[run.Host] = to;
                 }
             }

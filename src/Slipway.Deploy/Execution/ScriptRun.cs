@@ -8,6 +8,7 @@ public sealed class ScriptRun
     private readonly List<(string Step, string Line)> _output = [];
     private readonly List<KeyValuePair<string, string>> _data = [];
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private string _step = "";
 
     public int ExitCode { get; internal set; }
@@ -79,6 +80,7 @@ public sealed class ScriptRun
             {
                 case "step":
                     _step = value;
+                    _seen.Add(value);
                     break;
                 case "failed":
                     var parts = value.Split(' ');
@@ -94,6 +96,15 @@ public sealed class ScriptRun
             }
 
             return null;
+        }
+    }
+
+    /// <summary>The host announced a step after <paramref name="step"/>: <paramref name="step"/> ran to its end.</summary>
+    internal bool Passed(string step)
+    {
+        lock (_lock)
+        {
+            return _step.Length > 0 && _step != step && _seen.Contains(step);
         }
     }
 

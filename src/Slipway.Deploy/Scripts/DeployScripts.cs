@@ -27,10 +27,14 @@ public static class DeployScripts
         script.Step("prepare", ShellCommand.Create($"mkdir -p {paths.Releases} {paths.Shared}"));
         if (lockRecord is not null)
         {
+            // The record is written whole, then renamed into the lock directory: a run that just lost the mkdir waits (up
+            // to 3 s) for it and reads it complete, so it can say who holds the lock.
+            var infoNew = paths.LockInfo + ".new";
             script.Add(ShellCommand.Create($$"""
                 slw_step lock
-                if mkdir {{paths.LockDir}} 2>/dev/null; then printf '%s' {{lockRecord.Format()}} > {{paths.LockInfo}} && printf '::slipway:locked\n' || slw_die lock $?
-                elif [ -d {{paths.LockDir}} ]; then printf '::slipway:lock-held\n'; sed 's/^/::slipway:lockinfo /' {{paths.LockInfo}} 2>/dev/null; exit {{LockHeldExitCode}}
+                if mkdir {{paths.LockDir}} 2>/dev/null; then printf '%s' {{lockRecord.Format()}} > {{infoNew}} && mv -f {{infoNew}} {{paths.LockInfo}} && printf '::slipway:locked\n' || slw_die lock $?
+                elif [ -d {{paths.LockDir}} ]; then slw_i=0; while [ ! -s {{paths.LockInfo}} ] && [ -d {{paths.LockDir}} ] && [ "$slw_i" -lt 30 ]; do sleep 0.1; slw_i=$((slw_i + 1)); done
+                  printf '::slipway:lock-held\n'; sed 's/^/::slipway:lockinfo /' {{paths.LockInfo}} 2>/dev/null; exit {{LockHeldExitCode}}
                 else mkdir {{paths.LockDir}}; slw_die lock $?; fi
                 """));
         }

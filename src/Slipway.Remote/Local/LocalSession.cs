@@ -62,6 +62,11 @@ internal sealed class LocalSession(HostConfig host, TimeSpan? defaultTimeout) : 
             File.SetUnixFileMode(temp, mode);
             File.Move(temp, remotePath, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new RemoteUploadException(Host.DisplayName, remotePath, e.Message, e);
+        }
         catch
         {
             File.Delete(temp);

@@ -73,7 +73,7 @@ internal static class ChildProcess
         }
         finally
         {
-            process.StandardInput.Close();
+            CloseInput(process);
         }
 
         return new ProcessOutcome(process.ExitCode, stopwatch.Elapsed, stdout.Snapshot(), stderr.Snapshot());
@@ -114,7 +114,23 @@ internal static class ChildProcess
             // The process exited before reading everything (broken pipe); its exit code and log tell why.
         }
 
-        process.StandardInput.Close();
+        CloseInput(process);
+    }
+
+    /// <summary>
+    /// Closes stdin; closing flushes, which fails with a broken pipe when the process already exited without reading it
+    /// all (a remote <c>cat</c> that hit a full disk): its exit code and stderr tell why, not this.
+    /// </summary>
+    private static void CloseInput(Process process)
+    {
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Broken pipe: see above.
+        }
     }
 
     private static async Task DrainAsync(Task readOut, Task readErr)

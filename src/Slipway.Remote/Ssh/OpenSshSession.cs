@@ -77,9 +77,10 @@ internal sealed class OpenSshSession(HostConfig host, OpenSshTransport transport
                 (stdin, token) => data.CopyToAsync(stdin, token), transport.Settings.CommandTimeout, ct);
             if (outcome.ExitCode != 0)
             {
-                throw new IOException(
-                    $"{Host.DisplayName}: upload to {remotePath} failed (exit {outcome.ExitCode}): " +
-                    string.Join(" / ", outcome.StderrTail));
+                // The host answered (a lost connection threw above): a full disk or a directory it cannot write.
+                var said = string.Join(" / ", outcome.StderrTail.Where(l => l.Length > 0));
+                throw new RemoteUploadException(Host.DisplayName, remotePath,
+                    said.Length > 0 ? said : $"exit {outcome.ExitCode.ToString(CultureInfo.InvariantCulture)}");
             }
         }
     }

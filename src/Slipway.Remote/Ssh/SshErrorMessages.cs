@@ -40,5 +40,8 @@ internal static class SshErrorMessages
 
     public static RemoteConnectionException ConnectionLost(HostConfig host, string command, string detail) =>
         new(host.DisplayName, ConnectionFailure.ConnectionLost,
-            $"{host.DisplayName}: connection lost while running `{command}` ({detail}).");
+            $"{host.DisplayName}: connection lost while running `{command}` ({detail}).")
+        {
+            Reason = detail,
+        };
 }

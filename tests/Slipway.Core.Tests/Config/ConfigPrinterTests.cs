@@ -69,6 +69,34 @@ public sealed class ConfigPrinterTests
         yaml.ShouldContain("token: \"***\"");
     }
 
+    [Fact]
+    public void A_password_in_a_url_is_masked_in_text_and_json()
+    {
+        var config = ConfigFixtures.Parse("""
+            application: mysite
+            repo_url: https://deploy:gh-t0ken@git.example.com/site.git
+            deploy_to: /srv/mysite
+            stages:
+              production:
+                hosts:
+                  - { host: web1.example.com }
+            logs:
+              db: mysql://slipway:pa55word@db1.example.com/logs
+            """).Config!;
+        var stage = config.FindStage("production")!;
+
+        var yaml = ConfigPrinter.ToYaml(config, stage);
+        var json = ConfigPrinter.ToJson(config, stage);
+
+        foreach (var shown in new[] { yaml, json })
+        {
+            shown.ShouldNotContain("pa55word");
+            shown.ShouldNotContain("gh-t0ken");
+            shown.ShouldContain("mysql://slipway:***@db1.example.com/logs");
+            shown.ShouldContain("https://deploy:***@git.example.com/site.git");
+        }
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("true", "\"true\"")]

@@ -132,7 +132,7 @@ public sealed class DeployInterruptionTests
 
         exitCode.ShouldBe(3, output);
         output.ShouldContain($"{site.HostName(1)}: update:");
-        output.ShouldMatch($"(?m)^  {System.Text.RegularExpressions.Regex.Escape(site.HostName(1))} .*UNKNOWN: could not clean up");
+        output.ShouldMatch($"(?m)^  {System.Text.RegularExpressions.Regex.Escape(site.HostName(1))} .*LOST: still serves {before} \\(current was never moved\\).*run: slipway unlock production");
         foreach (var i in new[] { 0, 2 })
         {
             site.ShouldBeUntouched(i, before);

@@ -93,9 +93,8 @@ public sealed class DeploySigintTests
         finishing.ShouldBeTrue("finish never started on host 0");
 
         await process.InterruptAsync(ct);
-        // Not synchronisation: nothing observable marks the signal's arrival, so host 0 is kept blocked a moment longer
-        // for it to land mid-finish (were it late, the notice asserted below would be missing).
-        await Task.Delay(300, ct);
+        // Host 0 stays blocked in finish until slipway says the interrupt arrived.
+        (await process.StderrShowsAsync("slipway: interrupted; stopping safely", ct)).ShouldBeTrue("slipway never said it was interrupted");
         var line = await ProcessTools.RunAsync("cat", [fifo], ct);
         var (exitCode, output) = await process.WaitAsync(ct);
 

@@ -157,28 +157,64 @@ internal sealed class DeploySite : IAsyncDisposable
 }
 
 /// <summary>A running slipway process: send it SIGINT as a terminal's Ctrl-C would, then collect its output.</summary>
-internal sealed class SlipwayProcess(System.Diagnostics.Process process) : IDisposable
+internal sealed class SlipwayProcess : IDisposable
 {
-    private readonly Task<string> _stdout = process.StandardOutput.ReadToEndAsync();
-    private readonly Task<string> _stderr = process.StandardError.ReadToEndAsync();
+    private readonly System.Diagnostics.Process _process;
+    private readonly Task<string> _stdout;
+    private readonly StringBuilder _stderrText = new();
+    private readonly Task _stderr;
+
+    public SlipwayProcess(System.Diagnostics.Process process)
+    {
+        _process = process;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } line)
+            {
+                lock (_stderrText)
+                {
+                    _stderrText.Append(line).Append('\n');
+                }
+            }
+        });
+    }
+
+    /// <summary>What slipway has written on stderr so far.</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderrText)
+            {
+                return _stderrText.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits until slipway has written <paramref name="text"/> on stderr (or has exited).</summary>
+    public Task<bool> StderrShowsAsync(string text, CancellationToken ct) =>
+        Eventually.ForAsync(() => Stderr.Contains(text, StringComparison.Ordinal) || _process.HasExited, TimeSpan.FromSeconds(60), ct);
 
     /// <summary>SIGINT to slipway's whole process group, as a terminal's Ctrl-C sends it.</summary>
     public async Task InterruptAsync(CancellationToken ct) =>
-        (await ProcessTools.RunAsync("kill", ["-INT", "--", "-" + process.Id.ToString(CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
+        (await ProcessTools.RunAsync("kill", ["-INT", "--", "-" + _process.Id.ToString(CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
 
     public async Task<(int ExitCode, string Output)> WaitAsync(CancellationToken ct)
     {
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, await _stdout + await _stderr);
+        await _process.WaitForExitAsync(ct);
+        var stdout = await _stdout;
+        await _stderr;
+        return (_process.ExitCode, stdout + Stderr);
     }
 
     public void Dispose()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
         }
 
-        process.Dispose();
+        _process.Dispose();
     }
 }

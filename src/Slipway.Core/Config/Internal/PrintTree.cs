@@ -17,7 +17,7 @@ internal static class PrintTree
     {
         var map = new PrintMap()
             .Add("application", config.Application)
-            .Add("repo_url", config.RepoUrl)
+            .Add("repo_url", UrlWithoutPassword(config.RepoUrl))
             .Add("deploy_to", config.DeployTo)
             .Add("keep_releases", config.KeepReleases)
             .Add("branch", stage.Branch)
@@ -89,10 +89,10 @@ internal static class PrintTree
             switch (p.Source.Kind)
             {
                 case "git":
-                    source.Add("git", p.Source.Url).Add("ref", p.Source.Ref);
+                    source.Add("git", UrlWithoutPassword(p.Source.Url)).Add("ref", p.Source.Ref);
                     break;
                 case "tarball":
-                    source.Add("tarball", p.Source.Url).Add("sha256", p.Source.Sha256);
+                    source.Add("tarball", UrlWithoutPassword(p.Source.Url)).Add("sha256", p.Source.Sha256);
                     break;
                 default:
                     source.Add("path", p.Source.Path);
@@ -137,7 +137,7 @@ internal static class PrintTree
     }
 
     private static PrintMap Logs(LogsConfig logs) => new PrintMap()
-        .Add("db", logs.Db)
+        .Add("db", UrlWithoutPassword(logs.Db))
         .Add("syslog_udp", logs.SyslogUdp)
         .Add("syslog_tcp", logs.SyslogTcp)
         .Add("http", logs.Http)
@@ -201,10 +201,14 @@ internal static class PrintTree
         .Add("http", queue.Http ?? QueueConfig.DefaultHttp)
         .Add("token", revealSecrets ? queue.Token?.Replace("$", "$$", StringComparison.Ordinal) : Secret(queue.Token));
 
-    /// <summary>postgres://user:***@host/db: a password in a URL is a secret like any other.</summary>
-    private static string UrlWithoutPassword(string url)
+    /// <summary>
+    /// postgres://user:***@host/db: a password in a URL is a secret like any other (the queue's and the logs' database,
+    /// repo_url, a monitor's HTTP check, a build source).
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(url))]
+    private static string? UrlWithoutPassword(string? url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
         {
             return url;
         }
@@ -231,7 +235,7 @@ internal static class PrintTree
         switch (c.Type)
         {
             case "http":
-                map.Add("url", c.Url).Add("expect_status", c.ExpectStatus.Select(x => (object?)x).ToList()).Add("body_contains", c.BodyContains)
+                map.Add("url", UrlWithoutPassword(c.Url)).Add("expect_status", c.ExpectStatus.Select(x => (object?)x).ToList()).Add("body_contains", c.BodyContains)
                     .Add("verify_certificate", c.VerifyCertificate).Add("certificate_warning_days", c.CertificateWarningDays)
                     .Add("certificate_critical_days", c.CertificateCriticalDays);
                 break;
