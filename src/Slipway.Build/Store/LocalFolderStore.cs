@@ -204,6 +204,13 @@ public sealed class LocalFolderStore(string root)
         await TarFile.ExtractToDirectoryAsync(gzip, destination, overwriteFiles: true, ct);
     }
 
+    /// <summary>Where the tarball of <paramref name="manifest"/> is (not checked: <see cref="UnpackAsync"/> and deploys verify it).</summary>
+    public string ArtifactPath(ArtifactManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Path.Combine(Folder(manifest.Package, manifest.Key), ArtifactFile);
+    }
+
     private string Folder(string package, string key) => Path.Combine(Root, package, key);
 
     private static async Task<ArtifactManifest> ReadManifestAsync(string path, string package, string key, CancellationToken ct)

@@ -86,6 +86,13 @@ public sealed record BuildPackageConfig
 
     public string? Platform { get; init; }
 
+    /// <summary>
+    /// <c>roles</c>: hosts with any of these roles get the package's artifact (and its dependencies') during a deploy's
+    /// update phase, unpacked under <c>shared/vendor/KEY</c> and linked as <c>vendor/NAME</c> in the release. Empty: the
+    /// package is never deployed (a build-time dependency only, unless a deployed package depends on it).
+    /// </summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
     /// <summary>Where the package's name is written.</summary>
     public SourceLocation Location { get; init; }
 

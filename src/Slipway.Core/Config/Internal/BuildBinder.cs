@@ -177,6 +177,7 @@ internal static class BuildBinder
                 EnvAllowlist = [.. p.StringList("env_allowlist").Concat(p.StringList("pass_env")).Select(x => x.Value).Distinct(StringComparer.Ordinal)],
                 Tools = [.. p.StringList("tools").Select(x => x.Value)],
                 Platform = p.String("platform"),
+                Roles = [.. p.Roles(recordUse: true).Distinct(StringComparer.Ordinal)],
                 Location = entry.Key.Location,
                 KeyLocations = locations,
                 DependsLocations = dependsLocations,

@@ -87,7 +87,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> BuildSigningKeys { get; } = ["key", "public_key"];
 
     public static IReadOnlyList<string> BuildPackageKeys { get; } =
-        ["source", "patches", "steps", "depends", "env", "env_allowlist", "pass_env", "tools", "platform"];
+        ["source", "patches", "steps", "depends", "env", "env_allowlist", "pass_env", "tools", "platform", "roles"];
 
     /// <summary>A source says exactly one of git (with ref), tarball (with sha256) or path.</summary>
     public static IReadOnlyList<string> BuildSourceKeys { get; } = ["git", "ref", "tarball", "sha256", "path"];
