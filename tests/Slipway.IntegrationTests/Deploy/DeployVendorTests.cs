@@ -149,7 +149,7 @@ public sealed class DeployVendorTests
             Directory.CreateDirectory(Path.Combine(site.Root, "pkg", "tool"));
             File.WriteAllText(Path.Combine(site.Root, "pkg", "libgreet", "README"), "libgreet\n");
             File.WriteAllText(Path.Combine(site.Root, "pkg", "tool", "tool.sh"),
-                "#!/bin/sh\nprintf 'tool says: %s\\n' \"$(cat \"$(dirname \"$0\")/../../libgreet/share/greeting\")\"\n");
+                "#!/bin/sh -e\ngreeting=$(cat \"$SLIPWAY_RELEASE_PATH/vendor/libgreet/share/greeting\")\nprintf 'tool says: %s\\n' \"$greeting\"\n");
         }
 
         public string Store => Path.Combine(_site.Root, "artifacts");
