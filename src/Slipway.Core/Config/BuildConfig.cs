@@ -7,7 +7,10 @@ namespace Slipway.Core.Config;
 /// </summary>
 public sealed record BuildConfig
 {
-    /// <summary>Packages in file order (the order among independent packages).</summary>
+    /// <summary>
+    /// Packages in file order (the order among independent packages): slipway.yml's own, then those of the files of
+    /// <c>build.include</c> in the order they are listed (a pattern's matches sorted by name).
+    /// </summary>
     public IReadOnlyList<BuildPackageConfig> Packages { get; init; } = [];
 
     /// <summary>The local artifact store folder, absolute; default <c>.slipway/artifacts</c> next to slipway.yml.</summary>
@@ -93,7 +96,10 @@ public sealed record BuildPackageConfig
     /// </summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 
-    /// <summary>Where the package's name is written.</summary>
+    /// <summary>The file of <c>build.include</c> the package is declared in (absolute); null: slipway.yml itself.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Where the package's name is written (in <see cref="File"/> when set).</summary>
     public SourceLocation Location { get; init; }
 
     /// <summary>Where each given key's value is (by key: "source", "steps", "depends", … and "source.git" etc.).</summary>

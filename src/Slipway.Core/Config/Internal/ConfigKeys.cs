@@ -80,7 +80,10 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> LogsKeys { get; } =
         ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "watch_after_deploy", "users", "digest"];
 
-    public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "store", "jobs", "s3", "signing"];
+    public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "include", "store", "jobs", "s3", "signing"];
+
+    /// <summary>What a file of <c>build.include</c> may hold.</summary>
+    public static IReadOnlyList<string> BuildIncludedKeys { get; } = ["packages"];
 
     public static IReadOnlyList<string> BuildS3Keys { get; } = ["url", "endpoint", "region", "profile", "timeout", "read_only"];
 
