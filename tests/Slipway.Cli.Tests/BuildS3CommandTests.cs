@@ -72,6 +72,33 @@ public sealed class BuildS3CommandTests : IDisposable
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Gc_with_s3_prunes_the_shared_store_and_keeps_the_newest_artifact()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await S3rverServer.StartAsync(ct);
+        var file = Project("a", server, "mkdir -p $PREFIX/share && echo one > $PREFIX/share/v.txt");
+        (await SlipwayAsync(ct, "build", "-f", file)).ExitCode.ShouldBe(0);
+        file = Project("a", server, "mkdir -p $PREFIX/share && echo two > $PREFIX/share/v.txt");
+        (await SlipwayAsync(ct, "build", "-f", file)).ExitCode.ShouldBe(0);
+        (await KeysAsync(server, ct)).Count.ShouldBe(4); // two manifests, two tarballs
+
+        var dry = await SlipwayAsync(ct, "artifacts", "gc", "--s3", "--keep", "1", "--dry-run", "-f", file);
+        dry.ExitCode.ShouldBe(0, dry.Stderr);
+        dry.Stdout.ShouldContain($"1 artifact would be removed, keeping the 1 newest of each package in s3://{server.Bucket}/{Prefix}");
+        (await KeysAsync(server, ct)).Count.ShouldBe(4);
+
+        var gc = await SlipwayAsync(ct, "artifacts", "gc", "--s3", "--keep", "1", "-f", file);
+
+        gc.ExitCode.ShouldBe(0, gc.Stderr);
+        gc.Stdout.ShouldStartWith("removed pkg ");
+        (await KeysAsync(server, ct)).Count.ShouldBe(2);
+        // The local store is another store: untouched.
+        Directory.GetDirectories(Path.Combine(_dir.Path, "a", ".slipway", "artifacts", "pkg")).Length.ShouldBe(2);
+        var clone = await SlipwayAsync(ct, "build", "-f", Project("b", server, "mkdir -p $PREFIX/share && echo two > $PREFIX/share/v.txt"));
+        clone.Stdout.ShouldStartWith("1 packages: 1 cached (0 local, 1 s3)", Case.Sensitive, clone.Stderr);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task An_unknown_access_key_is_a_warning_that_names_it_and_the_build_succeeds()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -163,6 +163,24 @@ public sealed class S3rverServer : IAsyncDisposable
         _paused = paused;
     }
 
+    /// <summary>Ends the server (its data stays): connections are refused, as when a store is down.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(ct);
+        }
+    }
+
+    /// <summary>Starts it again after <see cref="StopAsync"/>, on the same port with the same data.</summary>
+    public async Task StartAgainAsync(CancellationToken ct)
+    {
+        _process?.Dispose();
+        _process = null;
+        await StartProcessAsync(Find()!, ct);
+    }
+
     public string ReadLog()
     {
         try

@@ -31,7 +31,30 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         }
 
         var outcomes = await Task.WhenAll(_tasks.Values);
+        await PushLeftOversAsync(ct);
         return new BuildResult(outcomes, options.Remote);
+    }
+
+    /// <summary>
+    /// Artifacts that earlier runs built while the shared store was unreachable are pushed now, when it answered this
+    /// run (or was not needed by it); the first failure stops it, and they stay marked for the next run.
+    /// </summary>
+    private async Task PushLeftOversAsync(CancellationToken ct)
+    {
+        if (options.Remote is not { Store.IsReadOnly: false, Down: false } remote)
+        {
+            return;
+        }
+
+        foreach (var manifest in await store.UnpushedAsync(ct))
+        {
+            if (!await remote.PushAsync(manifest, store.ArtifactPath(manifest), ct, leftOver: true))
+            {
+                return;
+            }
+
+            store.ClearUnpushed(manifest);
+        }
     }
 
     private PackageOutcome Report(PackageOutcome outcome)
@@ -175,8 +198,16 @@ internal sealed class BuildRun(BuildOptions options, BuildPlan plan, LocalFolder
         {
             await log.WriteLineAsync($"== uploading to {remote.Store.Location}");
             await log.FlushAsync(ct);
-            await remote.PushAsync(manifest, artifact, ct);
-            await log.WriteLineAsync(remote.Down ? $"== not uploaded: {remote.FirstError}" : "== uploaded");
+            if (await remote.PushAsync(manifest, artifact, ct))
+            {
+                await log.WriteLineAsync("== uploaded");
+            }
+            else
+            {
+                // Pushed by the next run that reaches the store, although that run finds it locally.
+                store.MarkUnpushed(manifest);
+                await log.WriteLineAsync($"== not uploaded: {remote.FirstError ?? "the store is down"}; the next run pushes it");
+            }
         }
     }
 

@@ -75,7 +75,7 @@ public static class BuildSection
             var at = error.Field == "depends" && UnknownDependency(error.Message) is { } name && package.DependsLocations.TryGetValue(name, out var entry)
                 ? entry
                 : package.LocationOf(error.Field);
-            problems.Add(Error(config, at, $"build.packages.{error.Package}.{error.Field}", error.Message));
+            problems.Add(Error(config, package, at, $"build.packages.{error.Package}.{error.Field}", error.Message));
         }
 
         if (problems.Count > 0)
@@ -92,14 +92,15 @@ public static class BuildSection
             // Point at the first edge of the cycle: where its first package names the next.
             var first = byName[e.Cycle[0]];
             var at = first.DependsLocations.TryGetValue(e.Cycle[1], out var edge) ? edge : first.LocationOf("depends");
-            problems.Add(Error(config, at, $"build.packages.{first.Name}.depends", e.Message));
+            problems.Add(Error(config, first, at, $"build.packages.{first.Name}.depends", e.Message));
         }
 
         return problems;
     }
 
-    private static ConfigDiagnostic Error(SlipwayConfig config, SourceLocation at, string path, string message) =>
-        new(DiagnosticSeverity.Error, config.SourceFile, at, path, message);
+    /// <summary>At <paramref name="at"/> in the file that declares <paramref name="package"/> (slipway.yml or one of build.include).</summary>
+    private static ConfigDiagnostic Error(SlipwayConfig config, BuildPackageConfig package, SourceLocation at, string path, string message) =>
+        new(DiagnosticSeverity.Error, package.File ?? config.SourceFile, at, path, message);
 
     // "./upstream" or "../libfoo" are read from slipway.yml's folder, like patches (the URL is not part of the key).
     private static string? GitUrl(string? url, string directory) =>

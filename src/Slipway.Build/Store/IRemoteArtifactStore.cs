@@ -22,4 +22,13 @@ public interface IRemoteArtifactStore : IDisposable
 
     /// <summary>Publishes an artifact: the tarball first, the manifest last, so a manifest is never there without its artifact.</summary>
     Task PutAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct);
+
+    /// <summary>Every manifest in the store (each checked against its key), for <c>artifacts gc --s3</c>.</summary>
+    Task<IReadOnlyList<ArtifactManifest>> ListAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Removes <paramref name="manifests"/> (the manifest first, so a key is never published without its tarball), then
+    /// the tarballs no manifest in <paramref name="kept"/> names.
+    /// </summary>
+    Task RemoveAsync(IReadOnlyList<ArtifactManifest> manifests, IReadOnlyList<ArtifactManifest> kept, CancellationToken ct);
 }

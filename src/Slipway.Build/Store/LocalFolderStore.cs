@@ -204,6 +204,61 @@ public sealed class LocalFolderStore(string root)
         await TarFile.ExtractToDirectoryAsync(gzip, destination, overwriteFiles: true, ct);
     }
 
+    /// <summary>
+    /// Records that <paramref name="manifest"/>'s artifact could not be pushed to the shared store (an empty file
+    /// <c>.unpushed/PACKAGE/KEY</c>), so a later run pushes it (<see cref="UnpushedAsync"/>).
+    /// </summary>
+    public void MarkUnpushed(ArtifactManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var marker = UnpushedMarker(manifest.Package, manifest.Key);
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        File.WriteAllBytes(marker, []);
+    }
+
+    /// <summary>The pushed artifact is no longer left over.</summary>
+    public void ClearUnpushed(ArtifactManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        File.Delete(UnpushedMarker(manifest.Package, manifest.Key));
+    }
+
+    /// <summary>Artifacts marked by <see cref="MarkUnpushed"/> that are still stored, oldest first (markers of removed ones are dropped).</summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> UnpushedAsync(CancellationToken ct)
+    {
+        var folder = Path.Combine(Root, ".unpushed");
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var result = new List<ArtifactManifest>();
+        foreach (var marker in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var key = Path.GetFileName(marker);
+            var package = Path.GetFileName(Path.GetDirectoryName(marker)!);
+            if (await FindAsync(package, key, ct) is { } manifest)
+            {
+                result.Add(manifest);
+            }
+            else
+            {
+                File.Delete(marker);
+            }
+        }
+
+        return [.. result.OrderBy(m => m.BuiltAt)];
+    }
+
+    private string UnpushedMarker(string package, string key) => Path.Combine(Root, ".unpushed", package, key);
+
+    /// <summary>Where the tarball of <paramref name="manifest"/> is (not checked: <see cref="UnpackAsync"/> and deploys verify it).</summary>
+    public string ArtifactPath(ArtifactManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Path.Combine(Folder(manifest.Package, manifest.Key), ArtifactFile);
+    }
+
     private string Folder(string package, string key) => Path.Combine(Root, package, key);
 
     private static async Task<ArtifactManifest> ReadManifestAsync(string path, string package, string key, CancellationToken ct)

@@ -19,6 +19,7 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
     private int _refused;
     private int _pushed;
     private int _pushErrors;
+    private int _leftOver;
     private string? _firstError;
 
     public IRemoteArtifactStore Store => store;
@@ -38,6 +39,9 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
     public int Pushed => _pushed;
 
     public int PushErrors => _pushErrors;
+
+    /// <summary>Artifacts built by earlier runs while the store was unreachable, pushed by this one.</summary>
+    public int PushedLeftOver => _leftOver;
 
     /// <summary>The first error in plain words; null when there was none.</summary>
     public string? FirstError => Volatile.Read(ref _firstError);
@@ -124,32 +128,70 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
         }
     }
 
-    /// <summary>Publishes what was built here, unless the store is read-only or down; failures are counted, never thrown.</summary>
-    public async Task PushAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct)
+    /// <summary>
+    /// Publishes what was built here, unless the store is read-only or down; failures are counted, never thrown. True
+    /// when it was uploaded. <paramref name="leftOver"/>: built by an earlier run that could not push it (counted apart).
+    /// </summary>
+    public async Task<bool> PushAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct, bool leftOver = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         if (store.IsReadOnly)
         {
-            return;
+            return false;
         }
 
         if (Down)
         {
-            Interlocked.Increment(ref _pushErrors);
-            return;
+            if (!leftOver)
+            {
+                Interlocked.Increment(ref _pushErrors);
+            }
+
+            return false;
         }
 
         try
         {
             await store.PutAsync(manifest, artifactPath, ct);
             Interlocked.Increment(ref _pushed);
+            if (leftOver)
+            {
+                Interlocked.Increment(ref _leftOver);
+            }
+
+            return true;
         }
         catch (Exception e) when (e is RemoteStoreException or IOException or HttpRequestException or TimeoutException
             || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            Interlocked.Increment(ref _pushErrors);
+            if (!leftOver)
+            {
+                Interlocked.Increment(ref _pushErrors);
+            }
+
             Fail($"upload of {manifest.Package} failed: {e.Message}", countAsError: false);
+            return false;
         }
+    }
+
+    /// <summary>
+    /// <c>artifacts gc --s3</c>: all but the <paramref name="keep"/> newest artifacts (by build time) of every package in
+    /// the shared store, removed unless <paramref name="dryRun"/>; errors are thrown (<see cref="RemoteStoreException"/>),
+    /// since pruning is what was asked for.
+    /// </summary>
+    public async Task<IReadOnlyList<ArtifactManifest>> PruneAsync(int keep, bool dryRun, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        var all = await store.ListAsync(ct);
+        var remove = all.GroupBy(m => m.Package, StringComparer.Ordinal)
+            .SelectMany(g => g.OrderByDescending(m => m.BuiltAt).Skip(keep))
+            .OrderBy(m => m.Package, StringComparer.Ordinal).ThenByDescending(m => m.BuiltAt).ToList();
+        if (!dryRun && remove.Count > 0)
+        {
+            await store.RemoveAsync(remove, [.. all.Except(remove)], ct);
+        }
+
+        return remove;
     }
 
     /// <summary>"s3: 2 hits, 3 misses, 0 errors, 3 pushed" (refusals, push errors and read-only only when they apply).</summary>
@@ -170,7 +212,7 @@ public sealed class RemoteCache(IRemoteArtifactStore store, TimeSpan lookupTimeo
         }
         else
         {
-            parts.Add($"{_pushed} pushed");
+            parts.Add(_leftOver > 0 ? $"{_pushed} pushed ({_leftOver} left over from earlier runs)" : $"{_pushed} pushed");
             if (_pushErrors > 0)
             {
                 parts.Add($"{_pushErrors} not pushed");

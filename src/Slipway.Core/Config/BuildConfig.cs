@@ -7,7 +7,10 @@ namespace Slipway.Core.Config;
 /// </summary>
 public sealed record BuildConfig
 {
-    /// <summary>Packages in file order (the order among independent packages).</summary>
+    /// <summary>
+    /// Packages in file order (the order among independent packages): slipway.yml's own, then those of the files of
+    /// <c>build.include</c> in the order they are listed (a pattern's matches sorted by name).
+    /// </summary>
     public IReadOnlyList<BuildPackageConfig> Packages { get; init; } = [];
 
     /// <summary>The local artifact store folder, absolute; default <c>.slipway/artifacts</c> next to slipway.yml.</summary>
@@ -86,7 +89,17 @@ public sealed record BuildPackageConfig
 
     public string? Platform { get; init; }
 
-    /// <summary>Where the package's name is written.</summary>
+    /// <summary>
+    /// <c>roles</c>: hosts with any of these roles get the package's artifact (and its dependencies') during a deploy's
+    /// update phase, unpacked under <c>shared/vendor/KEY</c> and linked as <c>vendor/NAME</c> in the release. Empty: the
+    /// package is never deployed (a build-time dependency only, unless a deployed package depends on it).
+    /// </summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>The file of <c>build.include</c> the package is declared in (absolute); null: slipway.yml itself.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Where the package's name is written (in <see cref="File"/> when set).</summary>
     public SourceLocation Location { get; init; }
 
     /// <summary>Where each given key's value is (by key: "source", "steps", "depends", … and "source.git" etc.).</summary>

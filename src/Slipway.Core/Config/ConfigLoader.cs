@@ -63,7 +63,7 @@ public static class ConfigLoader
     }
 
     /// <summary>The file's text, reading at most one byte past the limit so a huge file is never read whole.</summary>
-    private static string? ReadBounded(string path, out string? problem)
+    internal static string? ReadBounded(string path, out string? problem)
     {
         problem = null;
         try

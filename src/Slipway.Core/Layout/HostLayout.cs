@@ -74,6 +74,15 @@ public sealed record HostLayout
     /// <summary>Where the upload strategy puts the archive before unpacking it.</summary>
     public string Archive(string release) => DeployTo + "/.slipway-upload-" + release + ".tar";
 
+    /// <summary>Where deployed build artifacts are unpacked, one folder per key (docs/build.md, "Deploy integration").</summary>
+    public string Vendor => Shared + "/vendor";
+
+    /// <summary>The unpacked install prefix of the artifact with <paramref name="key"/>.</summary>
+    public string VendorKey(string key) => Vendor + "/" + key;
+
+    /// <summary>Where an artifact's tarball is uploaded before it is verified and unpacked.</summary>
+    public string VendorIncoming(string key) => Vendor + "/.incoming-" + key + ".tar.gz";
+
     /// <summary>A linked dir or file under <c>shared/</c>.</summary>
     public string SharedPath(string linked) => Shared + "/" + linked.Trim('/');
 

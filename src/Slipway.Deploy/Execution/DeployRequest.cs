@@ -37,6 +37,12 @@ public sealed record DeployRequest
     /// <summary>Where the run's progress goes (the console's phase lines, or nothing for --json).</summary>
     public IDeployReporter Reporter { get; init; } = SilentReporter.Instance;
 
+    /// <summary>
+    /// Build artifacts to install on the hosts whose roles need them (docs/build.md, "Deploy integration"); found by the
+    /// build feature on this machine before the run.
+    /// </summary>
+    public IReadOnlyList<Core.Vendor.VendorArtifact> Vendor { get; init; } = [];
+
     /// <summary>Pass every line the hosts print to <see cref="IDeployReporter.HostOutput"/> (--verbose).</summary>
     public bool Verbose { get; init; }
 }

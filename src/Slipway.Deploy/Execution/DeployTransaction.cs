@@ -121,11 +121,60 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
             }
         }
 
+        var vendor = await VendorAsync(run, ct);
+        if (vendor.Failure is not null)
+        {
+            return vendor.Failure;
+        }
+
         var hooks = new HookSteps(Hooks(HookPoints.BeforeUpdate, run), Hooks(HookPoints.AfterUpdate, run));
         var links = new SharedLinks(_config.LinkedDirs, _config.LinkedFiles);
         var plan = new SourcePlan(_strategy, origin.RepoUrl!, source.CommitTime);
-        var result = await _runner.RunAsync(run.Session!, "update", DeployScripts.Update(Context(run), plan, links, hooks), ct);
-        return PhaseResults.Failed(run, "update", result, PhaseResults.HookLabels(_config, run, _request.Hosts));
+        var result = await _runner.RunAsync(run.Session!, "update", DeployScripts.Update(Context(run), plan, links, hooks, vendor.Step), ct);
+        var labels = PhaseResults.HookLabels(_config, run, _request.Hosts);
+        return PhaseResults.Failed(run, "update", result, step => step == "vendor" ? "installing the vendored artifacts" : labels(step));
+    }
+
+    /// <summary>
+    /// The vendored artifacts this host's roles need: one that could not be found fails the host before anything changes
+    /// on it; keys already unpacked on the host are reused; the others are uploaded, to be checked and unpacked by the
+    /// update script's <c>vendor</c> step.
+    /// </summary>
+    private async Task<(ShellCommand? Step, HostFailure? Failure)> VendorAsync(HostRun run, CancellationToken ct)
+    {
+        var needed = _request.Vendor.Where(a => a.IsFor(run.Host)).ToList();
+        if (needed.Count == 0)
+        {
+            return (null, null);
+        }
+
+        if (needed.FirstOrDefault(a => a.Problem is not null || a.Tarball is null) is { } unusable)
+        {
+            return (null, new HostFailure(run.Host, "update", "vendor", FailureKind.StepFailed,
+                $"vendored artifact {unusable.Package} {unusable.ShortKey}: {unusable.Problem ?? "no tarball"}", []));
+        }
+
+        var probe = await _runner.RunAsync(run.Session!, "vendor", VendorScripts.Probe(run.Paths, needed), ct);
+        if (PhaseResults.Failed(run, "update", probe) is { } failed)
+        {
+            return (null, failed);
+        }
+
+        var missing = probe.Values(VendorScripts.MissingKey).ToHashSet(StringComparer.Ordinal);
+        var install = needed.Where(a => missing.Contains(a.Key)).DistinctBy(a => a.Key).ToList();
+        foreach (var artifact in install)
+        {
+            await using var tarball = File.OpenRead(artifact.Tarball!);
+            await run.Session!.UploadAsync(tarball, run.Paths.VendorIncoming(artifact.Key), UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
+        }
+
+        var reused = needed.Count - install.Count;
+        var uploaded = install.Count == 0 ? "0 uploaded" : $"{install.Count} uploaded ({string.Join(", ", install.Select(a => a.Package))})";
+        var line = $"{run.Host.DisplayName}: vendor: {uploaded}, {reused} already there";
+        _runner.Log.Note(line);
+        scope.Reporter.Info(line);
+
+        return (VendorScripts.Install(run.Paths, run.Paths.Release(_release), install, needed), null);
     }
 
     private async Task<HostFailure?> PublishAsync(HostRun run, CancellationToken ct)

@@ -71,8 +71,11 @@ public static class DeployScripts
         return script.Build();
     }
 
-    /// <summary>Update phase: make the release dir, fill it from the source, link shared paths, REVISION, hooks.</summary>
-    public static ShellCommand Update(ReleaseContext context, SourcePlan source, SharedLinks linked, HookSteps hooks)
+    /// <summary>
+    /// Update phase: make the release dir, fill it from the source, link shared paths, REVISION, the vendored
+    /// artifacts (<paramref name="vendor"/>, <see cref="VendorScripts.Install"/>), hooks.
+    /// </summary>
+    public static ShellCommand Update(ReleaseContext context, SourcePlan source, SharedLinks linked, HookSteps hooks, ShellCommand? vendor = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(source);
@@ -113,6 +116,11 @@ public static class DeployScripts
         }
 
         script.Step("revision", revision);
+        if (vendor is { } install)
+        {
+            script.Step("vendor", install);
+        }
+
         AddHooks(script, "after_update", release, hooks.After);
         return script.Build();
     }
@@ -208,6 +216,8 @@ public static class DeployScripts
         var paths = context.Paths;
         var script = new Script().Export(context.Environment());
         script.Add(ShellCommand.Create($"rm -rf {paths.Release(context.Release)} {paths.Archive(context.Release)}"));
+        // Vendored artifacts uploaded or half unpacked by this run (the lock makes them this run's); unpacked keys stay.
+        script.Add(ShellCommand.Create($"rm -rf {paths.Vendor}/.incoming-* {paths.Vendor}/.unpack-*"));
         if (historyJson is not null)
         {
             script.Add(ShellCommand.Create($"printf '%s\\n' {historyJson} >> {paths.History}"));

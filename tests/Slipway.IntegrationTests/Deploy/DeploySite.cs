@@ -81,13 +81,14 @@ internal sealed class DeploySite : IAsyncDisposable
     }
 
     /// <summary>Writes slipway.yml with every host, per-host deploy_to, and the given extra YAML (hooks…).</summary>
-    public void Configure(string extra = "", string strategy = "upload", int keep = 5, string linked = "")
+    public void Configure(string extra = "", string strategy = "upload", int keep = 5, string linked = "", IReadOnlyList<string>? roles = null)
     {
         var hosts = new StringBuilder();
         for (var i = 0; i < Ports.Count; i++)
         {
+            var role = roles is null ? "web" : roles[i];
             hosts.Append(CultureInfo.InvariantCulture,
-                $"      - {{ host: 127.0.0.1, port: {Ports[i]}, roles: [web], deploy_to: {DeployTo(i)} }}\n");
+                $"      - {{ host: 127.0.0.1, port: {Ports[i]}, roles: [{role}], deploy_to: {DeployTo(i)} }}\n");
         }
 
         File.WriteAllText(ConfigFile, $"""

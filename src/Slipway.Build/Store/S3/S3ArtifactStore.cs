@@ -181,6 +181,73 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         }, ct);
     }
 
+    public async Task<IReadOnlyList<ArtifactManifest>> ListAsync(CancellationToken ct)
+    {
+        try
+        {
+            var result = new List<ArtifactManifest>();
+            var root = _settings.Prefix.Length > 0 ? _settings.Prefix + "/" : "";
+            var request = new ListObjectsV2Request { BucketName = _settings.Bucket, Prefix = root };
+            ListObjectsV2Response page;
+            do
+            {
+                page = await _client.ListObjectsV2Async(request, ct);
+                foreach (var item in page.S3Objects ?? [])
+                {
+                    // <prefix>/<package>/<key>/manifest.json; the blobs live under <prefix>/.blobs/.
+                    var parts = item.Key[root.Length..].Split('/');
+                    if (parts is [var package, var key, LocalFolderStore.ManifestFile] && !package.StartsWith('.'))
+                    {
+                        using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = item.Key }, ct);
+                        await using var body = response.ResponseStream;
+                        using var buffer = new MemoryStream();
+                        await body.CopyToAsync(buffer, ct);
+                        buffer.Position = 0;
+                        result.Add(await ManifestReader.ReadAsync(buffer, $"s3://{_settings.Bucket}/{item.Key}", package, key, ct));
+                    }
+                }
+
+                request.ContinuationToken = page.NextContinuationToken;
+            }
+            while (page.IsTruncated == true);
+
+            return result;
+        }
+        catch (Exception e) when (Translate(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    public async Task RemoveAsync(IReadOnlyList<ArtifactManifest> manifests, IReadOnlyList<ArtifactManifest> kept, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        ArgumentNullException.ThrowIfNull(kept);
+        if (_settings.ReadOnly)
+        {
+            throw new InvalidOperationException($"{Location} is read-only (build.s3.read_only)");
+        }
+
+        try
+        {
+            foreach (var manifest in manifests)
+            {
+                await _client.DeleteObjectAsync(_settings.Bucket, ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile), ct);
+            }
+
+            // Equal tarballs are stored once: a blob goes only when no kept manifest names it.
+            var stillNamed = kept.Select(k => k.ArtifactSha256).ToHashSet(StringComparer.Ordinal);
+            foreach (var sha in manifests.Select(m => m.ArtifactSha256).Distinct(StringComparer.Ordinal).Where(h => !stillNamed.Contains(h)))
+            {
+                await _client.DeleteObjectAsync(_settings.Bucket, BlobKey(sha), ct);
+            }
+        }
+        catch (Exception e) when (Translate(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
     private async Task<long?> BlobSizeAsync(string blob, CancellationToken ct)
     {
         try

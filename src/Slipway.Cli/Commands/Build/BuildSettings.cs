@@ -52,6 +52,10 @@ public sealed class BuildGcSettings : ConfigFileSettings
     [Description("List what would be removed; remove nothing.")]
     public bool DryRun { get; init; }
 
+    [CommandOption("--s3")]
+    [Description("Prune the shared store (build.s3) instead of the local one.")]
+    public bool S3 { get; init; }
+
     [CommandOption("--json")]
     [Description("Print the removed artifacts as one JSON object.")]
     public bool Json { get; init; }

@@ -73,7 +73,13 @@ public sealed class DeployCommand(IAnsiConsole console, TimeProvider time) : Rel
             return ExitCodes.UsageOrConfig;
         }
 
-        var outcome = await Manager(target).DeployAsync(request, ct);
+        var (vendor, vendorCode) = await VendorSource.FindAsync(Console, request.Config, settings.Json, ct);
+        if (vendor is null)
+        {
+            return vendorCode;
+        }
+
+        var outcome = await Manager(target).DeployAsync(request with { Vendor = vendor }, ct);
         var code = OutcomePrinter.Print(Console, outcome, settings.Json);
         return code == ExitCodes.Success && watch is { } span
             ? await DeployWatch.RunAsync(Console, request.Config, watchStore!, request.Stage.Name, outcome, span, Time, ct)

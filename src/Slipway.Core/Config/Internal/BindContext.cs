@@ -1,20 +1,42 @@
 namespace Slipway.Core.Config.Internal;
 
 /// <summary>State shared by the binders of one file: where diagnostics go and how <c>${VAR}</c> is looked up.</summary>
-internal sealed class BindContext(string file, Func<string, string?> environment)
+internal sealed class BindContext
 {
-    private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private readonly List<ConfigDiagnostic> _diagnostics;
+    private readonly Func<string, string?> _environment;
 
-    public string File { get; } = file;
+    public BindContext(string file, Func<string, string?> environment)
+        : this(file, environment, [], [], new HashSet<string>(StringComparer.Ordinal))
+    {
+    }
+
+    private BindContext(string file, Func<string, string?> environment, List<ConfigDiagnostic> diagnostics,
+        List<(string Role, SourceLocation Location, string Path, string File)> roleUses, HashSet<string> hostVarNames)
+    {
+        File = file;
+        _environment = environment;
+        _diagnostics = diagnostics;
+        RoleUses = roleUses;
+        HostVarNames = hostVarNames;
+    }
+
+    public string File { get; }
 
     /// <summary>Roles that hooks, requirements and processes ask for, checked against the hosts' roles at the end.</summary>
-    public List<(string Role, SourceLocation Location, string Path)> RoleUses { get; } = [];
+    public List<(string Role, SourceLocation Location, string Path, string File)> RoleUses { get; }
 
     /// <summary>
     /// Names given in any host's <c>vars:</c>; in template sections (<see cref="TemplateSections"/>) references to them are
     /// kept for per-host expansion instead of being looked up in the environment.
     /// </summary>
-    public HashSet<string> HostVarNames { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> HostVarNames { get; }
+
+    /// <summary>
+    /// The context of a file included by this one (<c>build.include</c>): its diagnostics name <paramref name="file"/>
+    /// and join this file's, and its role uses are checked with this file's.
+    /// </summary>
+    public BindContext Included(string file) => new(file, _environment, _diagnostics, RoleUses, HostVarNames);
 
     /// <summary>Top-level sections whose texts are expanded per host.</summary>
     public static IReadOnlyList<string> TemplateSections { get; } = [ConfigKeys.Processes, ConfigKeys.Health, ConfigKeys.Hooks, ConfigKeys.Templates, ConfigKeys.Monitor];
@@ -29,12 +51,17 @@ internal sealed class BindContext(string file, Func<string, string?> environment
 
     /// <summary>Diagnostics sorted into file order (stable, so problems at one spot keep the order they were found in).</summary>
     public IReadOnlyList<ConfigDiagnostic> Diagnostics =>
-        [.. _diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
+        [.. _diagnostics.OrderBy(d => d.File == File ? 0 : 1).ThenBy(d => d.File, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
 
     public void Error(SourceLocation location, string path, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, File, location, path, message));
 
     public void Error(ConfigNode node, string path, string message) => Error(node.Location, path, message);
+
+    /// <summary>An error in another file of the same config (an included one).</summary>
+    public void ErrorIn(string file, SourceLocation location, string path, string message) =>
+        _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, file, location, path, message));
 
     public void Warning(SourceLocation location, string path, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, File, location, path, message));
@@ -44,7 +71,7 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     {
         var problems = new List<EnvSubstitution.Problem>();
         var template = TemplateSections.Any(t => path == t || path.StartsWith(t + ".", StringComparison.Ordinal));
-        var result = EnvSubstitution.Expand(scalar.Value, environment, problems, template ? HostVarNames.Contains : null);
+        var result = EnvSubstitution.Expand(scalar.Value, _environment, problems, template ? HostVarNames.Contains : null);
         foreach (var problem in problems)
         {
             // Point at the '$' itself when we can tell where it is; quoting adds one column.
@@ -67,7 +94,7 @@ internal sealed class BindContext(string file, Func<string, string?> environment
     public string? SubstituteText(string text, string what, SourceLocation at, string path)
     {
         var problems = new List<EnvSubstitution.Problem>();
-        var result = EnvSubstitution.Expand(text, environment, problems, HostVarNames.Contains);
+        var result = EnvSubstitution.Expand(text, _environment, problems, HostVarNames.Contains);
         foreach (var problem in problems)
         {
             var line = text.AsSpan(0, Math.Min(problem.Offset, text.Length)).Count('\n') + 1;

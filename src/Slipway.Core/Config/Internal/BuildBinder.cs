@@ -20,9 +20,11 @@ internal static class BuildBinder
         }
 
         var dir = Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".";
+        var packages = BindPackages(s, null);
+        BindIncludes(s, sourceFile, dir, packages);
         return new BuildConfig
         {
-            Packages = BindPackages(s),
+            Packages = packages,
             Store = s.String("store") is { } store ? Path.GetFullPath(store, dir) : Layout.LocalState.ForFile(sourceFile).Artifacts,
             Jobs = s.Int("jobs", 1, 256),
             S3 = BindS3(s),
@@ -119,7 +121,90 @@ internal static class BuildBinder
         };
     }
 
-    private static List<BuildPackageConfig> BindPackages(Section build)
+    /// <summary>
+    /// <c>build.include</c>: files (relative to slipway.yml, <c>*</c> and <c>?</c> allowed in the file name) that declare
+    /// more <c>packages:</c>, each read with its own line and column; a name declared twice is an error at the second.
+    /// </summary>
+    private static void BindIncludes(Section build, string sourceFile, string dir, List<BuildPackageConfig> packages)
+    {
+        if (build.Get("include") is not { } node)
+        {
+            return;
+        }
+
+        var context = build.Context;
+        var entries = node is ConfigScalar
+            ? ValueReader.String(context, node, build.PathOf("include")) is { } one ? [(one, node, build.PathOf("include"))] : []
+            : build.StringList("include");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var shownDir = Path.GetDirectoryName(sourceFile) ?? "";
+        foreach (var (pattern, entryNode, entryPath) in entries)
+        {
+            var full = Path.GetFullPath(pattern, dir);
+            var folder = Path.GetDirectoryName(full) ?? dir;
+            var name = Path.GetFileName(full);
+            if (folder.AsSpan().IndexOfAny('*', '?') >= 0)
+            {
+                context.Error(entryNode, entryPath, $"wildcards are allowed in the file name only, got '{pattern}'");
+                continue;
+            }
+
+            List<string> files;
+            if (name.AsSpan().IndexOfAny('*', '?') >= 0)
+            {
+                files = Directory.Exists(folder) ? [.. Directory.GetFiles(folder, name).Order(StringComparer.Ordinal)] : [];
+                if (files.Count == 0)
+                {
+                    context.Warning(entryNode.Location, entryPath, $"'{pattern}' matches no file");
+                }
+            }
+            else if (System.IO.File.Exists(full))
+            {
+                files = [full];
+            }
+            else
+            {
+                context.Error(entryNode, entryPath, $"file not found: {full}");
+                continue;
+            }
+
+            foreach (var file in files.Where(seen.Add))
+            {
+                var shown = Path.Join(shownDir, Path.GetRelativePath(dir, file));
+                var included = context.Included(shown);
+                if (ConfigLoader.ReadBounded(file, out var problem) is not { } text)
+                {
+                    context.Error(entryNode, entryPath, $"{shown}: {problem}");
+                    continue;
+                }
+
+                if (YamlTreeReader.Read(text, included, out _) is not { } root)
+                {
+                    continue; // empty (nothing to add) or a syntax error, already reported in that file
+                }
+
+                var section = included.Section(root, ConfigKeys.Build, ConfigKeys.BuildIncludedKeys, "a mapping such as { packages: { libfoo: { … } } }");
+                if (section is null)
+                {
+                    continue;
+                }
+
+                foreach (var package in BindPackages(section, file))
+                {
+                    if (packages.FirstOrDefault(p => p.Name == package.Name) is { } first)
+                    {
+                        var where = Path.GetRelativePath(dir, first.File ?? Path.GetFullPath(sourceFile)) + ":" + first.Location;
+                        included.Error(package.Location, $"build.packages.{package.Name}", $"package '{package.Name}' is already declared at {where}");
+                        continue;
+                    }
+
+                    packages.Add(package);
+                }
+            }
+        }
+    }
+
+    private static List<BuildPackageConfig> BindPackages(Section build, string? file)
     {
         var result = new List<BuildPackageConfig>();
         if (build.Get("packages") is not { } node)
@@ -177,6 +262,8 @@ internal static class BuildBinder
                 EnvAllowlist = [.. p.StringList("env_allowlist").Concat(p.StringList("pass_env")).Select(x => x.Value).Distinct(StringComparer.Ordinal)],
                 Tools = [.. p.StringList("tools").Select(x => x.Value)],
                 Platform = p.String("platform"),
+                Roles = [.. p.Roles(recordUse: true).Distinct(StringComparer.Ordinal)],
+                File = file,
                 Location = entry.Key.Location,
                 KeyLocations = locations,
                 DependsLocations = dependsLocations,

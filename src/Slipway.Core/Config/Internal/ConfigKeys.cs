@@ -84,14 +84,17 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> LogsKeys { get; } =
         ["db", "syslog_udp", "syslog_tcp", "http", "token", "retention_days", "spool", "base_url", "deploy_history", "watch_after_deploy", "users", "digest"];
 
-    public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "store", "jobs", "s3", "signing"];
+    public static IReadOnlyList<string> BuildKeys { get; } = ["packages", "include", "store", "jobs", "s3", "signing"];
+
+    /// <summary>What a file of <c>build.include</c> may hold.</summary>
+    public static IReadOnlyList<string> BuildIncludedKeys { get; } = ["packages"];
 
     public static IReadOnlyList<string> BuildS3Keys { get; } = ["url", "endpoint", "region", "profile", "timeout", "read_only"];
 
     public static IReadOnlyList<string> BuildSigningKeys { get; } = ["key", "public_key"];
 
     public static IReadOnlyList<string> BuildPackageKeys { get; } =
-        ["source", "patches", "steps", "depends", "env", "env_allowlist", "pass_env", "tools", "platform"];
+        ["source", "patches", "steps", "depends", "env", "env_allowlist", "pass_env", "tools", "platform", "roles"];
 
     /// <summary>A source says exactly one of git (with ref), tarball (with sha256) or path.</summary>
     public static IReadOnlyList<string> BuildSourceKeys { get; } = ["git", "ref", "tarball", "sha256", "path"];

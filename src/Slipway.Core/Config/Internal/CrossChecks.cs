@@ -15,9 +15,9 @@ internal static class CrossChecks
         var list = known.Count == 0
             ? "no host has any roles"
             : "roles given to hosts: " + string.Join(", ", known.Order(StringComparer.Ordinal));
-        foreach (var (role, location, path) in context.RoleUses.Where(u => !known.Contains(u.Role)))
+        foreach (var (role, location, path, file) in context.RoleUses.Where(u => !known.Contains(u.Role)))
         {
-            context.Error(location, path, $"role '{role}' is not given to any host; {list}");
+            context.ErrorIn(file, location, path, $"role '{role}' is not given to any host; {list}");
         }
     }
 

@@ -71,7 +71,7 @@ internal sealed class Section(
 
             if (recordUse)
             {
-                Context.RoleUses.Add((role, node.Location, rolePath));
+                Context.RoleUses.Add((role, node.Location, rolePath, Context.File));
             }
 
             roles.Add(role);
