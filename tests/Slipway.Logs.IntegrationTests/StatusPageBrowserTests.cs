@@ -37,7 +37,8 @@ public sealed partial class StatusPageBrowserTests
             stages:
               production:
                 hosts:
-                  - {{ host: web1, roles: [web] }}
+                  - host: web1
+                    roles: [web]
             monitor:
               check_interval: 1s
               retry_interval: 1s

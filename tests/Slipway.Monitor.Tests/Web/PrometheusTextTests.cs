@@ -33,7 +33,7 @@ public sealed class PrometheusTextTests
         Value("slipway_check_hard", "root@db1").ShouldBe(0);
         Value("slipway_check_state", "queue@db1").ShouldBe(0);
         Value("slipway_check_acknowledged", "queue@db1").ShouldBe(1);
-        parsed.Samples.ShouldNotContain(s => s.Name == "slipway_check_state" && Label(s, "check") == "new", "a PENDING check has no state yet");
+        parsed.Samples.ShouldNotContain(s => s.Name == "slipway_check_state" && s.Labels["check"] == "new", "a PENDING check has no state yet");
         Value("slipway_check_last_check_timestamp_seconds", "web_port@web1").ShouldBe(At.ToUnixTimeSeconds());
 
         Value("slipway_perfdata_seconds", "web_port@web1", "time").ShouldBe(0.25, 1e-12);
