@@ -21,13 +21,13 @@ public sealed class StatusHtmlTests
     {
         var evil = "<script>alert('x')</script><img src=x onerror=alert(1)>";
         var html = StatusHtml.Overview(new MonitorStateFile(Now, []),
-            [new StatusHtml.CheckView(State("web@web1", "CRITICAL", evil), [Result("web@web1", 1, "'<b>'=1"), Result("web@web1", 2, "'<b>'=2")])],
+            [new StatusHtml.CheckView(State("web@web1", "CRITICAL", evil), [Result("web@web1", 1, "'<em>'=1"), Result("web@web1", 2, "'<em>'=2")])],
             [new StageFacts("prod", "<i>rel</i>", null, Now, "eve") { Processes = [new ProcessFacts("web1", "<u>app", "FATAL")] }],
             Now, TimeSpan.FromMinutes(2), Menu, "/status");
 
         html.ShouldNotContain("<script>");
         html.ShouldNotContain("<img");
-        html.ShouldNotContain("<b>");
+        html.ShouldNotContain("<em>");
         html.ShouldNotContain("<i>rel");
         html.ShouldNotContain("<u>app");
         html.ShouldContain("&lt;script&gt;");
