@@ -107,7 +107,7 @@ public sealed partial class StatusPageBrowserTests
 
             var hostile = page.Locator("#checks tr[data-check=\"hostile@web1\"]");
             (await hostile.GetAttributeAsync("data-state")).ShouldBe("CRITICAL");
-            (await hostile.Locator("td.out").InnerTextAsync()).ShouldBe("<script>window.pwned=1</script><b>disk</b> full",
+            (await hostile.Locator("td.out").InnerTextAsync()).ShouldBe("CRITICAL: <script>window.pwned=1</script><b>disk</b> full",
                 "the plugin's markup is shown as text");
             (await page.EvaluateAsync<bool>("() => window.pwned === undefined")).ShouldBeTrue("the plugin's script did not run");
             (await page.Locator("#checks b").CountAsync()).ShouldBe(0);
