@@ -41,6 +41,9 @@ public sealed record LogServerOptions
     /// <summary>Slipway's deploy history (JSON lines); traceback group pages show what each stage ran when the group first appeared.</summary>
     public string? DeployHistory { get; init; }
 
+    /// <summary>Other features' pages (the monitor's <c>/status</c>), served behind the same login; their metrics join <c>/metrics</c>.</summary>
+    public IReadOnlyList<Slipway.Core.Web.IWebPart> WebParts { get; init; } = [];
+
     /// <summary>When set, the server mails the digest on this schedule.</summary>
     public ScheduledDigest? Digest { get; init; }
 

@@ -26,13 +26,17 @@ internal static class Pages
 
     private static string H(string? text) => Enc.Encode(text ?? "");
 
-    private static string Layout(string title, string body, bool refresh = false) => $"""
+    private static string Layout(string title, string body, bool refresh = false, IReadOnlyList<Slipway.Core.Web.WebLink>? menu = null) => $"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{H(title)} · Slipway logs</title>
         {(refresh ? "<meta http-equiv=\"refresh\" content=\"5\">" : "")}
         <style>{Style}</style></head>
-        <body><header><a href="/"><b>Slipway logs</b></a><a href="/">Events</a><a href="/groups">Traceback groups</a><a href="/metrics">Metrics</a></header>
+        <body><header><a href="/"><b>Slipway logs</b></a>{Links(menu)}</header>
         <main>{body}</main></body></html>
         """;
+
+    private static string Links(IReadOnlyList<Slipway.Core.Web.WebLink>? menu) =>
+        string.Concat((menu ?? [new("/", "Events"), new("/groups", "Traceback groups"), new("/metrics", "Metrics")])
+            .Select(l => $"<a href=\"{H(l.Href)}\">{H(l.Title)}</a>"));
 
     public static string Login(string? next, bool error) => Layout("Log in", $"""
         <h1>Log in</h1>
@@ -103,7 +107,7 @@ internal static class Pages
             sb.Append(CultureInfo.InvariantCulture, $"<p><a id=\"older\" href=\"{H(view.With("before", events[^1].Id.ToString(CultureInfo.InvariantCulture)))}\">Older events →</a></p>");
         }
 
-        return Layout("Events", sb.ToString(), refresh: view.Tail && view.Before is null);
+        return Layout("Events", sb.ToString(), refresh: view.Tail && view.Before is null, WebHost.Menu(context));
     }
 
     public static async Task<string> GroupsAsync(WebContext context, string? since, CancellationToken ct)
@@ -127,7 +131,7 @@ internal static class Pages
             sb.Append("<p class=\"muted\">No tracebacks in this period.</p>");
         }
 
-        return Layout("Traceback groups", sb.ToString());
+        return Layout("Traceback groups", sb.ToString(), menu: WebHost.Menu(context));
     }
 
     public static async Task<string?> GroupAsync(WebContext context, string fingerprint, CancellationToken ct)
@@ -167,7 +171,7 @@ internal static class Pages
         sb.Append("</ul>");
         AppendTimeline(sb, g.Hours.TakeLast(72).ToList(), timeline);
         sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(H(g.Example)).Append("</pre>");
-        return Layout(g.Title, sb.ToString());
+        return Layout(g.Title, sb.ToString(), menu: WebHost.Menu(context));
     }
 
     /// <summary>

@@ -48,8 +48,23 @@ public static class WebHost
             http.Response.Redirect("/login?next=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
         });
 
-        app.MapGet("/metrics", () =>
-            Results.Text(context.Pipeline.Metrics.ToPrometheus(), "text/plain; version=0.0.4", Encoding.UTF8));
+        app.MapGet("/metrics", async (CancellationToken ct) =>
+        {
+            var text = new StringBuilder(context.Pipeline.Metrics.ToPrometheus());
+            foreach (var part in context.Options.WebParts)
+            {
+                text.Append(await part.MetricsAsync(ct));
+            }
+
+            return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
+        });
+        foreach (var part in context.Options.WebParts)
+        {
+            var serve = (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct);
+            app.MapGet(part.Prefix, serve);
+            app.MapGet(part.Prefix + "/{**rest}", serve);
+        }
+
         app.MapGet("/login", (HttpContext http, CancellationToken ct) => Results.Content(Pages.Login(http.Request.Query["next"], error: false), "text/html; charset=utf-8"));
         app.MapPost("/login", async (HttpContext http, CancellationToken ct) =>
         {
@@ -81,6 +96,21 @@ public static class WebHost
                 ? Results.Content(html, "text/html; charset=utf-8")
                 : Results.NotFound());
         return app;
+    }
+
+    /// <summary>The server's menu: the log browser's pages, then every part's.</summary>
+    internal static IReadOnlyList<Slipway.Core.Web.WebLink> Menu(WebContext context) =>
+        [new("/", "Events"), new("/groups", "Traceback groups"), .. context.Options.WebParts.Select(p => new Slipway.Core.Web.WebLink(p.Prefix, p.Title)),
+            new("/metrics", "Metrics")];
+
+    private static async Task<IResult> ServePartAsync(Slipway.Core.Web.IWebPart part, HttpContext http, WebContext context, CancellationToken ct)
+    {
+        var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.Count > 0 ? q.Value[0] ?? "" : "",
+            StringComparer.Ordinal);
+        var answer = await part.GetAsync(new Slipway.Core.Web.WebAsk(http.Request.Path.Value ?? "/", query, Menu(context)), ct);
+        return answer is null
+            ? Results.NotFound()
+            : Results.Content(answer.Body, answer.ContentType, Encoding.UTF8, answer.Status);
     }
 
     private static bool IsPublic(PathString path) =>

@@ -55,6 +55,9 @@ internal sealed record LogsSection
     public string? Schedule { get; init; }
 
     /// <summary>Null (after printing why, on stderr) when the file or its logs: section is invalid; empty when there is no file.</summary>
+    /// <summary>The whole slipway.yml when one was given (the status page shows its stages and checks); null without -f.</summary>
+    public Slipway.Core.Config.SlipwayConfig? Config { get; init; }
+
     public static LogsSection? Load(IAnsiConsole console, LogsSettings settings)
     {
         if (settings.Config is not null)
@@ -85,7 +88,7 @@ internal sealed record LogsSection
         var history = Path.Combine(Path.GetDirectoryName(config.SourceFile) ?? ".", ".slipway", "history.jsonl");
         if (config.Logs is not { } logs)
         {
-            return new LogsSection { DeployHistory = history };
+            return new LogsSection { DeployHistory = history, Config = config };
         }
 
         var digest = logs.Digest;
@@ -110,6 +113,7 @@ internal sealed record LogsSection
             Since = digest.Since,
             Top = digest.Top,
             Schedule = digest.Schedule,
+            Config = config,
         };
     }
 

@@ -78,6 +78,7 @@ public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : 
                 Digest = ScheduledDigestFrom(section),
                 DeployHistory = section.DeployHistory,
                 Users = section.Users,
+                WebParts = StatusWiring.Parts(section, time),
             };
         }
         catch (FormatException e)
@@ -122,6 +123,10 @@ public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : 
         if (server.HttpAddress is { } h)
         {
             ConsoleText.Line(console, $"http {h}");
+            foreach (var part in options.WebParts)
+            {
+                ConsoleText.Line(console, $"http {new Uri(h, part.Prefix)} ({part.Title.ToLowerInvariant()})");
+            }
         }
 
         if (options.Token is null && options.Http is not null)
