@@ -33,7 +33,7 @@ public sealed record AlertTrack
 /// <item>A change of a HARD problem (WARNING to CRITICAL) is a new problem, told again.</item>
 /// <item>While a told problem stays HARD, unacknowledged and out of downtime, it is told again every
 /// renotify interval (zero: once).</item>
-/// <item>A RECOVERY is sent only for a problem that was told, once the check is OK and out of downtime.</item>
+/// <item>A RECOVERY is sent only for a problem that was told, once the check is OK, out of downtime and not flapping.</item>
 /// <item>FLAPPINGSTART and FLAPPINGSTOP are told when flapping starts and stops, except in downtime.</item>
 /// </list>
 /// </summary>
@@ -89,7 +89,7 @@ public static class AlertPlanner
         }
 
         // OK (a HARD OK: a problem still SOFT, or recovering, has told nothing new).
-        if (status.State == ServiceState.Ok && track.ProblemSince is not null && !status.InDowntime)
+        if (status.State == ServiceState.Ok && track.ProblemSince is not null && !status.InDowntime && !status.IsFlapping)
         {
             sent.Add(Make(check, "RECOVERY", status, track.ProblemState, now, 1, null) with { Since = track.ProblemSince });
             track = track with { ProblemSince = null, ProblemState = ServiceState.Ok, NotifiedAt = null, Number = 0 };
