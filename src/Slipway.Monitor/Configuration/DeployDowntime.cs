@@ -42,9 +42,11 @@ public sealed class DeployDowntime
             return null;
         }
 
-        var names = hosts.Select(h => h.DisplayName).ToHashSet(StringComparer.Ordinal);
+        // By address: the deploy's hosts may carry the ssh user filled in, the config's do not.
+        static string Address(HostConfig h) => h.Host + ":" + h.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var deployed = hosts.Select(Address).ToHashSet(StringComparer.Ordinal);
         var checks = MonitorPlan.Expand(config, stage).Checks
-            .Where(c => names.Contains(c.Host.DisplayName)).Select(c => c.Id).Distinct(StringComparer.Ordinal).ToList();
+            .Where(c => deployed.Contains(Address(c.Host))).Select(c => c.Id).Distinct(StringComparer.Ordinal).ToList();
         return checks.Count == 0 ? null : new DeployDowntime(LocalState.For(config).MonitorMarks, stage, action, checks);
     }
 
