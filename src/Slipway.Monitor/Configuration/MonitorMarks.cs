@@ -63,14 +63,19 @@ public sealed record MonitorMarks
     /// Loads, changes and saves the file under an exclusive lock (<c>PATH.lock</c>), so a deploy and a <c>monitor ack</c>
     /// at the same moment do not lose each other's change.
     /// </summary>
-    public static async Task<MonitorMarks> UpdateAsync(string path, Action<MonitorMarks> change, CancellationToken ct)
+    /// <remarks>When <c>saveWhen</c> answers false after the change, the file is left as it was (the change found a usage error).</remarks>
+    public static async Task<MonitorMarks> UpdateAsync(string path, Action<MonitorMarks> change, CancellationToken ct, Func<bool>? saveWhen = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var held = await LockAsync(path + ".lock", ct);
         var marks = await LoadAsync(path, ct);
         change(marks);
-        await marks.SaveAsync(path, ct);
+        if (saveWhen?.Invoke() ?? true)
+        {
+            await marks.SaveAsync(path, ct);
+        }
+
         return marks;
     }
 
