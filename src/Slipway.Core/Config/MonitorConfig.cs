@@ -24,6 +24,15 @@ public sealed record MonitorConfig
     /// <summary>By name, in file order.</summary>
     public IReadOnlyList<MonitorCheckConfig> Checks { get; init; } = [];
 
+    /// <summary>Notifications; none are sent without a channel.</summary>
+    public MonitorAlertsConfig Alerts { get; init; } = new();
+
+    /// <summary>
+    /// A HARD problem that starts while a deploy of its host runs, or within this long after it ends, is attributed to
+    /// that deploy's release (in the alert and the state file).
+    /// </summary>
+    public TimeSpan DeployWindow { get; init; } = TimeSpan.FromMinutes(30);
+
     public SourceLocation Location { get; init; }
 }
 
@@ -106,4 +115,55 @@ public sealed record MonitorCheckConfig
         ArgumentNullException.ThrowIfNull(host);
         return (Roles.Count == 0 || Roles.Any(host.HasRole)) && (Hosts.Count == 0 || Hosts.Any(h => HostFilter.Matches(host, h)));
     }
+}
+
+/// <summary>
+/// <c>monitor.alerts</c>: who hears about HARD problems and recoveries (mail, a webhook, a command; any of them), how
+/// often a problem that stays HARD and unacknowledged is told again, and how hard delivery tries.
+/// </summary>
+public sealed record MonitorAlertsConfig
+{
+    /// <summary>A problem still HARD, unacknowledged and out of downtime is told again this often; zero tells it once.</summary>
+    public TimeSpan RenotifyInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Tries per notification and channel before it is given up (logged).</summary>
+    public int Attempts { get; init; } = 5;
+
+    /// <summary>The wait before the first retry; each further retry waits twice as long, at most 10 minutes.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    public SmtpConfig? Mail { get; init; }
+
+    public WebhookAlertConfig? Webhook { get; init; }
+
+    public CommandAlertConfig? Command { get; init; }
+
+    public SourceLocation Location { get; init; }
+
+    /// <summary>True when at least one channel is configured.</summary>
+    public bool HasChannel => Mail is not null || Webhook is not null || Command is not null;
+}
+
+/// <summary><c>monitor.alerts.webhook</c>: an HTTP POST of the notification as JSON.</summary>
+public sealed record WebhookAlertConfig
+{
+    /// <summary>http:// or https://; may hold a secret (a chat service's webhook token), so <c>config show</c> hides its path.</summary>
+    public required string Url { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary><c>monitor.alerts.command</c>: a program run per notification, told what happened in environment variables.</summary>
+public sealed record CommandAlertConfig
+{
+    /// <summary>The command line, split like a check's (or run by /bin/sh -c with <see cref="Shell"/>).</summary>
+    public required string Command { get; init; }
+
+    public bool Shell { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public SourceLocation Location { get; init; }
 }

@@ -25,6 +25,19 @@ public static class MonitorPlan
             return (checks, problems);
         }
 
+        if (monitor.Alerts.Command is { } alertCommand)
+        {
+            try
+            {
+                Plugins.PluginCommand.Parse(alertCommand.Command, alertCommand.Shell);
+            }
+            catch (FormatException e)
+            {
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, file ?? config.SourceFile, alertCommand.Location,
+                    "monitor.alerts.command.command", e.Message));
+            }
+        }
+
         var stages = config.Stages.Where(s => stage is null || s.Name == stage).ToList();
         foreach (var check in monitor.Checks)
         {

@@ -65,6 +65,30 @@ public sealed class CheckScheduler
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="check"/> from a status read back from the state file (a restart), instead of PENDING.
+    /// Unknown checks are ignored (they were removed from the config); only before <see cref="RunAsync"/>.
+    /// </summary>
+    public bool Restore(string check, CheckStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (Volatile.Read(ref _started) == 1)
+        {
+            throw new InvalidOperationException("restore states before the scheduler runs");
+        }
+
+        lock (_gate)
+        {
+            if (!_statuses.ContainsKey(check))
+            {
+                return false;
+            }
+
+            _statuses[check] = status;
+            return true;
+        }
+    }
+
     public void Acknowledge(string check, bool sticky = false) =>
         Update(check, status => CheckStateMachine.Acknowledge(status, sticky));
 

@@ -7,7 +7,7 @@ namespace Slipway.Monitor.Service;
 /// Applies what <c>slipway monitor ack|downtime</c> recorded (<see cref="MonitorMarks"/>, by check id) to check statuses,
 /// by the state machine's rules (pure apart from the swap of <see cref="Current"/>):
 /// <list type="bullet">
-/// <item>A check is in downtime while its downtime end is ahead; when it passes, the check is out again.</item>
+/// <item>A check is in downtime while its downtime end is ahead, or while a deploy of its host runs; then it is out again.</item>
 /// <item>An acknowledgement applies to a HARD problem only, and only when it was made after that problem turned HARD:
 /// an ack written while the check was OK or SOFT, or before an earlier problem, does not silence the next one. A plain
 /// acknowledgement ends at the next HARD change (the state machine clears it and it is not put back), and at recovery.</item>
@@ -29,7 +29,7 @@ public sealed class MarksApplier : ICheckMarks
     {
         ArgumentNullException.ThrowIfNull(status);
         var marks = _current;
-        var inDowntime = marks.DowntimeOf(check, now) is not null;
+        var inDowntime = marks.InDowntime(check, now);
         if (status.InDowntime != inDowntime)
         {
             status = CheckStateMachine.SetDowntime(status, inDowntime);

@@ -26,6 +26,18 @@ public sealed record MonitorServiceOptions
     public Storage.RetentionPolicy Retention { get; init; } = new();
 
     public TimeSpan RollupEvery { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where alerts go; null sends none (the state file still says what would have been told).</summary>
+    public Alerts.AlertDispatcher? Alerts { get; init; }
+
+    /// <summary>A problem still HARD, unacknowledged and out of downtime is told again this often; zero: once.</summary>
+    public TimeSpan RenotifyInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A HARD problem that begins during a deploy of its host or this long after is attributed to it.</summary>
+    public TimeSpan DeployWindow { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Start every check from the state file (a restart), rather than PENDING.</summary>
+    public bool RestoreState { get; init; } = true;
 }
 
 /// <summary>
@@ -44,6 +56,7 @@ public sealed class MonitorService
     private readonly ILogger _logger;
     private readonly MarksApplier _marks = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Alerts.AlertTrack> _tracks = new(StringComparer.Ordinal);
     private int _dirty = 1;
     private readonly Storage.StoreSink? _storeSink;
     private DateTimeOffset _nextRollup;
@@ -71,15 +84,29 @@ public sealed class MonitorService
 
     public int CheckCount => _checks.Count;
 
+    /// <summary>Checks whose state was read back from the state file at the start.</summary>
+    public int Restored { get; private set; }
+
+    /// <summary>Alerts planned so far (each one queued on every channel).</summary>
+    public int AlertsPlanned { get; private set; }
+
     /// <summary>Runs until <paramref name="ct"/> is cancelled; returns (does not throw) once everything is written.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
+        if (_options.RestoreState)
+        {
+            await RestoreAsync(ct);
+        }
+
         var watcher = new MarksWatcher(_options.MarksPath, _marks, _logger);
         if (await watcher.RefreshAsync(ct))
         {
             Scheduler.ApplyMarks();
         }
 
+        // The alerts stop after the scheduler: what its last runs decide is still queued, then drained.
+        using var stopAlerts = new CancellationTokenSource();
+        var alerts = _options.Alerts?.RunAsync(stopAlerts.Token) ?? Task.CompletedTask;
         var scheduler = Scheduler.RunAsync(ct);
         try
         {
@@ -92,6 +119,7 @@ public sealed class MonitorService
                     Interlocked.Exchange(ref _dirty, 1);
                 }
 
+                PlanAlerts();
                 await WriteStateAsync();
                 await RollupAsync(force: false);
             }
@@ -108,6 +136,9 @@ public sealed class MonitorService
         {
         }
 
+        PlanAlerts();
+        await stopAlerts.CancelAsync();
+        await alerts;
         Interlocked.Exchange(ref _dirty, 1);
         await WriteStateAsync();
         if (_storeSink is not null)
@@ -117,6 +148,62 @@ public sealed class MonitorService
             await RollupAsync(force: true);
         }
     }
+
+    /// <summary>Every check's status and alert record as the state file has them, when it is there and readable.</summary>
+    private async Task RestoreAsync(CancellationToken ct)
+    {
+        MonitorStateFile? file;
+        try
+        {
+            file = await MonitorStateFile.LoadAsync(_options.StatePath, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            ServiceLog.StateUnreadable(_logger, _options.StatePath, e.Message);
+            return;
+        }
+
+        foreach (var record in file?.Checks ?? [])
+        {
+            if (MonitorStateFile.ToStatus(record) is { } status && Scheduler.Restore(record.Id, status))
+            {
+                _tracks[record.Id] = MonitorStateFile.ToTrack(record);
+                Restored++;
+            }
+        }
+    }
+
+    /// <summary>Decides the alerts due now from every check's status (<see cref="Alerts.AlertPlanner"/>) and queues them.</summary>
+    private void PlanAlerts()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (check, status) in Scheduler.Snapshot())
+        {
+            var track = _tracks.GetValueOrDefault(check, Alerts.AlertTrack.None);
+            var decision = Alerts.AlertPlanner.Decide(check, status, track, now, _options.RenotifyInterval, Attribution(check, status));
+            if (decision.Track != track)
+            {
+                _tracks[check] = decision.Track;
+                Interlocked.Exchange(ref _dirty, 1);
+            }
+
+            foreach (var notification in decision.Notifications)
+            {
+                AlertsPlanned++;
+                _options.Alerts?.Enqueue(notification);
+                AlertPlanned?.Invoke(notification);
+            }
+        }
+    }
+
+    /// <summary>Each alert as it is planned (the console prints it).</summary>
+    public event Action<Alerts.Notification>? AlertPlanned;
+
+    /// <summary>The deploy a HARD problem of <paramref name="check"/> follows, from the marks file.</summary>
+    private Alerts.DeployAttribution? Attribution(string check, CheckStatus status) =>
+        _marks.Current.DeployBehind(check, status.LastHardStateChange, _options.DeployWindow) is { } d
+            ? new Alerts.DeployAttribution(d.Stage, d.Action, d.Release, d.Commit, d.StartedAt, d.FinishedAt, d.Result)
+            : null;
 
     /// <summary>Results stored so far (0 without a store).</summary>
     public long Stored => _storeSink?.Written ?? 0;
@@ -151,7 +238,8 @@ public sealed class MonitorService
 
         try
         {
-            await MonitorStateFile.From(Scheduler.Snapshot(), _nextDue, _time.GetUtcNow()).SaveAsync(_options.StatePath, CancellationToken.None);
+            await MonitorStateFile.From(Scheduler.Snapshot(), _nextDue, _time.GetUtcNow(), _tracks, Attribution)
+                .SaveAsync(_options.StatePath, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

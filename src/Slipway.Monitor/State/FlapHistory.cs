@@ -21,6 +21,14 @@ public sealed record FlapHistory
 
     public static FlapHistory Empty { get; } = new();
 
+    /// <summary>A history read back (the state file): the last <see cref="Slots"/> of <paramref name="states"/>, padded with OK in front.</summary>
+    public static FlapHistory From(IEnumerable<ServiceState> states)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        var given = states.TakeLast(Slots).ToList();
+        return new FlapHistory { States = [.. Enumerable.Repeat(ServiceState.Ok, Slots - given.Count), .. given] };
+    }
+
     public FlapHistory Record(ServiceState state) => this with { States = States.RemoveAt(0).Add(state) };
 
     public double PercentStateChange()

@@ -120,7 +120,9 @@ public sealed class PromoteCommand(IAnsiConsole console, TimeProvider time) : As
             Config = config, Stage = to.Stage, Hosts = to.Hosts, PublishParallelism = RecipeExpander.PublishParallelism(config),
             Reporter = settings.Json ? SilentReporter.Instance : new TextDeployReporter(console, to.Hosts), Verbose = settings.Verbose,
         };
-        return OutcomePrinter.Print(console, await manager.DeployAsync(Promotion.Request(template, plan, settings.Message), cancellationToken), settings.Json);
+        var outcome = await Monitor.DeployMonitoring.AroundAsync(console, config, to.Stage, to.Hosts, "promote", time,
+            () => manager.DeployAsync(Promotion.Request(template, plan, settings.Message), cancellationToken), cancellationToken);
+        return OutcomePrinter.Print(console, outcome, settings.Json);
     }
 
     private async Task PrintGainsAsync(SlipwayConfig config, PromotionPlan plan, CancellationToken ct)

@@ -79,7 +79,8 @@ public sealed class DeployCommand(IAnsiConsole console, TimeProvider time) : Rel
             return vendorCode;
         }
 
-        var outcome = await Manager(target).DeployAsync(request with { Vendor = vendor }, ct);
+        var outcome = await Monitor.DeployMonitoring.AroundAsync(Console, request.Config, request.Stage, request.Hosts, "deploy", Time,
+            () => Manager(target).DeployAsync(request with { Vendor = vendor }, ct), ct);
         var code = OutcomePrinter.Print(Console, outcome, settings.Json);
         return code == ExitCodes.Success && watch is { } span
             ? await DeployWatch.RunAsync(Console, request.Config, watchStore!, request.Stage.Name, outcome, span, Time, ct)
@@ -92,7 +93,9 @@ public sealed class RollbackCommand(IAnsiConsole console, TimeProvider time) : R
     protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, RollbackSettings settings, CancellationToken ct)
     {
         request = request with { To = settings.To, Force = settings.Force, Message = settings.Message, Wait = settings.WaitTime };
-        return OutcomePrinter.Print(Console, await Manager(target).RollbackAsync(request, ct), settings.Json);
+        var outcome = await Monitor.DeployMonitoring.AroundAsync(Console, request.Config, request.Stage, request.Hosts, "rollback", Time,
+            () => Manager(target).RollbackAsync(request, ct), ct);
+        return OutcomePrinter.Print(Console, outcome, settings.Json);
     }
 }
 

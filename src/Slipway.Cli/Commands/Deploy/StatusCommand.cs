@@ -43,10 +43,12 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
         }
 
         var now = time.GetUtcNow();
+        var monitor = await MonitorProblems.LoadAsync(console, config, cancellationToken);
         var records = new List<StageStatusRecord>();
         foreach (var (stage, live) in config.Stages.Zip(lives))
         {
-            records.Add(await DescribeAsync(config, origin, stage, live, lives, now, cancellationToken));
+            var record = await DescribeAsync(config, origin, stage, live, lives, now, cancellationToken);
+            records.Add(record with { Problems = monitor?.For(stage.Name, now) ?? [], MonitorStateAt = monitor?.WrittenAt });
         }
 
         if (settings.Json)
@@ -121,6 +123,19 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
             {
                 ConsoleText.Line(console, "    " + note, ConsoleText.Yellow);
             }
+
+            foreach (var p in r.Problems)
+            {
+                var marks = string.Join(", ", new[] { p.Acknowledged ? "acknowledged" : null, p.InDowntime ? "in downtime" : null,
+                    p.AfterDeploy is { } d ? d.Describe() : null }.Where(m => m is not null));
+                ConsoleText.Line(console, $"    {p.State} {p.Check}{(p.For is { } f ? " for " + f : "")}: {p.Output}{(marks.Length > 0 ? " (" + marks + ")" : "")}",
+                    p.Acknowledged || p.InDowntime ? ConsoleText.Yellow : ConsoleText.Red);
+            }
+        }
+
+        if (records.FirstOrDefault()?.MonitorStateAt is { } at && time.GetUtcNow() - at > MonitorProblems.Stale)
+        {
+            ConsoleText.Line(console, $"monitor: open problems as of {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z (is monitor serve running?)", ConsoleText.Yellow);
         }
     }
 
@@ -129,7 +144,57 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
 
 internal sealed record StageStatusRecord(
     string Stage, string Branch, string? Commit, DateTimeOffset? LiveSince, string? LiveFor, bool InStep, int HostsOnCommit, int Hosts,
-    int? BehindBranch, string? PromotedFrom, int? BehindPromotedFrom, IReadOnlyList<string> Notes);
+    int? BehindBranch, string? PromotedFrom, int? BehindPromotedFrom, IReadOnlyList<string> Notes)
+{
+    /// <summary>The stage's open problems: HARD, not OK, from the monitor's state file.</summary>
+    public IReadOnlyList<OpenProblemRecord> Problems { get; init; } = [];
+
+    /// <summary>When monitor serve last wrote its state file; null when it never ran here.</summary>
+    public DateTimeOffset? MonitorStateAt { get; init; }
+}
+
+/// <summary>One open problem as <c>slipway status</c> shows it.</summary>
+internal sealed record OpenProblemRecord(string Check, string State, DateTimeOffset? Since, string? For, string? Output, bool Acknowledged,
+    bool InDowntime, Slipway.Monitor.Alerts.DeployAttribution? AfterDeploy);
+
+/// <summary>The monitor's state file, read for <c>slipway status</c>: its HARD problems, per stage by the checks of that stage's hosts.</summary>
+internal sealed class MonitorProblems(Slipway.Monitor.Service.MonitorStateFile file, SlipwayConfig config)
+{
+    /// <summary>A state file older than this is said to be old (monitor serve rewrites it every second while results come in).</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromMinutes(10);
+
+    public DateTimeOffset WrittenAt => file.WrittenAt;
+
+    /// <summary>Null when there is no state file (monitor serve never ran here) or it cannot be read (a warning says why).</summary>
+    public static async Task<MonitorProblems?> LoadAsync(IAnsiConsole console, SlipwayConfig config, CancellationToken ct)
+    {
+        if (config.Monitor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = await Slipway.Monitor.Service.MonitorStateFile.LoadAsync(Slipway.Core.Layout.LocalState.For(config).MonitorState, ct);
+            return file is null ? null : new MonitorProblems(file, config);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            ConsoleText.Warning(console, $"cannot read the monitor's state: {e.Message}");
+            return null;
+        }
+    }
+
+    public IReadOnlyList<OpenProblemRecord> For(string stage, DateTimeOffset now)
+    {
+        var ids = Slipway.Monitor.Configuration.MonitorPlan.Expand(config, stage).Checks.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return file.Checks.Where(c => c.IsHardProblem && ids.Contains(c.Id))
+            .OrderBy(c => c.State == "CRITICAL" ? 0 : c.State == "UNKNOWN" ? 1 : 2).ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => new OpenProblemRecord(c.Id, c.State, c.LastHardStateChange,
+                c.LastHardStateChange is { } since ? PromotionPlanner.Age(now - since) : null, c.Output, c.Acknowledged, c.InDowntime, c.AfterDeploy))
+            .ToList();
+    }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(List<StageStatusRecord>))]

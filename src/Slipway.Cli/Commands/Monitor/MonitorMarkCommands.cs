@@ -133,10 +133,12 @@ internal static class MonitorMarking
         }
 
         var path = LocalState.For(config).MonitorMarks;
-        MonitorMarks marks;
+        var ids = selected.Select(c => c.Id).ToList();
+        (string Action, DateTimeOffset? Until, string? Error) outcome = ("", null, null);
         try
         {
-            marks = await MonitorMarks.LoadAsync(path, ct);
+            // Under the marks file's lock: a deploy writing its downtime at the same moment does not lose this change.
+            await MonitorMarks.UpdateAsync(path, marks => outcome = change(marks, ids), ct, saveWhen: () => outcome.Error is null);
         }
         catch (InvalidDataException e)
         {
@@ -144,15 +146,13 @@ internal static class MonitorMarking
             return ExitCodes.CommandFailed;
         }
 
-        var ids = selected.Select(c => c.Id).ToList();
-        var (action, until, usage) = change(marks, ids);
+        var (action, until, usage) = outcome;
         if (usage is not null)
         {
             ConsoleText.Error(console, usage);
             return ExitCodes.UsageOrConfig;
         }
 
-        await marks.SaveAsync(path, ct);
         if (json)
         {
             ConsoleText.Line(console, JsonSerializer.Serialize(new MonitorMarkReport(true, action, ids, until), MonitorJsonContext.Default.MonitorMarkReport));

@@ -4,6 +4,7 @@ using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Core.Net;
 using Slipway.Core.Layout;
+using Slipway.Monitor.Alerts;
 using Slipway.Monitor.Checks;
 using Slipway.Monitor.Scheduling;
 using Slipway.Monitor.Service;
@@ -57,21 +58,34 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
             return ExitCodes.CommandFailed;
         }
 
+        var monitor = config.Monitor!;
+        var channels = AlertChannels(monitor.Alerts, time);
+        var printer = new ConsoleEventSink(console);
+        var dispatcher = new AlertDispatcher(channels, new DeliveryPolicy { Attempts = monitor.Alerts.Attempts, FirstDelay = monitor.Alerts.RetryDelay },
+            printer.Delivery, time);
         var options = new MonitorServiceOptions
         {
             Store = store,
-            MaxConcurrency = config.Monitor!.MaxConcurrency,
+            MaxConcurrency = monitor.MaxConcurrency,
             MarksPath = state.MonitorMarks,
             StatePath = state.MonitorState,
+            Alerts = dispatcher,
+            RenotifyInterval = monitor.Alerts.RenotifyInterval,
+            DeployWindow = monitor.DeployWindow,
         };
 
         // SIGTERM (systemd, supervisord, docker stop) stops the service like Ctrl-C: running checks end, the state is written, exit 0.
         using var stop = new ServiceStop(cancellationToken);
         using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
-        var service = new MonitorService(scheduled, options, new ConsoleEventSink(console), time, loggers);
+        var service = new MonitorService(scheduled, options, printer, time, loggers);
+        service.AlertPlanned += printer.Alert;
         var hosts = checks.Select(c => c.Host.DisplayName).Distinct(StringComparer.Ordinal).Count();
         ConsoleText.Line(console, $"slipway monitor: {ConfigSource.Plural(checks.Count, "check")} on {ConfigSource.Plural(hosts, "host")}, " +
             $"at most {options.MaxConcurrency} at a time; state in {options.StatePath}, history in {shown}");
+        ConsoleText.Line(console, channels.Count == 0
+            ? "alerts: none (no monitor.alerts channel is configured; see docs/monitor.md)"
+            : $"alerts: {string.Join(", ", channels.Select(c => c.Name))}; " +
+              (monitor.Alerts.RenotifyInterval > TimeSpan.Zero ? $"a problem is told again every {Core.Durations.Format(monitor.Alerts.RenotifyInterval)}" : "a problem is told once"));
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
         ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
@@ -88,12 +102,63 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         given is not null ? (DatabaseUrl.SchemeOf(given) is null ? Path.GetFullPath(given) : given)
         : config.Logs?.Db is { } logs && MonitorStoreFactory.IsServer(logs) ? logs
         : state.MonitorDb;
+
+    /// <summary>The channels monitor.alerts configures, in the order mail, webhook, command.</summary>
+    internal static List<IAlertChannel> AlertChannels(MonitorAlertsConfig alerts, TimeProvider time)
+    {
+        var channels = new List<IAlertChannel>();
+        if (alerts.Mail is { } mail)
+        {
+            channels.Add(new MailChannel(mail, mail.ResolvePassword(Environment.GetEnvironmentVariable)));
+        }
+
+        if (alerts.Webhook is { } hook)
+        {
+            channels.Add(new WebhookChannel(new Uri(hook.Url), hook.Timeout));
+        }
+
+        if (alerts.Command is { } command)
+        {
+            channels.Add(new CommandChannel(command.Command, command.Shell, command.Timeout, time));
+        }
+
+        return channels;
+    }
 }
 
 /// <summary>Prints each state change of a run as one line: time, check, what happened, the output; and why it is not notified.</summary>
 internal sealed class ConsoleEventSink(IAnsiConsole console) : ICheckRunSink
 {
     private readonly Lock _gate = new();
+
+    /// <summary>An alert decided: "ALERT PROBLEM broken@web1 CRITICAL #1 (after deploy of release …)".</summary>
+    public void Alert(Notification n)
+    {
+        var line = $"{n.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z alert {n.Type} {n.Check} {Slipway.Monitor.ServiceStates.Label(n.State)}" +
+            (n.Number > 1 ? $" (again, #{n.Number})" : "") + (n.Deploy is { } d ? $" ({d.Describe()})" : "");
+        lock (_gate)
+        {
+            ConsoleText.Line(console, line);
+        }
+    }
+
+    /// <summary>A failed try (and its retry), a give-up, or a success after a retry; a first-time success is silent.</summary>
+    public void Delivery(DeliveryReport r)
+    {
+        if (r.Delivered && r.Attempt == 1)
+        {
+            return;
+        }
+
+        var what = $"alert {r.Notification.Type} {r.Notification.Check} by {r.Channel}";
+        var line = r.Delivered ? $"{what}: sent at attempt {r.Attempt}"
+            : r.RetryIn is { } wait ? $"{what}: attempt {r.Attempt} of {r.Attempts} failed: {r.Error}; next try in {Core.Durations.Format(wait)}"
+            : $"{what}: given up after attempt {r.Attempt}: {r.Error}";
+        lock (_gate)
+        {
+            ConsoleText.Line(console, line, r.Delivered ? null : ConsoleText.Yellow);
+        }
+    }
 
     public ValueTask RecordAsync(CheckRun run, CancellationToken ct)
     {

@@ -114,7 +114,16 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> QueueWorkerKeys { get; } = ["concurrency", "timeout", "stop_grace", "poll"];
 
     public static IReadOnlyList<string> MonitorKeys { get; } =
-        ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "max_concurrency", "checks"];
+        ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "max_concurrency", "deploy_window", "alerts", "checks"];
+
+    public static IReadOnlyList<string> MonitorAlertsKeys { get; } = ["renotify_interval", "attempts", "retry_delay", "mail", "webhook", "command"];
+
+    /// <summary>The mail keys wherever Slipway mails (<see cref="SmtpConfig"/>).</summary>
+    public static IReadOnlyList<string> SmtpKeys { get; } = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to"];
+
+    public static IReadOnlyList<string> MonitorWebhookKeys { get; } = ["url", "timeout"];
+
+    public static IReadOnlyList<string> MonitorAlertCommandKeys { get; } = ["command", "shell", "timeout"];
 
     /// <summary>Keys every check takes, whatever it is.</summary>
     public static IReadOnlyList<string> MonitorCommonKeys { get; } =

@@ -30,9 +30,130 @@ internal static class MonitorBinder
             RecoverAfter = s.Int("recover_after", 1, 100) ?? defaults.RecoverAfter,
             Timeout = Positive(s, "timeout") ?? defaults.Timeout,
             MaxConcurrency = s.Int("max_concurrency", 1, 1000) ?? defaults.MaxConcurrency,
+            DeployWindow = s.Duration("deploy_window") ?? defaults.DeployWindow,
+            Alerts = BindAlerts(s),
             Location = s.Location,
         };
         return section with { Checks = BindChecks(s, section) };
+    }
+
+    private static MonitorAlertsConfig BindAlerts(Section monitor)
+    {
+        var defaults = new MonitorAlertsConfig();
+        if (monitor.Get("alerts") is not { } node)
+        {
+            return defaults;
+        }
+
+        var s = monitor.Context.Section(node, monitor.PathOf("alerts"), ConfigKeys.MonitorAlertsKeys,
+            "a mapping such as { mail: { smtp: 127.0.0.1:25, to: ops@example.com }, renotify_interval: 1h }");
+        if (s is null)
+        {
+            return defaults;
+        }
+
+        var delay = Positive(s, "retry_delay");
+        return new MonitorAlertsConfig
+        {
+            RenotifyInterval = s.Duration("renotify_interval") ?? defaults.RenotifyInterval,
+            Attempts = s.Int("attempts", 1, 100) ?? defaults.Attempts,
+            RetryDelay = delay ?? defaults.RetryDelay,
+            Mail = s.Get("mail") is { } mail ? BindSmtp(s.Context, mail, s.PathOf("mail")) : null,
+            Webhook = BindWebhook(s),
+            Command = BindCommand(s),
+            Location = s.Location,
+        };
+    }
+
+    /// <summary>The mail keys of <see cref="SmtpConfig"/>: smtp (HOST:PORT) and to are required.</summary>
+    internal static SmtpConfig? BindSmtp(BindContext context, ConfigNode node, string path)
+    {
+        var s = context.Section(node, path, ConfigKeys.SmtpKeys, "a mapping such as { smtp: 127.0.0.1:25, from: slipway@example.com, to: ops@example.com }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var server = s.RequiredString("smtp", "HOST:PORT, such as 127.0.0.1:25");
+        if (server is not null && SmtpConfig.Split(server) is null)
+        {
+            context.Error(s.Get("smtp")!, s.PathOf("smtp"), $"must be HOST:PORT (or HOST for port 25), got \"{server}\"");
+            server = null;
+        }
+
+        var to = s.Get("to") is ConfigScalar ? (s.String("to") is { } one ? [one] : []) : s.StringList("to").Select(t => t.Value).ToList();
+        if (s.Get("to") is null)
+        {
+            s.Required("to", "one address or a list of them");
+        }
+
+        foreach (var address in to.Where(a => !a.Contains('@', StringComparison.Ordinal)))
+        {
+            context.Error(s.Get("to")!, s.PathOf("to"), $"\"{address}\" is not a mail address");
+        }
+
+        var from = s.String("from");
+        if (from is not null && !from.Contains('@', StringComparison.Ordinal))
+        {
+            context.Error(s.Get("from")!, s.PathOf("from"), $"\"{from}\" is not a mail address");
+        }
+
+        return server is null || context.HasErrorsUnder(path) ? null : new SmtpConfig
+        {
+            Server = server,
+            User = s.String("smtp_user"),
+            Password = s.String("smtp_password"),
+            StartTls = s.Bool("starttls") ?? false,
+            From = from ?? SmtpConfig.DefaultFrom,
+            To = to,
+            Location = s.Location,
+        };
+    }
+
+    private static WebhookAlertConfig? BindWebhook(Section alerts)
+    {
+        if (alerts.Get("webhook") is not { } node)
+        {
+            return null;
+        }
+
+        var path = alerts.PathOf("webhook");
+        var s = alerts.Context.Section(node, path, ConfigKeys.MonitorWebhookKeys, "a mapping such as { url: https://hooks.example.com/slipway }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var url = s.RequiredString("url", "an http:// or https:// URL");
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            alerts.Context.Error(s.Get("url")!, s.PathOf("url"), $"must be an http:// or https:// URL, got \"{url}\"");
+        }
+
+        var timeout = Positive(s, "timeout");
+        return url is null || alerts.Context.HasErrorsUnder(path) ? null
+            : new WebhookAlertConfig { Url = url, Timeout = timeout ?? TimeSpan.FromSeconds(10), Location = s.Location };
+    }
+
+    private static CommandAlertConfig? BindCommand(Section alerts)
+    {
+        if (alerts.Get("command") is not { } node)
+        {
+            return null;
+        }
+
+        var path = alerts.PathOf("command");
+        var s = alerts.Context.Section(node, path, ConfigKeys.MonitorAlertCommandKeys,
+            "a mapping such as { command: /usr/local/bin/page-oncall } (told what happened in NOTIFICATIONTYPE, SERVICEDESC, SERVICESTATE, ...)");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var command = s.RequiredString("command");
+        var timeout = Positive(s, "timeout");
+        return command is null || alerts.Context.HasErrorsUnder(path) ? null
+            : new CommandAlertConfig { Command = command, Shell = s.Bool("shell") ?? false, Timeout = timeout ?? TimeSpan.FromSeconds(30), Location = s.Location };
     }
 
     private static List<MonitorCheckConfig> BindChecks(Section monitor, MonitorConfig section)

@@ -225,7 +225,31 @@ internal static class PrintTree
         .Add("recover_after", monitor.RecoverAfter)
         .Add("timeout", Duration(monitor.Timeout))
         .Add("max_concurrency", monitor.MaxConcurrency)
+        .Add("deploy_window", Duration(monitor.DeployWindow))
+        .Add("alerts", MonitorAlerts(monitor.Alerts))
         .Add("checks", monitor.Checks.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, MonitorCheck(c, stage))));
+
+    // A webhook URL often is the secret (chat services put the token in its path): only scheme, host and port are shown.
+    private static PrintMap MonitorAlerts(MonitorAlertsConfig alerts) => new PrintMap()
+        .Add("renotify_interval", Duration(alerts.RenotifyInterval))
+        .Add("attempts", alerts.Attempts)
+        .Add("retry_delay", Duration(alerts.RetryDelay))
+        .Add("mail", alerts.Mail is { } mail ? Smtp(mail) : null)
+        .Add("webhook", alerts.Webhook is { } hook ? new PrintMap()
+            .Add("url", Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) + "/***" : "***")
+            .Add("timeout", Duration(hook.Timeout)) : null)
+        .Add("command", alerts.Command is { } command ? new PrintMap()
+            .Add("command", command.Command)
+            .Add("shell", command.Shell)
+            .Add("timeout", Duration(command.Timeout)) : null);
+
+    private static PrintMap Smtp(SmtpConfig smtp) => new PrintMap()
+        .Add("smtp", smtp.Server)
+        .Add("smtp_user", smtp.User)
+        .Add("smtp_password", Secret(smtp.Password))
+        .Add("starttls", smtp.StartTls)
+        .Add("from", smtp.From)
+        .Add("to", smtp.To.ToList<object?>());
 
     private static PrintMap MonitorCheck(MonitorCheckConfig c, StageConfig stage)
     {
