@@ -174,7 +174,13 @@ internal static class PrintTree
             .Add("stop_grace", Duration(queue.Worker.StopGrace))
             .Add("poll", Duration(queue.Worker.Poll)))
         .Add("http", queue.Http ?? QueueConfig.DefaultHttp)
-        .Add("token", Secret(queue.Token));
+        .Add("token", Secret(queue.Token))
+        .Add("schedules", queue.Schedules.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, new PrintMap()
+            .Add("cron", c.Cron.Expression)
+            .Add("queue", c.Queue)
+            .Add("payload", c.Payload)
+            .Add("max_attempts", c.MaxAttempts))))
+        .Add("logs", queue.Logs is { } logs ? new PrintMap().Add("url", logs.Url).Add("token", Secret(logs.Token)) : null);
 
     /// <summary>postgres://user:***@host/db: a password in a URL is a secret like any other.</summary>
     private static string UrlWithoutPassword(string url)
