@@ -69,6 +69,12 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
                 $"'{limit.Queue}' is not a queue name: use {QueueName.Rule}"));
         }
 
+        foreach (var schedule in queue.Schedules.Where(s => !QueueName.IsValid(s.Queue)))
+        {
+            problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, schedule.Location, schedule.Path + ".queue",
+                $"'{schedule.Queue}' is not a queue name: use {QueueName.Rule}"));
+        }
+
         return problems;
     }
 
@@ -92,6 +98,19 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
         },
         ConcurrencyLimits = Config.Limits.ToDictionary(l => l.Queue, l => l.Limit, StringComparer.Ordinal),
     };
+
+    /// <summary>The section's cron schedules, for <see cref="Slipway.Queue.Scheduling.CronScheduler"/>.</summary>
+    public IReadOnlyList<Slipway.Queue.Scheduling.QueueSchedule> Schedules() =>
+        [.. Config.Schedules.Select(s => new Slipway.Queue.Scheduling.QueueSchedule(s.Name, s.Cron, s.Queue, s.Payload) { MaxAttempts = s.MaxAttempts })];
+
+    /// <summary>
+    /// The sender of failed jobs to the central logs (<c>queue.logs</c>; its token, else <c>SLIPWAY_LOGS_TOKEN</c>), or
+    /// null when the section names no logs server.
+    /// </summary>
+    public LogsSender? FailureLog(Action<string> warn) =>
+        Config.Logs is { } logs
+            ? new LogsSender(logs.Url, logs.Token ?? (Environment.GetEnvironmentVariable("SLIPWAY_LOGS_TOKEN") is { Length: > 0 } t ? t : null), warn)
+            : null;
 
     /// <summary>The URL as messages show it (no password).</summary>
     public string ShownUrl => QueueEngineFactory.Redact(Url);
