@@ -69,6 +69,16 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
                 $"'{limit.Queue}' is not a queue name: use {QueueName.Rule}"));
         }
 
+        if (queue.Url.StartsWith("sqs", StringComparison.OrdinalIgnoreCase) && (queue.Schedules.Count > 0 || queue.Limits.Count > 0))
+        {
+            // What the engine would refuse when it opens, said at the line that asks for it.
+            foreach (var (location, path, what) in queue.Schedules.Select(s => (s.Location, s.Path, "cron schedules need idempotency keys to fire once across hosts"))
+                         .Concat(queue.Limits.Select(l => (l.Location, l.Path, "a concurrency limit across hosts needs a count SQS does not keep"))))
+            {
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, location, path, $"not with the sqs engine: {what} (docs/queue.md#the-sqs-engine)"));
+            }
+        }
+
         foreach (var schedule in queue.Schedules.Where(s => !QueueName.IsValid(s.Queue)))
         {
             problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, schedule.Location, schedule.Path + ".queue",
