@@ -121,20 +121,41 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         var file = Config("""
               schedules:
                 nightly: { cron: "0 25 * * *", queue: reports }
-                bad-queue: { cron: "0 3 * * *", queue: "no spaces" }
                 bad-payload: { cron: "0 3 * * *", queue: reports, payload: "not json" }
                 no-cron: { queue: reports }
               logs: { url: "ftp://logs1" }
             """);
 
-        var check = await CliRunner.RunAsync("config", "check", "-f", file);
+        var check = await CliRunner.RunAsync(["config", "check", "-f", file], 100, TestContext.Current.CancellationToken);
 
         check.ExitCode.ShouldBe(ExitCodes.UsageOrConfig, check.Output);
         check.Stderr.ShouldMatch(@":11:\d+: error: queue\.schedules\.nightly\.cron: cron hour: '25' is not a number from 0 to 23");
-        check.Stderr.ShouldContain(":12:5: error: queue.schedules.bad-queue.queue: 'no spaces' is not a queue name");
-        check.Stderr.ShouldMatch(@":13:\d+: error: queue\.schedules\.bad-payload\.payload: must be one JSON document");
+        check.Stderr.ShouldMatch(@":12:\d+: error: queue\.schedules\.bad-payload\.payload: must be one JSON document");
         check.Stderr.ShouldContain("error: queue.schedules.no-cron.cron: required key is missing");
         check.Stderr.ShouldContain("error: queue.logs.url: must be an http:// or https:// URL of the logs server");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Schedules_with_an_sqs_store_or_a_bad_queue_name_are_refused_at_their_line()
+    {
+        var file = _dir.Write("slipway.yml", """
+            application: shop
+            deploy_to: /srv/shop
+            stages:
+              production:
+                hosts: [{ host: h }]
+            queue:
+              url: sqs://sqs.eu-west-1.amazonaws.com?prefix=shop-
+              schedules:
+                nightly: { cron: "0 3 * * *", queue: reports }
+                bad-queue: { cron: "0 3 * * *", queue: "no spaces" }
+            """);
+
+        var check = await CliRunner.RunAsync(["config", "check", "-f", file], 100, TestContext.Current.CancellationToken);
+
+        check.ExitCode.ShouldBe(ExitCodes.UsageOrConfig, check.Output);
+        check.Stderr.ShouldContain(":9:5: error: queue.schedules.nightly: not with the sqs engine: cron schedules need idempotency keys");
+        check.Stderr.ShouldContain(":10:5: error: queue.schedules.bad-queue.queue: 'no spaces' is not a queue name");
     }
 
     [Fact(Timeout = 30_000)]
@@ -146,7 +167,7 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
               logs: { url: "http://logs1:8514", token: s3cret }
             """);
 
-        var show = await CliRunner.RunAsync("config", "show", "-f", file);
+        var show = await CliRunner.RunAsync(["config", "show", "production", "-f", file], 100, TestContext.Current.CancellationToken);
 
         show.ExitCode.ShouldBe(ExitCodes.Success, show.Output);
         show.Stdout.ShouldContain("nightly:");
