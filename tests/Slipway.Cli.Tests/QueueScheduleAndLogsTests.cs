@@ -173,7 +173,7 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         show.Stdout.ShouldContain("nightly:");
         show.Stdout.ShouldMatch(@"cron: ['""]?0 3 \* \* \*");
         show.Stdout.ShouldMatch(@"payload: ['""]?\{}");
-        show.Stdout.ShouldContain("url: http://logs1:8514");
+        show.Stdout.ShouldMatch(@"url: ['""]?http://logs1:8514");
         show.Stdout.ShouldNotContain("s3cret");
     }
 
