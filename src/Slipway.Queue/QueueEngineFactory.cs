@@ -2,6 +2,7 @@ using Npgsql;
 using Slipway.Queue.Embedded;
 using Slipway.Queue.Postgres;
 using Slipway.Queue.Redis;
+using Slipway.Queue.Sqs;
 
 namespace Slipway.Queue;
 
@@ -9,7 +10,8 @@ namespace Slipway.Queue;
 /// Opens the engine a URL names: <c>sqlite:///var/lib/app/queue.db</c> (three slashes: an absolute path;
 /// <c>sqlite:queue.db</c> or a bare path: relative), <c>postgres://user:pass@host:5432/db</c> (also
 /// <c>postgresql://</c>; <c>?sslmode=require</c>), <c>redis://[:password@]host:6379[/db][?prefix=NAME]</c> (also
-/// <c>rediss://</c>: TLS). <c>sqs://</c> is reserved for the engine to come.
+/// <c>rediss://</c>: TLS), <c>sqs://host[:port][?region=R&amp;prefix=P]</c> (Amazon SQS over HTTPS; <c>sqs+http://</c>
+/// for an emulator on plain HTTP).
 /// </summary>
 public static class QueueEngineFactory
 {
@@ -26,10 +28,9 @@ public static class QueueEngineFactory
             "sqlite" => new SqliteQueueEngine(SqlitePath(url, at), options, time),
             "postgres" or "postgresql" => new PostgresQueueEngine(PostgresConnectionString(url), options, time),
             "redis" or "rediss" => new RedisQueueEngine(RedisUrl.Parse(url), options, time),
-            "sqs" => throw new QueueException(
-                $"The {scheme}:// queue engine is not available yet. Use sqlite:///path/queue.db, postgres://user:pass@host/db or redis://host:6379."),
+            "sqs" or "sqs+http" => new SqsQueueEngine(SqsUrl.Parse(url), options, time),
             _ => throw new QueueException(
-                $"Unknown queue engine '{scheme}://' in '{Redact(url)}'. Use sqlite:///path/queue.db or postgres://user:pass@host/db."),
+                $"Unknown queue engine '{scheme}://' in '{Redact(url)}'. Use sqlite:///path/queue.db, postgres://user:pass@host/db, redis://host:6379 or sqs://host."),
         };
     }
 
@@ -62,8 +63,11 @@ public static class QueueEngineFactory
                 case "redis" or "rediss":
                     RedisUrl.Parse(url);
                     return null;
+                case "sqs" or "sqs+http":
+                    SqsUrl.Parse(url);
+                    return null;
                 default:
-                    // The reserved and unknown schemes: Open says why, without opening anything.
+                    // Unknown schemes: Open says why, without opening anything.
                     Open(url);
                     return null;
             }

@@ -355,22 +355,22 @@ public sealed class QueueCommandTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task An_engine_that_is_not_available_is_a_config_error_at_its_line()
+    public async Task An_unusable_engine_url_is_a_config_error_at_its_line()
     {
         var ct = TestContext.Current.CancellationToken;
-        var file = _dir.Write("slipway.yml", "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: h }]\nqueue:\n  url: sqs://cache:6379\n  limits: { 'bad name': 2 }\n");
+        var file = _dir.Write("slipway.yml", "application: shop\ndeploy_to: /srv/shop\nstages:\n  production:\n    hosts: [{ host: h }]\nqueue:\n  url: sqs://cache:6379?prefix=a.b\n  limits: { 'bad name': 2 }\n");
 
         var check = await RunAsync(ct, "config", "check", "-f", file);
         var push = await RunAsync(ct, "queue", "push", "emails", "-f", file, "--payload", "{}");
-        var url = await RunAsync(ct, "queue", "ls", "--url", "sqs://queue");
+        var url = await RunAsync(ct, "queue", "ls", "--url", "amqp://queue");
 
         check.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
-        check.Stderr.ShouldContain(":7:8: error: queue.url: The sqs:// queue engine is not available yet.");
+        check.Stderr.ShouldContain(":7:8: error: queue.url: The queue URL 'sqs://cache:6379?prefix=a.b' has prefix 'a.b'");
         check.Stderr.ShouldContain(":8:13: error: queue.limits.bad name: 'bad name' is not a queue name");
         push.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
-        push.Stderr.ShouldContain("queue.url: The sqs:// queue engine is not available yet.");
+        push.Stderr.ShouldContain("queue.url: The queue URL 'sqs://cache:6379?prefix=a.b' has prefix 'a.b'");
         url.ExitCode.ShouldBe(ExitCodes.UsageOrConfig);
-        url.Stderr.ShouldStartWith("slipway: error: --url: The sqs:// queue engine is not available yet.");
+        url.Stderr.ShouldStartWith("slipway: error: --url: Unknown queue engine 'amqp://' in 'amqp://queue'.");
     }
 
     [Fact(Timeout = 30_000)]

@@ -103,7 +103,7 @@ public sealed class DigestAndBrowserTests
         await SeedAsync(db, ct, start);
         await using var smtp = await SmtpSink.StartAsync(ct);
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
-        var digest = new ScheduledDigest(Slipway.Logs.Digest.CronSchedule.Parse("0 12 * * *"), new Slipway.Logs.Digest.SmtpSettings("127.0.0.1", smtp.Port),
+        var digest = new ScheduledDigest(Slipway.Core.Scheduling.CronSchedule.Parse("0 12 * * *"), new Slipway.Logs.Digest.SmtpSettings("127.0.0.1", smtp.Port),
             "logs@example.com", ["ops@example.com"], TimeSpan.FromHours(24), 20, null);
         await using var server = new LogServer(new LogServerOptions { Database = db, Http = new IPEndPoint(IPAddress.Loopback, 0), Digest = digest }, null, clock);
         await server.StartAsync(ct);

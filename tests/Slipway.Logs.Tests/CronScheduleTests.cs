@@ -1,4 +1,4 @@
-using Slipway.Logs.Digest;
+using Slipway.Core.Scheduling;
 
 namespace Slipway.Logs.Tests;
 

@@ -23,7 +23,9 @@ public sealed class QueueEngineFactoryTests
             .ShouldBe("Host=db.internal;Port=5433;Username=app;Password=s@cret;Database=jobs;SSL Mode=Require");
 
     [Theory]
-    [InlineData("sqs://queue", "The sqs:// queue engine is not available yet.")]
+    [InlineData("sqs://sqs.eu-west-1.amazonaws.com?prefix=app.jobs", "The queue URL 'sqs://sqs.eu-west-1.amazonaws.com?prefix=app.jobs' has prefix 'app.jobs'")]
+    [InlineData("sqs://id:secret@localhost?region=EU", "The queue URL 'sqs://id:***@localhost?region=EU' has region 'EU'")]
+    [InlineData("sqs://id@localhost", "The queue URL 'sqs://id@localhost' has an access key id without its secret")]
     [InlineData("redis://127.0.0.1:6379/cache", "The queue URL 'redis://127.0.0.1:6379/cache' names database 'cache'")]
     [InlineData("redis://:secret@127.0.0.1:6379/0?prefix=bad%20name", "The queue URL's prefix 'bad name' is not valid")]
     [InlineData("amqp://u:secret@host/x", "Unknown queue engine 'amqp://' in 'amqp://u:***@host/x'.")]
@@ -32,7 +34,7 @@ public sealed class QueueEngineFactoryTests
         Should.Throw<QueueException>(() => QueueEngineFactory.Open(url)).Message.ShouldStartWith(start);
 
     [Theory]
-    [InlineData("sqs://queue", "The sqs:// queue engine is not available yet.")]
+    [InlineData("sqs://queue?region=EU", "The queue URL 'sqs://queue?region=EU' has region 'EU'")]
     [InlineData("redis://:secret@host/x", "The queue URL 'redis://:***@host/x' names database 'x'")]
     [InlineData("amqp://u:secret@host/x", "Unknown queue engine 'amqp://' in 'amqp://u:***@host/x'.")]
     [InlineData("postgres://u:secret@host", "The queue URL 'postgres://u:***@host' names no database")]
@@ -40,6 +42,33 @@ public sealed class QueueEngineFactoryTests
     [InlineData("sqlite:", "The queue URL 'sqlite:' names no file")]
     public void Problem_says_what_open_would_refuse_without_opening_anything(string url, string start) =>
         QueueEngineFactory.Problem(url)!.ShouldStartWith(start);
+
+    [Theory]
+    [InlineData("sqs://sqs.eu-west-1.amazonaws.com", "https://sqs.eu-west-1.amazonaws.com", "eu-west-1", "slipway-", null)]
+    [InlineData("sqs+http://k:s%2Fx@127.0.0.1:4566?region=us-west-2&prefix=shop-", "http://127.0.0.1:4566", "us-west-2", "shop-", "k")]
+    public void An_sqs_url_names_endpoint_region_prefix_and_key(string url, string endpoint, string region, string prefix, string? keyId)
+    {
+        var parsed = Slipway.Queue.Sqs.SqsUrl.Parse(url);
+
+        (parsed.Endpoint, parsed.Region, parsed.Prefix, parsed.AccessKeyId).ShouldBe((endpoint, region, prefix, keyId));
+        if (keyId is not null)
+        {
+            parsed.SecretAccessKey.ShouldBe("s/x");
+        }
+
+        QueueEngineFactory.Problem(url).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("mail", "mail", false)]
+    [InlineData("app:reports_2.high", "app_creports__2_dhigh", false)]
+    [InlineData("a_Xdead", "a__Xdead", false)]
+    public void Queue_names_map_onto_sqs_names_and_back(string queue, string encoded, bool dead)
+    {
+        Slipway.Queue.Sqs.SqsNames.Encode(queue).ShouldBe(encoded);
+        Slipway.Queue.Sqs.SqsNames.Decode(encoded).ShouldBe((queue, dead));
+        Slipway.Queue.Sqs.SqsNames.Decode(Slipway.Queue.Sqs.SqsNames.Dead("", queue)).ShouldBe((queue, true));
+    }
 
     [Theory]
     [InlineData("sqlite:///var/lib/app/queue.db")]

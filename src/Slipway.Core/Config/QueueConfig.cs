@@ -42,6 +42,12 @@ public sealed record QueueConfig
     /// <summary>The HTTP API's bearer token (<c>queue.token</c>; <c>SLIPWAY_QUEUE_TOKEN</c> and <c>--token</c> win).</summary>
     public string? Token { get; init; }
 
+    /// <summary>Cron schedules (<c>queue.schedules</c>), in file order: each tick pushes one job, once across all hosts.</summary>
+    public IReadOnlyList<QueueScheduleConfig> Schedules { get; init; } = [];
+
+    /// <summary>Where workers send failed jobs' output (<c>queue.logs</c>): the central logs server; null: nowhere.</summary>
+    public QueueLogsConfig? Logs { get; init; }
+
     /// <summary>Where the section is written; default when the file has none.</summary>
     public SourceLocation Location { get; init; }
 
@@ -96,3 +102,19 @@ public sealed record QueueWorkerConfig
     /// <summary>An idle worker looks for due jobs (and other processes' enqueues to a SQLite queue) this often.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
 }
+
+/// <summary>
+/// One <c>queue.schedules</c> entry: on every tick of <see cref="Cron"/> (5 fields, UTC) one job with
+/// <see cref="Payload"/> is pushed to <see cref="Queue"/>. The queue name is judged by the queue feature.
+/// </summary>
+public sealed record QueueScheduleConfig(string Name, Scheduling.CronSchedule Cron, string Queue, string Payload, int? MaxAttempts, SourceLocation Location, string Path)
+{
+    /// <summary>The payload of a schedule that names none.</summary>
+    public const string DefaultPayload = "{}";
+}
+
+/// <summary>
+/// <c>queue.logs</c>: the central logs server (<c>slipway logs serve</c>) that workers post each failed attempt to, with
+/// its queue, job id, attempt, error and output. <see cref="Url"/> is the server's base URL (http or https).
+/// </summary>
+public sealed record QueueLogsConfig(string Url, string? Token, SourceLocation Location);

@@ -79,7 +79,7 @@ public sealed record LogServerOptions
 
 /// <summary>The digest <c>slipway logs serve</c> sends by itself (logs.digest.schedule).</summary>
 public sealed record ScheduledDigest(
-    Digest.CronSchedule Schedule, Digest.SmtpSettings Smtp, string From, IReadOnlyList<string> To, TimeSpan Period, int Top, string? BaseUrl);
+    Slipway.Core.Scheduling.CronSchedule Schedule, Digest.SmtpSettings Smtp, string From, IReadOnlyList<string> To, TimeSpan Period, int Top, string? BaseUrl);
 
 /// <summary>One <c>logs.users</c> entry: a password hash and whether the user only reads.</summary>
 public sealed record LogUser(string PasswordHash, bool Admin);

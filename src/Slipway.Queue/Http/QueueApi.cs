@@ -153,6 +153,8 @@ internal sealed class QueueApi(IQueueEngine engine, QueueHttpOptions options, Qu
             }
 
             metrics.AddFailed();
+            options.FailureLog?.Write(Workers.JobFailureEvent.Create(Queue(http), lease.JobId, lease.Attempt, result, message,
+                RequestReader.Text(body.RootElement, "output"), time.GetUtcNow()));
             await JsonReply.WriteAsync(http, StatusCodes.Status200OK, w =>
             {
                 Fence(w, lease);

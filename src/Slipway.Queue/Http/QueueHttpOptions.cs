@@ -26,5 +26,8 @@ public sealed record QueueHttpOptions
     /// <summary>Most jobs one lease request or one batch enqueue may carry.</summary>
     public int MaxBatch { get; init; } = 10_000;
 
+    /// <summary>Where each failure reported over the API goes, with its output (<see cref="Workers.JobFailureEvent"/>); null: only the store keeps it.</summary>
+    public Slipway.Core.Logging.ICentralLog? FailureLog { get; init; }
+
     public const int DefaultPort = 8515;
 }

@@ -97,6 +97,11 @@ public sealed class QueueHttpServer(IQueueEngine engine, QueueHttpOptions option
         {
             await JsonReply.ErrorAsync(http, e.Status, e.Message);
         }
+        catch (QueueException e) when (!http.Response.HasStarted)
+        {
+            // What the engine cannot do (the SQS engine has no priorities or keys): the request asked for it.
+            await JsonReply.ErrorAsync(http, StatusCodes.Status400BadRequest, e.Message);
+        }
         catch (Exception e) when (e is QueueUnavailableException or DbException or TimeoutException && !http.Response.HasStarted)
         {
             QueueHttpLog.StoreFailed(log, e, http.Request.Path);

@@ -64,6 +64,10 @@ public sealed partial class QueueWorker
                 var error = result.Error ?? "failed";
                 var outcome = await engine.FailAsync(job.Lease, new JobFailure(error, result.Output), CancellationToken.None);
                 WorkerLog.JobFailed(_logger, queue, job.Id, job.Attempt, outcome.Outcome, error);
+                if (outcome.Outcome != FailOutcome.Refused)
+                {
+                    _options.FailureLog?.Write(JobFailureEvent.Create(queue, job.Id, job.Attempt, outcome, error, result.Output, _time.GetUtcNow()));
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

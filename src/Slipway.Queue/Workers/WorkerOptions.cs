@@ -20,5 +20,8 @@ public sealed record WorkerOptions
     /// <summary>After a stop, running jobs get this long to finish; then they are cancelled and given back (not counted as attempts).</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where each failed attempt goes, with its output (<see cref="JobFailureEvent"/>); null: only the store keeps it.</summary>
+    public Slipway.Core.Logging.ICentralLog? FailureLog { get; init; }
+
     public TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? Lease / 3;
 }

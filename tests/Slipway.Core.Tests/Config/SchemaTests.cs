@@ -32,6 +32,8 @@ public sealed class SchemaTests
         { "$defs.queueRetry", [.. ConfigKeys.QueueRetryKeys] },
         { "$defs.queueRetention", [.. ConfigKeys.QueueRetentionKeys] },
         { "$defs.queueWorker", [.. ConfigKeys.QueueWorkerKeys] },
+        { "properties.queue.properties.schedules.additionalProperties", [.. ConfigKeys.QueueScheduleKeys] },
+        { "properties.queue.properties.logs", [.. ConfigKeys.QueueLogsKeys] },
         { "properties.monitor", [.. ConfigKeys.MonitorKeys] },
         { "$defs.monitorCheck", [.. ConfigKeys.MonitorCheckKeys] },
         { "$defs.monitorAlerts", [.. ConfigKeys.MonitorAlertsKeys] },

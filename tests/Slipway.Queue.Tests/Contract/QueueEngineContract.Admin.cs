@@ -6,6 +6,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Stats_count_each_state_and_the_oldest_waiting_job()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueManyAsync([Job("a"), Job("b"), Job("c"), Job("later") with { Delay = TimeSpan.FromHours(1) }], ct);
@@ -27,6 +28,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Peek_pages_through_a_queue_by_id_and_filters_by_state()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var ids = (await engine.EnqueueManyAsync([.. Enumerable.Range(0, 5).Select(i => Job($"j{i}"))], ct)).Select(r => r.JobId).ToList();
@@ -44,6 +46,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Delete_removes_the_given_jobs_even_a_running_one_whose_worker_then_is_refused()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var ids = (await engine.EnqueueManyAsync([Job("a"), Job("b"), Job("c")], ct)).Select(r => r.JobId).ToList();
@@ -74,6 +77,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Retention_removes_finished_jobs_past_their_age_or_over_the_per_queue_cap_and_frees_their_keys()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         var options = new QueueEngineOptions
         {
@@ -105,6 +109,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Output_and_errors_keep_their_last_characters_within_the_limit()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync(new QueueEngineOptions { OutputLimit = 100 });
         await engine.EnqueueAsync(Job("x"), ct);

@@ -12,6 +12,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_failure_retries_after_an_exponential_backoff_then_dead_letters()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync(ThreeAttempts);
         var queued = await engine.EnqueueAsync(Job("x"), ct);
@@ -61,6 +62,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_lease_that_runs_out_on_the_last_attempt_dead_letters_the_job()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync(ThreeAttempts with { Retry = ThreeAttempts.Retry with { MaxAttempts = 1 } });
         await engine.EnqueueAsync(Job("x"), ct);
@@ -78,6 +80,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Replay_brings_dead_jobs_back_with_all_their_attempts()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync(ThreeAttempts with { Retry = ThreeAttempts.Retry with { MaxAttempts = 1 } });
         var results = await engine.EnqueueManyAsync([Job("a"), Job("b"), Job("c")], ct);

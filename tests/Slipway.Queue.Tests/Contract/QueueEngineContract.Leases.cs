@@ -6,6 +6,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_dead_workers_job_comes_back_after_its_lease_as_a_new_attempt()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var queued = await engine.EnqueueAsync(Job("x"), ct);
@@ -27,6 +28,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_late_complete_after_a_rescue_is_refused_and_changes_nothing()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueAsync(Job("x"), ct);
@@ -50,6 +52,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_rescue_never_overwrites_a_completion()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueAsync(Job("x"), ct);
@@ -66,6 +69,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_job_running_three_times_its_lease_with_heartbeats_is_never_handed_out_again()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueAsync(Job("long"), ct);
@@ -115,6 +119,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_concurrency_limit_caps_the_jobs_running_at_once_across_engines()
     {
+        Needs(EngineCapability.ConcurrencyLimits);
         var ct = TestContext.Current.CancellationToken;
         var options = new QueueEngineOptions { ConcurrencyLimits = new Dictionary<string, int> { ["mail"] = 2 } };
         var url = await NewStoreAsync(ct);

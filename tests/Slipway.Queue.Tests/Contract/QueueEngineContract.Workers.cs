@@ -30,6 +30,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Workers_run_every_job_once_and_record_the_results()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var engine = await OpenAsync(url, time: TimeProvider.System);
@@ -56,6 +57,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_job_running_three_times_its_lease_runs_exactly_once_while_another_worker_polls()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var a = await OpenAsync(url, time: TimeProvider.System);
@@ -82,6 +84,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_stopping_worker_gives_back_a_job_that_does_not_finish_in_its_grace_time()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var engine = await OpenAsync(url, time: TimeProvider.System);
@@ -108,6 +111,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_stopping_worker_lets_a_job_finish_within_its_grace_time()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var engine = await OpenAsync(url, time: TimeProvider.System);
@@ -134,6 +138,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_worker_picks_up_a_dead_workers_job_once_its_lease_runs_out()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var engine = await OpenAsync(url, time: TimeProvider.System);
@@ -159,6 +164,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_handler_whose_lease_was_lost_is_cancelled_and_its_result_dropped()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var engine = await OpenAsync(url, time: TimeProvider.System);

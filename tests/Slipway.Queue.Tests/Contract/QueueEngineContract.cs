@@ -18,6 +18,21 @@ public abstract partial class QueueEngineContract
     /// <summary>A URL of a new, empty store.</summary>
     protected abstract Task<string> NewStoreAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Why this engine lacks <paramref name="capability"/>, or null when it has it (every engine but SQS has all). A
+    /// contract test that needs what an engine lacks is skipped with that reason; the engine's own test class then
+    /// asserts the refusal, and covers the same behaviour in the way the engine can (SQS: on the real clock).
+    /// </summary>
+    protected virtual string? Lacks(EngineCapability capability) => null;
+
+    protected void Needs(EngineCapability capability)
+    {
+        if (Lacks(capability) is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+    }
+
     protected async Task<IQueueEngine> OpenAsync(string url, QueueEngineOptions? options = null, TimeProvider? time = null)
     {
         var engine = QueueEngineFactory.Open(url, options ?? new QueueEngineOptions { JitterSource = () => 0 }, time ?? Clock);
@@ -40,6 +55,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Enqueue_then_lease_hands_out_the_payload_as_attempt_one()
     {
+        Needs(EngineCapability.JobLookup);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var queued = await engine.EnqueueAsync(Job("""{"to":"ops@example.com"}"""), ct);
@@ -74,6 +90,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Higher_priority_is_leased_first_then_enqueue_order()
     {
+        Needs(EngineCapability.Priorities);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueManyAsync(
@@ -97,6 +114,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task A_delayed_job_is_not_leased_before_its_time()
     {
+        Needs(EngineCapability.FakeClock);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         await engine.EnqueueAsync(Job("later") with { Delay = TimeSpan.FromMinutes(5) }, ct);
@@ -116,6 +134,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task An_idempotency_key_returns_the_stored_job_instead_of_adding_one()
     {
+        Needs(EngineCapability.IdempotencyKeys);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var first = await engine.EnqueueAsync(Job("v1") with { IdempotencyKey = "invoice-42" }, ct);
@@ -131,6 +150,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Bulk_enqueue_honours_idempotency_keys_within_the_batch_and_against_stored_jobs()
     {
+        Needs(EngineCapability.IdempotencyKeys);
         var ct = TestContext.Current.CancellationToken;
         await using var engine = await NewEngineAsync();
         var stored = await engine.EnqueueAsync(Job("stored") with { IdempotencyKey = "k1" }, ct);
@@ -157,6 +177,7 @@ public abstract partial class QueueEngineContract
     [Fact(Timeout = 60_000)]
     public async Task Concurrent_bulk_enqueues_of_the_same_keys_store_each_key_once()
     {
+        Needs(EngineCapability.IdempotencyKeys);
         var ct = TestContext.Current.CancellationToken;
         var url = await NewStoreAsync(ct);
         await using var a = await OpenAsync(url);
@@ -168,4 +189,17 @@ public abstract partial class QueueEngineContract
         both[0].Zip(both[1]).ShouldAllBe(pair => pair.First.JobId == pair.Second.JobId && pair.First.Created != pair.Second.Created);
         (await a.StatsAsync("mail", ct)).Ready.ShouldBe(200);
     }
+}
+
+/// <summary>What a contract test may need beyond leases, heartbeats, the fence, retries and the dead-letter list.</summary>
+public enum EngineCapability
+{
+    /// <summary>The engine's times follow the injected clock (SQS's server keeps its own).</summary>
+    FakeClock,
+    Priorities,
+    IdempotencyKeys,
+
+    /// <summary>Jobs read, listed, deleted or replayed by id (GetAsync, PeekAsync, DeleteAsync, ReplayAsync with ids), finished jobs kept.</summary>
+    JobLookup,
+    ConcurrencyLimits,
 }

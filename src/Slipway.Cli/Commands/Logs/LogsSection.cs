@@ -1,6 +1,6 @@
 using Slipway.Cli.Output;
 using Slipway.Core.Config;
-using Slipway.Logs.Digest;
+using Slipway.Core.Scheduling;
 using Slipway.Logs.Server;
 using Slipway.Logs.Web;
 using Spectre.Console;

@@ -159,7 +159,7 @@ public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : 
             return null;
         }
 
-        var schedule = Slipway.Logs.Digest.CronSchedule.Parse(cron);
+        var schedule = Slipway.Core.Scheduling.CronSchedule.Parse(cron);
         if (section.Smtp is not { } smtp || section.To.Count == 0)
         {
             throw new FormatException("logs.digest.schedule needs logs.digest.smtp (HOST:PORT) and logs.digest.to");

@@ -75,6 +75,22 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
                 $"'{limit.Queue}' is not a queue name: use {QueueName.Rule}"));
         }
 
+        if (queue.Url.StartsWith("sqs", StringComparison.OrdinalIgnoreCase) && (queue.Schedules.Count > 0 || queue.Limits.Count > 0))
+        {
+            // What the engine would refuse when it opens, said at the line that asks for it.
+            foreach (var (location, path, what) in queue.Schedules.Select(s => (s.Location, s.Path, "cron schedules need idempotency keys to fire once across hosts"))
+                         .Concat(queue.Limits.Select(l => (l.Location, l.Path, "a concurrency limit across hosts needs a count SQS does not keep"))))
+            {
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, location, path, $"not with the sqs engine: {what} (docs/queue.md#the-sqs-engine)"));
+            }
+        }
+
+        foreach (var schedule in queue.Schedules.Where(s => !QueueName.IsValid(s.Queue)))
+        {
+            problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, schedule.Location, schedule.Path + ".queue",
+                $"'{schedule.Queue}' is not a queue name: use {QueueName.Rule}"));
+        }
+
         return problems;
     }
 
@@ -98,6 +114,19 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
         },
         ConcurrencyLimits = Config.Limits.ToDictionary(l => l.Queue, l => l.Limit, StringComparer.Ordinal),
     };
+
+    /// <summary>The section's cron schedules, for <see cref="Slipway.Queue.Scheduling.CronScheduler"/>.</summary>
+    public IReadOnlyList<Slipway.Queue.Scheduling.QueueSchedule> Schedules() =>
+        [.. Config.Schedules.Select(s => new Slipway.Queue.Scheduling.QueueSchedule(s.Name, s.Cron, s.Queue, s.Payload) { MaxAttempts = s.MaxAttempts })];
+
+    /// <summary>
+    /// The sender of failed jobs to the central logs (<c>queue.logs</c>; its token, else <c>SLIPWAY_LOGS_TOKEN</c>), or
+    /// null when the section names no logs server.
+    /// </summary>
+    public LogsSender? FailureLog(Action<string> warn) =>
+        Config.Logs is { } logs
+            ? new LogsSender(logs.Url, logs.Token ?? (Environment.GetEnvironmentVariable("SLIPWAY_LOGS_TOKEN") is { Length: > 0 } t ? t : null), warn)
+            : null;
 
     /// <summary>The URL as messages show it (no password).</summary>
     public string ShownUrl => QueueEngineFactory.Redact(Url);

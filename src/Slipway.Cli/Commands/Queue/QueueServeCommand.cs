@@ -51,16 +51,18 @@ public sealed class QueueServeCommand(IAnsiConsole console, TimeProvider time) :
             return ExitCodes.UsageOrConfig;
         }
 
+        using var stop = new ServiceStop(cancellationToken);
+        var output = new WorkerOutput(console, "slipway queue serve: ");
+        await using var failureLog = section.FailureLog(output.Warn);
         var options = new QueueHttpOptions
         {
             Endpoint = endpoint,
             Token = token,
             DefaultLease = section.Config.Lease,
             IdlePoll = section.Config.Worker.Poll,
+            FailureLog = failureLog,
         };
 
-        using var stop = new ServiceStop(cancellationToken);
-        var output = new WorkerOutput(console, "slipway queue serve: ");
         // Kestrel's warnings stay; the host's "failed to start" would repeat the error this command prints itself.
         using var loggers = LoggerFactory.Create(b => b.AddProvider(output).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
 

@@ -5,6 +5,7 @@ using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Core.Shell;
 using Slipway.Queue;
+using Slipway.Queue.Scheduling;
 using Slipway.Queue.Workers;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -32,6 +33,10 @@ public sealed class WorkerSettings : QueueSettings
     [CommandOption("--stop-grace <DURATION>")]
     [Description("On SIGTERM or Ctrl-C, let running jobs finish this long before they are killed and go back to the queue (default: queue.worker.stop_grace, 30s).")]
     public string? StopGrace { get; init; }
+
+    [CommandOption("--no-schedules")]
+    [Description("Do not run queue.schedules here (by default every worker runs them; each tick still pushes one job across all hosts).")]
+    public bool NoSchedules { get; init; }
 
     [CommandOption("--poll <DURATION>")]
     [Description("Look for due jobs at least this often when idle (default: queue.worker.poll, 1s).")]
@@ -95,6 +100,9 @@ public sealed class WorkerCommand(IAnsiConsole console, TimeProvider time) : Asy
         };
 
         var output = new WorkerOutput(console);
+        await using var failureLog = section.FailureLog(output.Warn);
+        options = options with { FailureLog = failureLog };
+        var schedules = settings.NoSchedules ? [] : section.Schedules();
         var handler = new ReportingHandler(new CommandJobHandler([.. command], new CommandJobOptions { Timeout = timeout }), output, time);
 
         // Ctrl-C cancels the command's token (Program); SIGTERM, which supervisors send, does the same here.
@@ -111,7 +119,28 @@ public sealed class WorkerCommand(IAnsiConsole console, TimeProvider time) : Asy
         {
             output.Note($"taking jobs from {settings.Queue} at {section.ShownUrl}, {options.Concurrency.ToString(CultureInfo.InvariantCulture)} at a time: "
                 + string.Join(' ', command.Select(ShellQuote.Quote)));
+            if (failureLog is not null)
+            {
+                output.Note($"failed jobs go to the logs at {failureLog.Intake}");
+            }
+
+            var cron = schedules.Count == 0 ? Task.CompletedTask : new CronScheduler(engine, schedules, time, output)
+            {
+                OnTick = tick =>
+                {
+                    if (tick.Outcome == CronOutcome.Fired)
+                    {
+                        output.Note($"schedule {tick.Schedule}: tick {tick.Tick.UtcDateTime:yyyy-MM-dd HH:mm}Z pushed job {tick.JobId.ToString(CultureInfo.InvariantCulture)}");
+                    }
+                },
+            }.RunAsync(workerStop.Token);
+            if (schedules.Count > 0)
+            {
+                output.Note($"running {schedules.Count.ToString(CultureInfo.InvariantCulture)} cron schedule(s): {string.Join(", ", schedules.Select(s => $"{s.Name} ({s.Cron.Expression} -> {s.Queue})"))}");
+            }
+
             await new QueueWorker(engine, settings.Queue, handler, options, time, output).RunAsync(workerStop.Token);
+            await cron;
             output.Note("stopped");
             return ExitCodes.Success;
         }, stop.Token);

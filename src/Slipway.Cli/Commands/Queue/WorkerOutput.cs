@@ -23,6 +23,14 @@ internal sealed class WorkerOutput(IAnsiConsole console, string prefix = "slipwa
         }
     }
 
+    public void Warn(string text)
+    {
+        lock (_gate)
+        {
+            ConsoleText.Warning(console, text);
+        }
+    }
+
     /// <summary>As a provider, every category writes here (<c>queue serve</c> hands it to the library's server).</summary>
     public ILogger CreateLogger(string categoryName) => this;
 

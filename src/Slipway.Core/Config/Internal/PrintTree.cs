@@ -180,7 +180,7 @@ internal static class PrintTree
 
     // '$' is doubled where a secret is written out: the loader reads "$$" as "$" and "${X}" as a variable.
     private static PrintMap Queue(QueueConfig queue, bool revealSecrets) => new PrintMap()
-        .Add("url", revealSecrets ? queue.Url.Replace("$", "$$", StringComparison.Ordinal) : UrlWithoutPassword(queue.Url))
+        .Add("url", revealSecrets ? Dollars(queue.Url) : UrlWithoutPassword(queue.Url))
         .Add("lease", Duration(queue.Lease))
         .Add("retry", new PrintMap()
             .Add("max_attempts", queue.Retry.MaxAttempts)
@@ -199,7 +199,18 @@ internal static class PrintTree
             .Add("stop_grace", Duration(queue.Worker.StopGrace))
             .Add("poll", Duration(queue.Worker.Poll)))
         .Add("http", queue.Http ?? QueueConfig.DefaultHttp)
-        .Add("token", revealSecrets ? queue.Token?.Replace("$", "$$", StringComparison.Ordinal) : Secret(queue.Token));
+        .Add("token", revealSecrets ? Dollars(queue.Token) : Secret(queue.Token))
+        .Add("schedules", queue.Schedules.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, new PrintMap()
+            .Add("cron", c.Cron.Expression)
+            .Add("queue", c.Queue)
+            .Add("payload", revealSecrets ? Dollars(c.Payload) : c.Payload)
+            .Add("max_attempts", c.MaxAttempts))))
+        .Add("logs", queue.Logs is { } logs
+            ? new PrintMap().Add("url", logs.Url).Add("token", revealSecrets ? Dollars(logs.Token) : Secret(logs.Token))
+            : null);
+
+    /// <summary>A value written for the loader to read back: it reads "$$" as "$" and "${X}" as a variable.</summary>
+    private static string? Dollars(string? value) => value?.Replace("$", "$$", StringComparison.Ordinal);
 
     /// <summary>
     /// postgres://user:***@host/db: a password in a URL is a secret like any other (the queue's and the logs' database,

@@ -36,6 +36,8 @@ internal static class QueueBinder
             Worker = BindWorker(s),
             Http = Listen(s, "http"),
             Token = s.String("token") is { Length: > 0 } token ? token : null,
+            Schedules = BindSchedules(s),
+            Logs = BindLogs(s),
             Location = s.Location,
         };
     }
@@ -144,6 +146,99 @@ internal static class QueueBinder
         }
 
         return result;
+    }
+
+    private static List<QueueScheduleConfig> BindSchedules(Section queue)
+    {
+        var result = new List<QueueScheduleConfig>();
+        if (queue.Get("schedules") is not { } node)
+        {
+            return result;
+        }
+
+        var context = queue.Context;
+        var path = queue.PathOf("schedules");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of schedule names to {{ cron, queue, payload }}, such as {{ nightly: {{ cron: \"0 3 * * *\", queue: reports }} }}, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            var entryPath = Paths.Child(path, entry.Key.Value);
+            if (context.Section(entry.Value, entryPath, ConfigKeys.QueueScheduleKeys, "a mapping such as { cron: \"0 3 * * *\", queue: reports, payload: '{}' }") is not { } s)
+            {
+                continue;
+            }
+
+            var cronText = s.RequiredString("cron", "5 fields, UTC, such as \"*/5 * * * *\"");
+            var queueName = s.RequiredString("queue");
+            var payload = s.String("payload") ?? QueueScheduleConfig.DefaultPayload;
+            var maxAttempts = s.Int("max_attempts", 1, 1000);
+            Scheduling.CronSchedule? cron = null;
+            if (cronText is not null)
+            {
+                try
+                {
+                    cron = Scheduling.CronSchedule.Parse(cronText);
+                    cron.Next(DateTimeOffset.UnixEpoch); // "30 2 * * *" parses; "0 0 30 2 *" never matches
+                }
+                catch (FormatException e)
+                {
+                    context.Error(s.Get("cron")!, s.PathOf("cron"), e.Message);
+                    cron = null;
+                }
+            }
+
+            if (s.Get("payload") is { } payloadNode && !IsJson(payload))
+            {
+                context.Error(payloadNode, s.PathOf("payload"), "must be one JSON document written as a string, such as '{\"kind\": \"nightly\"}'");
+                continue;
+            }
+
+            if (cron is not null && queueName is not null)
+            {
+                result.Add(new QueueScheduleConfig(entry.Key.Value, cron, queueName, payload, maxAttempts, entry.Key.Location, entryPath));
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static QueueLogsConfig? BindLogs(Section queue)
+    {
+        if (queue.Get("logs") is not { } node ||
+            queue.Context.Section(node, queue.PathOf("logs"), ConfigKeys.QueueLogsKeys, "a mapping such as { url: http://logs1:8514, token: ${SLIPWAY_LOGS_TOKEN} }") is not { } s)
+        {
+            return null;
+        }
+
+        if (s.RequiredString("url", "the logs server's base URL, such as http://logs1:8514") is not { } url)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            s.Context.Error(s.Get("url")!, s.PathOf("url"), $"must be an http:// or https:// URL of the logs server, such as http://logs1:8514, got '{url}'");
+            return null;
+        }
+
+        return new QueueLogsConfig(url.TrimEnd('/'), s.String("token") is { Length: > 0 } token ? token : null, s.Location);
     }
 
     private static QueueWorkerConfig BindWorker(Section queue)

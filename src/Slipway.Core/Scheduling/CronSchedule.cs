@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Slipway.Logs.Digest;
+namespace Slipway.Core.Scheduling;
 
 /// <summary>
 /// A five-field cron expression (minute hour day-of-month month day-of-week, in UTC): <c>*</c>, numbers, lists
