@@ -60,9 +60,10 @@ public static class WebHost
         });
         foreach (var part in context.Options.WebParts)
         {
-            var serve = (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct);
-            app.MapGet(part.Prefix, serve);
-            app.MapGet(part.Prefix + "/{**rest}", serve);
+            // Lambdas written in place, not a delegate variable: the native build's request delegate generator can
+            // only bind those at compile time.
+            app.MapGet(part.Prefix, (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct));
+            app.MapGet(part.Prefix + "/{**rest}", (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct));
         }
 
         app.MapGet("/login", (HttpContext http, CancellationToken ct) => Results.Content(Pages.Login(http.Request.Query["next"], error: false), "text/html; charset=utf-8"));

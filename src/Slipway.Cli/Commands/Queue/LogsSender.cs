@@ -97,21 +97,26 @@ internal sealed class LogsSender : ICentralLog, IAsyncDisposable
     /// <summary>One JSON object per line, in the intake's field names.</summary>
     internal static string Lines(IEnumerable<CentralLogEvent> events)
     {
-        var sb = new StringBuilder();
+        // Written field by field (no reflection), so the native build needs no serializer metadata.
+        using var buffer = new MemoryStream();
         foreach (var e in events)
         {
-            sb.Append(JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal)
+            using (var json = new Utf8JsonWriter(buffer))
             {
-                ["time"] = e.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                ["host"] = e.Host ?? Environment.MachineName,
-                ["program"] = e.Program,
-                ["severity"] = e.Severity,
-                ["msgid"] = e.MsgId,
-                ["message"] = e.Message,
-            })).Append('\n');
+                json.WriteStartObject();
+                json.WriteString("time", e.Time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                json.WriteString("host", e.Host ?? Environment.MachineName);
+                json.WriteString("program", e.Program);
+                json.WriteString("severity", e.Severity);
+                json.WriteString("msgid", e.MsgId);
+                json.WriteString("message", e.Message);
+                json.WriteEndObject();
+            }
+
+            buffer.WriteByte((byte)'\n');
         }
 
-        return sb.ToString();
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public async ValueTask DisposeAsync()
