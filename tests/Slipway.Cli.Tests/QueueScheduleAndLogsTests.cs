@@ -46,6 +46,11 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         var workers = Enumerable.Range(0, 3).Select(_ => InProcessWorker.Start(["worker", "other", "-f", file, "--", "true"], clock)).ToList();
         try
         {
+            // Every worker runs the schedule before the clock moves or the test stops them (a worker stopped while it
+            // still starts is interrupted, exit 130, which is not what this test is about).
+            (await Eventually.ForAsync(() => workers.All(w => w.Live.Text.Contains("running 1 cron schedule(s)", StringComparison.Ordinal)), Patience, ct))
+                .ShouldBeTrue(string.Join("\n---\n", workers.Select(w => w.Live.Text)));
+
             // Each starts at 12:00:30 and fires the 12:00 tick it just missed; then 12:01 and 12:02.
             for (var tick = 1; tick <= 3; tick++)
             {
