@@ -135,13 +135,6 @@ public sealed partial class ReleaseManager
             return (null, $"hosts disagree about the live release ({detail}); use --force to roll each back anyway, or --to RELEASE");
         }
 
-        // A host already on --to is only switched again when others are not (bringing them together); on every host it
-        // is nothing to do, and saying so beats rerunning hooks unasked.
-        if (request.To is { } wanted && runs.All(r => r.State.Current == wanted))
-        {
-            return (null, $"release {wanted} is already live on every host");
-        }
-
         var targets = new Dictionary<HostConfig, string>();
         foreach (var run in runs)
         {
