@@ -38,6 +38,7 @@ public sealed class SshdFixture : IAsyncDisposable
     public static async Task<SshdFixture> StartAsync(int count, CancellationToken ct, bool withRsaKey = false)
     {
         Requires.Sshd();
+        StaleShellLockWatch.Ensure();
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege-separation directory; missing in fresh containers.
         var fixture = new SshdFixture(new TempDir("slw-sshd-"));
         try
