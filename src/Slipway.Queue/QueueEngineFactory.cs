@@ -1,4 +1,5 @@
 using Npgsql;
+using Slipway.Core.Net;
 using Slipway.Queue.Embedded;
 using Slipway.Queue.Postgres;
 using Slipway.Queue.Redis;
@@ -100,48 +101,23 @@ public static class QueueEngineFactory
     }
 
     /// <summary>The URL with its password replaced by "***", for messages.</summary>
-    public static string Redact(string url)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
-        {
-            return url;
-        }
-
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-        return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
-    }
+    public static string Redact(string url) => DatabaseUrl.Redact(url);
 
     internal static string PostgresConnectionString(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new QueueException($"Cannot read the queue URL '{Redact(url)}'. Expected postgres://user:pass@host:port/database.");
-        }
-
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
-        if (database.Length == 0)
-        {
-            throw new QueueException($"The queue URL '{Redact(url)}' names no database (…/DBNAME at the end).");
-        }
-
-        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var parsed = DatabaseUrl.TryParse(url, 5432, out var problem, "queue URL", "postgres://user:pass@host:port/database")
+            ?? throw new QueueException(problem!);
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = uri.Host,
-            Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
-            Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]),
-            Password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]),
-            Database = database,
+            Host = parsed.Host,
+            Port = parsed.Port,
+            Username = parsed.User,
+            Password = parsed.Password,
+            Database = parsed.Database,
         };
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        if (parsed.Option("sslmode") is { } ssl && Enum.TryParse<SslMode>(ssl, ignoreCase: true, out var mode))
         {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && pair[..eq].Equals("sslmode", StringComparison.OrdinalIgnoreCase) &&
-                Enum.TryParse<SslMode>(Uri.UnescapeDataString(pair[(eq + 1)..]), ignoreCase: true, out var mode))
-            {
-                builder.SslMode = mode;
-            }
+            builder.SslMode = mode;
         }
 
         return builder.ConnectionString;

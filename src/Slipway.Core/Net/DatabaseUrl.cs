@@ -8,20 +8,26 @@ public sealed record DatabaseUrl(string Scheme, string Host, int Port, string Us
     IReadOnlyDictionary<string, string> Options)
 {
     /// <summary>Null, with <paramref name="problem"/> saying why, when <paramref name="url"/> is not such a URL.</summary>
-    public static DatabaseUrl? TryParse(string url, int defaultPort, out string? problem)
+    /// <param name="url">The URL as written.</param>
+    /// <param name="defaultPort">The port when the URL gives none.</param>
+    /// <param name="problem">Why the URL cannot be used (its password shown as <c>***</c>).</param>
+    /// <param name="noun">What the URL is, for the messages ("database URL", "queue URL").</param>
+    /// <param name="expected">The form the messages suggest.</param>
+    public static DatabaseUrl? TryParse(string url, int defaultPort, out string? problem, string noun = "database URL",
+        string expected = "scheme://user:pass@host:port/database")
     {
         ArgumentNullException.ThrowIfNull(url);
         problem = null;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            problem = $"cannot read the database URL '{Redact(url)}': expected scheme://user:pass@host:port/database";
+            problem = $"Cannot read the {noun} '{Redact(url)}'. Expected {expected}.";
             return null;
         }
 
         var database = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
         if (database.Length == 0)
         {
-            problem = $"the database URL '{Redact(url)}' names no database (…/DBNAME at the end)";
+            problem = $"The {noun} '{Redact(url)}' names no database (…/DBNAME at the end).";
             return null;
         }
 
@@ -66,7 +72,7 @@ public sealed record DatabaseUrl(string Scheme, string Host, int Port, string Us
         }
 
         var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-        return url.Replace(uri.UserInfo + "@", user + ":***@", StringComparison.Ordinal);
+        return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
     }
 
     /// <summary>The value of query option <paramref name="key"/>, or null.</summary>

@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Npgsql;
+using Slipway.Core.Net;
 
 namespace Slipway.Logs.Storage;
 
@@ -53,67 +54,22 @@ public static class LogStoreFactory
         _ => null,
     };
 
-    private static string? Scheme(string connection) =>
-        connection.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? connection[..at].ToLowerInvariant() : null;
+    private static string? Scheme(string connection) => DatabaseUrl.SchemeOf(connection);
 
-    private static MySqlLogStore MySql(Target t) => new(MySqlConnectionString(t), WantsSystemEvents(t));
+    private static MySqlLogStore MySql(DatabaseUrl t) => new(MySqlConnectionString(t), WantsSystemEvents(t));
 
-    private static PostgresLogStore Postgres(Target t) => new(PostgresConnectionString(t), WantsSystemEvents(t));
+    private static PostgresLogStore Postgres(DatabaseUrl t) => new(PostgresConnectionString(t), WantsSystemEvents(t));
 
     /// <summary><c>?systemevents=1</c>: also fill rsyslog's SystemEvents table, for LogAnalyzer and existing tooling.</summary>
-    private static bool WantsSystemEvents(Target t) => t.Options.TryGetValue("systemevents", out var v) && v is "1" or "true" or "yes";
+    private static bool WantsSystemEvents(DatabaseUrl t) => t.Options.TryGetValue("systemevents", out var v) && v is "1" or "true" or "yes";
 
     /// <summary>The connection string with its password replaced by "***", for messages.</summary>
-    public static string Redact(string connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (!Uri.TryCreate(connection, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.UserInfo) || !uri.UserInfo.Contains(':'))
-        {
-            return connection;
-        }
+    public static string Redact(string connection) => DatabaseUrl.Redact(connection);
 
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-        return connection.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
-    }
+    private static DatabaseUrl Parse(string connection, int defaultPort) =>
+        DatabaseUrl.TryParse(connection, defaultPort, out var problem) ?? throw new LogStoreException(problem!);
 
-    private sealed record Target(string Host, int Port, string User, string Password, string Database, IReadOnlyDictionary<string, string> Options);
-
-    private static Target Parse(string connection, int defaultPort)
-    {
-        if (!Uri.TryCreate(connection, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new LogStoreException($"Cannot read the database URL '{Redact(connection)}'. Expected scheme://user:pass@host:port/database.");
-        }
-
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
-        if (database.Length == 0)
-        {
-            throw new LogStoreException($"The database URL '{Redact(connection)}' names no database (…/DBNAME at the end).");
-        }
-
-        var user = "";
-        var password = "";
-        if (uri.UserInfo.Length > 0)
-        {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            password = colon < 0 ? "" : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-        }
-
-        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                options[Uri.UnescapeDataString(pair[..eq])] = Uri.UnescapeDataString(pair[(eq + 1)..]);
-            }
-        }
-
-        return new Target(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? defaultPort : uri.Port, user, password, database, options);
-    }
-
-    private static string MySqlConnectionString(Target t)
+    private static string MySqlConnectionString(DatabaseUrl t)
     {
         var builder = new MySqlConnectionStringBuilder
         {
@@ -139,7 +95,7 @@ public static class LogStoreFactory
         return builder.ConnectionString;
     }
 
-    private static string PostgresConnectionString(Target t)
+    private static string PostgresConnectionString(DatabaseUrl t)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {

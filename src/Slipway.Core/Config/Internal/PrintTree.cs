@@ -217,16 +217,7 @@ internal static class PrintTree
     /// repo_url, a monitor's HTTP check, a build source).
     /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(url))]
-    private static string? UrlWithoutPassword(string? url)
-    {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
-        {
-            return url;
-        }
-
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':', StringComparison.Ordinal)];
-        return url.Replace(uri.UserInfo, user + ":***", StringComparison.Ordinal);
-    }
+    private static string? UrlWithoutPassword(string? url) => url is null ? null : Net.DatabaseUrl.Redact(url);
 
     // Every check with its kind's keys and its resolved schedule, and the hosts of this stage it runs on.
     private static PrintMap Monitor(MonitorConfig monitor, StageConfig stage) => new PrintMap()
