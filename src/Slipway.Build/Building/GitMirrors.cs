@@ -40,6 +40,20 @@ internal sealed class GitMirrors(string folder)
         }
     }
 
+    /// <summary>The commit the object <paramref name="objectId"/> (read from <paramref name="gitRef"/>) peels to, asked of the mirror.</summary>
+    public async Task<string> PeelAsync(string url, string objectId, string gitRef, CancellationToken ct)
+    {
+        var mirror = await MirrorAsync(url, ct);
+        try
+        {
+            return await ProcessRunner.GitAsync(mirror, null, ct, "rev-parse", "--verify", "--quiet", objectId + "^{commit}");
+        }
+        catch (BuildStepException)
+        {
+            throw new BuildStepException($"git ref '{gitRef}' not found in {url}");
+        }
+    }
+
     private async Task<string> FetchAsync(string url, CancellationToken ct)
     {
         var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..16];

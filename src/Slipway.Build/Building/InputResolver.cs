@@ -1,17 +1,22 @@
 using System.Security.Cryptography;
+using Slipway.Build.Caching;
 using Slipway.Build.Keys;
 using Slipway.Build.Recipes;
-using Slipway.Build.Store;
 
 namespace Slipway.Build.Building;
 
 /// <summary>
 /// Looks up what a key needs (I/O): the commit a ref points at, the patches' bytes, the allowlisted environment, the
 /// tools' digests. Paths are only used to find things; only contents and names enter <see cref="ResolvedInputs"/>.
+/// File digests go through <see cref="DigestCache"/> (a shortcut by stat, never a key input), and refs of repositories
+/// on this machine are read from their files (<see cref="GitRefs"/>), so an unchanged plan starts no process.
 /// </summary>
 internal sealed class InputResolver(BuildOptions options, GitMirrors mirrors, PlatformInfo platform,
-    IReadOnlyDictionary<string, string?> environment)
+    IReadOnlyDictionary<string, string?> environment, DigestCache digests)
 {
+    // Many recipes name the same tools: PATH is searched once per tool and run.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _toolPaths = new(StringComparer.Ordinal);
+
     public async Task<ResolvedInputs> ResolveAsync(PackageRecipe recipe, CancellationToken ct)
     {
         var patches = new List<PatchDigest>();
@@ -23,7 +28,7 @@ internal sealed class InputResolver(BuildOptions options, GitMirrors mirrors, Pl
                 throw new BuildStepException($"{recipe.Name}: patch {patch} not found ({path})");
             }
 
-            patches.Add(new PatchDigest(Path.GetFileName(patch), await FileHashing.Sha256Async(path, ct)));
+            patches.Add(new PatchDigest(Path.GetFileName(patch), await digests.Sha256Async(path, ct)));
         }
 
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -40,7 +45,7 @@ internal sealed class InputResolver(BuildOptions options, GitMirrors mirrors, Pl
         var tools = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tool in recipe.Tools)
         {
-            tools[tool] = await FileHashing.Sha256Async(FindTool(recipe.Name, tool), ct);
+            tools[tool] = await digests.Sha256Async(_toolPaths.GetOrAdd(tool, t => FindTool(recipe.Name, t)), ct);
         }
 
         return new ResolvedInputs
@@ -60,14 +65,39 @@ internal sealed class InputResolver(BuildOptions options, GitMirrors mirrors, Pl
         var source = recipe.Source;
         return source.Kind switch
         {
-            SourceKind.Git => "git " + await mirrors.ResolveAsync(source.Url!, source.Ref!, ct),
+            SourceKind.Git => "git " + await CommitAsync(source.Url!, source.Ref!, ct),
             SourceKind.Tarball => "tarball sha256:" + source.Sha256!.ToLowerInvariant(),
-            _ => "local tree:" + await TreeHashAsync(RecipePath(source.Path!), ct),
+            _ => "local tree:" + await TreeHashAsync(RecipePath(source.Path!), digests, ct),
         };
     }
 
+    /// <summary>
+    /// The commit <paramref name="gitRef"/> names. A full commit id, or a ref read from the files of a repository on
+    /// this machine, needs no git process once the commit it peels to is known (a branch's is itself; a tag's is
+    /// remembered in the cache, as object ids name content); everything else fetches the mirror and asks git.
+    /// </summary>
+    private async Task<string> CommitAsync(string url, string gitRef, CancellationToken ct)
+    {
+        var target = GitRefs.IsObjectId(gitRef)
+            ? new RefTarget(gitRef.ToLowerInvariant(), null)
+            : GitRefs.LocalGitDir(url) is { } gitDir ? GitRefs.Resolve(gitDir, gitRef) : null;
+        if (target is null)
+        {
+            return await mirrors.ResolveAsync(url, gitRef, ct);
+        }
+
+        if ((target.PeeledCommit ?? digests.Peeled(target.ObjectId)) is { } commit)
+        {
+            return commit;
+        }
+
+        var peeled = await mirrors.PeelAsync(url, target.ObjectId, gitRef, ct);
+        digests.RememberPeeled(target.ObjectId, peeled);
+        return peeled;
+    }
+
     /// <summary>A hash of a directory's relative paths, modes and contents (not times, not its location); .git skipped.</summary>
-    internal static async Task<string> TreeHashAsync(string root, CancellationToken ct)
+    internal static async Task<string> TreeHashAsync(string root, DigestCache digests, CancellationToken ct)
     {
         if (!Directory.Exists(root))
         {
@@ -84,7 +114,7 @@ internal sealed class InputResolver(BuildOptions options, GitMirrors mirrors, Pl
             var full = Path.Combine(root, relative);
             var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(full) & UnixFileMode.UserExecute) != 0;
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{relative}\0{(executable ? "x" : "-")}\0"));
-            hash.AppendData(Convert.FromHexString(await FileHashing.Sha256Async(full, ct)));
+            hash.AppendData(Convert.FromHexString(await digests.Sha256Async(full, ct)));
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

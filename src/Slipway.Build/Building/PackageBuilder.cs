@@ -1,4 +1,5 @@
 using System.Collections;
+using Slipway.Build.Caching;
 using Slipway.Build.Explain;
 using Slipway.Build.Keys;
 using Slipway.Build.Recipes;
@@ -20,6 +21,7 @@ public sealed class PackageBuilder : IDisposable
     private readonly GitMirrors _mirrors;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly string _logs;
+    private readonly DigestCache _digests;
 
     /// <param name="options">Folders and parallelism.</param>
     /// <param name="environment">The builder's environment (allowlisted variables, PATH, HOME); the process's when null.</param>
@@ -35,7 +37,14 @@ public sealed class PackageBuilder : IDisposable
         _store = new LocalFolderStore(options.StoreDirectory);
         _mirrors = new GitMirrors(Path.Combine(options.WorkDirectory, "git"));
         _logs = options.LogDirectory ?? Path.Combine(options.WorkDirectory, "logs");
+        _digests = DigestCache.Load(Path.Combine(options.WorkDirectory, DigestsFile), _time);
     }
+
+    /// <summary>The digest cache's file in the work folder (<see cref="DigestCache"/>).</summary>
+    public const string DigestsFile = "digests";
+
+    /// <summary>Files read and hashed by this builder's plans (the rest came from the digest cache).</summary>
+    public int FilesHashed => _digests.Hashed;
 
     public LocalFolderStore Store => _store;
 
@@ -45,19 +54,34 @@ public sealed class PackageBuilder : IDisposable
     {
         var graph = BuildGraph.Create(recipes);
         var platform = await PlatformDetector.DetectAsync(ct);
-        var resolver = new InputResolver(_options, _mirrors, platform, _environment);
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        var plans = new List<PackagePlan>();
-        foreach (var recipe in graph.Closure(selected))
+        var closure = graph.Closure(selected).ToList();
+        if (closure.FirstOrDefault(r => r.Platform is { } wanted && wanted != platform.OsArch) is { } foreign)
         {
-            if (recipe.Platform is { } wanted && wanted != platform.OsArch)
-            {
-                throw new BuildStepException($"{recipe.Name}: targets {wanted}, this machine is {platform.OsArch}");
-            }
+            throw new BuildStepException($"{foreign.Name}: targets {foreign.Platform}, this machine is {platform.OsArch}");
+        }
 
-            var key = ContentKey.For(recipe, await resolver.ResolveAsync(recipe, ct), keys);
-            keys[recipe.Name] = key.Key;
-            var cached = await _store.FindAsync(recipe.Name, key.Key, ct);
+        // What each key needs (source identity, patch and tool digests) does not depend on other packages: looked up
+        // side by side. The keys themselves chain through dependencies, in topological order (pure, fast).
+        var resolver = new InputResolver(_options, _mirrors, platform, _environment, _digests);
+        var resolved = new ResolvedInputs[closure.Count];
+        await ForEachAsync(closure.Count, async (i, t) => resolved[i] = await resolver.ResolveAsync(closure[i], t), ct);
+        _digests.Save();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var packageKeys = new PackageKey[closure.Count];
+        for (var i = 0; i < closure.Count; i++)
+        {
+            packageKeys[i] = ContentKey.For(closure[i], resolved[i], keys);
+            keys[closure[i].Name] = packageKeys[i].Key;
+        }
+
+        // Local look-ups side by side; the shared store only for local misses, one after another (its first error
+        // stops further asking, so an unreachable store costs one time-out).
+        var local = new ArtifactManifest?[closure.Count];
+        await ForEachAsync(closure.Count, async (i, t) => local[i] = await _store.FindAsync(closure[i].Name, packageKeys[i].Key, t), ct);
+        var plans = new List<PackagePlan>(closure.Count);
+        for (var i = 0; i < closure.Count; i++)
+        {
+            var (recipe, key, cached) = (closure[i], packageKeys[i], local[i]);
             var where = cached is null ? null : "local";
             if (cached is null && _options.Remote is { } remote && await remote.LookupAsync(recipe.Name, key.Key, ct) is { } shared)
             {
@@ -72,6 +96,42 @@ public sealed class PackageBuilder : IDisposable
         return new BuildPlan(plans, platform);
     }
 
+    /// <summary>Runs <paramref name="body"/> for 0..count-1, a few at once; the first failure (in index order) is thrown.</summary>
+    private static async Task ForEachAsync(int count, Func<int, CancellationToken, Task> body, CancellationToken ct)
+    {
+        using var slots = new SemaphoreSlim(PlanParallelism, PlanParallelism);
+        var tasks = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            var index = i;
+            tasks[i] = Task.Run(async () =>
+            {
+                await slots.WaitAsync(ct);
+                try
+                {
+                    await body(index, ct);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, ct);
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception) when (tasks.FirstOrDefault(t => t.IsFaulted) is { Exception.InnerException: { } first })
+        {
+            // Report the failure of the first package in plan order, as a sequential plan would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+    }
+
+    // Planning reads files and starts git only on misses: more at once than cores helps while some wait for I/O.
+    private static readonly int PlanParallelism = Math.Max(4, Environment.ProcessorCount * 2);
+
     /// <summary>Builds what the plan says must be built. Failures are outcomes, not exceptions; cancellation throws.</summary>
     public Task<BuildResult> BuildAsync(BuildPlan plan, CancellationToken ct) => BuildAsync(plan, null, ct);
 
@@ -79,7 +139,7 @@ public sealed class PackageBuilder : IDisposable
     public async Task<BuildResult> BuildAsync(BuildPlan plan, Action<BuildProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var resolver = new InputResolver(_options, _mirrors, plan.Platform, _environment);
+        var resolver = new InputResolver(_options, _mirrors, plan.Platform, _environment, _digests);
         var tree = new SourceTree(_mirrors, resolver, _http, Path.Combine(_options.WorkDirectory, "tarballs"));
         using var run = new BuildRun(_options, plan, _store, tree, _environment, _time, _logs, progress);
         return await run.ExecuteAsync(ct);

@@ -4,7 +4,7 @@ using Slipway.Build.Keys;
 namespace Slipway.Build.Building;
 
 /// <summary>Finds this machine's <see cref="PlatformInfo"/>: runtime OS and architecture, /etc/os-release, the C library.</summary>
-public static class PlatformDetector
+public static partial class PlatformDetector
 {
     public static async Task<PlatformInfo> DetectAsync(CancellationToken ct)
     {
@@ -32,11 +32,27 @@ public static class PlatformDetector
         return File.Exists(Path) ? ParseOsRelease(await File.ReadAllTextAsync(Path, ct)) : "unknown";
     }
 
+    [LibraryImport("libc", EntryPoint = "gnu_get_libc_version")]
+    private static partial IntPtr GnuLibcVersion();
+
     private static async Task<string> LibcAsync(CancellationToken ct)
     {
         if (!OperatingSystem.IsLinux())
         {
             return "unknown";
+        }
+
+        // The running C library says its version itself: no getconf process (the same text `getconf GNU_LIBC_VERSION` prints).
+        try
+        {
+            if (Marshal.PtrToStringUTF8(GnuLibcVersion()) is { Length: > 0 } version)
+            {
+                return "glibc " + version;
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // Not glibc.
         }
 
         if (Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*").Any())

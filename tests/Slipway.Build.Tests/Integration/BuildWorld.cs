@@ -92,7 +92,7 @@ internal sealed class BuildWorld : IDisposable
 
     /// <summary>A builder with its own work folder and local store, and a shared store behind it and a signing key when given.</summary>
     public PackageBuilder Builder(string work, string store, RemoteCache? remote, string? recipeDirectory = null,
-        ManifestSigner? signer = null) => new(new BuildOptions
+        ManifestSigner? signer = null, TimeProvider? time = null) => new(new BuildOptions
     {
         StoreDirectory = store,
         Remote = remote,
@@ -105,7 +105,7 @@ internal sealed class BuildWorld : IDisposable
     {
         ["PATH"] = Environment.GetEnvironmentVariable("PATH"),
         ["HOME"] = Environment.GetEnvironmentVariable("HOME"),
-    });
+    }, time);
 
     public void Dispose()
     {
