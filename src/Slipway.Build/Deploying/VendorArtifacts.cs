@@ -1,6 +1,7 @@
 using Slipway.Build.Building;
 using Slipway.Build.Config;
 using Slipway.Build.Recipes;
+using Slipway.Build.Store;
 using Slipway.Build.Store.Signing;
 using Slipway.Core.Config;
 using Slipway.Core.Vendor;
@@ -25,8 +26,11 @@ public static class VendorArtifacts
     /// <summary>
     /// The artifacts in dependency order. Throws <see cref="BuildStepException"/> when planning fails (a git ref that does
     /// not resolve), <see cref="Store.CorruptArtifactException"/> for a corrupt store, <see cref="SigningKeyException"/>.
+    /// With <paramref name="fetch"/> false (<c>slipway check</c>, <c>deploy --dry-run</c>) nothing is downloaded: an
+    /// artifact found only in the shared store comes back without a tarball and without a problem (<see cref="InSharedStore"/>).
     /// </summary>
-    public static async Task<IReadOnlyList<VendorArtifact>> FindAsync(BuildConfig build, Action<string>? warning, CancellationToken ct)
+    public static async Task<IReadOnlyList<VendorArtifact>> FindAsync(BuildConfig build, Action<string>? warning, CancellationToken ct,
+        bool fetch = true)
     {
         ArgumentNullException.ThrowIfNull(build);
         var deployed = build.Packages.Where(p => p.Roles.Count > 0).ToList();
@@ -59,8 +63,23 @@ public static class VendorArtifacts
             }
 
             string? problem = null;
+            if (fetch && build.S3 is { HostsFetch: true } && options.Remote is { } direct
+                && await HostsFetchUrlAsync(direct, package, manifest, warning, ct) is { } url)
+            {
+                // The host downloads it; a local copy, when there is one, is not needed.
+                var local = package.Where == "local" ? builder.Store.ArtifactPath(manifest) : null;
+                result.Add(new VendorArtifact(package.Name, key, manifest.ArtifactSha256, manifest.ArtifactSize, local, wanted, Url: url));
+                continue;
+            }
+
             if (package.Where != "local" && options.Remote is { } shared)
             {
+                if (!fetch)
+                {
+                    result.Add(new VendorArtifact(package.Name, key, manifest.ArtifactSha256, manifest.ArtifactSize, null, wanted));
+                    continue;
+                }
+
                 problem = await shared.FetchAsync(manifest, builder.Store, Path.Combine(options.WorkDirectory, "fetch"), ct);
             }
             else if (verifier?.Check(manifest) is { } refusal)
@@ -75,6 +94,39 @@ public static class VendorArtifacts
         }
 
         return result;
+    }
+
+    /// <summary>How long a host may take to start downloading an artifact through its presigned URL.</summary>
+    public static readonly TimeSpan UrlValidity = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A presigned URL for <c>hosts_fetch</c> when the shared store has the artifact (looked up when it was found only
+    /// locally: built here, maybe never pushed); null: the deploying machine pushes it instead.
+    /// </summary>
+    private static async Task<string?> HostsFetchUrlAsync(RemoteCache remote, PackagePlan package, ArtifactManifest manifest,
+        Action<string>? warning, CancellationToken ct)
+    {
+        if (package.Where == "local" && await remote.LookupAsync(package.Name, package.Key.Key, ct) is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return remote.Store.DownloadUrl(manifest, UrlValidity);
+        }
+        catch (Amazon.Runtime.AmazonClientException e)
+        {
+            warning?.Invoke($"{remote.Store.Location}: cannot presign {package.Name} for the hosts ({e.Message}); pushing it instead");
+            return null;
+        }
+    }
+
+    /// <summary>Found only in the shared store by a look-up that did not download it (a deploy would).</summary>
+    public static bool InSharedStore(VendorArtifact artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        return artifact.Problem is null && artifact.Tarball is null;
     }
 
     /// <summary>A deployed package's roles, and for every dependency the union of the roles of the packages that need it.</summary>

@@ -20,6 +20,9 @@ public interface IRemoteArtifactStore : IDisposable
     /// <summary>Downloads the artifact into <paramref name="path"/> and checks its SHA-256 against the manifest.</summary>
     Task DownloadAsync(ArtifactManifest manifest, string path, CancellationToken ct);
 
+    /// <summary>A URL anyone holding it can download the tarball from, for <paramref name="valid"/> (a presigned GET).</summary>
+    string DownloadUrl(ArtifactManifest manifest, TimeSpan valid);
+
     /// <summary>Publishes an artifact: the tarball first, the manifest last, so a manifest is never there without its artifact.</summary>
     Task PutAsync(ArtifactManifest manifest, string artifactPath, CancellationToken ct);
 

@@ -44,6 +44,12 @@ public sealed record BuildS3Config(string Bucket, string Prefix, string? Endpoin
 {
     public const double DefaultTimeoutSeconds = 2;
 
+    /// <summary>
+    /// <c>hosts_fetch</c>: during a deploy, hosts download the artifacts that are in the bucket themselves (curl, through
+    /// presigned URLs valid for an hour), instead of the deploying machine pushing them over ssh.
+    /// </summary>
+    public bool HostsFetch { get; init; }
+
     /// <summary>"s3://bucket/prefix" as written.</summary>
     public string Url => Prefix.Length > 0 ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}";
 

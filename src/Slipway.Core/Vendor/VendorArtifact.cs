@@ -13,9 +13,17 @@ namespace Slipway.Core.Vendor;
 /// <param name="Tarball">The gzip'd tarball on this machine; null when <see cref="Problem"/> says why there is none.</param>
 /// <param name="Roles">Hosts with any of these roles get it (a deployed package's dependencies inherit its roles).</param>
 /// <param name="Problem">Why it cannot be installed (not built, refused signature…); a host that needs it fails its update.</param>
+/// <param name="Url">
+/// A presigned URL of the tarball in the shared store (<c>build.s3.hosts_fetch</c>): the host downloads it itself; null:
+/// the deploying machine uploads <paramref name="Tarball"/>.
+/// </param>
 public sealed record VendorArtifact(
-    string Package, string Key, string Sha256, long Size, string? Tarball, IReadOnlyList<string> Roles, string? Problem = null)
+    string Package, string Key, string Sha256, long Size, string? Tarball, IReadOnlyList<string> Roles, string? Problem = null,
+    string? Url = null)
 {
+    /// <summary>Whether a deploy can install it: no problem, and a tarball to upload or a URL to fetch.</summary>
+    public bool IsUsable => Problem is null && (Tarball is not null || Url is not null);
+
     public string ShortKey => Key.Length > 12 ? Key[..12] : Key;
 
     /// <summary>Whether a host with these roles needs it.</summary>

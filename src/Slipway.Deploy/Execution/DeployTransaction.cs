@@ -148,7 +148,7 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
             return (null, null);
         }
 
-        if (needed.FirstOrDefault(a => a.Problem is not null || a.Tarball is null) is { } unusable)
+        if (needed.FirstOrDefault(a => !a.IsUsable) is { } unusable)
         {
             return (null, new HostFailure(run.Host, "update", "vendor", FailureKind.StepFailed,
                 $"vendored artifact {unusable.Package} {unusable.ShortKey}: {unusable.Problem ?? "no tarball"}", []));
@@ -162,15 +162,18 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
 
         var missing = probe.Values(VendorScripts.MissingKey).ToHashSet(StringComparer.Ordinal);
         var install = needed.Where(a => missing.Contains(a.Key)).DistinctBy(a => a.Key).ToList();
-        foreach (var artifact in install)
+        foreach (var artifact in install.Where(a => a.Url is null))
         {
             await using var tarball = File.OpenRead(artifact.Tarball!);
             await run.Session!.UploadAsync(tarball, run.Paths.VendorIncoming(artifact.Key), UnixFileMode.UserRead | UnixFileMode.UserWrite, ct);
         }
 
         var reused = needed.Count - install.Count;
-        var uploaded = install.Count == 0 ? "0 uploaded" : $"{install.Count} uploaded ({string.Join(", ", install.Select(a => a.Package))})";
-        var line = $"{run.Host.DisplayName}: vendor: {uploaded}, {reused} already there";
+        var pushed = install.Where(a => a.Url is null).Select(a => a.Package).ToList();
+        var fetched = install.Where(a => a.Url is not null).Select(a => a.Package).ToList();
+        var uploaded = pushed.Count == 0 ? "0 uploaded" : $"{pushed.Count} uploaded ({string.Join(", ", pushed)})";
+        var direct = fetched.Count == 0 ? "" : $", {fetched.Count} fetched from the shared store ({string.Join(", ", fetched)})";
+        var line = $"{run.Host.DisplayName}: vendor: {uploaded}{direct}, {reused} already there";
         _runner.Log.Note(line);
         scope.Reporter.Info(line);
 

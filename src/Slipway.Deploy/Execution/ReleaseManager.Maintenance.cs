@@ -78,6 +78,7 @@ public sealed partial class ReleaseManager
         var record = scope.Locks.NewLock(request.Stage.Name, "check", null, request.Message);
         var failures = await scope.Locks.AcquireAsync(request with { Wait = null }, runs, record, verify: true, runner, ct);
         await scope.Locks.ReleaseAsync(request, runs, record.Token, runner);
+        failures = VendorCheck.Merge(failures, runs.Select(r => r.Host), request.Vendor);
         return Ended("check", failures.Count == 0 ? RunResult.Succeeded : RunResult.NothingChanged, failures,
             [.. runs.Select(r => failures.Any(f => f.Host == r.Host)
                 ? new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "check failed")

@@ -198,6 +198,7 @@ public static class DeployScripts
         if (remove.Count > 0)
         {
             script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
+            script.Add(VendorScripts.Prune(paths));
         }
 
         script.Add(Unlock(paths, token));
@@ -275,6 +276,7 @@ public static class DeployScripts
             script.Step("cleanup", ShellCommand.Create($"cd {paths.Releases} && rm -rf -- {(IEnumerable<string>)remove}"));
         }
 
+        script.Add(VendorScripts.Prune(paths));
         script.Add(Unlock(paths, token));
         return script.Build();
     }

@@ -46,6 +46,14 @@ public static class VendorScripts
             var incoming = paths.VendorIncoming(artifact.Key);
             var unpack = paths.Vendor + "/.unpack-" + artifact.Key;
             var name = $"{artifact.Package} {artifact.ShortKey}";
+            if (artifact.Url is { } url)
+            {
+                // build.s3.hosts_fetch: the host downloads it itself (a presigned URL: no credentials here; shown as *** in logs).
+                parts.Add(ShellCommand.Create($$"""
+                    { curl -fsS --retry 2 -o {{incoming}} {{url:r}} || { printf '%s: download from the shared store failed (curl exit %s)\n' {{name}} "$?" && rm -f {{incoming}} && false; }; }
+                    """));
+            }
+
             parts.Add(ShellCommand.Create($$"""
                 slw_sum=$(sha256sum {{incoming}} | cut -c1-64) && if [ "$slw_sum" = {{artifact.Sha256}} ]; then :; else printf '%s: the artifact received hashes to %s, its manifest says %s; not installed\n' {{name}} "$slw_sum" {{artifact.Sha256}} && rm -f {{incoming}} && false; fi
                 """));
@@ -69,5 +77,18 @@ public static class VendorScripts
         }
 
         return ShellCommand.Join(" && ", parts);
+    }
+
+    /// <summary>
+    /// Removes every <c>shared/vendor/KEY</c> that no release still on the host links (<c>releases/*/vendor/*</c>),
+    /// after cleanup removed releases. One <c>find</c> lists the links; folders being uploaded or unpacked start with a
+    /// dot and are left alone. Never fails the script: a folder that cannot be removed costs disk, not the deploy.
+    /// </summary>
+    public static ShellCommand Prune(HostLayout paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return ShellCommand.Create($$"""
+            if [ -d {{paths.Vendor}} ]; then slw_links="$(find {{paths.Releases}} -mindepth 3 -maxdepth 3 -path '*/vendor/*' -type l -printf '%l ' 2>/dev/null) "; for slw_dir in {{paths.Vendor}}/*; do slw_key=${slw_dir##*/}; case "$slw_links" in *"/$slw_key "*) ;; *) [ -d "$slw_dir" ] && rm -rf -- "$slw_dir";; esac; done; fi; :
+            """);
     }
 }

@@ -84,9 +84,22 @@ public sealed class BuildConfigTests
         (build.S3.Bucket, build.S3.Prefix, build.S3.Endpoint, build.S3.Profile, build.S3.Region).ShouldBe(("team-artifacts", "builds", "http://127.0.0.1:9000", "ci", null));
         build.S3.Timeout.ShouldBe(TimeSpan.FromSeconds(2));
         build.S3.ReadOnly.ShouldBeFalse();
+        build.S3.HostsFetch.ShouldBeFalse();
         build.S3.Url.ShouldBe("s3://team-artifacts/builds");
         build.Signing!.Key.ShouldBe(Path.GetFullPath("keys/build.pem"));
         build.Signing.PublicKey.ShouldBe("CaJNTdbZGNQNP9QZs+38JSNomiOFQEDmlL8iYx0aOyA=");
+    }
+
+    [Fact]
+    public void Hosts_fetch_binds_off_by_default_and_on_when_asked()
+    {
+        var result = ConfigFixtures.Parse(ConfigFixtures.Minimal + """
+            build:
+              s3: { url: s3://team-artifacts, endpoint: http://127.0.0.1:9000, hosts_fetch: true }
+            """);
+
+        result.Succeeded.ShouldBeTrue(ConfigFixtures.Lines(result));
+        result.Config!.Build!.S3!.HostsFetch.ShouldBeTrue();
     }
 
     [Fact]

@@ -126,6 +126,100 @@ public sealed class DeployVendorTests
         (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "current", "from-tool.txt"), ct)).Trim().ShouldBe("tool says: signed");
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Check_and_a_dry_run_name_the_vendored_artifacts_missing_from_the_store_before_a_deploy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
+        var project = new VendorProject(site);
+        project.Configure();
+
+        var (exitCode, output) = await site.RunAsync("check", "production");
+
+        exitCode.ShouldBe(1, output);
+        output.ShouldContain($"{site.HostName(0)}: check: 2 problems found");
+        output.ShouldContain("missing: vendored artifact libgreet ");
+        output.ShouldContain("not in the local store (never built); run `slipway build libgreet` first");
+        output.ShouldContain("missing: vendored artifact tool ");
+        output.ShouldNotContain($"{site.HostName(1)}: check:"); // the db host needs neither
+        Directory.Exists(project.Store).ShouldBeFalse(); // nothing was built or fetched
+
+        (exitCode, output) = await site.RunAsync("deploy", "production", "--dry-run");
+
+        exitCode.ShouldBe(1, output);
+        output.ShouldContain("Vendored artifacts (docs/build.md)");
+        output.ShouldContain("for web: a deploy would fail: not in the local store (never built); run `slipway build libgreet` first");
+        output.ShouldContain($"a deploy would fail its update on {site.HostName(0)}: vendored artifacts libgreet, tool not available");
+
+        (await site.RunAsync("build")).ExitCode.ShouldBe(0);
+        var libKey = project.StoredKeys("libgreet").ShouldHaveSingleItem();
+        var toolKey = project.StoredKeys("tool").ShouldHaveSingleItem();
+
+        (exitCode, output) = await site.RunAsync("check", "production");
+        exitCode.ShouldBe(0, output);
+        (exitCode, output) = await site.RunAsync("deploy", "production", "--dry-run");
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain($"libgreet {libKey[..12]} for web: ready in the local store");
+        output.ShouldContain($"-- vendor: libgreet {libKey[..12]}, tool {toolKey[..12]}");
+        site.Current(0).ShouldBe(""); // neither check nor a dry run deployed anything
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Vendored_keys_that_no_kept_release_links_are_removed_with_the_releases()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
+        var project = new VendorProject(site);
+        var vendor = Path.Combine(site.DeployTo(0), "shared", "vendor");
+        var generations = new List<string[]>();
+        foreach (var greeting in (string[])["one", "two", "three"])
+        {
+            project.Configure(greeting: greeting, keep: 1);
+            (await site.RunAsync("build")).ExitCode.ShouldBe(0);
+            string New(string package) => project.StoredKeys(package).Single(k => generations.All(g => !g.Contains(k)));
+            string[] keys = [New("libgreet"), New("tool")];
+            generations.Add(keys);
+            await site.CommitAsync(greeting, ct);
+            var (exitCode, output) = await site.RunAsync("deploy", "production");
+            exitCode.ShouldBe(0, output);
+        }
+
+        // keep_releases 1 keeps the live release and the one before it (the rollback target): the first is gone, and
+        // with it the keys only it linked; the second's keys stay, so a rollback still finds them.
+        Directory.GetDirectories(Path.Combine(site.DeployTo(0), "releases")).Length.ShouldBe(2);
+        Directory.GetDirectories(vendor).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .ShouldBe(generations[1].Concat(generations[2]).Order(StringComparer.Ordinal));
+        (await site.RunAsync("rollback", "production")).ExitCode.ShouldBe(0);
+        (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "current", "from-tool.txt"), ct)).Trim().ShouldBe("tool says: two");
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task With_hosts_fetch_the_hosts_download_the_artifacts_from_the_shared_store_themselves()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var s3 = await S3rverServer.StartAsync(ct);
+        // slipway build and deploy run in this process and read the usual AWS variables (s3rver's fixed pair).
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3rverServer.AccessKeyId);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3rverServer.SecretAccessKey);
+        await using var site = await DeploySite.StartAsync(2, ct);
+        var project = new VendorProject(site);
+        project.Configure(signing: $"s3: {{ url: s3://{s3.Bucket}/vendor, endpoint: {s3.Endpoint}, hosts_fetch: true }}");
+        var (exitCode, output) = await site.RunAsync("build");
+        exitCode.ShouldBe(0, output);
+        output.ShouldContain("2 pushed");
+        var libKey = project.StoredKeys("libgreet").ShouldHaveSingleItem();
+        Directory.Delete(project.Store, recursive: true); // the deploying machine keeps no copy
+
+        (exitCode, output) = await site.RunAsync("deploy", "production");
+
+        exitCode.ShouldBe(0, output + site.Fixture.ServerLogs());
+        output.ShouldContain($"{site.HostName(0)}: vendor: 0 uploaded, 2 fetched from the shared store (libgreet, tool), 0 already there");
+        (await File.ReadAllTextAsync(Path.Combine(site.DeployTo(0), "current", "from-tool.txt"), ct)).Trim().ShouldBe("tool says: hello from libgreet");
+        Directory.Exists(Path.Combine(site.DeployTo(0), "shared", "vendor", libKey)).ShouldBeTrue();
+        project.StoredKeys("libgreet").ShouldBeEmpty(); // nothing was downloaded here
+        Directory.Exists(Path.Combine(site.DeployTo(1), "shared", "vendor")).ShouldBeFalse();
+    }
+
     private static async Task<long> InodeAsync(string path)
     {
         var (code, stdout, _) = await ProcessTools.RunAsync("stat", ["-c", "%i", path], TestContext.Current.CancellationToken);
@@ -160,7 +254,7 @@ public sealed class DeployVendorTests
             return Directory.Exists(dir) ? [.. Directory.GetDirectories(dir).Select(Path.GetFileName).OfType<string>()] : [];
         }
 
-        public void Configure(string greeting = "hello from libgreet", string signing = "")
+        public void Configure(string greeting = "hello from libgreet", string signing = "", int keep = 5)
         {
             _site.Configure($$"""
                 hooks:
@@ -178,7 +272,7 @@ public sealed class DeployVendorTests
                       depends: [libgreet]
                       roles: [web]
                       steps: ["mkdir -p $PREFIX/bin && cp tool.sh $PREFIX/bin/tool && chmod +x $PREFIX/bin/tool"]
-                """, roles: ["web", "db"]);
+                """, roles: ["web", "db"], keep: keep);
         }
     }
 }

@@ -16,18 +16,20 @@ namespace Slipway.Build.Store.S3;
 /// </summary>
 public sealed class S3ArtifactStore : IRemoteArtifactStore
 {
-    private readonly AmazonS3Client _client;
-    private readonly AmazonS3Client _lookups;
+    // Made on first use: building an SDK client costs tens of milliseconds, and a run that finds everything in the
+    // local store never talks to the shared one.
+    private readonly Lazy<AmazonS3Client> _transfers;
+    private readonly Lazy<AmazonS3Client> _lookupClient;
     private readonly S3StoreSettings _settings;
 
     public S3ArtifactStore(S3StoreSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _client = Client(settings, settings.TransferTimeout, retries: 1);
+        _transfers = new(() => Client(settings, settings.TransferTimeout, retries: 1));
         // Look-ups get a client of their own whose HTTP time-out is the look-up time-out and which does not retry: a
         // hung server costs one time-out, and the SDK's start-up is not counted against the store.
-        _lookups = Client(settings, settings.LookupTimeout, retries: 0);
+        _lookupClient = new(() => Client(settings, settings.LookupTimeout, retries: 0));
     }
 
     private static AmazonS3Client Client(S3StoreSettings settings, TimeSpan timeout, int retries)
@@ -68,6 +70,24 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         return new AmazonS3Client(config);
     }
 
+    private AmazonS3Client Transfers => _transfers.Value;
+
+    public string DownloadUrl(ArtifactManifest manifest, TimeSpan valid)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return Transfers.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = _settings.Bucket,
+            Key = BlobKey(manifest.ArtifactSha256),
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.Add(valid),
+            // The SDK signs https unless told: a custom endpoint on plain http (s3rver, a MinIO on the LAN) says so.
+            Protocol = _settings.Endpoint is { } endpoint && endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
+        });
+    }
+
+    private AmazonS3Client Lookups => _lookupClient.Value;
+
     public string Kind => "s3";
 
     public string Location => _settings.Url;
@@ -79,7 +99,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         var objectKey = ObjectKey(package, key, LocalFolderStore.ManifestFile);
         try
         {
-            using var response = await _lookups.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
+            using var response = await Lookups.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
             await using var body = response.ResponseStream;
             // Read it whole first: a manifest is small, and a stalled body should fail the look-up, not the parse.
             using var buffer = new MemoryStream();
@@ -113,7 +133,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
     private async Task DownloadCheckedAsync(ArtifactManifest manifest, string path, CancellationToken ct)
     {
         var objectKey = BlobKey(manifest.ArtifactSha256);
-        using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
+        using var response = await Transfers.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = objectKey }, ct);
         await using (var body = response.ResponseStream)
         await using (var file = File.Create(path))
         {
@@ -159,7 +179,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         if (await BlobSizeAsync(blob, ct) != manifest.ArtifactSize)
         {
             // Absent, or cut short by an earlier interrupted upload on a server that writes in place: (re)write it.
-            await _client.PutObjectAsync(new PutObjectRequest
+            await Transfers.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = _settings.Bucket,
                 Key = blob,
@@ -171,7 +191,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
 
         // The manifest last, in one small PUT: the only object under the package's key, so the key is published whole or not at all.
         using var manifestBody = new MemoryStream(ManifestReader.Serialize(manifest));
-        await _client.PutObjectAsync(new PutObjectRequest
+        await Transfers.PutObjectAsync(new PutObjectRequest
         {
             BucketName = _settings.Bucket,
             Key = ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile),
@@ -191,14 +211,14 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
             ListObjectsV2Response page;
             do
             {
-                page = await _client.ListObjectsV2Async(request, ct);
+                page = await Transfers.ListObjectsV2Async(request, ct);
                 foreach (var item in page.S3Objects ?? [])
                 {
                     // <prefix>/<package>/<key>/manifest.json; the blobs live under <prefix>/.blobs/.
                     var parts = item.Key[root.Length..].Split('/');
                     if (parts is [var package, var key, LocalFolderStore.ManifestFile] && !package.StartsWith('.'))
                     {
-                        using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = item.Key }, ct);
+                        using var response = await Transfers.GetObjectAsync(new GetObjectRequest { BucketName = _settings.Bucket, Key = item.Key }, ct);
                         await using var body = response.ResponseStream;
                         using var buffer = new MemoryStream();
                         await body.CopyToAsync(buffer, ct);
@@ -232,14 +252,14 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
         {
             foreach (var manifest in manifests)
             {
-                await _client.DeleteObjectAsync(_settings.Bucket, ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile), ct);
+                await Transfers.DeleteObjectAsync(_settings.Bucket, ObjectKey(manifest.Package, manifest.Key, LocalFolderStore.ManifestFile), ct);
             }
 
             // Equal tarballs are stored once: a blob goes only when no kept manifest names it.
             var stillNamed = kept.Select(k => k.ArtifactSha256).ToHashSet(StringComparer.Ordinal);
             foreach (var sha in manifests.Select(m => m.ArtifactSha256).Distinct(StringComparer.Ordinal).Where(h => !stillNamed.Contains(h)))
             {
-                await _client.DeleteObjectAsync(_settings.Bucket, BlobKey(sha), ct);
+                await Transfers.DeleteObjectAsync(_settings.Bucket, BlobKey(sha), ct);
             }
         }
         catch (Exception e) when (Translate(e) is { } error)
@@ -252,7 +272,7 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
     {
         try
         {
-            var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _settings.Bucket, Key = blob }, ct);
+            var head = await Transfers.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _settings.Bucket, Key = blob }, ct);
             return head.ContentLength;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -285,7 +305,14 @@ public sealed class S3ArtifactStore : IRemoteArtifactStore
 
     public void Dispose()
     {
-        _client.Dispose();
-        _lookups.Dispose();
+        if (_transfers.IsValueCreated)
+        {
+            _transfers.Value.Dispose();
+        }
+
+        if (_lookupClient.IsValueCreated)
+        {
+            _lookupClient.Value.Dispose();
+        }
     }
 }

@@ -40,10 +40,27 @@ internal static class DryRun
         ConsoleText.Line(console, $"  - the release name: {plan.Release} here, or one second after the newest release a host already has;");
         ConsoleText.Line(console, "  - the previous release (SLIPWAY_PREVIOUS_RELEASE), read from each host's current link;");
         ConsoleText.Line(console, "  - which old releases cleanup removes (unfinished and bad first, never the live or previous one).");
+        var vendor = request.Vendor;
+        if (vendor.Count > 0)
+        {
+            ConsoleText.Line(console, "  - which vendored artifacts are uploaded: those whose shared/vendor/KEY a host lacks.");
+            ConsoleText.Line(console, "");
+            ConsoleText.Line(console, "Vendored artifacts (docs/build.md), linked into the release as vendor/PACKAGE:");
+            foreach (var artifact in vendor)
+            {
+                ConsoleText.Line(console, "  " + VendorSource.Describe(artifact), artifact.Problem is null ? null : ConsoleText.Red);
+            }
+        }
+
         foreach (var host in plan.Hosts)
         {
             ConsoleText.Line(console, "");
             ConsoleText.Line(console, $"== {host.Host.DisplayName} ({host.DeployTo})");
+            if (vendor.Where(a => a.IsFor(host.Host)).Select(a => $"{a.Package} {a.ShortKey}").ToList() is { Count: > 0 } needed)
+            {
+                ConsoleText.Line(console, $"-- vendor: {string.Join(", ", needed)}");
+            }
+
             foreach (var step in host.Scripts)
             {
                 ConsoleText.Line(console, $"-- {step.Phase}: {step.When}");
@@ -52,6 +69,16 @@ internal static class DryRun
                     ConsoleText.Line(console, "   " + line);
                 }
             }
+        }
+
+        // A deploy that would certainly fail says so, as a commit that does not resolve does.
+        var failing = plan.Hosts.Where(h => vendor.Any(a => a.IsFor(h.Host) && a.Problem is not null)).Select(h => h.Host.DisplayName).ToList();
+        if (failing.Count > 0)
+        {
+            var missing = vendor.Where(a => a.Problem is not null).Select(a => a.Package).ToList();
+            ConsoleText.Error(console, $"a deploy would fail its update on {string.Join(", ", failing)}: vendored artifact{(missing.Count == 1 ? "" : "s")} " +
+                $"{string.Join(", ", missing)} not available (above); run `slipway build {string.Join(" ", missing)}` first.");
+            return ExitCodes.CommandFailed;
         }
 
         return ExitCodes.Success;

@@ -63,7 +63,8 @@ public sealed class DeployCommand(IAnsiConsole console, TimeProvider time) : Rel
         };
         if (settings.DryRun)
         {
-            return await DryRun.PrintAsync(Console, request, Time, ct);
+            var (planned, plannedCode) = await VendorSource.FindAsync(Console, request.Config, quiet: true, ct, fetch: false);
+            return planned is null ? plannedCode : await DryRun.PrintAsync(Console, request with { Vendor = planned }, Time, ct);
         }
 
         var watch = DeployWatch.Span(settings.WatchTime, request.Config, settings.Json);
@@ -101,8 +102,14 @@ public sealed class RollbackCommand(IAnsiConsole console, TimeProvider time) : R
 
 public sealed class CheckCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<MaintenanceSettings>(console, time)
 {
-    protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, MaintenanceSettings settings, CancellationToken ct) =>
-        OutcomePrinter.Print(Console, await Manager(target).CheckAsync(request, ct), settings.Json);
+    protected override async Task<int> RunAsync(StageTarget target, DeployRequest request, MaintenanceSettings settings, CancellationToken ct)
+    {
+        // Vendored artifacts a deploy would need are looked up (not downloaded): a missing one fails the hosts needing it.
+        var (vendor, code) = await VendorSource.FindAsync(Console, request.Config, quiet: true, ct, fetch: false);
+        return vendor is null
+            ? code
+            : OutcomePrinter.Print(Console, await Manager(target).CheckAsync(request with { Vendor = vendor }, ct), settings.Json);
+    }
 }
 
 public sealed class CleanupCommand(IAnsiConsole console, TimeProvider time) : ReleaseCommandBase<MaintenanceSettings>(console, time)

@@ -17,8 +17,9 @@ namespace Slipway.Cli.Commands.Deploy;
 /// </summary>
 internal static class VendorSource
 {
+    // fetch: false for check and deploy --dry-run (look up, download nothing).
     public static async Task<(IReadOnlyList<VendorArtifact>? Artifacts, int Code)> FindAsync(
-        IAnsiConsole console, SlipwayConfig config, bool quiet, CancellationToken ct)
+        IAnsiConsole console, SlipwayConfig config, bool quiet, CancellationToken ct, bool fetch = true)
     {
         if (!VendorArtifacts.AnyDeployed(config) || config.Build is not { } build)
         {
@@ -34,8 +35,8 @@ internal static class VendorSource
 
         try
         {
-            var artifacts = await VendorArtifacts.FindAsync(build, line => ConsoleText.Warning(console, line), ct);
-            if (!quiet)
+            var artifacts = await VendorArtifacts.FindAsync(build, line => ConsoleText.Warning(console, line), ct, fetch);
+            if (!quiet && fetch)
             {
                 var ready = artifacts.Where(a => a.Problem is null).ToList();
                 ConsoleText.Note(console, $"vendor: {ready.Count} of {artifacts.Count} artifacts ready ({string.Join(", ", artifacts.Select(a => $"{a.Package} {a.ShortKey} for {string.Join("/", a.Roles)}"))})");
@@ -50,8 +51,18 @@ internal static class VendorSource
         }
         catch (Exception e) when (e is BuildStepException or CorruptArtifactException or IOException or UnauthorizedAccessException)
         {
-            ConsoleText.Error(console, $"finding the vendored artifacts failed, nothing was changed: {e.Message}");
+            ConsoleText.Error(console, $"finding the vendored artifacts failed{(fetch ? ", nothing was changed" : "")}: {e.Message}");
             return (null, ExitCodes.CommandFailed);
         }
+    }
+
+    /// <summary>One line per artifact for <c>deploy --dry-run</c>: where it is, or why a deploy would fail.</summary>
+    public static string Describe(VendorArtifact artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var state = artifact.Problem is { } problem ? "a deploy would fail: " + problem
+            : VendorArtifacts.InSharedStore(artifact) ? "in the shared store (the deploy downloads it)"
+            : "ready in the local store";
+        return $"{artifact.Package} {artifact.ShortKey} for {string.Join("/", artifact.Roles)}: {state}";
     }
 }

@@ -70,6 +70,7 @@ internal static class BuildBinder
         return new BuildS3Config(bucket, prefix, endpoint, s.String("region"), s.String("profile"), timeout, s.Bool("read_only") ?? false)
         {
             Location = s.Location,
+            HostsFetch = s.Bool("hosts_fetch") ?? false,
         };
     }
 

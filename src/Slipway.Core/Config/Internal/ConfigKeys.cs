@@ -89,7 +89,7 @@ internal static class ConfigKeys
     /// <summary>What a file of <c>build.include</c> may hold.</summary>
     public static IReadOnlyList<string> BuildIncludedKeys { get; } = ["packages"];
 
-    public static IReadOnlyList<string> BuildS3Keys { get; } = ["url", "endpoint", "region", "profile", "timeout", "read_only"];
+    public static IReadOnlyList<string> BuildS3Keys { get; } = ["url", "endpoint", "region", "profile", "timeout", "read_only", "hosts_fetch"];
 
     public static IReadOnlyList<string> BuildSigningKeys { get; } = ["key", "public_key"];
 

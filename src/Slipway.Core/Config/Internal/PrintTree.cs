@@ -125,7 +125,8 @@ internal static class PrintTree
                 .Add("region", s3.Region)
                 .Add("profile", s3.Profile)
                 .Add("timeout", Duration(s3.Timeout))
-                .Add("read_only", s3.ReadOnly));
+                .Add("read_only", s3.ReadOnly)
+                .Add("hosts_fetch", s3.HostsFetch));
         }
 
         if (build.Signing is { } signing)
