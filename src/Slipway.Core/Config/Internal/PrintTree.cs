@@ -193,6 +193,7 @@ internal static class PrintTree
             .Add("dead", Duration(queue.Retention.Dead))
             .Add("dead_per_queue", queue.Retention.DeadPerQueue))
         .Add("limits", queue.Limits.Aggregate(new PrintMap(), (m, l) => m.Add(l.Queue, l.Limit)))
+        .Add("rates", queue.Rates.Aggregate(new PrintMap(), (m, r) => m.Add(r.Queue, r.Rate.ToString())))
         .Add("worker", new PrintMap()
             .Add("concurrency", queue.Worker.Concurrency)
             .Add("timeout", queue.Worker.Timeout is { } t ? Duration(t) : "0")

@@ -33,6 +33,7 @@ internal static class QueueBinder
             Retry = BindRetry(s),
             Retention = BindRetention(s),
             Limits = BindLimits(s),
+            Rates = BindRates(s),
             Worker = BindWorker(s),
             Http = Listen(s, "http"),
             Token = s.String("token") is { Length: > 0 } token ? token : null,
@@ -142,6 +143,44 @@ internal static class QueueBinder
             if (ValueReader.Int(context, entry.Value, entryPath, 1, 100_000) is { } limit)
             {
                 result.Add(new QueueLimitConfig(entry.Key.Value, limit, entry.Key.Location, entryPath));
+            }
+        }
+
+        return result;
+    }
+
+    private static List<QueueRateConfig> BindRates(Section queue)
+    {
+        var result = new List<QueueRateConfig>();
+        if (queue.Get("rates") is not { } node)
+        {
+            return result;
+        }
+
+        var context = queue.Context;
+        var path = queue.PathOf("rates");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of queue names to the most jobs started per period, such as {{ mail: 10/s }}, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            var entryPath = Paths.Child(path, entry.Key.Value);
+            if (ValueReader.String(context, entry.Value, entryPath) is not { } text)
+            {
+                continue;
+            }
+
+            if (Rate.Parse(text) is { } rate)
+            {
+                result.Add(new QueueRateConfig(entry.Key.Value, rate, entry.Key.Location, entryPath));
+            }
+            else
+            {
+                context.Error(entry.Value, entryPath,
+                    $"must be a rate: jobs (1 to 1,000,000) per period, such as {Rate.Examples}, got \"{text}\"");
             }
         }
 
