@@ -113,7 +113,7 @@ public sealed record QueueWorkerConfig
 }
 
 /// <summary>
-/// One <c>queue.schedules</c> entry: on every tick of <see cref="Cron"/> (5 fields, UTC) one job with
+/// One <c>queue.schedules</c> entry: on every tick of <see cref="Cron"/> (5 fields, on the clock of its <c>tz</c>, UTC by default) one job with
 /// <see cref="Payload"/> is pushed to <see cref="Queue"/>. The queue name is judged by the queue feature.
 /// </summary>
 public sealed record QueueScheduleConfig(string Name, Scheduling.CronSchedule Cron, string Queue, string Payload, int? MaxAttempts, SourceLocation Location, string Path)

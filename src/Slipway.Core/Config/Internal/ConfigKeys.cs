@@ -107,7 +107,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "rates", "worker", "http", "token", "schedules", "logs"];
 
-    public static IReadOnlyList<string> QueueScheduleKeys { get; } = ["cron", "queue", "payload", "max_attempts"];
+    public static IReadOnlyList<string> QueueScheduleKeys { get; } = ["cron", "tz", "queue", "payload", "max_attempts"];
 
     public static IReadOnlyList<string> QueueLogsKeys { get; } = ["url", "token"];
 

@@ -203,6 +203,7 @@ internal static class PrintTree
         .Add("token", revealSecrets ? Dollars(queue.Token) : Secret(queue.Token))
         .Add("schedules", queue.Schedules.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, new PrintMap()
             .Add("cron", c.Cron.Expression)
+            .Add("tz", c.Cron.Zone.Id)
             .Add("queue", c.Queue)
             .Add("payload", revealSecrets ? Dollars(c.Payload) : c.Payload)
             .Add("max_attempts", c.MaxAttempts))))

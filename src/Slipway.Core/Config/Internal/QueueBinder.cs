@@ -211,7 +211,7 @@ internal static class QueueBinder
                 continue;
             }
 
-            var cronText = s.RequiredString("cron", "5 fields, UTC, such as \"*/5 * * * *\"");
+            var cronText = s.RequiredString("cron", "5 fields, such as \"*/5 * * * *\" (UTC unless tz names a zone)");
             var queueName = s.RequiredString("queue");
             var payload = s.String("payload") ?? QueueScheduleConfig.DefaultPayload;
             var maxAttempts = s.Int("max_attempts", 1, 1000);
@@ -230,6 +230,19 @@ internal static class QueueBinder
                 }
             }
 
+            if (cron is not null && s.Get("tz") is { } tzNode && ValueReader.NonEmptyString(context, tzNode, s.PathOf("tz")) is { } tz)
+            {
+                if (Zone(tz) is { } zone)
+                {
+                    cron = cron.In(zone);
+                }
+                else
+                {
+                    context.Error(tzNode, s.PathOf("tz"), $"'{tz}' is not a time zone: use an IANA name such as Europe/Paris or America/New_York (the zones in /usr/share/zoneinfo), or UTC");
+                    cron = null;
+                }
+            }
+
             if (s.Get("payload") is { } payloadNode && !IsJson(payload))
             {
                 context.Error(payloadNode, s.PathOf("payload"), "must be one JSON document written as a string, such as '{\"kind\": \"nightly\"}'");
@@ -243,6 +256,19 @@ internal static class QueueBinder
         }
 
         return result;
+    }
+
+    /// <summary>The system's time zone of that IANA id, or null.</summary>
+    private static TimeZoneInfo? Zone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static bool IsJson(string text)
