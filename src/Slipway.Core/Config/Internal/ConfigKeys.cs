@@ -109,9 +109,9 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> LogsDigestKeys { get; } = ["smtp", "smtp_user", "smtp_password", "starttls", "from", "to", "since", "top", "schedule"];
 
-    public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "worker", "http", "token", "schedules", "logs"];
+    public static IReadOnlyList<string> QueueKeys { get; } = ["url", "lease", "retry", "retention", "limits", "rates", "worker", "http", "token", "schedules", "logs"];
 
-    public static IReadOnlyList<string> QueueScheduleKeys { get; } = ["cron", "queue", "payload", "max_attempts"];
+    public static IReadOnlyList<string> QueueScheduleKeys { get; } = ["cron", "tz", "queue", "payload", "max_attempts"];
 
     public static IReadOnlyList<string> QueueLogsKeys { get; } = ["url", "token"];
 
