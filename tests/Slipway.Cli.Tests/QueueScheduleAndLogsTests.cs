@@ -118,6 +118,13 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         events[1].Severity.ShouldBe(3); // err
         events[1].MsgId.ShouldBe("job-failed");
         events[1].Host.ShouldBe(Environment.MachineName);
+
+        // The digest lists them beside the tracebacks: each queue and error, its job, and whether it was dead-lettered.
+        var digest = await CliRunner.RunAsync(["logs", "digest", "--db", logsDb, "--since", "1h", "--dry-run"], 200, ct);
+        digest.ExitCode.ShouldBe(ExitCodes.Success, digest.Output);
+        digest.Stdout.ShouldContain("1 failing jobs,");
+        digest.Stdout.ShouldContain("Top failing jobs (2 kind(s): 2 failed attempts of 1 jobs, 1 dead-lettered)");
+        digest.Stdout.ShouldContain("1x  flaky: exit code 3: cannot reach smtp on attempt 2\n       job 1; 1 dead-lettered; 1 host(s), last ");
     }
 
     [Fact(Timeout = 30_000)]
@@ -128,6 +135,7 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
                 nightly: { cron: "0 25 * * *", queue: reports }
                 bad-payload: { cron: "0 3 * * *", queue: reports, payload: "not json" }
                 no-cron: { queue: reports }
+                bad-tz: { cron: "0 3 * * *", tz: Mars/Olympus, queue: reports }
               logs: { url: "ftp://logs1" }
             """);
 
@@ -137,6 +145,7 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         check.Stderr.ShouldMatch(@":11:\d+: error: queue\.schedules\.nightly\.cron: cron hour: '25' is not a number from 0 to 23");
         check.Stderr.ShouldMatch(@":12:\d+: error: queue\.schedules\.bad-payload\.payload: must be one JSON document");
         check.Stderr.ShouldContain("error: queue.schedules.no-cron.cron: required key is missing");
+        check.Stderr.ShouldMatch(@":14:\d+: error: queue\.schedules\.bad-tz\.tz: 'Mars/Olympus' is not a time zone: use an IANA name such as Europe/Paris");
         check.Stderr.ShouldContain("error: queue.logs.url: must be an http:// or https:// URL of the logs server");
     }
 
@@ -169,6 +178,7 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         var file = Config("""
               schedules:
                 nightly: { cron: "0 3 * * *", queue: reports, max_attempts: 3 }
+                paris: { cron: "30 2 * * *", tz: Europe/Paris, queue: reports }
               logs: { url: "http://logs1:8514", token: s3cret }
             """);
 
@@ -177,6 +187,8 @@ public sealed class QueueScheduleAndLogsTests : IDisposable
         show.ExitCode.ShouldBe(ExitCodes.Success, show.Output);
         show.Stdout.ShouldContain("nightly:");
         show.Stdout.ShouldMatch(@"cron: ['""]?0 3 \* \* \*");
+        show.Stdout.ShouldMatch(@"tz: ['""]?Europe/Paris");
+        show.Stdout.ShouldMatch(@"tz: ['""]?UTC");
         show.Stdout.ShouldMatch(@"payload: ['""]?\{}");
         show.Stdout.ShouldMatch(@"url: ['""]?http://logs1:8514");
         show.Stdout.ShouldNotContain("s3cret");

@@ -5,7 +5,7 @@ using Slipway.Testing;
 
 namespace Slipway.Logs.IntegrationTests;
 
-/// <summary>Another feature's pages on the log server (<see cref="LogServerOptions.WebParts"/>): same login, own 404s, its metrics in /metrics.</summary>
+/// <summary>Another feature's pages on the log server (<see cref="LogServerOptions.WebParts"/>): same login, own 404s, forms for full access only, its metrics in /metrics.</summary>
 public sealed class WebPartTests
 {
     private sealed class Part : IWebPart
@@ -22,12 +22,25 @@ public sealed class WebPartTests
             return Task.FromResult(ask.Path == "/extra/page" ? WebAnswer.Html($"<p id=\"x\">{ask["q"]}</p>") : null);
         }
 
+        public List<IReadOnlyDictionary<string, string>> Posted { get; } = [];
+
+        public Task<WebAnswer?> PostAsync(WebAsk ask, IReadOnlyDictionary<string, string> form, CancellationToken ct)
+        {
+            if (ask.Path != "/extra/do")
+            {
+                return Task.FromResult<WebAnswer?>(null);
+            }
+
+            Posted.Add(form);
+            return Task.FromResult<WebAnswer?>(WebAnswer.SeeOther("/extra/page?q=done"));
+        }
+
         public Task<string> MetricsAsync(CancellationToken ct) =>
             Task.FromResult("# HELP extra_things Things.\n# TYPE extra_things gauge\nextra_things 7\n");
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_part_is_behind_the_same_login_readable_by_viewers_and_adds_to_metrics()
+    public async Task A_part_is_behind_the_same_login_readable_by_viewers_its_forms_for_admins_and_adds_to_metrics()
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
@@ -66,5 +79,17 @@ public sealed class WebPartTests
 
         var metrics = await http.GetStringAsync("/metrics", ct);
         metrics.ShouldEndWith("# TYPE extra_things gauge\nextra_things 7\n");
+
+        // A part's form: a viewer is refused before the part; the token reaches it, and its redirect is sent.
+        using var viewerPost = new HttpRequestMessage(HttpMethod.Post, "/extra/do") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }) };
+        viewerPost.Headers.Add("Cookie", cookie);
+        (await http.SendAsync(viewerPost, ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        part.Posted.ShouldBeEmpty("a viewer only reads");
+        using var adminPost = new HttpRequestMessage(HttpMethod.Post, "/extra/do") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }) };
+        adminPost.Headers.Authorization = new("Bearer", "s3cret");
+        using var done = await http.SendAsync(adminPost, ct);
+        done.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        done.Headers.Location!.ToString().ShouldBe("/extra/page?q=done");
+        part.Posted.Single()["x"].ShouldBe("1");
     }
 }

@@ -37,4 +37,60 @@ public sealed class CronScheduleTests
     {
         Should.Throw<FormatException>(() => CronSchedule.Parse("0 0 30 2 *").Next(Wed)).Message.ShouldContain("never matches");
     }
+
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    private static DateTimeOffset Utc(string text) => DateTimeOffset.Parse(text + "Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<DateTimeOffset> Ticks(CronSchedule cron, string fromUtc, int count)
+    {
+        var ticks = new List<DateTimeOffset>();
+        var t = Utc(fromUtc);
+        for (var i = 0; i < count; i++)
+        {
+            ticks.Add(t = cron.Next(t));
+        }
+
+        return ticks;
+    }
+
+    [Fact]
+    public void A_zone_reads_the_fields_on_its_wall_clock_summer_and_winter()
+    {
+        var sevenInParis = CronSchedule.Parse("0 7 * * *").In(Paris);
+        sevenInParis.Next(Utc("2026-01-10T12:00")).ShouldBe(Utc("2026-01-11T06:00")); // CET, UTC+1
+        sevenInParis.Next(Utc("2026-07-10T12:00")).ShouldBe(Utc("2026-07-11T05:00")); // CEST, UTC+2
+    }
+
+    [Fact]
+    public void A_time_the_spring_forward_skips_fires_once_when_the_gap_ends()
+    {
+        // 29 March 2026: Paris goes from 02:00 CET straight to 03:00 CEST (01:00 UTC). 02:30 does not exist that day.
+        Ticks(CronSchedule.Parse("30 2 * * *").In(Paris), "2026-03-28T12:00", 2)
+            .ShouldBe([Utc("2026-03-29T01:00"), Utc("2026-03-30T00:30")]);
+
+        // Four quarter-hours of the skipped hour: one firing, at 03:00 CEST.
+        Ticks(CronSchedule.Parse("*/15 2 * * *").In(Paris), "2026-03-28T12:00", 2)
+            .ShouldBe([Utc("2026-03-29T01:00"), Utc("2026-03-30T00:00")]);
+    }
+
+    [Fact]
+    public void A_time_the_fall_back_repeats_fires_once_on_its_first_pass()
+    {
+        // 25 October 2026: Paris goes from 03:00 CEST back to 02:00 CET (01:00 UTC). 02:30 happens twice; it fires at the first.
+        Ticks(CronSchedule.Parse("30 2 * * *").In(Paris), "2026-10-24T12:00", 2)
+            .ShouldBe([Utc("2026-10-25T00:30"), Utc("2026-10-26T01:30")]);
+
+        // Hourly: 02:00 once (its first pass), then 03:00 CET; nothing fires in the repeated hour's second pass.
+        Ticks(CronSchedule.Parse("0 * * * *").In(Paris), "2026-10-24T23:30", 3)
+            .ShouldBe([Utc("2026-10-25T00:00"), Utc("2026-10-25T02:00"), Utc("2026-10-25T03:00")]);
+    }
+
+    [Fact]
+    public void UTC_by_name_is_plain_UTC()
+    {
+        var cron = CronSchedule.Parse("0 7 * * *").In(TimeZoneInfo.FindSystemTimeZoneById("UTC"));
+        cron.Zone.ShouldBe(TimeZoneInfo.Utc);
+        cron.Next(Wed).ShouldBe(Utc("2026-03-11T07:00"));
+    }
 }

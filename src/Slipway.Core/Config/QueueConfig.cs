@@ -31,6 +31,9 @@ public sealed record QueueConfig
     /// <summary>Per-queue limits on jobs running at once across all workers and hosts (<c>queue.limits</c>), in file order.</summary>
     public IReadOnlyList<QueueLimitConfig> Limits { get; init; } = [];
 
+    /// <summary>Per-queue limits on jobs started per period across all workers and hosts (<c>queue.rates</c>), in file order.</summary>
+    public IReadOnlyList<QueueRateConfig> Rates { get; init; } = [];
+
     public QueueWorkerConfig Worker { get; init; } = new();
 
     /// <summary>Where <c>slipway queue serve</c> listens by default: loopback only (the library's QueueHttpOptions.DefaultPort).</summary>
@@ -87,6 +90,12 @@ public sealed record QueueRetentionConfig
 /// <summary>One <c>queue.limits</c> entry: at most <see cref="Limit"/> jobs of the queue run at once.</summary>
 public sealed record QueueLimitConfig(string Queue, int Limit, SourceLocation Location, string Path);
 
+/// <summary>
+/// One <c>queue.rates</c> entry: at most <see cref="Rate"/>'s count of jobs of the queue start per its period, with a
+/// burst of at most that count after a quiet spell.
+/// </summary>
+public sealed record QueueRateConfig(string Queue, Rate Rate, SourceLocation Location, string Path);
+
 /// <summary><c>queue.worker</c>: the defaults of <c>slipway worker</c> (its flags override them).</summary>
 public sealed record QueueWorkerConfig
 {
@@ -104,7 +113,7 @@ public sealed record QueueWorkerConfig
 }
 
 /// <summary>
-/// One <c>queue.schedules</c> entry: on every tick of <see cref="Cron"/> (5 fields, UTC) one job with
+/// One <c>queue.schedules</c> entry: on every tick of <see cref="Cron"/> (5 fields, on the clock of its <c>tz</c>, UTC by default) one job with
 /// <see cref="Payload"/> is pushed to <see cref="Queue"/>. The queue name is judged by the queue feature.
 /// </summary>
 public sealed record QueueScheduleConfig(string Name, Scheduling.CronSchedule Cron, string Queue, string Payload, int? MaxAttempts, SourceLocation Location, string Path)

@@ -3,9 +3,12 @@ using System.Globalization;
 namespace Slipway.Core.Scheduling;
 
 /// <summary>
-/// A five-field cron expression (minute hour day-of-month month day-of-week, in UTC): <c>*</c>, numbers, lists
-/// <c>1,15</c>, ranges <c>1-5</c> and steps <c>*/15</c>, <c>8-18/2</c>; day-of-week 0 or 7 is Sunday. When both day
-/// fields are restricted a day matches either (as in cron).
+/// A five-field cron expression (minute hour day-of-month month day-of-week): <c>*</c>, numbers, lists <c>1,15</c>,
+/// ranges <c>1-5</c> and steps <c>*/15</c>, <c>8-18/2</c>; day-of-week 0 or 7 is Sunday. When both day fields are
+/// restricted a day matches either (as in cron). The fields are read on the clock of <see cref="Zone"/> (UTC unless
+/// <see cref="In"/> names another). Across a daylight-saving change: the local times a spring-forward skips fire once,
+/// at the instant the gap ends (so a 02:30 job runs at 03:00 that day); the local times a fall-back repeats fire once,
+/// on their first pass.
 /// </summary>
 public sealed class CronSchedule
 {
@@ -30,6 +33,17 @@ public sealed class CronSchedule
 
     public string Expression { get; }
 
+    /// <summary>Whose wall clock the fields are read on.</summary>
+    public TimeZoneInfo Zone { get; private init; } = TimeZoneInfo.Utc;
+
+    /// <summary>The same expression on the wall clock of <paramref name="zone"/>.</summary>
+    public CronSchedule In(TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        // UTC by any name takes the plain UTC walk.
+        return new CronSchedule(Expression.Split(' ')) { Zone = zone.Id is "UTC" or "Etc/UTC" ? TimeZoneInfo.Utc : zone };
+    }
+
     public static CronSchedule Parse(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
@@ -42,9 +56,14 @@ public sealed class CronSchedule
         return new CronSchedule(fields);
     }
 
-    /// <summary>The first whole minute strictly after <paramref name="after"/> that matches (UTC).</summary>
+    /// <summary>The first instant strictly after <paramref name="after"/> that matches (in UTC; a whole minute of <see cref="Zone"/>).</summary>
     public DateTimeOffset Next(DateTimeOffset after)
     {
+        if (Zone != TimeZoneInfo.Utc)
+        {
+            return NextInZone(after);
+        }
+
         var t = after.ToUniversalTime();
         t = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero).AddMinutes(1);
         for (var i = 0; i < 366 * 24 * 60 * 5; i++, t = t.AddMinutes(1))
@@ -64,10 +83,56 @@ public sealed class CronSchedule
         throw new FormatException($"the cron expression '{Expression}' never matches (e.g. 30 February)");
     }
 
-    private bool DayMatches(DateTimeOffset t)
+    /// <summary><see cref="Next"/> on the zone's wall clock: local minutes are walked, and each match mapped to its instant.</summary>
+    private DateTimeOffset NextInZone(DateTimeOffset after)
     {
-        var day = _days[t.Day];
-        var weekday = _weekdays[(int)t.DayOfWeek];
+        var local = TimeZoneInfo.ConvertTime(after, Zone).DateTime;
+        var t = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified).AddMinutes(1);
+        for (var i = 0; i < 366 * 24 * 60 * 5; i++, t = t.AddMinutes(1))
+        {
+            if (!_months[t.Month] || !DayMatches(t.Day, t.DayOfWeek))
+            {
+                t = new DateTime(t.Year, t.Month, t.Day, 23, 59, 0, DateTimeKind.Unspecified);
+                continue;
+            }
+
+            if (_hours[t.Hour] && _minutes[t.Minute] && Instant(t) is var at && at > after)
+            {
+                return at;
+            }
+        }
+
+        throw new FormatException($"the cron expression '{Expression}' never matches (e.g. 30 February)");
+    }
+
+    /// <summary>
+    /// When a wall-clock minute happens: a skipped one (spring forward) at the end of its gap, a repeated one (fall back)
+    /// on its first pass, so each fires once.
+    /// </summary>
+    private DateTimeOffset Instant(DateTime local)
+    {
+        if (Zone.IsInvalidTime(local))
+        {
+            var end = local;
+            while (Zone.IsInvalidTime(end))
+            {
+                end = end.AddMinutes(1);
+            }
+
+            return new DateTimeOffset(end, Zone.GetUtcOffset(end));
+        }
+
+        return Zone.IsAmbiguousTime(local)
+            ? new DateTimeOffset(local, Zone.GetAmbiguousTimeOffsets(local).Max()) // the larger offset is the earlier instant
+            : new DateTimeOffset(local, Zone.GetUtcOffset(local));
+    }
+
+    private bool DayMatches(DateTimeOffset t) => DayMatches(t.Day, t.DayOfWeek);
+
+    private bool DayMatches(int dayOfMonth, DayOfWeek dayOfWeek)
+    {
+        var day = _days[dayOfMonth];
+        var weekday = _weekdays[(int)dayOfWeek];
         return _anyDay && _anyWeekday ? true : _anyDay ? weekday : _anyWeekday ? day : day || weekday;
     }
 

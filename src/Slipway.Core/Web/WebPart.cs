@@ -17,6 +17,15 @@ public interface IWebPart
     Task<WebAnswer?> GetAsync(WebAsk ask, CancellationToken ct);
 
     /// <summary>
+    /// The answer to a form POST below <see cref="Prefix"/> (a button on one of the part's pages; <paramref name="form"/>
+    /// holds the first value of each field); null when the path is not one of the part's (404). Only full access reaches
+    /// it: the server answers a read-only viewer 403 and sends the anonymous to the login. The session cookie is
+    /// SameSite=Strict, so another site's form cannot post with it. Answer with <see cref="WebAnswer.SeeOther"/> so a
+    /// reload does not post again. A part without forms keeps this default.
+    /// </summary>
+    Task<WebAnswer?> PostAsync(WebAsk ask, IReadOnlyDictionary<string, string> form, CancellationToken ct) => Task.FromResult<WebAnswer?>(null);
+
+    /// <summary>
     /// Lines of the Prometheus text exposition format (version 0.0.4) the server appends to its <c>/metrics</c>; each
     /// family with its <c># HELP</c> and <c># TYPE</c> lines, names the server's own families do not use.
     /// </summary>
@@ -35,7 +44,13 @@ public sealed record WebAsk(string Path, IReadOnlyDictionary<string, string> Que
 /// <summary>A page to send: the status code, the content type and the body.</summary>
 public sealed record WebAnswer(int Status, string ContentType, string Body)
 {
+    /// <summary>Where a redirect sends the browser (a path below the server root); null for a page.</summary>
+    public string? Location { get; init; }
+
     public static WebAnswer Html(string body) => new(200, "text/html; charset=utf-8", body);
+
+    /// <summary>After a POST: a redirect, so the browser loads <paramref name="location"/> with a GET.</summary>
+    public static WebAnswer SeeOther(string location) => new(302, "text/plain; charset=utf-8", "") { Location = location };
 }
 
 /// <summary>A link of the server's menu.</summary>

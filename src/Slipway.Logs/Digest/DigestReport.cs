@@ -21,6 +21,11 @@ public sealed record DigestReport(
 {
     public IReadOnlyList<StageSummary> Stages { get; init; } = [];
 
+    /// <summary>The queue's failing jobs in the window, grouped by queue and error, most failed attempts first.</summary>
+    public IReadOnlyList<FailingJob> FailingJobs { get; init; } = [];
+
+    public FailureTotals JobFailures { get; init; } = new(0, 0, 0, 0, false);
+
     public const string LastDigestKey = "digest.last_sent";
 
     public static async Task<DigestReport> BuildAsync(
@@ -43,16 +48,30 @@ public sealed record DigestReport(
 
         // Sections in the mail's order; within each, most frequent first as the store ranked them.
         digestGroups = [.. digestGroups.OrderBy(d => d.Standing.Standing)];
+        var (failing, failures) = await Digest.FailingJobs.ReadAsync(store, since, until, top, ct);
+        var titled = new List<FailingJob>(failing.Count);
+        foreach (var job in failing)
+        {
+            // Stored events keep the fingerprint, not the title: the group's title, from the list above or the store.
+            var title = job.Fingerprint is not { } fp ? null
+                : groups.FirstOrDefault(g => g.Fingerprint == fp)?.Title ?? (await store.GetGroupAsync(fp, ct))?.Title;
+            titled.Add(job with { TracebackTitle = title ?? job.TracebackTitle });
+        }
+
         return new DigestReport(since, until, last, digestGroups, errors, baseUrl?.TrimEnd('/'))
         {
             Stages = await StageSummary.BuildAsync(store, timeline, since, until, ct),
+            FailingJobs = titled,
+            JobFailures = failures,
         };
     }
 
     public string Subject =>
         $"Slipway logs: {Groups.Sum(g => g.Group.CountInWindow)} tracebacks in {Groups.Count} groups"
         + (Groups.Count(g => g.IsNew) is var n and > 0 ? $" ({n} new)" : "")
-        + $", {Errors.Sum(e => e.Count)} errors, {Until.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+        + $", {Errors.Sum(e => e.Count)} errors"
+        + (JobFailures.Jobs > 0 ? $", {JobFailures.Jobs} failing jobs" : "")
+        + $", {Until.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
 
     public string ToText()
     {
@@ -90,6 +109,7 @@ public sealed record DigestReport(
             }
         }
 
+        AppendFailingJobs(sb);
         sb.Append(CultureInfo.InvariantCulture, $"\nErrors (severity err and worse) per host and program\n");
         if (Errors.Count == 0)
         {
@@ -102,6 +122,61 @@ public sealed record DigestReport(
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>"Top failing jobs" beside the traceback groups: each queue and error, its jobs, and its traceback group.</summary>
+    private void AppendFailingJobs(StringBuilder sb)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"\nTop failing jobs ({FailuresLine()})\n");
+        if (FailingJobs.Count == 0)
+        {
+            sb.Append("  none\n");
+        }
+
+        var rank = 0;
+        foreach (var job in FailingJobs)
+        {
+            rank++;
+            sb.Append(CultureInfo.InvariantCulture, $"{rank,3}. {job.Failures,6}x  {job.Queue}: {Shorten(job.Error)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"       {JobsLine(job)}, last {job.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm}\n");
+            if (job.Fingerprint is not null)
+            {
+                sb.Append("       traceback: ").Append(job.TracebackTitle ?? job.Fingerprint)
+                    .Append(BaseUrl is null ? "\n" : $"  {BaseUrl}/groups/{job.Fingerprint}\n");
+            }
+        }
+    }
+
+    private string FailuresLine()
+    {
+        var t = JobFailures;
+        if (t.Attempts == 0)
+        {
+            return "no failed attempts";
+        }
+
+        var kinds = t.Kinds > FailingJobs.Count ? $"{FailingJobs.Count} of {t.Kinds} kinds" : $"{t.Kinds} kind(s)";
+        return string.Create(CultureInfo.InvariantCulture, $"{kinds}: {t.Attempts} failed attempts of {t.Jobs} jobs, {t.DeadLettered} dead-lettered")
+            + (t.Cut ? $"; the newest {Digest.FailingJobs.ReadLimit} failures read" : "");
+    }
+
+    /// <summary>"jobs 42, 43 and 2 more; 1 dead-lettered; 2 host(s)".</summary>
+    public static string JobsLine(FailingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        const int Shown = 5;
+        var ids = string.Join(", ", job.JobIds.Take(Shown).Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        var more = job.JobIds.Count > Shown ? string.Create(CultureInfo.InvariantCulture, $" and {job.JobIds.Count - Shown} more") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{(job.JobIds.Count == 1 ? "job" : "jobs")} {ids}{more}; {job.DeadLettered} dead-lettered; {job.HostCount} host(s)");
+    }
+
+    /// <summary>An error line cut to what a mail line can hold.</summary>
+    public static string Shorten(string error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        const int Max = 160;
+        return error.Length <= Max ? error : error[..(Max - 1)] + "…";
     }
 
     public static string Heading(Standing standing) => standing switch
@@ -168,7 +243,25 @@ public sealed record DigestReport(
                 .Append(CultureInfo.InvariantCulture, $"<td>{mark}{title}</td><td>{H(ReleaseLine(d.Standing))}</td><td>{g.HostCount}</td><td>{g.FirstSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td></tr>");
         }
 
-        sb.Append("</table><h3>Errors per host and program</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>Count</th><th>Host</th><th>Program</th></tr>");
+        sb.Append(CultureInfo.InvariantCulture, $"</table><h3>Top failing jobs</h3><p>{H(FailuresLine())}</p>");
+        if (FailingJobs.Count > 0)
+        {
+            sb.Append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>#</th><th>Failed attempts</th><th>Queue</th><th>Error</th><th>Jobs</th><th>Last</th><th>Traceback</th></tr>");
+            rank = 0;
+            foreach (var job in FailingJobs)
+            {
+                rank++;
+                var traceback = job.Fingerprint is null ? ""
+                    : BaseUrl is null ? H(job.TracebackTitle ?? job.Fingerprint)
+                    : $"<a href=\"{H(BaseUrl)}/groups/{H(job.Fingerprint)}\">{H(job.TracebackTitle ?? job.Fingerprint)}</a>";
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{rank}</td><td>{job.Failures}</td><td>{H(job.Queue)}</td><td>{H(Shorten(job.Error))}</td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td>{H(JobsLine(job))}</td><td>{job.LastSeen.UtcDateTime:yyyy-MM-dd HH:mm}</td><td>{traceback}</td></tr>");
+            }
+
+            sb.Append("</table>");
+        }
+
+        sb.Append("<h3>Errors per host and program</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>Count</th><th>Host</th><th>Program</th></tr>");
         foreach (var e in Errors)
         {
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Count}</td><td>{H(e.Host)}</td><td>{H(e.Program)}</td></tr>");

@@ -64,6 +64,7 @@ public static class WebHost
             // only bind those at compile time.
             app.MapGet(part.Prefix, (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct));
             app.MapGet(part.Prefix + "/{**rest}", (HttpContext http, CancellationToken ct) => ServePartAsync(part, http, context, ct));
+            app.MapPost(part.Prefix + "/{**rest}", (HttpContext http, CancellationToken ct) => PostToPartAsync(part, http, context, ct));
         }
 
         app.MapGet("/login", (HttpContext http, CancellationToken ct) => Results.Content(Pages.Login(http.Request.Query["next"], error: false), "text/html; charset=utf-8"));
@@ -109,10 +110,33 @@ public static class WebHost
         var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.Count > 0 ? q.Value[0] ?? "" : "",
             StringComparer.Ordinal);
         var answer = await part.GetAsync(new Slipway.Core.Web.WebAsk(http.Request.Path.Value ?? "/", query, Menu(context)), ct);
-        return answer is null
-            ? Results.NotFound()
-            : Results.Content(answer.Body, answer.ContentType, Encoding.UTF8, answer.Status);
+        return Answer(answer);
     }
+
+    /// <summary>A part's form: full access only (the middleware let a viewer's session through to read pages).</summary>
+    private static async Task<IResult> PostToPartAsync(Slipway.Core.Web.IWebPart part, HttpContext http, WebContext context, CancellationToken ct)
+    {
+        if (Resolve(http, context.Options) != Access.Full)
+        {
+            return Results.Text("viewers are read-only: this needs the token or an admin user\n", "text/plain", Encoding.UTF8, StatusCodes.Status403Forbidden);
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.Text("expected a form\n", "text/plain", Encoding.UTF8, StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var fields = await http.Request.ReadFormAsync(ct);
+        var form = fields.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? "" : "", StringComparer.Ordinal);
+        var query = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.Count > 0 ? q.Value[0] ?? "" : "", StringComparer.Ordinal);
+        var answer = await part.PostAsync(new Slipway.Core.Web.WebAsk(http.Request.Path.Value ?? "/", query, Menu(context)), form, ct);
+        return Answer(answer);
+    }
+
+    private static IResult Answer(Slipway.Core.Web.WebAnswer? answer) =>
+        answer is null ? Results.NotFound()
+        : answer.Location is { } location ? Results.Redirect(location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal) ? location : "/")
+        : Results.Content(answer.Body, answer.ContentType, Encoding.UTF8, answer.Status);
 
     private static bool IsPublic(PathString path) =>
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/login", StringComparison.Ordinal);

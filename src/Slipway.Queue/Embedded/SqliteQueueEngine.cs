@@ -27,6 +27,9 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
         // leads with priority, so these would otherwise scan every waiting job.
         "CREATE INDEX IF NOT EXISTS slipway_jobs_running ON slipway_jobs (queue, visible_at) WHERE state = 1",
         "CREATE INDEX IF NOT EXISTS slipway_jobs_finished ON slipway_jobs (state, finished_at) WHERE state IN (2, 3)",
+
+        // One row per rate-limited queue: when its token bucket is full again (Internal/RateGate.cs).
+        "CREATE TABLE IF NOT EXISTS slipway_rates (queue TEXT PRIMARY KEY, full_at REAL NOT NULL)",
     ];
 
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -30,7 +30,22 @@ internal abstract partial class SqlQueueEngine
                 await bury.ExecuteNonQueryAsync(ct);
             }
 
+            var rated = Options.RateLimits.TryGetValue(queue, out var rate);
+            if (rated || Options.ConcurrencyLimits.ContainsKey(queue))
+            {
+                // Limited leases of one queue take turns (PostgreSQL; SQLite has one writer): a count or a bucket read
+                // here stays true until this transaction commits.
+                await LockQueueAsync(session, queue, ct);
+            }
+
             var allowed = await AllowedByLimitAsync(session, queue, max, now, ct);
+            double? fullAt = null;
+            if (rated && allowed > 0)
+            {
+                fullAt = await ReadBucketAsync(session, queue, ct);
+                allowed = RateGate.Allowed(rate, fullAt, now, allowed);
+            }
+
             if (allowed > 0)
             {
                 await using var pick = session.Command(
@@ -51,6 +66,16 @@ internal abstract partial class SqlQueueEngine
                 }
             }
 
+            if (rated && leased.Count > 0)
+            {
+                await using var spend = session.Command(
+                    """
+                    INSERT INTO slipway_rates (queue, full_at) VALUES (@queue, @full_at)
+                    ON CONFLICT (queue) DO UPDATE SET full_at = excluded.full_at
+                    """).With("queue", queue).With("full_at", RateGate.After(rate, fullAt, now, leased.Count));
+                await spend.ExecuteNonQueryAsync(ct);
+            }
+
             await session.CommitAsync(ct);
         }
 
@@ -66,11 +91,19 @@ internal abstract partial class SqlQueueEngine
             return max;
         }
 
-        await LockQueueAsync(session, queue, ct);
         await using var count = session.Command("SELECT count(*) FROM slipway_jobs WHERE queue = @queue AND state = 1 AND visible_at > @now")
             .With("queue", queue).With("now", now);
         var running = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
         return (int)Math.Clamp(limit - running, 0, max);
+    }
+
+    /// <summary>The queue's rate bucket (<see cref="RateGate"/>): when it is full again; null when no lease has used it.</summary>
+    private static async Task<double?> ReadBucketAsync(SqlSession session, string queue, CancellationToken ct)
+    {
+        await using var read = session.Command("SELECT full_at FROM slipway_rates WHERE queue = @queue").With("queue", queue);
+        return await read.ExecuteScalarAsync(ct) is { } value and not DBNull
+            ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
     }
 
     public async Task<IReadOnlyList<JobLease>> HeartbeatAsync(IReadOnlyList<JobLease> leases, TimeSpan lease, CancellationToken ct)

@@ -35,7 +35,7 @@ internal abstract partial class SqlQueueEngine(QueueEngineOptions options, TimeP
     /// <summary>A write transaction (SQLite: the single writer's; PostgreSQL: a pooled connection's).</summary>
     protected abstract Task<SqlSession> BeginAsync(CancellationToken ct);
 
-    /// <summary>Serialises leases of one queue whose concurrency is limited, inside the lease's transaction.</summary>
+    /// <summary>Serialises leases of one queue whose concurrency or rate is limited, inside the lease's transaction.</summary>
     protected virtual Task LockQueueAsync(SqlSession session, string queue, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Called inside the transaction that made jobs of these queues ready now (PostgreSQL: NOTIFY).</summary>

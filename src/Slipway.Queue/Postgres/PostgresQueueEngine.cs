@@ -29,6 +29,9 @@ internal sealed class PostgresQueueEngine : SqlQueueEngine
         // leads with priority, so these would otherwise scan every waiting job.
         "CREATE INDEX IF NOT EXISTS slipway_jobs_running ON slipway_jobs (queue, visible_at) WHERE state = 1",
         "CREATE INDEX IF NOT EXISTS slipway_jobs_finished ON slipway_jobs (state, finished_at) WHERE state IN (2, 3)",
+
+        // One row per rate-limited queue: when its token bucket is full again (Internal/RateGate.cs).
+        "CREATE TABLE IF NOT EXISTS slipway_rates (queue text PRIMARY KEY, full_at double precision NOT NULL)",
     ];
 
     private readonly NpgsqlDataSource _dataSource;

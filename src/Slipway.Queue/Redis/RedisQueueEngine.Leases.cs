@@ -15,7 +15,8 @@ internal sealed partial class RedisQueueEngine
         var now = NowMs();
         var until = now + (long)lease.TotalMilliseconds;
         var limit = _options.ConcurrencyLimits.TryGetValue(queue, out var cap) ? cap : -1;
-        var reply = (RedisResult[])(await RunAsync(RedisScripts.Lease, Args(queue, now, until, max, limit), ct))!;
+        var (rateCount, ratePerMs) = _options.RateLimits.TryGetValue(queue, out var rate) ? (rate.Count, rate.Per.TotalMilliseconds) : (-1, 0.0);
+        var reply = (RedisResult[])(await RunAsync(RedisScripts.Lease, Args(queue, now, until, max, limit, rateCount, ratePerMs), ct))!;
         var leased = new List<LeasedJob>(reply.Length / 6);
         for (var i = 0; i + 5 < reply.Length; i += 6)
         {

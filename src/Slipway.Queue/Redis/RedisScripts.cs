@@ -17,6 +17,7 @@ namespace Slipway.Queue.Redis;
 ///   q:Q:running    zset of leased jobs, score = lease end (the rescue looks at the expired ones)
 ///   q:Q:done, q:Q:dead   zsets of finished jobs, score = finished time (retention)
 ///   q:Q:keys       hash idempotency key → id
+///   q:Q:rate       a rate-limited queue's token bucket: when it is full again, Unix ms (Internal/RateGate.cs)
 ///   queues         set of queue names; seq: the id counter
 /// The keys are computed inside the scripts, so the engine needs one Redis (not a cluster): the hash tag keeps them in
 /// one slot all the same.
@@ -107,12 +108,15 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV: base, queue, now, until, max, limit (−1: none). Moves due scheduled jobs to waiting, rescues expired leases
-    /// (dead-letters those on their last attempt), then leases. Returns id, payload, priority, attempt, used, max per job.
+    /// ARGV: base, queue, now, until, max, limit (−1: none), rate count (−1: none), rate period in ms. Moves due scheduled
+    /// jobs to waiting, rescues expired leases (dead-letters those on their last attempt), then leases as many as the
+    /// limit and the rate bucket allow (q:Q:rate, when the bucket is full again: Internal/RateGate.cs, the same
+    /// arithmetic). Returns id, payload, priority, attempt, used, max per job.
     /// </summary>
     public const string Lease = Common +
         """
         local q, now, untl, max, limit = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+        local rcount, rper = tonumber(ARGV[7]), tonumber(ARGV[8])
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', qk(q, 'delayed'), '-inf', now)) do
           redis.call('ZREM', qk(q, 'delayed'), id)
           local h = redis.call('HMGET', jk(id), 'pr', 'v')
@@ -137,6 +141,13 @@ internal static class RedisScripts
         end
         local allowed = max
         if limit >= 0 then allowed = math.min(max, limit - redis.call('ZCARD', qk(q, 'running'))) end
+        local from, interval = tonumber(now), 0
+        if rcount > 0 and allowed > 0 then
+          interval = rper / rcount
+          local full_at = tonumber(redis.call('GET', qk(q, 'rate')) or now)
+          if full_at > from then from = full_at end
+          allowed = math.min(allowed, math.floor((tonumber(now) + rper - from) / interval + 1e-6))
+        end
         local res = {}
         if allowed > 0 then
           for _, m in ipairs(redis.call('ZRANGE', qk(q, 'waiting'), 0, allowed - 1)) do
@@ -155,6 +166,9 @@ internal static class RedisScripts
             res[#res + 1] = a - tonumber(h[3])
             res[#res + 1] = tonumber(h[4])
           end
+        end
+        if interval > 0 and #res > 0 then
+          redis.call('SET', qk(q, 'rate'), string.format('%.3f', from + (#res / 6) * interval))
         end
         return res
         """;

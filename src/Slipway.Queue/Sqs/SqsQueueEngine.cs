@@ -61,6 +61,15 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
                 + "SQS keeps no count of received messages per consumer group. Use the concurrency of each worker, or another engine.");
         }
 
+        if (options.RateLimits.Count > 0)
+        {
+            // A rate across hosts needs one shared number updated with each receive; SQS has none (a per-process pace
+            // would let N hosts start N times the rate).
+            throw new QueueException(
+                $"The sqs engine cannot limit how many jobs start per period across hosts (queue.rates names {string.Join(", ", options.RateLimits.Keys.Order(StringComparer.Ordinal))}): "
+                + "SQS keeps no shared state a receive could update. Use another engine, or pace inside the job.");
+        }
+
         var config = new AmazonSQSConfig
         {
             ServiceURL = url.Endpoint,

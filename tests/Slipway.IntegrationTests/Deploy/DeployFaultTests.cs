@@ -114,6 +114,56 @@ public sealed class DeployFaultTests
     }
 
     [Fact(Timeout = 5 * Minutes)]
+    public async Task A_host_lost_during_publish_exits_3_names_the_repair_and_the_repair_and_next_deploy_converge()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(3, ct);
+        site.Configure();
+        (await site.RunAsync("deploy", "production")).ExitCode.ShouldBe(0);
+        var before = site.Current(0);
+        await site.CommitAsync("second", ct);
+        // Host 1's after_publish on the new code says it started, then waits: its sshd dies there, after its switch.
+        site.Configure($$"""
+            hooks:
+              after_publish:
+                - { run: 'c=$(cat index.html); if [ "$SLIPWAY_HOST" = "{{site.HostName(1)}}" ] && [ "$c" = second ]; then echo x >> {{site.Root}}/started.log; while [ ! -e {{site.Root}}/go ]; do sleep 0.05; done; fi; true' }
+            """);
+        using var process = site.StartProcess("deploy", "production");
+        await DeployInterruptionTests.WaitStartedAsync(site, 1, ct);
+
+        await site.Fixture.KillHostAsync(1);
+        var (exitCode, output) = await process.WaitAsync(ct);
+
+        exitCode.ShouldBe(3, output);
+        var host = Regex.Escape(site.HostName(1));
+        output.ShouldMatch($"(?m)^  {host} .*LOST");
+        // The hosts that answer agree with each other: one release, served by both.
+        site.Current(0).ShouldBe(site.Current(2), output);
+        site.Served(0).ShouldBe(site.Served(2));
+        var repair = Regex.Match(output, "once it is reachable, run: (slipway [^\n]+)");
+        repair.Success.ShouldBeTrue(output);
+
+        // The one command the report names, once the host is back, brings all three onto one release; a deploy then
+        // goes through everywhere.
+        await site.Fixture.RestartHostAsync(1, ct);
+        await File.WriteAllTextAsync(Path.Combine(site.Root, "go"), "", ct);
+        var words = repair.Groups[1].Value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
+        var (repaired, repairOutput) = await site.RunAsync(words);
+        repaired.ShouldBe(0, repairOutput);
+        site.Current(1).ShouldBe(site.Current(0), repairOutput);
+        site.Current(2).ShouldBe(site.Current(0));
+        site.Served(1).ShouldBe(site.Served(0));
+        site.Configure();
+        var (deployed, deployOutput) = await site.RunAsync("deploy", "production");
+        deployed.ShouldBe(0, deployOutput);
+        for (var i = 0; i < 3; i++)
+        {
+            site.Served(i).ShouldBe("second");
+            site.Locked(i).ShouldBeFalse();
+        }
+    }
+
+    [Fact(Timeout = 5 * Minutes)]
     public async Task A_full_disk_at_upload_is_a_failed_step_naming_host_and_path_and_leaves_the_live_release_untouched()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,3 +1,5 @@
+using Slipway.Core;
+
 namespace Slipway.Queue.Tests.Contract;
 
 /// <summary>Leases, heartbeats and the fence.</summary>
@@ -137,6 +139,40 @@ public abstract partial class QueueEngineContract
         // A lease that ran out no longer counts.
         Clock.Advance(Lease);
         (await b.LeaseAsync("mail", 5, Lease, ct)).Count.ShouldBe(2);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_rate_limit_paces_the_jobs_started_across_engines_and_spends_nothing_on_an_empty_queue()
+    {
+        Needs(EngineCapability.RateLimits);
+        var ct = TestContext.Current.CancellationToken;
+        var options = new QueueEngineOptions { RateLimits = new Dictionary<string, Rate> { ["mail"] = new(3, TimeSpan.FromSeconds(30)) } };
+        var url = await NewStoreAsync(ct);
+        await using var a = await OpenAsync(url, options);
+        await using var b = await OpenAsync(url, options);
+        var hour = TimeSpan.FromHours(1); // no lease runs out here: only the rate decides
+
+        // Leasing an empty queue takes no token: the three are all there once jobs come.
+        (await a.LeaseAsync("mail", 5, hour, ct)).ShouldBeEmpty();
+        await a.EnqueueManyAsync([.. Enumerable.Range(0, 10).Select(i => Job($"j{i}"))], ct);
+        await a.EnqueueAsync(Job("other", "reports"), ct);
+
+        (await a.LeaseAsync("mail", 5, hour, ct)).Count.ShouldBe(3); // the burst: the bucket's three tokens
+        (await b.LeaseAsync("mail", 5, hour, ct)).ShouldBeEmpty(); // the other host sees the same bucket
+        (await b.LeaseAsync("reports", 5, Lease, ct)).Count.ShouldBe(1); // a queue without a rate is not held back
+
+        // One token per 10 s after that, whoever asks.
+        Clock.Advance(TimeSpan.FromSeconds(9.9));
+        (await b.LeaseAsync("mail", 5, hour, ct)).ShouldBeEmpty();
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
+        (await b.LeaseAsync("mail", 5, hour, ct)).Count.ShouldBe(1);
+        (await a.LeaseAsync("mail", 5, hour, ct)).ShouldBeEmpty();
+
+        // A long quiet spell banks no more than the burst.
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        (await a.LeaseAsync("mail", 5, hour, ct)).Count.ShouldBe(3);
+        (await b.LeaseAsync("mail", 5, hour, ct)).ShouldBeEmpty();
+        (await a.StatsAsync("mail", ct)).Ready.ShouldBe(3);
     }
 
     [Fact(Timeout = 60_000)]

@@ -202,4 +202,5 @@ public enum EngineCapability
     /// <summary>Jobs read, listed, deleted or replayed by id (GetAsync, PeekAsync, DeleteAsync, ReplayAsync with ids), finished jobs kept.</summary>
     JobLookup,
     ConcurrencyLimits,
+    RateLimits,
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Slipway.Core;
 using Slipway.Queue.Workers;
 using Slipway.Testing;
 
@@ -24,6 +25,7 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
         EngineCapability.IdempotencyKeys => "SQS keeps no idempotency keys; SqsEngineTests asserts the refusal",
         EngineCapability.JobLookup => "SQS cannot read, list or delete a message by id, nor keeps finished ones; SqsEngineTests covers this through leases and counts",
         EngineCapability.ConcurrencyLimits => "SQS cannot cap concurrency across hosts; SqsEngineTests asserts the refusal",
+        EngineCapability.RateLimits => "SQS keeps no shared state to pace leases across hosts; SqsEngineTests asserts the refusal",
         _ => null,
     };
 
@@ -263,6 +265,8 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
         (await Should.ThrowAsync<QueueException>(() => engine.ReplayAsync("mail", [1], ct))).Message.ShouldContain("whole dead-letter list");
         Should.Throw<QueueException>(() => QueueEngineFactory.Open(url, new QueueEngineOptions { ConcurrencyLimits = new Dictionary<string, int> { ["mail"] = 2 } }))
             .Message.ShouldStartWith("The sqs engine cannot cap how many jobs run at once");
+        Should.Throw<QueueException>(() => QueueEngineFactory.Open(url, new QueueEngineOptions { RateLimits = new Dictionary<string, Rate> { ["mail"] = new(10, OneSecond) } }))
+            .Message.ShouldStartWith("The sqs engine cannot limit how many jobs start per period across hosts (queue.rates names mail)");
     }
 
     [Fact(Timeout = 60_000)]

@@ -75,11 +75,18 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
                 $"'{limit.Queue}' is not a queue name: use {QueueName.Rule}"));
         }
 
-        if (queue.Url.StartsWith("sqs", StringComparison.OrdinalIgnoreCase) && (queue.Schedules.Count > 0 || queue.Limits.Count > 0))
+        foreach (var rate in queue.Rates.Where(r => !QueueName.IsValid(r.Queue)))
+        {
+            problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, rate.Location, rate.Path,
+                $"'{rate.Queue}' is not a queue name: use {QueueName.Rule}"));
+        }
+
+        if (queue.Url.StartsWith("sqs", StringComparison.OrdinalIgnoreCase) && (queue.Schedules.Count > 0 || queue.Limits.Count > 0 || queue.Rates.Count > 0))
         {
             // What the engine would refuse when it opens, said at the line that asks for it.
             foreach (var (location, path, what) in queue.Schedules.Select(s => (s.Location, s.Path, "cron schedules need idempotency keys to fire once across hosts"))
-                         .Concat(queue.Limits.Select(l => (l.Location, l.Path, "a concurrency limit across hosts needs a count SQS does not keep"))))
+                         .Concat(queue.Limits.Select(l => (l.Location, l.Path, "a concurrency limit across hosts needs a count SQS does not keep")))
+                         .Concat(queue.Rates.Select(r => (r.Location, r.Path, "a rate limit across hosts needs shared state SQS does not keep"))))
             {
                 problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, config.SourceFile, location, path, $"not with the sqs engine: {what} (docs/queue.md#the-sqs-engine)"));
             }
@@ -113,6 +120,7 @@ internal sealed record QueueSection(QueueConfig Config, string Url)
             DeadPerQueue = Config.Retention.DeadPerQueue,
         },
         ConcurrencyLimits = Config.Limits.ToDictionary(l => l.Queue, l => l.Limit, StringComparer.Ordinal),
+        RateLimits = Config.Rates.ToDictionary(r => r.Queue, r => r.Rate, StringComparer.Ordinal),
     };
 
     /// <summary>The section's cron schedules, for <see cref="Slipway.Queue.Scheduling.CronScheduler"/>.</summary>

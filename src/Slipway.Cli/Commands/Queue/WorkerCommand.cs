@@ -136,7 +136,7 @@ public sealed class WorkerCommand(IAnsiConsole console, TimeProvider time) : Asy
             }.RunAsync(workerStop.Token);
             if (schedules.Count > 0)
             {
-                output.Note($"running {schedules.Count.ToString(CultureInfo.InvariantCulture)} cron schedule(s): {string.Join(", ", schedules.Select(s => $"{s.Name} ({s.Cron.Expression} -> {s.Queue})"))}");
+                output.Note($"running {schedules.Count.ToString(CultureInfo.InvariantCulture)} cron schedule(s): {string.Join(", ", schedules.Select(s => $"{s.Name} ({s.Cron.Expression}{(s.Cron.Zone == TimeZoneInfo.Utc ? "" : " " + s.Cron.Zone.Id)} -> {s.Queue})"))}");
             }
 
             await new QueueWorker(engine, settings.Queue, handler, options, time, output).RunAsync(workerStop.Token);

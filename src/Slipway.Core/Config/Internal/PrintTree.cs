@@ -35,6 +35,14 @@ internal static class PrintTree
             map.Add("workers", Workers(config)); // only when used, so files without workers print as before
         }
 
+        if (config.PhaseTimeouts != new PhaseTimeouts())
+        {
+            // Only when the file sets one, so files without the section print as before.
+            var t = config.PhaseTimeouts;
+            map.Add("phase_timeouts", new PrintMap().Add("check", Duration(t.Check)).Add("update", Duration(t.Update))
+                .Add("publish", Duration(t.Publish)).Add("finish", Duration(t.Finish)).Add("undo", Duration(t.Undo)));
+        }
+
         AddRecipeSections(map, config);
         if (config.Logs is { } logs)
         {
@@ -194,6 +202,7 @@ internal static class PrintTree
             .Add("dead", Duration(queue.Retention.Dead))
             .Add("dead_per_queue", queue.Retention.DeadPerQueue))
         .Add("limits", queue.Limits.Aggregate(new PrintMap(), (m, l) => m.Add(l.Queue, l.Limit)))
+        .Add("rates", queue.Rates.Aggregate(new PrintMap(), (m, r) => m.Add(r.Queue, r.Rate.ToString())))
         .Add("worker", new PrintMap()
             .Add("concurrency", queue.Worker.Concurrency)
             .Add("timeout", queue.Worker.Timeout is { } t ? Duration(t) : "0")
@@ -203,6 +212,7 @@ internal static class PrintTree
         .Add("token", revealSecrets ? Dollars(queue.Token) : Secret(queue.Token))
         .Add("schedules", queue.Schedules.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, new PrintMap()
             .Add("cron", c.Cron.Expression)
+            .Add("tz", c.Cron.Zone.Id)
             .Add("queue", c.Queue)
             .Add("payload", revealSecrets ? Dollars(c.Payload) : c.Payload)
             .Add("max_attempts", c.MaxAttempts))))

@@ -33,6 +33,7 @@ internal static class QueueBinder
             Retry = BindRetry(s),
             Retention = BindRetention(s),
             Limits = BindLimits(s),
+            Rates = BindRates(s),
             Worker = BindWorker(s),
             Http = Listen(s, "http"),
             Token = s.String("token") is { Length: > 0 } token ? token : null,
@@ -148,6 +149,44 @@ internal static class QueueBinder
         return result;
     }
 
+    private static List<QueueRateConfig> BindRates(Section queue)
+    {
+        var result = new List<QueueRateConfig>();
+        if (queue.Get("rates") is not { } node)
+        {
+            return result;
+        }
+
+        var context = queue.Context;
+        var path = queue.PathOf("rates");
+        if (node is not ConfigMapping mapping)
+        {
+            context.Error(node, path, $"must be a mapping of queue names to the most jobs started per period, such as {{ mail: 10/s }}, got {node.Describe()}");
+            return result;
+        }
+
+        foreach (var entry in context.UniqueEntries(mapping, path))
+        {
+            var entryPath = Paths.Child(path, entry.Key.Value);
+            if (ValueReader.String(context, entry.Value, entryPath) is not { } text)
+            {
+                continue;
+            }
+
+            if (Rate.Parse(text) is { } rate)
+            {
+                result.Add(new QueueRateConfig(entry.Key.Value, rate, entry.Key.Location, entryPath));
+            }
+            else
+            {
+                context.Error(entry.Value, entryPath,
+                    $"must be a rate: jobs (1 to 1,000,000) per period, such as {Rate.Examples}, got \"{text}\"");
+            }
+        }
+
+        return result;
+    }
+
     private static List<QueueScheduleConfig> BindSchedules(Section queue)
     {
         var result = new List<QueueScheduleConfig>();
@@ -172,7 +211,7 @@ internal static class QueueBinder
                 continue;
             }
 
-            var cronText = s.RequiredString("cron", "5 fields, UTC, such as \"*/5 * * * *\"");
+            var cronText = s.RequiredString("cron", "5 fields, such as \"*/5 * * * *\" (UTC unless tz names a zone)");
             var queueName = s.RequiredString("queue");
             var payload = s.String("payload") ?? QueueScheduleConfig.DefaultPayload;
             var maxAttempts = s.Int("max_attempts", 1, 1000);
@@ -191,6 +230,19 @@ internal static class QueueBinder
                 }
             }
 
+            if (cron is not null && s.Get("tz") is { } tzNode && ValueReader.NonEmptyString(context, tzNode, s.PathOf("tz")) is { } tz)
+            {
+                if (Zone(tz) is { } zone)
+                {
+                    cron = cron.In(zone);
+                }
+                else
+                {
+                    context.Error(tzNode, s.PathOf("tz"), $"'{tz}' is not a time zone: use an IANA name such as Europe/Paris or America/New_York (the zones in /usr/share/zoneinfo), or UTC");
+                    cron = null;
+                }
+            }
+
             if (s.Get("payload") is { } payloadNode && !IsJson(payload))
             {
                 context.Error(payloadNode, s.PathOf("payload"), "must be one JSON document written as a string, such as '{\"kind\": \"nightly\"}'");
@@ -204,6 +256,19 @@ internal static class QueueBinder
         }
 
         return result;
+    }
+
+    /// <summary>The system's time zone of that IANA id, or null.</summary>
+    private static TimeZoneInfo? Zone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static bool IsJson(string text)
