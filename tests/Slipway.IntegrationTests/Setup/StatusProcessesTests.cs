@@ -11,12 +11,11 @@ namespace Slipway.IntegrationTests.Setup;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StatusProcessesTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact(Timeout = 240_000)]
     public async Task Status_lists_each_hosts_processes_and_a_fatal_one_as_a_problem()
     {
-        await using var site = await DeploySite.StartAsync(2, Ct);
+        var ct = TestContext.Current.CancellationToken;
+        await using var site = await DeploySite.StartAsync(2, ct);
         site.Configure();
         try
         {
@@ -29,18 +28,18 @@ public sealed class StatusProcessesTests
                 // host1's worker cannot start: it exits at once, and with no retries the daemon gives it up (FATAL).
                 var worker = i == 1 ? "/bin/false\nstartretries=0\nautorestart=false" : "sleep 1000\nstartsecs=0";
                 await File.WriteAllTextAsync(Path.Combine(d, "slipway/programs.conf"),
-                    $"[program:web]\ncommand=sleep 1000\nstartsecs=0\n\n[program:worker]\ncommand={worker}\n", Ct);
+                    $"[program:web]\ncommand=sleep 1000\nstartsecs=0\n\n[program:worker]\ncommand={worker}\n", ct);
                 var (code, stdout, stderr) = await ProcessTools.RunAsync($"{d}/slipway/bin/slipway",
-                    ["agent", "supervisor", "update", "--socket", $"{d}/slipway/supervisor.sock"], Ct);
+                    ["agent", "supervisor", "update", "--socket", $"{d}/slipway/supervisor.sock"], ct);
                 (code is 0 or 1).ShouldBeTrue(stdout + stderr);
             }
 
             var fatal = await Eventually.ForAsync(async () =>
             {
                 var (_, out1, _) = await ProcessTools.RunAsync($"{site.DeployTo(1)}/slipway/bin/slipway",
-                    ["agent", "supervisor", "status", "--socket", $"{site.DeployTo(1)}/slipway/supervisor.sock"], Ct);
+                    ["agent", "supervisor", "status", "--socket", $"{site.DeployTo(1)}/slipway/supervisor.sock"], ct);
                 return out1.Contains("FATAL", StringComparison.Ordinal);
-            }, TimeSpan.FromSeconds(30), Ct);
+            }, TimeSpan.FromSeconds(30), ct);
             fatal.ShouldBeTrue("host1's worker is FATAL");
 
             var (code2, json) = await site.RunAsync("status", "--json");
