@@ -43,7 +43,7 @@ public sealed partial class StatusPageProcessesTests
             stages:
               production:
                 hosts:
-                  - {"{"} host: web1, transport: local {"}"}
+                  - {"{"} host: localhost, transport: local {"}"}
             """);
 
         var logsOut = new LiveOutput();
@@ -74,8 +74,8 @@ public sealed partial class StatusPageProcessesTests
             }, TimeSpan.FromSeconds(60), ct);
             shown.ShouldBeTrue(await processes.InnerTextAsync());
 
-            (await processes.Locator("span.proc-bad").AllInnerTextsAsync()).ShouldBe(["web1: broken FATAL"]);
-            (await processes.Locator("span.OK").AllInnerTextsAsync()).ShouldBe(["web1: web RUNNING"]);
+            (await processes.Locator("span.proc-bad").AllInnerTextsAsync()).ShouldBe(["localhost: broken FATAL"]);
+            (await processes.Locator("span.OK").AllInnerTextsAsync()).ShouldBe(["localhost: web RUNNING"]);
             (await processes.InnerTextAsync()).ShouldNotContain("processes unknown");
         }
         finally
