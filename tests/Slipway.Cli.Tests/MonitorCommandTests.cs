@@ -121,6 +121,32 @@ public sealed class MonitorCommandTests : IDisposable
         File.Exists(_dir.File(".slipway/monitor.db")).ShouldBeTrue("results go to the default history");
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_keeps_the_history_where_monitor_db_says_relative_to_slipway_yml()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = Config($"""
+                fine:
+                  command: {Plugin("check_dummy")} 0 "all good"
+                  hosts: [db1]
+            """, monitor: "  check_interval: 1s\n  db: history/monitor.sqlite\n");
+        Directory.CreateDirectory(_dir.File("history"));
+        var live = new LiveOutput();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var serving = CliRunner.RunAsync(["monitor", "serve", "-f", file], 200, TimeProvider.System, live, stop.Token);
+
+        var ran = await Eventually.ForAsync(() => live.Text.Contains("fine@db1", StringComparison.Ordinal) || File.Exists(_dir.File("history/monitor.sqlite")),
+            TimeSpan.FromSeconds(60), ct);
+        await stop.CancelAsync();
+        var result = await serving;
+
+        ran.ShouldBeTrue(live.Text);
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Output);
+        result.Stdout.ShouldContain($"history in {_dir.File("history/monitor.sqlite")}");
+        File.Exists(_dir.File("history/monitor.sqlite")).ShouldBeTrue();
+        File.Exists(_dir.File(".slipway/monitor.db")).ShouldBeFalse("monitor.db replaces the default");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Serve_refuses_a_history_it_cannot_use_and_never_shows_the_databases_password()
     {

@@ -17,7 +17,7 @@ public sealed class CheckFactoryTests
 
         CheckFactory.Validate(definition).ShouldBe(
         [
-            "check 'web': give exactly one of command, tcp, http, disk or load (2 given)",
+            "check 'web': give exactly one of command, tcp, http, disk, load, supervise, queue, log_errors or release (2 given)",
             "check 'web': retry_interval must be greater than 0",
             "check 'web': max_check_attempts must be 1 or more",
             "check 'web': threshold range '20:10': start 20 is greater than end 10",

@@ -33,7 +33,34 @@ public sealed record MonitorConfig
     /// </summary>
     public TimeSpan DeployWindow { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Flap detection for every check that does not set its own (<c>monitor.flapping</c>).</summary>
+    public MonitorFlappingConfig Flapping { get; init; } = new();
+
+    /// <summary>
+    /// Where the results history goes (<c>monitor.db</c>): an absolute SQLite path (a relative one is resolved against
+    /// slipway.yml's directory), <c>sqlite:///path</c>, or a <c>mysql://</c>, <c>mariadb://</c>, <c>postgres://</c> or
+    /// <c>postgresql://</c> URL. Null: <c>monitor serve --db</c>, else the logs' server database, else
+    /// <c>.slipway/monitor.db</c>.
+    /// </summary>
+    public string? Db { get; init; }
+
     public SourceLocation Location { get; init; }
+}
+
+/// <summary>
+/// <c>flapping:</c> (in <c>monitor</c> or one check): Nagios's flap detection thresholds in percent state change over the
+/// last 21 recorded states (docs/monitor.md, "Flap detection").
+/// </summary>
+public sealed record MonitorFlappingConfig
+{
+    /// <summary>False turns flap detection off: every HARD change is told.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Flapping stops at or below this percent.</summary>
+    public double LowThreshold { get; init; } = 5.0;
+
+    /// <summary>Flapping starts at or above this percent.</summary>
+    public double HighThreshold { get; init; } = 20.0;
 }
 
 /// <summary>
@@ -51,7 +78,10 @@ public sealed record MonitorCheckConfig
     /// <summary>Run <see cref="Command"/> with /bin/sh -c instead of splitting it into argv.</summary>
     public bool Shell { get; init; }
 
-    /// <summary>http, tcp, disk or load; null for a plugin.</summary>
+    /// <summary>Where a plugin runs: <c>local</c> (where the monitor runs) or <c>ssh</c> (on each host, over SSH from here).</summary>
+    public string RunOn { get; init; } = "local";
+
+    /// <summary>http, tcp, disk, load, supervise, queue, log_errors or release; null for a plugin.</summary>
     public string? Type { get; init; }
 
     public string? Url { get; init; }
@@ -77,6 +107,24 @@ public sealed record MonitorCheckConfig
 
     public bool PerCpu { get; init; }
 
+    /// <summary>supervise: the program (group) or <c>group:name</c>; log_errors: only events of this program.</summary>
+    public string? Program { get; init; }
+
+    /// <summary>supervise: the daemon's socket (a path, unix:///path or http://host:port); null: the host layout's.</summary>
+    public string? Socket { get; init; }
+
+    /// <summary>queue: the queue's name (default <c>default</c>).</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>queue: <c>depth</c> (ready jobs) or <c>oldest_age</c> (seconds the oldest ready job waited).</summary>
+    public string Measure { get; init; } = "depth";
+
+    /// <summary>log_errors: errors per minute are counted over this long.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>log_errors: only events from this sending host (as the logs store it).</summary>
+    public string? LogHost { get; init; }
+
     /// <summary>Threshold range(s) of a built-in; null: the built-in's own default.</summary>
     public string? Warning { get; init; }
 
@@ -97,6 +145,9 @@ public sealed record MonitorCheckConfig
     public int RecoverAfter { get; init; }
 
     public TimeSpan Timeout { get; init; }
+
+    /// <summary>The check's flap detection, already resolved against the section's.</summary>
+    public MonitorFlappingConfig Flapping { get; init; } = new();
 
     public SourceLocation Location { get; init; }
 

@@ -13,16 +13,21 @@ public sealed record ConfiguredCheck(MonitorCheckConfig Config, string Stage, Ho
 
     public string Id => Config.Name + "@" + Host.DisplayName;
 
-    /// <summary>command, http, tcp, disk or load.</summary>
+    /// <summary>command, or the built-in's type (http, tcp, disk, load, supervise, queue, log_errors, release).</summary>
     public string Kind => Config.Type ?? "command";
 
     /// <summary>What it runs or probes, in one line: the plugin command line, the URL, host:port, the path.</summary>
     public string Target => Definition switch
     {
+        { Plugin: { OnHost: { } on } p } => p.Command + " (on " + on + " over ssh)",
         { Plugin: { } p } => p.Command,
         { Http: { } h } => h.Url,
         { Tcp: { } t } => t.Host + ":" + t.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         { Disk: { } d } => d.Path,
+        { Supervise: { } v } => v.Program + " via " + v.Socket,
+        { Queue: { } q } => "queue " + q.Queue + (q.Measure == QueueMeasureKind.Depth ? " depth" : " oldest_age"),
+        { LogErrors: { } l } => "errors/min over " + Core.Durations.Format(l.Window) + (l.Program is null ? "" : " from " + l.Program) + (l.Host is null ? "" : " on " + l.Host),
+        { Release: { } r } => "current vs the history of " + r.Stage,
         _ => "/proc/loadavg",
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Slipway.Core.Config;
+using Slipway.Core.Layout;
 using Slipway.Monitor.Checks;
 
 namespace Slipway.Monitor.Configuration;
@@ -43,7 +44,7 @@ public static class MonitorPlan
         {
             foreach (var (stageName, host) in stages.SelectMany(s => s.Hosts.Where(check.AppliesTo).Select(h => (s.Name, h))))
             {
-                var (definition, found) = Define(check, host);
+                var (definition, found) = Define(check, host, stageName, SupervisorSocket(config, host));
                 problems.AddRange(found.Select(p => Diagnostic(file ?? config.SourceFile, check, p.Key, p.Message)));
                 if (found.Count == 0)
                 {
@@ -68,13 +69,32 @@ public static class MonitorPlan
                 problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Warning, file ?? config.SourceFile, check.Location, check.PathOf(),
                     "runs on no host: no host has both its roles and one of its hosts"));
             }
+
+            if (check.Type == "log_errors" && config.Logs?.Db is null)
+            {
+                problems.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, file ?? config.SourceFile, check.LocationOf("type"), check.PathOf("type"),
+                    "log_errors reads the central logs: set logs.db (the logs server's SQLite file, mysql://… or postgres://…)"));
+            }
         }
 
         return problems;
     }
 
+    /// <summary>The supervise daemon's socket on <paramref name="host"/> as the host layout places it (supervisor.socket, else the kind's default).</summary>
+    public static string SupervisorSocket(SlipwayConfig config, HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(host);
+        return new HostLayout(host.DeployTo ?? config.DeployTo).Socket(config.Supervisor);
+    }
+
     /// <summary>The library's definition of <paramref name="check"/> on <paramref name="host"/>, or the problems, each with its key.</summary>
-    public static (CheckDefinition? Definition, List<(string? Key, string Message)> Problems) Define(MonitorCheckConfig check, HostConfig host)
+    /// <param name="check">The bound check.</param>
+    /// <param name="host">The host it runs for (its variables are substituted).</param>
+    /// <param name="stage">The stage of the host (a release check compares with that stage's history).</param>
+    /// <param name="supervisorSocket">A supervise check's socket when it names none.</param>
+    public static (CheckDefinition? Definition, List<(string? Key, string Message)> Problems) Define(MonitorCheckConfig check, HostConfig host,
+        string stage = "", string supervisorSocket = "")
     {
         ArgumentNullException.ThrowIfNull(check);
         ArgumentNullException.ThrowIfNull(host);
@@ -92,12 +112,19 @@ public static class MonitorPlan
                 MaxCheckAttempts = check.MaxCheckAttempts,
                 RecoverAfter = check.RecoverAfter,
                 Timeout = check.Timeout,
+                Flapping = new FlapDetectionOptions
+                {
+                    Enabled = check.Flapping.Enabled, LowThreshold = check.Flapping.LowThreshold, HighThreshold = check.Flapping.HighThreshold,
+                },
             },
         };
         switch (check.Type)
         {
             case null:
-                definition = definition with { Plugin = new PluginCheckOptions(X(check.Command) ?? "", check.Shell) };
+                definition = definition with
+                {
+                    Plugin = new PluginCheckOptions(X(check.Command) ?? "", check.Shell) { OnHost = check.RunOn == "ssh" ? host.DisplayName : null },
+                };
                 break;
             case "http":
                 definition = definition with
@@ -123,6 +150,30 @@ public static class MonitorPlan
             case "disk":
                 var disk = new DiskCheckOptions(X(check.Path) ?? "/");
                 definition = definition with { Disk = disk with { Warning = warning ?? disk.Warning, Critical = critical ?? disk.Critical } };
+                break;
+            case "supervise":
+                definition = definition with
+                {
+                    Supervise = new SuperviseCheckOptions(X(check.Program) ?? "", X(check.Socket) ?? supervisorSocket) { Warning = warning, Critical = critical },
+                };
+                break;
+            case "queue":
+                definition = definition with
+                {
+                    Queue = new QueueCheckOptions(X(check.Queue) ?? "default", check.Measure == "oldest_age" ? QueueMeasureKind.OldestAge : QueueMeasureKind.Depth)
+                    {
+                        Warning = warning, Critical = critical,
+                    },
+                };
+                break;
+            case "log_errors":
+                definition = definition with
+                {
+                    LogErrors = new LogErrorsCheckOptions(check.Window) { Host = X(check.LogHost), Program = X(check.Program), Warning = warning, Critical = critical },
+                };
+                break;
+            case "release":
+                definition = definition with { Release = new ReleaseCheckOptions(stage, host.DisplayName) };
                 break;
             default:
                 definition = definition with { Load = new LoadCheckOptions { Warning = warning, Critical = critical, PerCpu = check.PerCpu } };
@@ -153,6 +204,9 @@ public static class MonitorPlan
         Http = d.Http is { } h ? h with { Warning = warning, Critical = critical } : null,
         Disk = d.Disk is { } k ? k with { Warning = warning, Critical = critical } : null,
         Load = d.Load is { } l ? l with { Warning = warning, Critical = critical } : null,
+        Supervise = d.Supervise is { } v ? v with { Warning = warning, Critical = critical } : null,
+        Queue = d.Queue is { } q ? q with { Warning = warning, Critical = critical } : null,
+        LogErrors = d.LogErrors is { } e ? e with { Warning = warning, Critical = critical } : null,
     };
 
     /// <summary>
@@ -161,7 +215,7 @@ public static class MonitorPlan
     /// </summary>
     private static string? KeyOf(string message)
     {
-        string[] named = ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout"];
+        string[] named = ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "window"];
         if (named.FirstOrDefault(k => message.StartsWith(k, StringComparison.Ordinal)) is { } key)
         {
             return key;

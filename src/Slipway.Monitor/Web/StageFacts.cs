@@ -19,7 +19,7 @@ public sealed record StatusSources
     /// <summary><c>.slipway/monitor-state.json</c>, as <c>monitor serve</c> writes it.</summary>
     public required string StatePath { get; init; }
 
-    /// <summary>The results history (SQLite) for perfdata and the graphs; null or missing: no graphs.</summary>
+    /// <summary>The results history (a SQLite path or a server URL, <see cref="Storage.HistoryLocation"/>) for perfdata and the graphs; null or missing: no graphs.</summary>
     public string? HistoryDb { get; init; }
 
     /// <summary>The stages' live releases and processes; null: the page has no stage section.</summary>

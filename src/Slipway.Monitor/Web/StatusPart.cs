@@ -68,13 +68,17 @@ public sealed class StatusPart(StatusSources sources, TimeProvider? clock = null
     private async Task<List<StatusHtml.CheckView>> ViewsAsync(IReadOnlyList<CheckStateRecord> checks, int results, CancellationToken ct)
     {
         var views = new List<StatusHtml.CheckView>(checks.Count);
-        if (sources.HistoryDb is not { } db || !File.Exists(db))
+        // A SQLite history that is not there yet is not created by a reader; a server's tables may be missing too (below).
+        var db = sources.HistoryDb;
+        var file = db is null || MonitorStoreFactory.IsServer(db) ? null
+            : db.StartsWith("sqlite://", StringComparison.OrdinalIgnoreCase) ? db["sqlite://".Length..] : db;
+        if (db is null || (file is not null && !File.Exists(file)))
         {
             views.AddRange(checks.Select(c => new StatusHtml.CheckView(c, [])));
             return views;
         }
 
-        await using var store = new SqliteMonitorStore(db);
+        await using var store = MonitorStoreFactory.Open(db);
         foreach (var c in checks)
         {
             IReadOnlyList<StoredResult> recent;
@@ -82,9 +86,9 @@ public sealed class StatusPart(StatusSources sources, TimeProvider? clock = null
             {
                 recent = await store.ResultsAsync(c.Id, results, ct);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException)
+            catch (System.Data.Common.DbException)
             {
-                recent = []; // no table yet, or the file is not a history: the states are still worth showing
+                recent = []; // no table yet, the file is not a history or the server is down: the states are still worth showing
             }
 
             views.Add(new StatusHtml.CheckView(c, recent));

@@ -62,7 +62,7 @@ public sealed class MonitorConfigTests
     [InlineData("monitor:\n  check_intervall: 1m\n", "slipway.yml:9:3: error: monitor.check_intervall: unknown key; did you mean 'check_interval'?")]
     [InlineData("monitor:\n  retry_interval: 0s\n", "slipway.yml:9:19: error: monitor.retry_interval: must be greater than 0")]
     [InlineData("monitor:\n  checks:\n    a: { shell: true }\n", "slipway.yml:10:8: error: monitor.checks.a: needs command (a Nagios plugin command line) or type")]
-    [InlineData("monitor:\n  checks:\n    a: { type: tcpp }\n", "slipway.yml:10:16: error: monitor.checks.a.type: must be one of http, tcp, disk, load; got \"tcpp\" (did you mean 'tcp'?)")]
+    [InlineData("monitor:\n  checks:\n    a: { type: tcpp }\n", "slipway.yml:10:16: error: monitor.checks.a.type: must be one of http, tcp, disk, load, supervise, queue, log_errors, release; got \"tcpp\" (did you mean 'tcp'?)")]
     [InlineData("monitor:\n  checks:\n    a: { type: tcp, url: http://x/, port: 1 }\n", "slipway.yml:10:21: error: monitor.checks.a.url: applies to type: http, not to type: tcp")]
     [InlineData("monitor:\n  checks:\n    a: { type: tcp }\n", "monitor.checks.a.port: required key is missing")]
     [InlineData("monitor:\n  checks:\n    a: { type: load, command: x }\n", "monitor.checks.a.type: a check is a plugin command or a built-in type, not both")]
@@ -71,6 +71,11 @@ public sealed class MonitorConfigTests
     [InlineData("monitor:\n  checks:\n    a: { command: \"x -p ${http_port}\" }\n", "monitor.checks.a: uses ${http_port}, but production/db1 has no 'http_port' in its vars")]
     [InlineData("monitor:\n  checks:\n    A: { command: x }\n", "monitor.checks.A: check names are lowercase letters")]
     [InlineData("monitor:\n  checks:\n    a: { type: http, url: http://x/, expect_status: 700 }\n", "monitor.checks.a.expect_status: must be an integer from 100 to 599")]
+    [InlineData("monitor:\n  checks:\n    a: { type: supervise }\n", "monitor.checks.a.program: required key is missing")]
+    [InlineData("monitor:\n  checks:\n    a: { type: queue, measure: size }\n", "monitor.checks.a.measure: must be one of depth, oldest_age; got \"size\"")]
+    [InlineData("monitor:\n  checks:\n    a: { type: log_errors, window: 0s }\n", "monitor.checks.a.window: must be greater than 0")]
+    [InlineData("monitor:\n  checks:\n    a: { type: release, critical: 1 }\n", ", not to type: release")]
+    [InlineData("monitor:\n  checks:\n    a: { type: disk, program: web }\n", "monitor.checks.a.program: applies to type: supervise or type: log_errors, not to type: disk")]
     public void Mistakes_are_reported_with_line_column_and_key(string section, string expected)
     {
         var result = ConfigFixtures.Parse(Hosts + section);
@@ -90,5 +95,25 @@ public sealed class MonitorConfigTests
         yaml.ShouldContain("    web_port:\n      type: tcp\n      host: 127.0.0.1\n      port: \"${http_port}\"\n");
         yaml.ShouldContain("check_interval: 5m");
         yaml.ShouldContain("runs_on:\n        - web1\n");
+    }
+
+    [Fact]
+    public void The_built_ins_that_read_other_parts_bind_their_keys()
+    {
+        var result = ConfigFixtures.Parse(Hosts + """
+            monitor:
+              checks:
+                web_procs: { type: supervise, program: web, socket: "http://127.0.0.1:9001" }
+                jobs: { type: queue, queue: mail, measure: oldest_age, critical: 300 }
+                errors: { type: log_errors, window: 10m, program: gunicorn, log_host: web1, warning: 1 }
+                live: { type: release, roles: [web] }
+            """);
+
+        result.Diagnostics.ShouldBeEmpty(ConfigFixtures.Lines(result));
+        var checks = result.Config!.Monitor!.Checks;
+        (checks[0].Type, checks[0].Program, checks[0].Socket).ShouldBe(("supervise", "web", "http://127.0.0.1:9001"));
+        (checks[1].Queue, checks[1].Measure, checks[1].Critical).ShouldBe(("mail", "oldest_age", "300"));
+        (checks[2].Window, checks[2].Program, checks[2].LogHost).ShouldBe((TimeSpan.FromMinutes(10), "gunicorn", "web1"));
+        checks[3].Type.ShouldBe("release");
     }
 }

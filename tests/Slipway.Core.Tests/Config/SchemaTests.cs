@@ -38,6 +38,7 @@ public sealed class SchemaTests
         { "properties.monitor", [.. ConfigKeys.MonitorKeys] },
         { "$defs.monitorCheck", [.. ConfigKeys.MonitorCheckKeys] },
         { "$defs.monitorAlerts", [.. ConfigKeys.MonitorAlertsKeys] },
+        { "$defs.monitorFlapping", [.. ConfigKeys.MonitorFlappingKeys] },
         { "$defs.smtp", [.. ConfigKeys.SmtpKeys] },
         { "$defs.monitorAlerts.properties.webhook", [.. ConfigKeys.MonitorWebhookKeys] },
         { "$defs.monitorAlerts.properties.command", [.. ConfigKeys.MonitorAlertCommandKeys] },
@@ -64,6 +65,8 @@ public sealed class SchemaTests
     [InlineData("$defs.host.properties.transport", nameof(ConfigKeys.Transports))]
     [InlineData("$defs.process.properties.stopsignal", nameof(ConfigKeys.StopSignals))]
     [InlineData("$defs.monitorCheck.properties.type", nameof(ConfigKeys.MonitorCheckTypes))]
+    [InlineData("$defs.monitorCheck.properties.measure", nameof(ConfigKeys.MonitorQueueMeasures))]
+    [InlineData("$defs.monitorCheck.properties.run_on", nameof(ConfigKeys.MonitorRunOn))]
     public void Schema_enums_match_the_binder(string path, string listName)
     {
         var allowed = (IReadOnlyList<string>)typeof(ConfigKeys).GetProperty(listName)!.GetValue(null)!;

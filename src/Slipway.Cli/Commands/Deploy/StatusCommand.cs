@@ -15,13 +15,14 @@ namespace Slipway.Cli.Commands.Deploy;
 public sealed class StatusSettings : ConfigFileSettings
 {
     [CommandOption("--json")]
-    [Description("One JSON array: per stage, the live commit, since when, hosts in step, and how far behind it is.")]
+    [Description("One JSON array: per stage, the live commit, since when, hosts in step, how far behind it is, its processes and open problems.")]
     public bool Json { get; init; }
 }
 
 /// <summary>
 /// <c>slipway status</c>: for every stage, the live commit, how long it has been live, whether the hosts agree, how far
-/// the stage is behind its own branch and behind the stage it is promoted from.
+/// the stage is behind its own branch and behind the stage it is promoted from, the processes that are not RUNNING (asked
+/// through the host agent as <c>slipway ps</c> does) and the monitor's open problems.
 /// </summary>
 public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : AsyncCommand<StatusSettings>
 {
@@ -36,7 +37,9 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
         await using var sessions = new SessionPool(config.Ssh);
         var origin = DeploySource.For(config);
         var manager = new ReleaseManager(sessions, time, RunIdentity.Current());
+        var processes = config.Stages.Select(s => ProcessesAsync(config, s, cancellationToken)).ToList();
         var lives = await Task.WhenAll(config.Stages.Select(s => manager.ReadLiveAsync(config, s, cancellationToken)));
+        var stageProcesses = await Task.WhenAll(processes);
         if (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Cancelled;
@@ -45,10 +48,13 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
         var now = time.GetUtcNow();
         var monitor = await MonitorProblems.LoadAsync(console, config, cancellationToken);
         var records = new List<StageStatusRecord>();
-        foreach (var (stage, live) in config.Stages.Zip(lives))
+        foreach (var ((stage, live), (running, unknown)) in config.Stages.Zip(lives).Zip(stageProcesses))
         {
             var record = await DescribeAsync(config, origin, stage, live, lives, now, cancellationToken);
-            records.Add(record with { Problems = monitor?.For(stage.Name, now) ?? [], MonitorStateAt = monitor?.WrittenAt });
+            records.Add(record with
+            {
+                Problems = monitor?.For(stage.Name, now) ?? [], MonitorStateAt = monitor?.WrittenAt, Processes = running, ProcessesUnknown = unknown,
+            });
         }
 
         if (settings.Json)
@@ -62,6 +68,25 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
 
         return lives.SelectMany(l => l.Hosts).Any(h => h.Problem == "unreachable") ? ExitCodes.ConnectionFailed
             : records.All(r => r.InStep) ? ExitCodes.Success : ExitCodes.CommandFailed;
+    }
+
+    /// <summary>The stage's processes through the host agents; none (and no error) off Linux, where the agent's client is not built.</summary>
+    private static async Task<(IReadOnlyList<StageProcessRecord>, IReadOnlyList<ProcessesUnknownRecord>)> ProcessesAsync(
+        SlipwayConfig config, StageConfig stage, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return ([], []);
+        }
+
+        try
+        {
+            return await StageProcesses.CollectAsync(config, stage, ct);
+        }
+        catch (Exception e) when (e is Slipway.Recipes.StageTargetException or Slipway.Recipes.RecipeException)
+        {
+            return ([], [.. stage.Hosts.Select(h => new ProcessesUnknownRecord(h.DisplayName, e.Message))]);
+        }
     }
 
     private static async Task<StageStatusRecord> DescribeAsync(
@@ -124,6 +149,16 @@ public sealed class StatusCommand(IAnsiConsole console, TimeProvider time) : Asy
                 ConsoleText.Line(console, "    " + note, ConsoleText.Yellow);
             }
 
+            foreach (var p in r.Processes.Where(p => p.Problem))
+            {
+                ConsoleText.Line(console, $"    {p.Host}: process {p.Name} {p.State}{(p.Description.Length > 0 ? " (" + p.Description + ")" : "")}", ConsoleText.Red);
+            }
+
+            foreach (var u in r.ProcessesUnknown)
+            {
+                ConsoleText.Line(console, $"    {u.Host}: processes unknown: {u.Error}", ConsoleText.Yellow);
+            }
+
             foreach (var p in r.Problems)
             {
                 var marks = string.Join(", ", new[] { p.Acknowledged ? "acknowledged" : null, p.InDowntime ? "in downtime" : null,
@@ -151,6 +186,12 @@ internal sealed record StageStatusRecord(
 
     /// <summary>When monitor serve last wrote its state file; null when it never ran here.</summary>
     public DateTimeOffset? MonitorStateAt { get; init; }
+
+    /// <summary>Every supervised process of the stage's hosts (one not RUNNING is a problem: <c>problem: true</c>).</summary>
+    public IReadOnlyList<StageProcessRecord> Processes { get; init; } = [];
+
+    /// <summary>Hosts whose processes could not be asked, and why.</summary>
+    public IReadOnlyList<ProcessesUnknownRecord> ProcessesUnknown { get; init; } = [];
 }
 
 /// <summary>One open problem as <c>slipway status</c> shows it.</summary>

@@ -15,19 +15,24 @@ namespace Slipway.Cli.Commands.Hosts;
 [SupportedOSPlatform("linux")]
 internal static class HostAnswerPrinter
 {
+    /// <summary>
+    /// Each host's release and processes from the agents' <c>status --json</c> answers (after a <c>release=</c> line),
+    /// only this application's on a shared supervisord; the error when the host or its supervisor could not be asked.
+    /// </summary>
+    public static List<PsHostRecord> PsHosts(IReadOnlyList<HostAnswer> answers) => answers.Select(a =>
+    {
+        var release = a.Stdout.FirstOrDefault(l => l.StartsWith("release=", StringComparison.Ordinal))?["release=".Length..] ?? "";
+        var json = a.Stdout.FirstOrDefault(l => l.StartsWith('{'));
+        var status = json is null ? null : JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentStatusRecord);
+        var error = a.ConnectionError ?? (a.ExitCode == 0 && status is not null ? null : string.Join(" ", a.Stderr).Trim() is { Length: > 0 } e ? e : $"exit {a.ExitCode}");
+        // A supervisord shared with other applications: only this application's programs (named APPLICATION-…).
+        var processes = (status?.Processes ?? []).Where(p => p.Group.StartsWith(a.Plan.ProgramPrefix, StringComparison.Ordinal)).ToList();
+        return new PsHostRecord(a.Host.DisplayName, release.Length == 0 ? null : release, processes, error);
+    }).ToList();
+
     public static void PrintPs(IAnsiConsole console, IReadOnlyList<HostAnswer> answers, bool asJson)
     {
-        var hosts = answers.Select(a =>
-        {
-            var release = a.Stdout.FirstOrDefault(l => l.StartsWith("release=", StringComparison.Ordinal))?["release=".Length..] ?? "";
-            var json = a.Stdout.FirstOrDefault(l => l.StartsWith('{'));
-            var status = json is null ? null : JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentStatusRecord);
-            var error = a.ConnectionError ?? (a.ExitCode == 0 && status is not null ? null : string.Join(" ", a.Stderr).Trim() is { Length: > 0 } e ? e : $"exit {a.ExitCode}");
-            // A supervisord shared with other applications: only this application's programs (named APPLICATION-…).
-            var processes = (status?.Processes ?? []).Where(p => p.Group.StartsWith(a.Plan.ProgramPrefix, StringComparison.Ordinal)).ToList();
-            return new PsHostRecord(a.Host.DisplayName, release.Length == 0 ? null : release, processes, error);
-        }).ToList();
-
+        var hosts = PsHosts(answers);
         if (asJson)
         {
             ConsoleText.Line(console, JsonSerializer.Serialize(new PsReport(hosts.All(h => h.Error is null), hosts), HostsJsonContext.Default.PsReport));

@@ -40,7 +40,9 @@ public sealed class MonitorRunCommand(IAnsiConsole console) : AsyncCommand<Monit
             return ExitCodes.UsageOrConfig;
         }
 
-        var outcomes = await new CheckBatch(new CheckFactory()).RunAsync(selected, config.Monitor!.MaxConcurrency, cancellationToken);
+        await using var remote = new SshRemotePlugins(config);
+        var outcomes = await new CheckBatch(new CheckFactory(sources: MonitorSources.For(config, TimeProvider.System, remote)))
+            .RunAsync(selected, config.Monitor!.MaxConcurrency, cancellationToken);
         var summary = Summary(outcomes);
         if (settings.Json)
         {

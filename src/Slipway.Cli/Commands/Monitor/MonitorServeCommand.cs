@@ -37,12 +37,13 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         }
 
         var state = LocalState.For(config);
-        var factory = new CheckFactory(timeProvider: time);
+        await using var remote = new SshRemotePlugins(config);
+        var factory = new CheckFactory(timeProvider: time, sources: MonitorSources.For(config, time, remote));
         var scheduled = checks.Select(c => factory.Create(c.Definition with { Name = c.Id })).ToList();
-        var db = HistoryLocation(settings.Db, config, state);
+        var db = HistoryLocation.Resolve(settings.Db, config);
         if (MonitorStoreFactory.Problem(db) is { } problem)
         {
-            ConsoleText.Error(console, $"--db: {problem}");
+            ConsoleText.Error(console, $"{(settings.Db is null ? "monitor.db" : "--db")}: {problem}");
             return ExitCodes.UsageOrConfig;
         }
 
@@ -92,16 +93,6 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
             $"(start lateness p99 {lateness.Percentile(99).TotalMilliseconds:0} ms, max {lateness.Max.TotalMilliseconds:0} ms)");
         return ExitCodes.Success;
     }
-
-    /// <summary>
-    /// Where the history goes: <c>--db</c>; else the central logs' database when <c>logs.db</c> is a MariaDB or
-    /// PostgreSQL server (the issue's "same databases as the logs", in tables of its own); else
-    /// <c>.slipway/monitor.db</c>. A SQLite <c>logs.db</c> is not shared: one writer per file keeps both fast.
-    /// </summary>
-    private static string HistoryLocation(string? given, SlipwayConfig config, LocalState state) =>
-        given is not null ? (DatabaseUrl.SchemeOf(given) is null ? Path.GetFullPath(given) : given)
-        : config.Logs?.Db is { } logs && MonitorStoreFactory.IsServer(logs) ? logs
-        : state.MonitorDb;
 
     /// <summary>The channels monitor.alerts configures, in the order mail, webhook, command.</summary>
     internal static List<IAlertChannel> AlertChannels(MonitorAlertsConfig alerts, TimeProvider time)

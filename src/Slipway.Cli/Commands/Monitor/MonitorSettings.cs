@@ -44,6 +44,6 @@ public sealed class MonitorServeSettings : ConfigFileSettings
     public string? Stage { get; init; }
 
     [CommandOption("--db <FILE|URL>")]
-    [Description("The results and perfdata history: a SQLite file, mysql://user:pass@host/db or postgres://user:pass@host/db (default: logs.db when it is a MariaDB or PostgreSQL server, else .slipway/monitor.db next to slipway.yml).")]
+    [Description("The results and perfdata history: a SQLite file, mysql://user:pass@host/db or postgres://user:pass@host/db (default: monitor.db in slipway.yml, else logs.db when it is a MariaDB or PostgreSQL server, else .slipway/monitor.db next to slipway.yml).")]
     public string? Db { get; init; }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Slipway.Core.Net;
+
 namespace Slipway.Core.Config.Internal;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace Slipway.Core.Config.Internal;
 /// </summary>
 internal static class MonitorBinder
 {
-    public static MonitorConfig? Bind(Section root)
+    public static MonitorConfig? Bind(Section root, string sourceFile)
     {
         if (root.Get(ConfigKeys.Monitor) is not { } node)
         {
@@ -31,10 +34,105 @@ internal static class MonitorBinder
             Timeout = Positive(s, "timeout") ?? defaults.Timeout,
             MaxConcurrency = s.Int("max_concurrency", 1, 1000) ?? defaults.MaxConcurrency,
             DeployWindow = s.Duration("deploy_window") ?? defaults.DeployWindow,
+            Flapping = BindFlapping(s, defaults.Flapping),
+            Db = Db(s, sourceFile),
             Alerts = BindAlerts(s),
             Location = s.Location,
         };
         return section with { Checks = BindChecks(s, section) };
+    }
+
+    /// <summary>
+    /// <c>flapping:</c> of the section or of one check; each key not given keeps <paramref name="inherited"/>'s value.
+    /// The pair must keep 0 &lt;= low &lt; high &lt;= 100 (reported at the key that breaks it).
+    /// </summary>
+    private static MonitorFlappingConfig BindFlapping(Section owner, MonitorFlappingConfig inherited)
+    {
+        if (owner.Get("flapping") is not { } node)
+        {
+            return inherited;
+        }
+
+        var s = owner.Context.Section(node, owner.PathOf("flapping"), ConfigKeys.MonitorFlappingKeys,
+            "a mapping such as { low_threshold: 5, high_threshold: 20 } (percent state change) or { enabled: false }");
+        if (s is null)
+        {
+            return inherited;
+        }
+
+        var low = Percent(s, "low_threshold");
+        var high = Percent(s, "high_threshold");
+        var result = new MonitorFlappingConfig
+        {
+            Enabled = s.Bool("enabled") ?? inherited.Enabled,
+            LowThreshold = low ?? inherited.LowThreshold,
+            HighThreshold = high ?? inherited.HighThreshold,
+        };
+        if ((low is not null || high is not null) && result.LowThreshold >= result.HighThreshold)
+        {
+            var key = high is not null ? "high_threshold" : "low_threshold";
+            s.Context.Error(s.Get(key)!, s.PathOf(key), string.Create(CultureInfo.InvariantCulture,
+                $"low_threshold ({result.LowThreshold:0.##}) must be below high_threshold ({result.HighThreshold:0.##}): flapping starts at the high one and stops at the low one"));
+            return inherited;
+        }
+
+        return result;
+    }
+
+    /// <summary>A percent state change from 0 to 100.</summary>
+    private static double? Percent(Section s, string key)
+    {
+        if (s.Get(key) is not { } node || ValueReader.String(s.Context, node, s.PathOf(key)) is not { } text)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text.Trim().TrimEnd('%'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value > 100)
+        {
+            s.Context.Error(node, s.PathOf(key), $"must be a percent from 0 to 100 such as 20, got \"{text}\"");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// <c>monitor.db</c>: a SQLite path (made absolute against slipway.yml's directory, as every process that reads the
+    /// history must find the same file), <c>sqlite:///path</c>, or a MariaDB/PostgreSQL URL that names its database.
+    /// </summary>
+    private static string? Db(Section s, string sourceFile)
+    {
+        if (s.Get("db") is not { } node || ValueReader.NonEmptyString(s.Context, node, s.PathOf("db")) is not { } db)
+        {
+            return null;
+        }
+
+        var path = s.PathOf("db");
+        switch (DatabaseUrl.SchemeOf(db))
+        {
+            case null:
+                return Path.GetFullPath(db, Path.GetDirectoryName(Path.GetFullPath(sourceFile)) ?? ".");
+            case "sqlite":
+                if (!db.StartsWith("sqlite:///", StringComparison.OrdinalIgnoreCase))
+                {
+                    s.Context.Error(node, path, $"a SQLite URL is sqlite:///absolute/path.db, got \"{db}\"");
+                    return null;
+                }
+
+                return db;
+            case "mysql" or "mariadb" or "postgres" or "postgresql":
+                var port = DatabaseUrl.SchemeOf(db) is "mysql" or "mariadb" ? 3306 : 5432;
+                if (DatabaseUrl.TryParse(db, port, out var problem) is null)
+                {
+                    s.Context.Error(node, path, problem!);
+                    return null;
+                }
+
+                return db;
+            case var scheme:
+                s.Context.Error(node, path, $"'{scheme}://' is not a history database: use a path, sqlite:///path, mysql://user:pass@host/db or postgres://user:pass@host/db");
+                return null;
+        }
     }
 
     private static MonitorAlertsConfig BindAlerts(Section monitor)
@@ -218,6 +316,7 @@ internal static class MonitorBinder
             Name = name,
             Command = kind == "command" ? s.RequiredString("command") : null,
             Shell = s.Bool("shell") ?? false,
+            RunOn = s.Enum("run_on", ConfigKeys.MonitorRunOn) ?? defaults.RunOn,
             Type = kind == "command" ? null : kind,
             Url = kind == "http" ? s.RequiredString("url", "such as http://127.0.0.1:8000/") : null,
             ExpectStatus = ExpectStatus(s),
@@ -229,6 +328,12 @@ internal static class MonitorBinder
             Port = kind == "tcp" ? s.RequiredString("port", "a number from 1 to 65535, or a host variable such as ${http_port}") : null,
             Path = s.String("path"),
             PerCpu = s.Bool("per_cpu") ?? false,
+            Program = kind == "supervise" ? s.RequiredString("program", "the program's name in the supervisor, such as web, or group:name") : s.String("program"),
+            Socket = s.String("socket"),
+            Queue = s.String("queue"),
+            Measure = s.Enum("measure", ConfigKeys.MonitorQueueMeasures) ?? defaults.Measure,
+            Window = Positive(s, "window") ?? defaults.Window,
+            LogHost = s.String("log_host"),
             Warning = s.String("warning"),
             Critical = s.String("critical"),
             Roles = s.Roles(recordUse: true),
@@ -238,6 +343,7 @@ internal static class MonitorBinder
             MaxCheckAttempts = s.Int("max_check_attempts", 1, 100) ?? section.MaxCheckAttempts,
             RecoverAfter = s.Int("recover_after", 1, 100) ?? section.RecoverAfter,
             Timeout = Positive(s, "timeout") ?? section.Timeout,
+            Flapping = BindFlapping(s, section.Flapping),
             Location = s.Location,
             KeyLocations = ConfigKeys.MonitorCheckKeys.Where(s.Has)
                 .ToDictionary(k => k, k => s.Get(k)?.Location ?? s.KeyLocation(k), StringComparer.Ordinal),
@@ -261,7 +367,7 @@ internal static class MonitorBinder
 
         if (!s.Has("type"))
         {
-            context.Error(s.Location, path, "needs command (a Nagios plugin command line) or type (http, tcp, disk or load)");
+            context.Error(s.Location, path, "needs command (a Nagios plugin command line) or type (http, tcp, disk, load, supervise, queue, log_errors or release)");
             return null;
         }
 

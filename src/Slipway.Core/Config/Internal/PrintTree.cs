@@ -239,10 +239,17 @@ internal static class PrintTree
         .Add("timeout", Duration(monitor.Timeout))
         .Add("max_concurrency", monitor.MaxConcurrency)
         .Add("deploy_window", Duration(monitor.DeployWindow))
+        .Add("flapping", Flapping(monitor.Flapping))
+        .Add("db", UrlWithoutPassword(monitor.Db))
         .Add("alerts", MonitorAlerts(monitor.Alerts))
         .Add("checks", monitor.Checks.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, MonitorCheck(c, stage))));
 
     // A webhook URL often is the secret (chat services put the token in its path): only scheme, host and port are shown.
+    private static PrintMap Flapping(MonitorFlappingConfig f) => new PrintMap()
+        .Add("enabled", f.Enabled)
+        .Add("low_threshold", f.LowThreshold)
+        .Add("high_threshold", f.HighThreshold);
+
     private static PrintMap MonitorAlerts(MonitorAlertsConfig alerts) => new PrintMap()
         .Add("renotify_interval", Duration(alerts.RenotifyInterval))
         .Add("attempts", alerts.Attempts)
@@ -267,7 +274,7 @@ internal static class PrintTree
     private static PrintMap MonitorCheck(MonitorCheckConfig c, StageConfig stage)
     {
         var map = c.Command is not null
-            ? new PrintMap().Add("command", c.Command).Add("shell", c.Shell)
+            ? new PrintMap().Add("command", c.Command).Add("shell", c.Shell).Add("run_on", c.RunOn)
             : new PrintMap().Add("type", c.Type);
         switch (c.Type)
         {
@@ -285,9 +292,18 @@ internal static class PrintTree
             case "load":
                 map.Add("per_cpu", c.PerCpu);
                 break;
+            case "supervise":
+                map.Add("program", c.Program).Add("socket", c.Socket);
+                break;
+            case "queue":
+                map.Add("queue", c.Queue ?? "default").Add("measure", c.Measure);
+                break;
+            case "log_errors":
+                map.Add("window", Duration(c.Window)).Add("program", c.Program).Add("log_host", c.LogHost);
+                break;
         }
 
-        if (c.Type is not null)
+        if (c.Type is not null and not "release")
         {
             map.Add("warning", c.Warning ?? (c.Type == "disk" ? "80" : null)).Add("critical", c.Critical ?? (c.Type == "disk" ? "90" : null));
         }
@@ -300,6 +316,7 @@ internal static class PrintTree
             .Add("max_check_attempts", c.MaxCheckAttempts)
             .Add("recover_after", c.RecoverAfter)
             .Add("timeout", Duration(c.Timeout))
+            .Add("flapping", Flapping(c.Flapping))
             .Add("runs_on", stage.Hosts.Where(c.AppliesTo).Select(h => (object?)h.DisplayName).ToList());
     }
 

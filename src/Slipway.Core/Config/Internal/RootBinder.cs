@@ -58,7 +58,7 @@ internal static class RootBinder
             Promotions = PromoteBinder.Bind(s),
             Logs = LogsBinder.Bind(s, sourceFile),
             Queue = QueueBinder.Bind(s, sourceFile),
-            Monitor = MonitorBinder.Bind(s),
+            Monitor = MonitorBinder.Bind(s, sourceFile),
             Build = BuildBinder.Bind(s, sourceFile),
             PhaseTimeouts = PhaseTimeoutsBinder.Bind(s),
             Extensions = ExtensionReader.Read(s),
