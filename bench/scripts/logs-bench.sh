@@ -19,6 +19,7 @@ WARM=${WARM:-50000}
 # the steady state of a server that has run for a while, at most a few percent more into MariaDB/PostgreSQL).
 SLIPWAY_WARM=${SLIPWAY_WARM:-$WARM}
 ONLY=${ONLY:-all}
+RSYSLOG_WORKERS=${RSYSLOG_WORKERS:-2}
 CONNS=4
 need=()
 command -v rsyslogd >/dev/null || need+=(rsyslog)
@@ -52,6 +53,15 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 now() { date +%s.%N; }
 metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1==m {print $2}'; }
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12+$13}'; }
+# A database server's CPU ticks: its own, its reaped children's and its live children's (PostgreSQL's backends).
+DBPID=""
+db_ticks() {
+  [ -n "$DBPID" ] || { echo 0; return; }
+  { sed 's/.*) //' "/proc/$DBPID/stat" | awk '{print $12+$13+$14+$15}'
+    for c in $(pgrep -P "$DBPID"); do cpu_ticks "$c" 2>/dev/null || true; done; } | awk '{s+=$1} END {print s}'
+}
+# Prints the database server's CPU per event of the last timed part (µs), kept in $T/dbcpu by each rate function.
+db_cpu_note() { [ -n "$DBPID" ] && echo ", database server $(cat "$T/dbcpu") us CPU per event"; }
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 
 # Runs slipway logs serve on DB, sends the N events, prints "events/s events-per-CPU-second" once all are written.
@@ -68,12 +78,13 @@ slipway_rate() {
   # give the background JIT a moment to finish what the warm-up queued.
   curl -s -o /dev/null "http://127.0.0.1:$http/metrics?[1-1000]"
   sleep 2
-  c0=$(cpu_ticks "$pid"); t0=$(now)
+  c0=$(cpu_ticks "$pid"); d0=$(db_ticks); t0=$(now)
   python3 bench/scripts/logs-send.py send 127.0.0.1 "$tcp" "$T/payload" $CONNS
   # Both sides poll every 0.1 s with one client process per poll (curl here, the mariadb/psql client for rsyslog):
   # the same small tax on each, and at most 0.1 s of error on a run of 10 s or more.
   until [ "$(metric "$http" slipway_logs_written_total)" -ge "$((N + SLIPWAY_WARM))" ]; do sleep 0.1; done
-  t1=$(now); c1=$(cpu_ticks "$pid")
+  t1=$(now); c1=$(cpu_ticks "$pid"); d1=$(db_ticks)
+  python3 -c "print(round(($d1-$d0)*1e4/$N, 1))" >"$T/dbcpu"
   kill -TERM "$pid"; wait "$pid" || true
   python3 -c "print(int($N/($t1-$t0)), int($N/max(($c1-$c0)/100, 0.01)))"
 }
@@ -94,10 +105,12 @@ CONF
   until python3 -c "import socket; socket.create_connection(('127.0.0.1',$rport)).close()" 2>/dev/null; do sleep 0.2; done
   python3 bench/scripts/logs-send.py send 127.0.0.1 "$rport" "$T/warm" $CONNS
   until [ "$($count)" -ge "$WARM" ]; do sleep 0.1; done
-  t0=$(now)
+  local d0 d1 c0 c1; c0=$(cpu_ticks "$pid"); d0=$(db_ticks); t0=$(now)
   python3 bench/scripts/logs-send.py send 127.0.0.1 "$rport" "$T/payload" $CONNS
   until [ "$($count)" -ge "$((N + WARM))" ]; do sleep 0.1; done
-  t1=$(now)
+  t1=$(now); c1=$(cpu_ticks "$pid"); d1=$(db_ticks)
+  python3 -c "print(round(($d1-$d0)*1e4/$N, 1))" >"$T/dbcpu"
+  python3 -c "print(round(($c1-$c0)*1e4/$N, 1))" >"$T/rscpu"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 -c "print(int($N/($t1-$t0)))"
 }
@@ -121,25 +134,30 @@ MPORT=$(port)
 mariadb-install-db --no-defaults --datadir="$T/mdb" --user=root --auth-root-authentication-method=normal --skip-test-db >/dev/null 2>&1
 /usr/sbin/mariadbd --no-defaults --datadir="$T/mdb" --socket="$T/mdb.sock" --port="$MPORT" --bind-address=127.0.0.1 --user=root \
   --skip-grant-tables --skip-log-bin --innodb-buffer-pool-size=512M --innodb-flush-log-at-trx-commit=2 >"$T/mdb.log" 2>&1 &
-pids+=($!)
+pids+=($!); DBPID=$!
 until mariadb --no-defaults -h127.0.0.1 -P"$MPORT" -uroot -e 'select 1' >/dev/null 2>&1; do sleep 0.2; done
 sql() { mariadb --no-defaults -h127.0.0.1 -P"$MPORT" -uroot -N -e "$1"; }
 sql "CREATE DATABASE slipway; CREATE DATABASE slipway_se; CREATE DATABASE Syslog; CREATE DATABASE alone; CREATE DATABASE noft"
 read -r mysql_rate mysql_cpu < <(slipway_rate "mysql://root:@127.0.0.1:$MPORT/slipway")
-echo "slipway -> MariaDB:    $mysql_rate events/s   ($mysql_cpu events per CPU-second of the server)"
+echo "slipway -> MariaDB:    $mysql_rate events/s   ($mysql_cpu events per CPU-second of the server$(db_cpu_note))"
 read -r mysql_se_rate mysql_se_cpu < <(slipway_rate "mysql://root:@127.0.0.1:$MPORT/slipway_se?systemevents=1")
-echo "slipway -> MariaDB ?systemevents=1: $mysql_se_rate events/s   (own tables + rsyslog's SystemEvents; $mysql_se_cpu events per CPU-second of the server)"
+echo "slipway -> MariaDB ?systemevents=1: $mysql_se_rate events/s   (own tables + rsyslog's SystemEvents; $mysql_se_cpu events per CPU-second of the server$(db_cpu_note))"
 mariadb --no-defaults -h127.0.0.1 -P"$MPORT" -uroot Syslog < /usr/share/dbconfig-common/data/rsyslog-mysql/install/mysql
 # MAX(ID), not COUNT(*): one writer fills IDs 1..n in order, and COUNT(*) on a growing InnoDB table scans it, taking
 # a core away from rsyslog every poll (the earlier baseline's error, issue 15.8).
 count_mysql() { sql 'SELECT COALESCE(MAX(ID), 0) FROM Syslog.SystemEvents'; }
 # rsyslog's configuration: imtcp, and the ommysql/ompgsql action on its own LinkedList queue with batches of 1000
-# (ommysql commits a batch as one transaction). Tried as well, under load, and not faster: a tuned main queue
-# (LinkedList, dequeueBatchSize 1000), two action workers (two connections), a Direct action queue.
+# (ommysql commits a batch as one transaction) and RSYSLOG_WORKERS (default 2) worker threads, each with its own
+# database connection. queue.workerThreadMinimumMessages must be lowered with them: its default is queue.size divided
+# by the workers (500,000 here), so a second worker would never start and the action stays one INSERT round trip at a
+# time (about 11,000 rows/s here, the earlier baseline's error). With two workers rsyslog stores about 4x as many
+# rows/s. Four workers, a tuned main queue, a Direct action queue and a unix socket were not faster (2026-12-06).
+# MAX(ID) with two writers can run ahead of an uncommitted lower batch by at most one batch (1,000 rows).
 rsyslog_mysql=$(rsyslog_rate "module(load=\"ommysql\")
 *.* action(type=\"ommysql\" server=\"127.0.0.1\" serverport=\"$MPORT\" db=\"Syslog\" uid=\"root\" pwd=\"\"
-           queue.type=\"LinkedList\" queue.size=\"1000000\" queue.dequeueBatchSize=\"1000\")" count_mysql)
-echo "rsyslog -> MariaDB:    $rsyslog_mysql events/s   (ommysql, SystemEvents without indexes)"
+           queue.type=\"LinkedList\" queue.size=\"1000000\" queue.dequeueBatchSize=\"1000\"
+           queue.workerThreads=\"$RSYSLOG_WORKERS\" queue.workerThreadMinimumMessages=\"1000\")" count_mysql)
+echo "rsyslog -> MariaDB:    $rsyslog_mysql events/s   (ommysql, SystemEvents without indexes, $RSYSLOG_WORKERS action workers; rsyslogd $(cat "$T/rscpu") us CPU per event$(db_cpu_note))"
 python3 -c "print('slipway/rsyslog into MariaDB: %.2fx (own schema), %.2fx (?systemevents=1)' % ($mysql_rate/$rsyslog_mysql, $mysql_se_rate/$rsyslog_mysql))"
 echo "-- the MariaDB store alone (in-process, same events as a batch writer gets them), with and without its FULLTEXT index"
 $HARNESS store "$N" "mysql://root:@127.0.0.1:$MPORT/alone"
@@ -157,17 +175,19 @@ runpg "$PGBIN/postgres" -D "$T/pg/data" -k "$T/pg" -p "$PPORT" -c listen_address
   -c shared_buffers=256MB >"$T/pg.log" 2>&1 &
 pids+=($!)
 until "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PPORT" >/dev/null 2>&1; do sleep 0.2; done
+DBPID=$(head -1 "$T/pg/data/postmaster.pid") # the postmaster (runuser's pid is only its parent)
 psql() { "$PGBIN/psql" -h 127.0.0.1 -p "$PPORT" -U postgres -tA "$@"; }
 psql -c "CREATE DATABASE slipway" >/dev/null; psql -c "CREATE DATABASE syslog" >/dev/null
 read -r pg_rate pg_cpu < <(slipway_rate "postgres://postgres@127.0.0.1:$PPORT/slipway")
-echo "slipway -> PostgreSQL: $pg_rate events/s   ($pg_cpu events per CPU-second of the server)"
+echo "slipway -> PostgreSQL: $pg_rate events/s   ($pg_cpu events per CPU-second of the server$(db_cpu_note))"
 if [ -e /usr/lib/x86_64-linux-gnu/rsyslog/ompgsql.so ] && [ -e /usr/share/dbconfig-common/data/rsyslog-pgsql/install/pgsql ]; then
   psql -d syslog -f /usr/share/dbconfig-common/data/rsyslog-pgsql/install/pgsql >/dev/null
   count_pg() { psql -d syslog -c 'SELECT COALESCE(MAX(id), 0) FROM systemevents'; }
   rsyslog_pg=$(rsyslog_rate "module(load=\"ompgsql\")
 *.* action(type=\"ompgsql\" server=\"127.0.0.1\" port=\"$PPORT\" db=\"syslog\" user=\"postgres\" pass=\"\"
-           queue.type=\"LinkedList\" queue.size=\"1000000\" queue.dequeueBatchSize=\"1000\")" count_pg)
-  echo "rsyslog -> PostgreSQL: $rsyslog_pg events/s   (ompgsql)"
+           queue.type=\"LinkedList\" queue.size=\"1000000\" queue.dequeueBatchSize=\"1000\"
+           queue.workerThreads=\"$RSYSLOG_WORKERS\" queue.workerThreadMinimumMessages=\"1000\")" count_pg)
+  echo "rsyslog -> PostgreSQL: $rsyslog_pg events/s   (ompgsql, $RSYSLOG_WORKERS action workers; rsyslogd $(cat "$T/rscpu") us CPU per event$(db_cpu_note))"
   python3 -c "print('slipway/rsyslog into PostgreSQL: %.2fx' % ($pg_rate/$rsyslog_pg))"
 else
   echo "rsyslog -> PostgreSQL: skipped (apt-get install rsyslog-pgsql to include it)"

@@ -26,10 +26,14 @@ BATCH = int(os.environ.get("BATCH", "1000"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
 THREADS = int(os.environ.get("THREADS", "8"))
 LATENCY_JOBS = int(os.environ.get("LATENCY_JOBS", "200"))
-ENGINES = os.environ.get("ENGINES", "redis sqlite").split()
+ENGINES = os.environ.get("ENGINES", "redis sqlite postgres").split()
+# Hangfire 1.8 on Hangfire.PostgreSql (bench/scripts/hangfire-bench), on the same PostgreSQL as Slipway's engine.
+HANGFIRE = os.environ.get("HANGFIRE_DLL", os.path.join(ROOT, "bench/scripts/hangfire-bench/bin/Release/net10.0/hangfire-bench.dll"))
+HANGFIRE_WORKERS = int(os.environ.get("HANGFIRE_WORKERS", str(WORKERS * THREADS)))
 SLIPWAY = os.environ.get("SLIPWAY_DLL", os.path.join(ROOT, "src/Slipway.Cli/bin/Release/net10.0/slipway.dll"))
 PY = "/usr/bin/python3"
 TOKEN = "bench"
+PEERS = os.environ.get("PEERS", "hangfire celery").split()
 
 
 def free_port():
@@ -97,9 +101,10 @@ def cpu_of(procs):
     return total
 
 
-def slipway(engine, redis_port, tmp):
+def slipway(engine, redis_port, pg_port, tmp):
     port = free_port()
-    url = {"sqlite": f"sqlite://{tmp}/queue-{time.time_ns()}.db", "redis": f"redis://127.0.0.1:{redis_port}/0?prefix=bench{time.time_ns()}"}[engine]
+    url = {"sqlite": f"sqlite://{tmp}/queue-{time.time_ns()}.db", "redis": f"redis://127.0.0.1:{redis_port}/0?prefix=bench{time.time_ns()}",
+           "postgres": f"postgres://postgres@127.0.0.1:{pg_port}/slipway"}[engine]
     serve = subprocess.Popen(["dotnet", SLIPWAY, "queue", "serve", "--url", url, "--http", f"127.0.0.1:{port}", "--token", TOKEN],
                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, f"serve-{engine}.log"), "w"), cwd=tmp)
     workers = []
@@ -175,6 +180,40 @@ def celery_latency(env):
     return sorted(float(x) for x in r.lrange("bench_latency", 0, -1))
 
 
+def start_postgres(tmp):
+    """A private PostgreSQL with its stock settings (durable commits), as the queue tests start it; (process, port)."""
+    pgbin = os.path.dirname(sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin/postgres"))[-1])
+    data = os.path.join(tmp, "pg")
+    os.makedirs(data)
+    as_pg = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+    if as_pg:
+        shutil.chown(tmp, "postgres")
+        shutil.chown(data, "postgres")
+    subprocess.run(as_pg + [f"{pgbin}/initdb", "-D", f"{data}/data", "-A", "trust", "-U", "postgres"], check=True,
+                   stdout=subprocess.DEVNULL)
+    port = free_port()
+    proc = subprocess.Popen(as_pg + [f"{pgbin}/postgres", "-D", f"{data}/data", "-k", data, "-p", str(port),
+                                     "-c", "listen_addresses=127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port, proc, "postgres")
+    proc.postmaster = os.path.join(data, "data", "postmaster.pid")  # runuser's pid is only the postmaster's parent
+    for db in ("slipway", "hangfire"):
+        for _ in range(100):
+            if subprocess.run([f"{pgbin}/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-c", f"CREATE DATABASE {db}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                break
+            time.sleep(0.1)
+    return proc, port
+
+
+def hangfire(pg_port):
+    """Hangfire's own server in process: push N one by one, then WORKERS x THREADS workers (HANGFIRE_WORKERS)."""
+    out = subprocess.run(["dotnet", HANGFIRE, f"Host=127.0.0.1;Port={pg_port};Username=postgres;Database=hangfire;Maximum Pool Size=100",
+                          str(N), str(HANGFIRE_WORKERS), str(LATENCY_JOBS)], check=True, capture_output=True, text=True).stdout
+    figures, latencies = out.split("\n")[:2]
+    push, run, steady, cpu = (float(x) for x in figures.split())
+    return None, push, run, steady, cpu, [float(x) for x in latencies.split()]
+
+
 def celery(redis_port, tmp, pool):
     env = dict(os.environ, BENCH_BROKER=f"redis://127.0.0.1:{redis_port}/1", PYTHONPATH=tmp, BENCH_DIR=tmp)
     subprocess.run([PY, "-c", "import redis, os; redis.Redis.from_url(os.environ['BENCH_BROKER']).flushdb()"], env=env, check=True)
@@ -210,6 +249,7 @@ def main():
                 "r = redis.Redis.from_url(os.environ['BENCH_BROKER'])\n\n"
                 "@app.task\ndef noop():\n    r.incr('bench_done')\n\n"
                 "@app.task\ndef stamp(sent):\n    import time\n    r.rpush('bench_latency', (time.time() - sent) * 1000)\n")
+    pg, pg_port = start_postgres(tmp) if "postgres" in ENGINES or "hangfire" in PEERS else (None, None)
     redis_port = free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", tmp], stdout=subprocess.DEVNULL)
@@ -219,9 +259,12 @@ def main():
               f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
         print(f"{'system':<30} {'push batch/s':>12} {'push 1-by-1/s':>13} {'all done in':>11} {'steady jobs/s':>13} "
               f"{'CPU s/1000 jobs':>15} {'start p50 ms':>12} {'p99 ms':>7}")
-        rows = [(f"slipway HTTP, {e}", *slipway(e, redis_port, tmp)) for e in ENGINES]
-        for pool in os.environ.get("CELERY_POOLS", "prefork threads").split():
-            rows.append((f"celery 5.2 {pool}, redis", *celery(redis_port, tmp, pool)))
+        rows = [(f"slipway HTTP, {e}", *slipway(e, redis_port, pg_port, tmp)) for e in ENGINES]
+        if "hangfire" in PEERS:
+            rows.append((f"hangfire 1.8, postgres ({HANGFIRE_WORKERS}w)", *hangfire(pg_port)))
+        if "celery" in PEERS:
+            for pool in os.environ.get("CELERY_POOLS", "prefork threads").split():
+                rows.append((f"celery 5.2 {pool}, redis", *celery(redis_port, tmp, pool)))
         for name, push, single, run, steady, cpu, lat in rows:
             batch = "-" if push is None else f"{N / push:,.0f}"
             p50, p99 = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]) if lat else (float("nan"),) * 2
@@ -230,6 +273,9 @@ def main():
         print(f"load after: {os.getloadavg()[0]:.1f}")
     finally:
         stop(redis)
+        if pg is not None:
+            os.kill(int(open(pg.postmaster).readline()), signal.SIGTERM)
+            pg.wait(30)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -18,6 +18,9 @@ namespace Slipway.Recipes;
 public static class RecipeExpander
 {
     public const string SupervisorVar = "_slipway_supervisor";
+
+    /// <summary>The supervisor step as logs show it: the workers' settings file (the queue's password) as <c>***</c>.</summary>
+    public const string SupervisorShownVar = "_slipway_supervisor_shown";
     public const string HealthVarPrefix = "_slipway_health_";
 
     public static SlipwayConfig Apply(SlipwayConfig config, RecipeOptions? options = null)
@@ -45,6 +48,7 @@ public static class RecipeExpander
             afterPublish.Add(new HookConfig
             {
                 Run = Reference(SupervisorVar),
+                Shown = Reference(SupervisorShownVar),
                 Label = SupervisorSteps.Label(config),
                 Location = config.Supervisor.Location,
             });
@@ -95,7 +99,9 @@ public static class RecipeExpander
         var vars = new Dictionary<string, string>(host.Vars, StringComparer.Ordinal);
         if (WorkerPrograms.Any(config))
         {
-            vars[SupervisorVar] = SupervisorSteps.Update(config, host).Text;
+            var step = SupervisorSteps.Update(config, host);
+            vars[SupervisorVar] = step.Text;
+            vars[SupervisorShownVar] = step.ToString();
         }
 
         foreach (var check in config.Health)

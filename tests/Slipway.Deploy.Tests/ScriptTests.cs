@@ -84,6 +84,27 @@ public sealed class ScriptTests
     }
 
     [Fact]
+    public async Task A_hook_holding_a_secret_runs_it_but_every_script_shows_it_redacted()
+    {
+        using var dir = new TempDir();
+        var paths = new HostLayout(dir.Path);
+        Directory.CreateDirectory(paths.Release("20260101000000"));
+        var context = new ReleaseContext(paths, "prod", "20260101000000", "abc", "main", null, "h1");
+        var hook = new HookConfig { Run = "echo s3cr3t-value > out.txt", Shown = "echo *** > out.txt" };
+
+        var publish = DeployScripts.Publish(context, new HookSteps([], [hook]), "t");
+        var abort = DeployScripts.Abort(context, null, [hook], "t");
+        var run = await RunAsync(publish);
+
+        run.Succeeded.ShouldBeTrue();
+        (await File.ReadAllTextAsync(Path.Combine(paths.Release("20260101000000"), "out.txt"), TestContext.Current.CancellationToken)).Trim().ShouldBe("s3cr3t-value");
+        publish.ToString().ShouldNotContain("s3cr3t-value");
+        publish.ToString().ShouldContain("echo *** > out.txt");
+        abort.ToString().ShouldNotContain("s3cr3t-value");
+        abort.Text.ShouldContain("s3cr3t-value");
+    }
+
+    [Fact]
     public async Task Publish_renames_a_new_link_over_current()
     {
         using var dir = new TempDir();

@@ -94,6 +94,27 @@ public sealed class DatabaseStoreTests
     }
 
     [Fact(Timeout = 240_000)]
+    public async Task MariaDb_store_writes_no_own_rows_when_its_SystemEvents_copy_fails()
+    {
+        // The copy runs on a second connection beside the own write; a failed copy must fail the whole batch (so the
+        // spool keeps it), not leave the own rows written without their SystemEvents rows.
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MariaDbServer.StartAsync(ct);
+        await server.CreateDatabaseAsync("Syslog", ct);
+        await using var store = LogStoreFactory.Open(server.Url("Syslog") + "?systemevents=1");
+        await store.MigrateAsync(ct);
+        await store.WriteAsync([StoreContract.Event(0, "web1", "nginx", 3, "before the table went")], ct);
+        var drop = await ProcessTools.RunAsync("mariadb",
+            ["--no-defaults", "-h127.0.0.1", $"-P{server.Port}", "-uroot", "Syslog", "-e", "DROP TABLE SystemEvents"], ct);
+        drop.ExitCode.ShouldBe(0, drop.Stderr);
+
+        await Should.ThrowAsync<Exception>(() => store.WriteAsync([StoreContract.Event(1, "web1", "nginx", 3, "after")], ct));
+
+        var events = await store.QueryAsync(new LogQuery(), ct);
+        events.Select(e => e.Event.Message).ShouldBe(["before the table went"]);
+    }
+
+    [Fact(Timeout = 240_000)]
     public async Task Postgres_store_meets_the_contract()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -130,4 +130,21 @@ public sealed class WorkerProgramsTests
         error.Message.ShouldContain(text);
         error.Location.Line.ShouldBeGreaterThan(5);
     }
+
+    [Fact]
+    public void The_publish_script_writes_the_queue_password_but_shows_it_as_stars()
+    {
+        var config = RecipeExpander.Apply(Sites.Parse(Site));
+        var host = config.Stages[0].Hosts[1];
+        var paths = Slipway.Core.Layout.HostLayout.For(config, host);
+        var context = new Slipway.Deploy.Scripts.ReleaseContext(paths, "production", "20261127050000", "abc123", "main", null, host.DisplayName);
+        var hooks = new Slipway.Deploy.Scripts.HookSteps([], Slipway.Deploy.Model.HookPlanner.For(config, HookPoints.AfterPublish, host, config.Stages[0].Hosts));
+
+        var script = Slipway.Deploy.Scripts.DeployScripts.Publish(context, hooks, "TOKEN");
+
+        script.Text.ShouldContain("jobs:pa$$word@db1"); // '$' doubled for the loader that reads the file back
+        script.ToString().ShouldNotContain("word@db1");
+        script.ToString().ShouldContain("worker.yml");
+        script.ToString().ShouldContain("***");
+    }
 }

@@ -14,9 +14,13 @@ public sealed class SshdFixture : IAsyncDisposable
     private readonly TempDir _dir;
     private readonly List<SshdHost> _hosts = [];
 
-    private SshdFixture(TempDir dir)
+    private static readonly SemaphoreSlim AccountGate = new(1, 1);
+    private readonly string? _umask;
+
+    private SshdFixture(TempDir dir, string? umask)
     {
         _dir = dir;
+        _umask = umask;
     }
 
     public string Dir => _dir.Path;
@@ -35,12 +39,16 @@ public sealed class SshdFixture : IAsyncDisposable
 
     public static string User => Environment.UserName;
 
-    public static async Task<SshdFixture> StartAsync(int count, CancellationToken ct, bool withRsaKey = false)
+    /// <param name="count">How many sshd hosts.</param>
+    /// <param name="ct">Cancels the start.</param>
+    /// <param name="withRsaKey">Also make and accept an RSA client key.</param>
+    /// <param name="umask">The umask every session starts with (sshd's own, which its sessions inherit), e.g. "027"; null: ours.</param>
+    public static async Task<SshdFixture> StartAsync(int count, CancellationToken ct, bool withRsaKey = false, string? umask = null)
     {
         Requires.Sshd();
         StaleShellLockWatch.Ensure();
         Directory.CreateDirectory("/run/sshd"); // sshd's privilege-separation directory; missing in fresh containers.
-        var fixture = new SshdFixture(new TempDir("slw-sshd-"));
+        var fixture = new SshdFixture(new TempDir("slw-sshd-"), umask);
         try
         {
             await KeygenAsync("ed25519", fixture.ClientKey, ct);
@@ -52,6 +60,14 @@ public sealed class SshdFixture : IAsyncDisposable
             }
 
             await File.WriteAllTextAsync(fixture.AuthorizedKeys, authorized, ct);
+            // sshd reads the keys file as the user logging in: any local account (EnsureAccountAsync) may read it. The
+            // private client key stays 0600.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(fixture.Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+                File.SetUnixFileMode(fixture.AuthorizedKeys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
             var starts = Enumerable.Range(0, count).Select(i => fixture.StartHostAsync(i, ct)).ToList();
             fixture._hosts.AddRange(await Task.WhenAll(starts));
             await File.WriteAllLinesAsync(fixture.KnownHosts, fixture._hosts.Select(h => h.KnownHostsLine), ct);
@@ -61,6 +77,34 @@ public sealed class SshdFixture : IAsyncDisposable
         {
             await fixture.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A real local account that every host of a fixture logs in with the fixture's client key (as root: useradd), made
+    /// once per machine and kept: a non-root deploy user. Its password field is '*' (no password, but not a locked
+    /// account, which sshd without PAM refuses).
+    /// </summary>
+    public static async Task<string> EnsureAccountAsync(string name, CancellationToken ct)
+    {
+        Requires.Check(Environment.UserName == "root", "making a local account needs root (useradd)", Environment.GetEnvironmentVariable("CI"));
+        await AccountGate.WaitAsync(ct);
+        try
+        {
+            if ((await ProcessTools.RunAsync("id", ["-u", name], ct)).ExitCode != 0)
+            {
+                var (code, _, error) = await ProcessTools.RunAsync("useradd", ["-m", "-s", "/bin/sh", "-p", "*", name], ct);
+                if (code != 0)
+                {
+                    throw new InvalidOperationException($"useradd {name} failed: {error}");
+                }
+            }
+
+            return name;
+        }
+        finally
+        {
+            AccountGate.Release();
         }
     }
 
@@ -83,6 +127,40 @@ public sealed class SshdFixture : IAsyncDisposable
         await host.Process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Stops (SIGSTOP) sshd <paramref name="index"/>: the listener and every session process, so the connections it
+    /// serves stop answering without being reset, and a new one gets no SSH banner (a network hang, not a crash). The
+    /// sessions' own children (the shells, a hook) keep running, as on a real host cut off by the network.
+    /// </summary>
+    public async Task FreezeHostAsync(int index, CancellationToken ct) => await SignalSshdAsync(index, "-STOP", ct);
+
+    /// <summary>Lets sshd <paramref name="index"/> go on after <see cref="FreezeHostAsync"/> (the network came back).</summary>
+    public async Task ThawHostAsync(int index, CancellationToken ct) => await SignalSshdAsync(index, "-CONT", ct);
+
+    private async Task SignalSshdAsync(int index, string signal, CancellationToken ct)
+    {
+        var host = _hosts[index];
+        var sshds = ProcessTools.Descendants(host.Pid).Where(IsSshd).Prepend(host.Pid)
+            .Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList();
+        var (code, _, error) = await ProcessTools.RunAsync("kill", [signal, .. sshds], ct);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} of sshd #{index} failed: {error}");
+        }
+    }
+
+    private static bool IsSshd(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim().StartsWith("sshd", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // gone meanwhile
+        }
+    }
+
     /// <summary>Starts sshd <paramref name="index"/> again after <see cref="KillHostAsync"/>: same port, same host key (the machine came back).</summary>
     public async Task RestartHostAsync(int index, CancellationToken ct)
     {
@@ -93,7 +171,7 @@ public sealed class SshdFixture : IAsyncDisposable
         }
 
         host.Process.Dispose();
-        host.Process = StartSshd(host.Dir);
+        host.Process = StartSshd(host.Dir, _umask);
         if (!await WaitListeningAsync(host, ct))
         {
             throw new InvalidOperationException($"sshd #{index} did not start again on port {host.Port}. Log:\n{ServerLog(index)}");
@@ -130,7 +208,7 @@ public sealed class SshdFixture : IAsyncDisposable
         {
             var port = FreePorts.Tcp();
             await File.WriteAllTextAsync(Path.Combine(dir, "sshd_config"), Config(dir, port, hostKey), ct);
-            var process = StartSshd(dir);
+            var process = StartSshd(dir, _umask);
             var host = new SshdHost(index, dir, port, process, hostKeyPublic);
             if (await WaitListeningAsync(host, ct))
             {
@@ -148,13 +226,16 @@ public sealed class SshdFixture : IAsyncDisposable
         }
     }
 
-    private static Process StartSshd(string dir)
+    private static Process StartSshd(string dir, string? umask)
     {
-        var psi = new ProcessStartInfo(Requires.SshdPath)
+        string[] sshd = [Requires.SshdPath, "-D", "-e", "-f", Path.Combine(dir, "sshd_config"), "-E", Path.Combine(dir, "sshd.log")];
+        // With a umask: set by a shell that then becomes sshd (exec keeps the pid the fixture kills).
+        var argv = umask is null ? sshd : new[] { "/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask }.Concat(sshd).ToArray();
+        var psi = new ProcessStartInfo(argv[0])
         {
             UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true,
         };
-        foreach (var arg in new[] { "-D", "-e", "-f", Path.Combine(dir, "sshd_config"), "-E", Path.Combine(dir, "sshd.log") })
+        foreach (var arg in argv.Skip(1))
         {
             psi.ArgumentList.Add(arg);
         }

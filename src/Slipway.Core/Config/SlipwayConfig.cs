@@ -72,6 +72,9 @@ public sealed record SlipwayConfig
     /// <summary>Packages built from source (<c>build:</c>, docs/build.md); null when the file has no such section.</summary>
     public BuildConfig? Build { get; init; }
 
+    /// <summary>How long one host may take over each phase of a deploy or rollback (<c>phase_timeouts:</c>).</summary>
+    public PhaseTimeouts PhaseTimeouts { get; init; } = new();
+
     /// <summary>Sections owned by later features (none today), kept as plain trees until they bind them.</summary>
     public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
 

@@ -36,10 +36,16 @@ public sealed record SmtpConfig
     public int Port => Split(Server)?.Port ?? 25;
 
     /// <summary><see cref="PasswordVariable"/> when set, else the password written in the file.</summary>
-    public string? ResolvePassword(Func<string, string?> environment)
+    public string? ResolvePassword(Func<string, string?> environment) => ResolvePassword(Password, environment);
+
+    /// <summary>
+    /// The one rule for every section that mails: <see cref="PasswordVariable"/> when set and not empty, else
+    /// <paramref name="filePassword"/> (an empty variable is how a shell unsets it for one command).
+    /// </summary>
+    public static string? ResolvePassword(string? filePassword, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        return environment(PasswordVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : Password;
+        return environment(PasswordVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : filePassword;
     }
 
     /// <summary>HOST:PORT, or HOST alone (port 25); [::1]:25 for IPv6. Null when it is neither.</summary>

@@ -31,6 +31,20 @@ public readonly record struct ShellCommand
         return new ShellCommand(text, text);
     }
 
+    /// <summary>
+    /// User shell code (as <see cref="Raw(string)"/>) that holds a secret: <paramref name="text"/> runs,
+    /// <paramref name="shown"/> (the same code with <c>***</c> in the secret's place) is what logs and messages show.
+    /// </summary>
+    public static ShellCommand Raw(string text, string shown)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(shown);
+        return new ShellCommand(text, shown);
+    }
+
+    /// <summary>The command as one quoted shell word (for <c>sh -c</c>), its redactions kept.</summary>
+    public ShellCommand AsWord() => new(ShellQuote.Quote(Text ?? ""), ShellQuote.Quote(ToString()));
+
     /// <summary>Builds <c>program 'arg1' 'arg2'…</c> with every argument quoted.</summary>
     public static ShellCommand FromArgv(IEnumerable<string> argv)
     {

@@ -46,10 +46,15 @@ internal sealed class DeployLocks(HostPhases phases, TimeProvider time, RunIdent
         {
             List<HostFailure> failures = lead is null ? [] : await phases.RunAsync([lead], "check", request.Config.Ssh.MaxParallel,
                 (run, token) => CheckHostAsync(request, run, record, verify: false, held: false, runner, token), ct, report: false);
-            if (failures.Count == 0)
+            // A lead host that merely fails its own check (a deploy_to it cannot write) holds nobody back: every host is
+            // checked, so every problem on every host is reported together. Only a lock held elsewhere (or a lost lead)
+            // stops here. The lead keeps its failure even if the second look passes: it may not hold its lock.
+            var leadFailures = failures;
+            if (leadFailures.Count == 0 || leadFailures.All(f => f.Kind == FailureKind.CheckFailed))
             {
-                failures = await phases.RunAsync(runs, "check", request.Config.Ssh.MaxParallel,
-                    (run, token) => CheckHostAsync(request, run, record, verify, held: run == lead, runner, token), ct);
+                var all = await phases.RunAsync(runs, "check", request.Config.Ssh.MaxParallel,
+                    (run, token) => CheckHostAsync(request, run, record, verify, held: run == lead && run.Locked, runner, token), ct);
+                failures = [.. leadFailures.Where(f => all.All(g => g.Host != f.Host)), .. all];
             }
 
             var waitable = failures.Count > 0 && failures.All(f => f.Kind == FailureKind.Locked);
@@ -67,7 +72,7 @@ internal sealed class DeployLocks(HostPhases phases, TimeProvider time, RunIdent
     /// <summary>Gives back the locks this run holds (only ours: the token is checked on the host).</summary>
     public async Task ReleaseAsync(DeployRequest request, IReadOnlyList<HostRun> runs, string token, ScriptRunner runner)
     {
-        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit);
+        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit(request.Config.PhaseTimeouts));
         var locked = runs.Where(r => r.Locked && r.Session is not null).ToList();
         await phases.RunAsync(locked, "unlock", request.Config.Ssh.MaxParallel, async (run, t) =>
         {

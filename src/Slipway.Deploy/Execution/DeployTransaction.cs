@@ -86,7 +86,7 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
 
         // 5. Finish: the deploy is committed; this runs to its end even after Ctrl-C.
         await StopRenewingAsync();
-        using var finishing = new CancellationTokenSource(RunScope.CompensationLimit);
+        using var finishing = new CancellationTokenSource(scope.Compensation);
         var history = History("succeeded", null);
         var finish = await scope.Phases.RunAsync(_runs, "finish", Parallel, (run, t) => FinishAsync(run, history, t), finishing.Token);
         foreach (var f in finish)
@@ -213,7 +213,7 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
     {
         scope.Reporter.Info($"update failed on {PhaseResults.Hosts(failures.Count)}; removing release {_release} from every host (current was not touched)");
         SecondInterruptNotice($"hosts may keep releases/{_release} (marked unfinished, removed by the next cleanup) and the lock (recovered by the next run here)", ct);
-        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit);
+        using var compensation = new CancellationTokenSource(scope.Compensation);
         var history = History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message);
         await StopRenewingAsync();
         var undo = await scope.Phases.RunAsync(_runs.Where(r => r.Locked).ToList(), "undo", Parallel, async (run, t) =>
@@ -226,7 +226,7 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
         scope.Records.AppendHistory(history);
         var reports = _runs.Select(r => undo.Any(u => u.Host == r.Host) || r.Locked
             ? new HostReport(r.Host, r.State.Current, HostFate.Unknown,
-                UndoFailed(r, undo.FirstOrDefault(u => u.Host == r.Host), failures.Any(f => f.Host == r.Host && f.Kind == FailureKind.Unreachable)))
+                UndoFailed(r, undo.FirstOrDefault(u => u.Host == r.Host), failures.Any(f => f.Host == r.Host && f.Kind is FailureKind.Unreachable or FailureKind.TimedOut)))
             : new HostReport(r.Host, r.State.Current, HostFate.Unchanged, "unchanged; new release removed")).ToList();
         // A host lost while undoing counts as lost (exit 3) as much as one lost during the update.
         return Outcome(reports.Any(r => r.Fate == HostFate.Unknown) ? RunResult.Incomplete : RunResult.RolledBack,
@@ -247,7 +247,7 @@ internal sealed class DeployTransaction(RunScope scope, DeploySource origin, Res
     /// <summary>Publish failed somewhere: every host back to its previous release, hooks rerun (unless --no-auto-rollback).</summary>
     private async Task<RunOutcome> RevertAsync(List<HostFailure> failures, CancellationToken ct)
     {
-        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit);
+        using var compensation = new CancellationTokenSource(scope.Compensation);
         var history = History(ct.IsCancellationRequested ? "cancelled" : "failed", failures[0].Message);
         if (_request.NoAutoRollback)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Slipway.Core;
 using Slipway.Core.Config;
 using Slipway.Core.Diagnostics;
 using Slipway.Remote;
@@ -8,9 +9,11 @@ namespace Slipway.Deploy.Execution;
 /// <summary>
 /// Runs one phase on every host of a run through <see cref="HostFanOut"/> and reports each host's end of it. A phase
 /// ends only when every host has finished it (the barrier); a host's lost connection, time-out or Ctrl-C is its
-/// failure, and the other hosts carry on. Connections may be started early (<see cref="Preconnect"/>).
+/// failure, and the other hosts carry on. Each host's part of a phase is bounded by the phase's time-out
+/// (<see cref="PhaseTimeouts"/>): a hook that never returns, or a host that stops answering, fails that host instead of
+/// hanging the run. Connections may be started early (<see cref="Preconnect"/>).
 /// </summary>
-internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter)
+internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter, PhaseTimeouts timeouts)
 {
     private readonly Dictionary<HostConfig, Task<IRemoteSession>> _connecting = new(ReferenceEqualityComparer.Instance);
 
@@ -20,6 +23,7 @@ internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter)
     {
         // Every host's time counts from the phase's start, waiting for its turn included.
         var clocks = runs.ToDictionary(r => r, _ => Stopwatch.StartNew());
+        var limit = timeouts.For(phase);
         var results = await HostFanOut.RunAsync(runs, maxParallel, async (run, token) =>
         {
             run.Session ??= await SessionAsync(run.Host, token);
@@ -34,14 +38,17 @@ internal sealed class HostPhases(SessionPool sessions, IDeployReporter reporter)
             return failure;
         }, (run, fault) =>
         {
-            var failure = new HostFailure(run.Host, phase, null, Kind(fault.Kind), fault.Message, []);
+            var message = fault.Kind == HostFaultKind.TimedOut && limit is { } l && fault.Cause is null
+                ? $"timed out: {phase} did not end within {Durations.Format(l)} (phase_timeouts.{PhaseTimeouts.KeyOf(phase)})"
+                : fault.Message;
+            var failure = new HostFailure(run.Host, phase, null, Kind(fault.Kind), message, []);
             if (report)
             {
                 reporter.HostPhase(run.Host, phase, false, clocks[run].Elapsed, failure.Message);
             }
 
             return failure;
-        }, ct);
+        }, ct, limit);
         return [.. results.OfType<HostFailure>()];
     }
 

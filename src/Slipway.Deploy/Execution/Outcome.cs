@@ -90,5 +90,11 @@ public sealed record RunOutcome
 
     public string? Error { get; init; }
 
-    public bool ConnectionLost => Failures.Any(f => f.Kind == FailureKind.Unreachable);
+    /// <summary>
+    /// A host was unreachable or lost (exit 3): a connection failed, or a host stopped answering while being put back
+    /// (a time-out in undo, revert or unlock leaves its state unknown). A time-out in update or publish alone is a
+    /// failed step: the undo that follows reaches the host and puts it back.
+    /// </summary>
+    public bool ConnectionLost => Failures.Any(f => f.Kind == FailureKind.Unreachable
+        || (f.Kind == FailureKind.TimedOut && f.Phase is "undo" or "revert" or "unlock"));
 }

@@ -30,7 +30,7 @@ internal static class PhaseResults
             var hooks = HookPlanner.For(config, step[..open], run.Host, selected);
             if (index < hooks.Count)
             {
-                return hooks[index].Label ?? $"{step[..open]} hook `{hooks[index].Run}`";
+                return hooks[index].Label ?? $"{step[..open]} hook `{hooks[index].Shown ?? hooks[index].Run}`";
             }
         }
 

@@ -40,7 +40,7 @@ public sealed partial class ReleaseManager
         // Connect to every host while git works locally: the handshakes are the longest wait of a deploy.
         // A failure is reported by the check phase, which awaits the same connection.
         Timeline.Mark("deploy: preconnect");
-        var phases = new HostPhases(sessions, request.Reporter);
+        var phases = new HostPhases(sessions, request.Reporter, config.PhaseTimeouts);
         phases.Preconnect(request.Hosts, ct);
         ResolvedSource source;
         try

@@ -67,7 +67,7 @@ public sealed partial class ReleaseManager
             return PhaseResults.Failed(run, "publish", result, PhaseResults.HookLabels(config, run, request.Hosts));
         }, ct);
 
-        using var compensation = new CancellationTokenSource(RunScope.CompensationLimit);
+        using var compensation = new CancellationTokenSource(scope.Compensation);
         HistoryEntry History(string result, string? message) => new()
         {
             Action = "rollback", Stage = request.Stage.Name, Result = result, User = identity.User, Machine = identity.Machine,

@@ -24,7 +24,7 @@ public sealed partial class ReleaseManager(
     {
         ArgumentNullException.ThrowIfNull(request);
         var reporter = request.Reporter;
-        phases ??= new HostPhases(sessions, reporter);
+        phases ??= new HostPhases(sessions, reporter, request.Config.PhaseTimeouts);
         var records = new LocalRecords(LocalState.For(request.Config), time, reporter);
         var log = action is null ? DeployLog.None(time) : records.OpenLog(request.Stage.Name, action, identity.Pid);
         var runner = new ScriptRunner(log, request.Verbose ? reporter.HostOutput : null);

@@ -9,8 +9,17 @@ namespace Slipway.Deploy.Execution;
 internal sealed record RunScope(
     DeployRequest Request, HostPhases Phases, DeployLocks Locks, LocalRecords Records, ScriptRunner Runner, TimeProvider Time, RunIdentity Identity)
 {
-    /// <summary>How long undoing may take after a failure or Ctrl-C; it runs with its own token.</summary>
-    public static readonly TimeSpan CompensationLimit = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long undoing (or finishing) may take in all after a failure or Ctrl-C; it runs with its own token. A minute
+    /// past the per-host limits, so a host that hangs there is reported as timed out by its phase first.
+    /// </summary>
+    public static TimeSpan CompensationLimit(Core.Config.PhaseTimeouts timeouts)
+    {
+        ArgumentNullException.ThrowIfNull(timeouts);
+        return (timeouts.Undo > timeouts.Finish ? timeouts.Undo : timeouts.Finish) + TimeSpan.FromMinutes(1);
+    }
+
+    public TimeSpan Compensation => CompensationLimit(Request.Config.PhaseTimeouts);
 
     public IDeployReporter Reporter => Request.Reporter;
 

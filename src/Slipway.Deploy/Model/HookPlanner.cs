@@ -20,7 +20,7 @@ public static class HookPlanner
 
         return [.. hooks
             .Where(h => Applies(h.Roles, host) && (!h.Once || ReferenceEquals(OnceHost(h, selected), host)))
-            .Select(h => h with { Run = HostVars.Expand(h.Run, host) })];
+            .Select(h => h with { Run = HostVars.Expand(h.Run, host), Shown = h.Shown is null ? null : HostVars.Expand(h.Shown, host) })];
     }
 
     public static IReadOnlyList<RequirementConfig> Requirements(SlipwayConfig config, HostConfig host)

@@ -24,7 +24,18 @@ public static class DeployScripts
     {
         ArgumentNullException.ThrowIfNull(paths);
         var script = new Script();
-        script.Step("prepare", ShellCommand.Create($"mkdir -p {paths.Releases} {paths.Shared}"));
+        // Who we are on the host and what owns a path, for messages: a non-root deploy user meets permissions here first.
+        script.Add(ShellCommand.Create($$"""
+            slw_me=$(id -un 2>/dev/null) || slw_me="uid $(id -u)"
+            slw_stat() { stat -c 'owned by %U, mode %a' "$1" 2>/dev/null || printf 'cannot be inspected'; }
+            slw_step prepare
+            if ! slw_e=$(mkdir -p {{paths.Releases}} {{paths.Shared}} 2>&1); then
+              slw_d={{paths.DeployTo}}; while [ ! -e "$slw_d" ] && [ "$slw_d" != / ]; do slw_d=$(dirname "$slw_d"); done
+              if [ -w "$slw_d" ]; then slw_why=$slw_e; else slw_why=$(printf '%s is not writable by user %s (%s)' "$slw_d" "$slw_me" "$(slw_stat "$slw_d")"); fi
+              slw_miss "$(printf 'cannot create releases/ and shared/ in %s: %s' {{paths.DeployTo}} "$slw_why")"
+              exit 1
+            fi
+            """));
         if (lockRecord is not null)
         {
             // The record is written whole, then renamed into the lock directory: a run that just lost the mkdir waits (up
@@ -35,6 +46,7 @@ public static class DeployScripts
                 if mkdir {{paths.LockDir}} 2>/dev/null; then printf '%s' {{lockRecord.Format()}} > {{infoNew}} && mv -f {{infoNew}} {{paths.LockInfo}} && printf '::slipway:locked\n' || slw_die lock $?
                 elif [ -d {{paths.LockDir}} ]; then slw_i=0; while [ ! -s {{paths.LockInfo}} ] && [ -d {{paths.LockDir}} ] && [ "$slw_i" -lt 30 ]; do sleep 0.1; slw_i=$((slw_i + 1)); done
                   printf '::slipway:lock-held\n'; sed 's/^/::slipway:lockinfo /' {{paths.LockInfo}} 2>/dev/null; exit {{LockHeldExitCode}}
+                elif [ ! -w {{paths.DeployTo}} ]; then slw_miss "$(printf 'cannot take the deploy lock: %s is not writable by user %s (%s)' {{paths.DeployTo}} "$slw_me" "$(slw_stat {{paths.DeployTo}})")"
                 else mkdir {{paths.LockDir}}; slw_die lock $?; fi
                 """));
         }
@@ -42,13 +54,17 @@ public static class DeployScripts
         script.Add(ShellCommand.Create($"slw_step verify"));
         foreach (var dir in new[] { paths.Releases, paths.Shared })
         {
-            script.Add(ShellCommand.Create($"[ -w {dir} ] || slw_miss {dir + " is not writable by this user"}"));
+            script.Add(ShellCommand.Create($"[ -w {dir} ] || slw_miss \"$(printf '%s is not writable by user %s (%s)' {dir} \"$slw_me\" \"$(slw_stat {dir})\")\""));
         }
 
         foreach (var file in linkedFiles)
         {
             var path = paths.Shared + "/" + file;
-            script.Add(ShellCommand.Create($"[ -e {path} ] || slw_miss {"linked file " + path + " is missing (create it before deploying)"}"));
+            // Linked files are read by hooks and the application as the deploy user: one it cannot read fails later, and worse.
+            script.Add(ShellCommand.Create($$"""
+                if [ ! -e {{path}} ]; then slw_miss {{"linked file " + path + " is missing (create it before deploying)"}}
+                elif [ ! -r {{path}} ]; then slw_miss "$(printf 'linked file %s is not readable by user %s (%s)' {{path}} "$slw_me" "$(slw_stat {{path}})")"; fi
+                """));
         }
 
         foreach (var requirement in requirements)
@@ -225,7 +241,7 @@ public static class DeployScripts
 
         foreach (var hook in failedHooks)
         {
-            script.Add(ShellCommand.Create($"(cd {paths.DeployTo} && /bin/sh -c {hook.Run}) || true"));
+            script.Add(ShellCommand.Create($"(cd {paths.DeployTo} && /bin/sh -c {hook.Command.AsWord()}) || true"));
         }
 
         script.Add(Unlock(paths, token));
@@ -325,7 +341,7 @@ public static class DeployScripts
     {
         for (var i = 0; i < hooks.Count; i++)
         {
-            script.Hook($"{point}[{i.ToString(CultureInfo.InvariantCulture)}]", directory, hooks[i].Run);
+            script.Hook($"{point}[{i.ToString(CultureInfo.InvariantCulture)}]", directory, hooks[i].Command);
         }
     }
 

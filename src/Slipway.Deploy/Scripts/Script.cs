@@ -38,8 +38,11 @@ public sealed class Script
     }
 
     /// <summary>Runs a user's hook (shell code) with /bin/sh in <paramref name="directory"/> as step <paramref name="id"/>.</summary>
-    public Script Hook(string id, string directory, string code) =>
-        Step(id, ShellCommand.Create($"(cd {directory} && exec /bin/sh -c {code})"));
+    public Script Hook(string id, string directory, string code) => Hook(id, directory, ShellCommand.Raw(code));
+
+    /// <summary>Runs a hook whose code may hold a secret: it runs as written and is shown redacted.</summary>
+    public Script Hook(string id, string directory, ShellCommand code) =>
+        Step(id, ShellCommand.Create($"(cd {directory} && exec /bin/sh -c {code.AsWord()})"));
 
     /// <summary>Prints a data line the caller reads back: <c>::slipway:KEY VALUE</c>.</summary>
     public Script Data(string key, ShellCommand valueExpression) =>

@@ -47,6 +47,9 @@ public sealed class MonitorAlertsConfigTests
         mail.To.ShouldBe(["ops@example.com", "dev@example.com"]);
         mail.ResolvePassword(_ => null).ShouldBe("s3cret");
         mail.ResolvePassword(name => name == "SLIPWAY_SMTP_PASSWORD" ? "from-env" : null).ShouldBe("from-env", "the environment wins, as for the logs digest");
+        mail.ResolvePassword(_ => "").ShouldBe("s3cret", "an empty variable is an unset one");
+        SmtpConfig.ResolvePassword("digest-file", _ => "").ShouldBe("digest-file", "logs.digest follows the same rule");
+        SmtpConfig.ResolvePassword("digest-file", _ => "from-env").ShouldBe("from-env");
         alerts.Webhook.ShouldNotBeNull().Timeout.ShouldBe(TimeSpan.FromSeconds(10));
         var command = alerts.Command.ShouldNotBeNull();
         (command.Command, command.Shell, command.Timeout).ShouldBe(("/usr/local/bin/page-oncall --team web", false, TimeSpan.FromSeconds(30)));

@@ -24,6 +24,7 @@ public sealed class SchemaTests
         { "$defs.supervisor", [.. ConfigKeys.SupervisorKeys] },
         { "$defs.health", [.. ConfigKeys.HealthKeys] },
         { "$defs.promote", [.. ConfigKeys.PromoteKeys] },
+        { "properties.phase_timeouts", [.. ConfigKeys.PhaseTimeoutKeys] },
         { "$defs.template", [.. ConfigKeys.TemplateKeys] },
         { "properties.logs", [.. ConfigKeys.LogsKeys] },
         { "$defs.logUser.anyOf.1", [.. ConfigKeys.LogUserKeys] },

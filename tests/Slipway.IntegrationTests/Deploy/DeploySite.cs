@@ -14,11 +14,15 @@ internal sealed class DeploySite : IAsyncDisposable
     private readonly TempDir _dir;
     private int _commits;
 
-    private DeploySite(SshdFixture fixture, TempDir dir)
+    private DeploySite(SshdFixture fixture, TempDir dir, string user)
     {
         Fixture = fixture;
         _dir = dir;
+        User = user;
     }
+
+    /// <summary>Who the hosts are logged in as (the ssh user): root, or a local account for the non-root cases.</summary>
+    public string User { get; }
 
     public SshdFixture Fixture { get; }
 
@@ -31,13 +35,23 @@ internal sealed class DeploySite : IAsyncDisposable
     public IReadOnlyList<int> Ports => [.. Fixture.Hosts.Select(h => h.Port)];
 
     /// <summary>How the host is named in output and in SLIPWAY_HOST.</summary>
-    public string HostName(int i) => $"{SshdFixture.User}@127.0.0.1:{Ports[i].ToString(CultureInfo.InvariantCulture)}";
+    public string HostName(int i) => $"{User}@127.0.0.1:{Ports[i].ToString(CultureInfo.InvariantCulture)}";
 
-    public static async Task<DeploySite> StartAsync(int hosts, CancellationToken ct)
+    /// <param name="hosts">How many sshd hosts.</param>
+    /// <param name="ct">Cancels the start.</param>
+    /// <param name="user">Log in as this local account (<see cref="SshdFixture.EnsureAccountAsync"/>) instead of root.</param>
+    /// <param name="umask">The hosts' sessions start with this umask.</param>
+    public static async Task<DeploySite> StartAsync(int hosts, CancellationToken ct, string? user = null, string? umask = null)
     {
         Requires.Sshd();
-        var fixture = await SshdFixture.StartAsync(hosts, ct);
-        var site = new DeploySite(fixture, new TempDir("slw-deploy-"));
+        var fixture = await SshdFixture.StartAsync(hosts, ct, umask: umask);
+        var site = new DeploySite(fixture, new TempDir("slw-deploy-"), user ?? SshdFixture.User);
+        if (user is not null && !OperatingSystem.IsWindows())
+        {
+            // The hosts' deploy_to dirs live under this directory: another user must be able to reach them.
+            File.SetUnixFileMode(site.Root, (UnixFileMode)0b111_101_101);
+        }
+
         Directory.CreateDirectory(site.Repo);
         await site.GitAsync(ct, "init", "-q", "-b", "main");
         await site.CommitAsync("first", ct);
@@ -99,7 +113,7 @@ internal sealed class DeploySite : IAsyncDisposable
             keep_releases: {keep}
             {linked}
             ssh:
-              user: {SshdFixture.User}
+              user: {User}
               identity_file: {Fixture.ClientKey}
               known_hosts: {Fixture.KnownHosts}
               control_persist: 0 # each test connects afresh and leaves no ssh process behind
@@ -123,7 +137,10 @@ internal sealed class DeploySite : IAsyncDisposable
         CliRunner.RunAsync([.. args, "-f", ConfigFile], 200, TimeProvider.System, live, TestContext.Current.CancellationToken);
 
     /// <summary>The real slipway executable, as a user starts it (for signals); stdout and stderr are collected.</summary>
-    public SlipwayProcess StartProcess(params string[] args)
+    public SlipwayProcess StartProcess(params string[] args) => StartProcess(new Dictionary<string, string>(), args);
+
+    /// <summary><see cref="StartProcess(string[])"/> with extra environment variables for slipway.</summary>
+    public SlipwayProcess StartProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         // setsid: slipway leads its own process group, as a shell's foreground job does, so the interrupt can go to the
         // whole group like a terminal's Ctrl-C (ssh children included).
@@ -134,6 +151,11 @@ internal sealed class DeploySite : IAsyncDisposable
         foreach (var arg in args.Prepend(Path.Combine(AppContext.BaseDirectory, "slipway")).Concat(["-f", ConfigFile, "--no-color"]))
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
         }
 
         return new SlipwayProcess(System.Diagnostics.Process.Start(psi)!);
@@ -200,6 +222,12 @@ internal sealed class SlipwayProcess : IDisposable
     /// <summary>SIGINT to slipway's whole process group, as a terminal's Ctrl-C sends it.</summary>
     public async Task InterruptAsync(CancellationToken ct) =>
         (await ProcessTools.RunAsync("kill", ["-INT", "--", "-" + _process.Id.ToString(CultureInfo.InvariantCulture)], ct)).ExitCode.ShouldBe(0);
+
+    /// <summary>slipway's pid, for <c>kill -9</c>.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>What slipway wrote on stdout (once it has ended).</summary>
+    public Task<string> Stdout => _stdout;
 
     public async Task<(int ExitCode, string Output)> WaitAsync(CancellationToken ct)
     {

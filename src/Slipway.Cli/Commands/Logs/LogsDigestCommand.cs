@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Slipway.Cli.Output;
 using Slipway.Core;
+using Slipway.Core.Config;
 using Slipway.Logs.Digest;
 using Slipway.Logs.Releases;
 using Slipway.Logs.Storage;
@@ -100,7 +101,7 @@ public sealed class LogsDigestCommand(IAnsiConsole console, TimeProvider time) :
             }
 
             var (host, port) = SplitHostPort(smtp!);
-            var password = Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword;
+            var password = SmtpConfig.ResolvePassword(section.SmtpPassword, Environment.GetEnvironmentVariable);
             await DigestMailer.SendAsync(report, new SmtpSettings(host, port, settings.SmtpUser ?? section.SmtpUser, password,
                 settings.StartTls || section.StartTls), from, to, cancellationToken);
             await store.SetStateAsync(DigestReport.LastDigestKey, until.ToString("O", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
@@ -120,16 +121,6 @@ public sealed class LogsDigestCommand(IAnsiConsole console, TimeProvider time) :
         }
     }
 
-    private static (string Host, int Port) SplitHostPort(string text)
-    {
-        var colon = text.LastIndexOf(':');
-        if (colon < 0)
-        {
-            return (text, 25);
-        }
-
-        return int.TryParse(text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port)
-            ? (text[..colon].Trim('[', ']'), port)
-            : throw new FormatException($"--smtp: '{text}' is not HOST:PORT");
-    }
+    private static (string Host, int Port) SplitHostPort(string text) =>
+        SmtpConfig.Split(text) ?? throw new FormatException($"--smtp: '{text}' is not HOST:PORT");
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Slipway.Cli.Infrastructure;
 using Slipway.Cli.Output;
+using Slipway.Core.Config;
 using Slipway.Logs.Server;
 using Slipway.Logs.Storage;
 using Spectre.Console;
@@ -165,14 +166,11 @@ public sealed class LogsServeCommand(IAnsiConsole console, TimeProvider time) : 
             throw new FormatException("logs.digest.schedule needs logs.digest.smtp (HOST:PORT) and logs.digest.to");
         }
 
-        var colon = smtp.LastIndexOf(':');
-        var (host, port) = colon < 0 ? (smtp, 25)
-            : (smtp[..colon], int.TryParse(smtp[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p
-                : throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT"));
+        var (host, port) = SmtpConfig.Split(smtp) ?? throw new FormatException($"logs.digest.smtp: '{smtp}' is not HOST:PORT");
         var period = section.Since ?? TimeSpan.FromHours(24);
         return new ScheduledDigest(schedule,
             new Slipway.Logs.Digest.SmtpSettings(host, port, section.SmtpUser,
-                Environment.GetEnvironmentVariable("SLIPWAY_SMTP_PASSWORD") ?? section.SmtpPassword, section.StartTls),
+                SmtpConfig.ResolvePassword(section.SmtpPassword, Environment.GetEnvironmentVariable), section.StartTls),
             section.From ?? "slipway@localhost", section.To, period, section.Top ?? 20, section.BaseUrl);
     }
 }

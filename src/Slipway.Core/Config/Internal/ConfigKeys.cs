@@ -33,17 +33,21 @@ internal static class ConfigKeys
 
     public const string Build = "build";
 
+    public const string PhaseTimeouts = "phase_timeouts";
+
     /// <summary>Sections owned by later features; kept as free-form trees in <see cref="SlipwayConfig.Extensions"/> (none today).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [];
 
     public static IReadOnlyList<string> TopLevel { get; } =
     [
         Application, RepoUrl, DeployTo, KeepReleases, Branch, SourceStrategy, LinkedDirs, LinkedFiles, Ssh, Stages,
-        Requirements, Hooks, Processes, Workers, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, Build, .. Extensions,
+        Requirements, Hooks, Processes, Workers, Recipes, Supervisor, Health, Promote, Templates, Logs, Queue, Monitor, Build, PhaseTimeouts, .. Extensions,
     ];
 
     public static IReadOnlyList<string> SshKeys { get; } =
         ["user", "identity_file", "known_hosts", "host_key_policy", "config_file", "connect_timeout", "command_timeout", "max_parallel", "control_persist"];
+
+    public static IReadOnlyList<string> PhaseTimeoutKeys { get; } = ["check", "update", "publish", "finish", "undo"];
 
     public static IReadOnlyList<string> StageKeys { get; } = [Branch, "hosts"];
 

@@ -35,6 +35,14 @@ internal static class PrintTree
             map.Add("workers", Workers(config)); // only when used, so files without workers print as before
         }
 
+        if (config.PhaseTimeouts != new PhaseTimeouts())
+        {
+            // Only when the file sets one, so files without the section print as before.
+            var t = config.PhaseTimeouts;
+            map.Add("phase_timeouts", new PrintMap().Add("check", Duration(t.Check)).Add("update", Duration(t.Update))
+                .Add("publish", Duration(t.Publish)).Add("finish", Duration(t.Finish)).Add("undo", Duration(t.Undo)));
+        }
+
         AddRecipeSections(map, config);
         if (config.Logs is { } logs)
         {

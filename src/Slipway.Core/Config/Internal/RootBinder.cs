@@ -60,6 +60,7 @@ internal static class RootBinder
             Queue = QueueBinder.Bind(s, sourceFile),
             Monitor = MonitorBinder.Bind(s),
             Build = BuildBinder.Bind(s, sourceFile),
+            PhaseTimeouts = PhaseTimeoutsBinder.Bind(s),
             Extensions = ExtensionReader.Read(s),
         };
 
