@@ -153,4 +153,23 @@ public sealed class RotatingLogFileTests
         log.Write("f"u8);
         File.ReadAllText(path).ShouldBe("f");
     }
+
+    [Fact]
+    public void Output_to_a_full_disk_is_dropped_counted_and_told_once()
+    {
+        // /dev/full answers every write with ENOSPC, as a full file system does.
+        var said = new List<string>();
+        var failures = new LogWriteFailures((level, message) => said.Add(level + " " + message));
+        using (var log = new RotatingLogFile("/dev/full", maxBytes: 1024, backups: 1, failures))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                log.Write("a line of output\n"u8);
+            }
+        }
+
+        failures.DroppedBytes.ShouldBe(1700);
+        said.ShouldBe(["error could not write to /dev/full (No space left on device): dropping the program's output until it can be written again; " +
+            "supervisor_log_dropped_bytes_total counts it"]);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class IntakeMetrics
     private long _batches;
     private long _writeErrors;
     private long _spooled;
+    private long _dropped;
     private long _parseErrors;
     private long _tcpConnections;
 
@@ -33,6 +34,9 @@ public sealed class IntakeMetrics
     public long Spooled => Interlocked.Read(ref _spooled);
 
     public long ParseErrors => Interlocked.Read(ref _parseErrors);
+
+    /// <summary>Events lost because neither the database nor the spool could take them (both disks full).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public long TcpConnections => Interlocked.Read(ref _tcpConnections);
 
@@ -56,6 +60,8 @@ public sealed class IntakeMetrics
     internal void AddWriteError() => Interlocked.Increment(ref _writeErrors);
 
     internal void AddSpooled(long n) => Interlocked.Add(ref _spooled, n);
+
+    internal void AddDropped(long n) => Interlocked.Add(ref _dropped, n);
 
     internal void AddParseErrors(long n) => Interlocked.Add(ref _parseErrors, n);
 
@@ -82,6 +88,7 @@ public sealed class IntakeMetrics
         Counter("slipway_logs_batches_total", "Batches (transactions) written.", Batches);
         Counter("slipway_logs_write_errors_total", "Batches the database refused.", WriteErrors);
         Counter("slipway_logs_spooled_total", "Events written to the local spool file while the database was unavailable.", Spooled);
+        Counter("slipway_logs_dropped_total", "Events dropped because neither the database nor the spool file could take them (disk full).", Dropped);
         Counter("slipway_logs_parse_errors_total", "Events stored raw because they did not parse.", ParseErrors);
         Counter("slipway_logs_queue_depth", "Events waiting in memory for the writer.", QueueDepth());
         Counter("slipway_logs_tcp_connections", "Open syslog TCP connections.", TcpConnections);

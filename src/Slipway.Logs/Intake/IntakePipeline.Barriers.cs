@@ -71,6 +71,17 @@ public sealed partial class IntakePipeline
         _passed.Clear();
     }
 
+    /// <summary>The batch just handled was dropped: the producers whose barriers passed with it are told, not released.</summary>
+    private void FailPassedBarriers(Exception reason)
+    {
+        foreach (var barrier in _passed)
+        {
+            barrier.Done.TrySetException(reason);
+        }
+
+        _passed.Clear();
+    }
+
     /// <summary>The writer stopped without writing: nobody waiting may be told their events are safe.</summary>
     private void FailBarriers(Exception reason)
     {

@@ -207,8 +207,7 @@ public sealed partial class IntakePipeline
             await ReplaySpoolAsync(force: false, ct);
             if (_spool.HasData)
             {
-                await _spool.AppendAsync(batch, ct);
-                Metrics.AddSpooled(batch.Count);
+                await SpoolOrDropAsync(batch, "older events are still waiting in the spool", ct);
                 return;
             }
         }
@@ -228,9 +227,29 @@ public sealed partial class IntakePipeline
             }
 
             LogMessages.WriteFailedSpooling(_log, batch.Count, _spool.Path, ex.Message);
-            await _spool.AppendAsync(batch, ct);
-            Metrics.AddSpooled(batch.Count);
+            await SpoolOrDropAsync(batch, ex.Message, ct);
             _nextReplay = _clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+        }
+    }
+
+    /// <summary>
+    /// Appends the batch to the spool; when the spool cannot take it either (its disk is full too), the batch is dropped:
+    /// counted, logged, and every HTTP request waiting on it is refused (503) instead of acknowledged, so the sender
+    /// knows to send again. The writer goes on: the next batch may fit once space is freed.
+    /// </summary>
+    private async Task SpoolOrDropAsync(List<LogEvent> batch, string databaseReason, CancellationToken ct)
+    {
+        try
+        {
+            await _spool!.AppendAsync(batch, ct);
+            Metrics.AddSpooled(batch.Count);
+        }
+        catch (IOException spoolError)
+        {
+            Metrics.AddDropped(batch.Count);
+            LogMessages.Dropped(_log, batch.Count, databaseReason, _spool!.Path, spoolError.Message);
+            FailPassedBarriers(new IOException(
+                $"neither the database ({databaseReason}) nor the spool {_spool.Path} ({spoolError.Message}) could take the events", spoolError));
         }
     }
 

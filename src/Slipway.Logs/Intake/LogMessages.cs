@@ -10,6 +10,9 @@ internal static partial class LogMessages
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} events failed; spooled to {Path} until the database is back: {Reason}")]
     public static partial void WriteFailedSpooling(ILogger logger, int count, string path, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped {Count} events: the database did not take them ({Reason}) and the spool {Path} could not either ({SpoolReason}); slipway_logs_dropped_total counts them")]
+    public static partial void Dropped(ILogger logger, int count, string reason, string path, string spoolReason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is back: replayed {Count} spooled events")]
     public static partial void SpoolReplayed(ILogger logger, long count);
 

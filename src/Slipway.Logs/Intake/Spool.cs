@@ -20,15 +20,47 @@ internal sealed class Spool(string path)
     public async Task AppendAsync(IReadOnlyList<LogEvent> batch, CancellationToken ct)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 65536, FileOptions.Asynchronous);
+        // The whole batch is made in memory and written with one unbuffered write, so a failure leaves nothing behind
+        // in a buffer to be flushed again when the file is closed.
+        using var lines = Lines(batch);
+        await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        var before = stream.Length;
+        try
+        {
+            await stream.WriteAsync(lines.GetBuffer().AsMemory(0, (int)lines.Length), ct);
+            stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // A full disk: cut the half-written batch off again, or the next append would continue its broken last line
+            // and the replay would skip the first event of that append along with it.
+            TryCut(stream, before);
+            throw;
+        }
+    }
+
+    private static MemoryStream Lines(IReadOnlyList<LogEvent> batch)
+    {
+        var lines = new MemoryStream();
         foreach (var e in batch)
         {
-            await JsonSerializer.SerializeAsync(stream, e, SpoolJsonContext.Default.LogEvent, ct);
-            stream.WriteByte((byte)'\n');
+            JsonSerializer.Serialize(lines, e, SpoolJsonContext.Default.LogEvent);
+            lines.WriteByte((byte)'\n');
         }
 
-        await stream.FlushAsync(ct);
-        stream.Flush(flushToDisk: true);
+        return lines;
+    }
+
+    private static void TryCut(FileStream stream, long length)
+    {
+        try
+        {
+            stream.SetLength(length);
+        }
+        catch (IOException)
+        {
+            // the replay skips a broken line; nothing more to do here
+        }
     }
 
     /// <summary>Writes the spooled events to <paramref name="store"/>; throws (leaving the file) when the database still fails.</summary>

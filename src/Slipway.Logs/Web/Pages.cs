@@ -19,7 +19,7 @@ internal static class Pages
         td.msg{font-family:monospace;white-space:pre-wrap;word-break:break-all}
         .sev0,.sev1,.sev2,.sev3{color:#b00020;font-weight:bold}.sev4{color:#a15c00}.sev7{color:#888}
         .bar{background:#457b9d;height:12px;display:inline-block}pre{background:#f4f4f4;padding:8px;overflow:auto}
-        .muted{color:#777}.new{background:#ffe08a;padding:0 4px}
+        .muted{color:#777}.new{background:#ffe08a;padding:0 4px}.ctl{color:#b00020;background:#fde8ec}
         """;
 
     private static readonly HtmlEncoder Enc = HtmlEncoder.Default;
@@ -38,14 +38,20 @@ internal static class Pages
         string.Concat((menu ?? [new("/", "Events"), new("/groups", "Traceback groups"), new("/metrics", "Metrics")])
             .Select(l => $"<a href=\"{H(l.Href)}\">{H(l.Title)}</a>"));
 
-    public static string Login(string? next, bool error) => Layout("Log in", $"""
-        <h1>Log in</h1>
-        {(error ? "<p class=\"sev3\" id=\"login-error\">Wrong user, password or token.</p>" : "")}
-        <form method="post" action="/login"><input type="hidden" name="next" value="{H(next ?? "/")}">
-        <label>User <input name="user" id="user" autocomplete="username" placeholder="blank for the token"></label>
-        <label>Password or token <input type="password" name="token" id="token" autocomplete="current-password" autofocus></label>
-        <button type="submit">Log in</button></form>
-        """);
+    public static string Login(string? next, bool error, TimeSpan? retryAfter = null)
+    {
+        var problem = retryAfter is { } wait
+            ? $"<p class=\"sev3\" id=\"login-error\">Too many wrong log-ins from your address: try again in {Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s.</p>"
+            : error ? "<p class=\"sev3\" id=\"login-error\">Wrong user, password or token.</p>" : "";
+        return Layout("Log in", $"""
+            <h1>Log in</h1>
+            {problem}
+            <form method="post" action="/login"><input type="hidden" name="next" value="{H(next ?? "/")}">
+            <label>User <input name="user" id="user" autocomplete="username" placeholder="blank for the token"></label>
+            <label>Password or token <input type="password" name="token" id="token" autocomplete="current-password" autofocus></label>
+            <button type="submit">Log in</button></form>
+            """);
+    }
 
     public static async Task<string> EventsAsync(WebContext context, BrowseQuery view, CancellationToken ct)
     {
@@ -94,7 +100,7 @@ internal static class Pages
                 sb.Append("<span class=\"muted\">[unparsed]</span> ");
             }
 
-            sb.Append(H(e.Message)).Append("</td></tr>");
+            sb.Append(MessageHtml.Render(e.Message)).Append("</td></tr>");
         }
 
         sb.Append("</tbody></table>");
@@ -170,7 +176,7 @@ internal static class Pages
 
         sb.Append("</ul>");
         AppendTimeline(sb, g.Hours.TakeLast(72).ToList(), timeline);
-        sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(H(g.Example)).Append("</pre>");
+        sb.Append("</table><h2>Example</h2><pre id=\"example\">").Append(MessageHtml.Render(g.Example)).Append("</pre>");
         return Layout(g.Title, sb.ToString(), menu: WebHost.Menu(context));
     }
 

@@ -28,12 +28,28 @@ public static class WebHost
 
         app.Use(async (http, next) =>
         {
-            var access = IsPublic(http.Request.Path) ? Access.Full : Resolve(http, context.Options);
             var api = http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+            var bearer = api && http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal);
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+            if (bearer && context.Throttle.RetryAfter(address) is { } wait)
+            {
+                // Guessing the API's token is slowed down as guessing at /login is.
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await http.Response.WriteAsync("too many wrong tokens from this address; try again later\n", http.RequestAborted);
+                return;
+            }
+
+            var access = IsPublic(http.Request.Path) ? Access.Full : Resolve(http, context.Options);
             if (access == Access.Full || (access == Access.Viewer && !api))
             {
                 await next(http);
                 return;
+            }
+
+            if (bearer && access == Access.None)
+            {
+                context.Throttle.Failed(address);
             }
 
             if (api)
@@ -67,23 +83,27 @@ public static class WebHost
             app.MapPost(part.Prefix + "/{**rest}", (HttpContext http, CancellationToken ct) => PostToPartAsync(part, http, context, ct));
         }
 
-        app.MapGet("/login", (HttpContext http, CancellationToken ct) => Results.Content(Pages.Login(http.Request.Query["next"], error: false), "text/html; charset=utf-8"));
+        app.MapGet("/login", (HttpContext http, CancellationToken ct) => Results.Content(Pages.Login(LoginTarget.Safe(http.Request.Query["next"]), error: false), "text/html; charset=utf-8"));
         app.MapPost("/login", async (HttpContext http, CancellationToken ct) =>
         {
             var form = await http.Request.ReadFormAsync(ct);
-            var next = form["next"].ToString();
-            if (!next.StartsWith('/') || next.StartsWith("//", StringComparison.Ordinal))
+            var next = LoginTarget.Safe(form["next"].ToString());
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+            if (context.Throttle.RetryAfter(address) is { } wait)
             {
-                next = "/";
+                http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Content(Pages.Login(next, error: true, wait), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status429TooManyRequests);
             }
 
             if (LogIn(context.Options, form["user"].ToString().Trim(), form["token"].ToString()) is { } session)
             {
+                context.Throttle.Succeeded(address);
                 http.Response.Cookies.Append(CookieName, session,
-                    new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/" });
+                    new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = IsHttps(http.Request), Path = "/" });
                 return Results.Redirect(next);
             }
 
+            context.Throttle.Failed(address);
             return Results.Content(Pages.Login(next, error: true), "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status401Unauthorized);
         });
         app.MapPost("/api/logs", (HttpContext http, CancellationToken ct) => ReceiveAsync(http, context));
@@ -135,8 +155,15 @@ public static class WebHost
 
     private static IResult Answer(Slipway.Core.Web.WebAnswer? answer) =>
         answer is null ? Results.NotFound()
-        : answer.Location is { } location ? Results.Redirect(location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal) ? location : "/")
+        : answer.Location is { } location ? Results.Redirect(LoginTarget.Safe(location))
         : Results.Content(answer.Body, answer.ContentType, Encoding.UTF8, answer.Status);
+
+    /// <summary>
+    /// HTTPS as the browser sees it: TLS here, or a TLS-terminating proxy in front that says so (X-Forwarded-Proto). The
+    /// header is trusted without a proxy list because it can only add the cookie's Secure flag, never remove it.
+    /// </summary>
+    private static bool IsHttps(HttpRequest request) =>
+        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString().Split(',')[0].Trim(), "https", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPublic(PathString path) =>
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/login", StringComparison.Ordinal);
@@ -211,6 +238,9 @@ public static class WebHost
     private static async Task<IResult> ReceiveAsync(HttpContext http, WebContext context)
     {
         var host = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        // A batch dropped while this request's events were on their way may have held some of them (a request's events
+        // can be written in more than one batch): then the request is refused, never acknowledged.
+        var droppedBefore = context.Pipeline.Metrics.Dropped;
         var count = 0;
         var errors = 0;
         var sources = new HashSet<(string Host, string Program, string ProcId)>();
@@ -241,6 +271,12 @@ public static class WebHost
         catch (IOException e)
         {
             return Results.Text($"not stored: {e.Message}\n", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (context.Pipeline.Metrics.Dropped != droppedBefore)
+        {
+            return Results.Text("not stored: events were dropped meanwhile because neither the database nor the spool could take them (disk full); send again\n",
+                "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Pipeline.Metrics.AddHttp(count);

@@ -9,13 +9,17 @@ namespace Slipway.Supervisor.Daemon;
 /// The processes' log files: opened on first output, closed when the process leaves the daemon, reopened on USR2;
 /// and the names of <c>AUTO</c> logs (supervisord's mkstemp in childlogdir). Used by the gate and the output thread.
 /// </summary>
-public sealed class ChildLogs(DaemonOptions options) : IDisposable
+/// <remarks><c>report</c>: a main-log line (level, message) when output starts being dropped and when it is written again.</remarks>
+public sealed class ChildLogs(DaemonOptions options, Action<string, string>? report = null) : IDisposable
 {
     private readonly Dictionary<Subprocess, (RotatingLogFile? Stdout, RotatingLogFile? Stderr)> _logs = [];
     private readonly HashSet<Subprocess> _closed = [];
     private readonly HashSet<string> _autoDirs = new(StringComparer.Ordinal);
     private readonly List<string> _autoLogsToCreate = [];
     private Task _autoLogsCreated = Task.CompletedTask;
+
+    /// <summary>Output the child logs could not write (disk full): counted and told in the main log.</summary>
+    public LogWriteFailures Failures { get; } = new(report);
 
     public (RotatingLogFile? Stdout, RotatingLogFile? Stderr) Of(Subprocess process)
     {
@@ -37,8 +41,8 @@ public sealed class ChildLogs(DaemonOptions options) : IDisposable
         }
     }
 
-    private static RotatingLogFile? Open(string? path, LogChannelConfig channel) =>
-        path is null ? null : new RotatingLogFile(path, channel.MaxBytes, channel.Backups);
+    private RotatingLogFile? Open(string? path, LogChannelConfig channel) =>
+        path is null ? null : new RotatingLogFile(path, channel.MaxBytes, channel.Backups, Failures);
 
     /// <summary>The process left the daemon: its files are closed and stay closed.</summary>
     internal void Close(Subprocess process)

@@ -135,6 +135,9 @@ public sealed class DaemonHost(HostOptions options)
 
     private const string DetachedVariable = "SLIPWAY_SUPERVISE_DETACHED";
 
+    /// <summary>How long a leftover child of a crashed daemon has to exit on SIGTERM before SIGKILL.</summary>
+    private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(10);
+
     private void OnSignal(PosixSignalContext context, string name, bool shutdown)
     {
         context.Cancel = true;
@@ -236,6 +239,12 @@ public sealed class DaemonHost(HostOptions options)
         await File.WriteAllTextAsync(d.PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", ct);
         log.Write("info", $"supervisord started with pid {Environment.ProcessId}");
         StartupTrace.Mark("servers up");
+        if (first && (config.UnixServer is not null || config.InetServer is not null) && SupervisorDaemon.ServerUrlOf(config) is { } url)
+        {
+            // Only once the sockets are bound: a daemon still alive on this config would have failed the bind above.
+            await LeftoverChildren.StopAsync(url, log, LeftoverGrace, ct);
+        }
+
         SupervisorMood mood;
         try
         {

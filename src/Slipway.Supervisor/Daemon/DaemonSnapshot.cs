@@ -8,4 +8,8 @@ public sealed record ProcessSnapshot(string Group, string Name, ProcessState Sta
 
 /// <summary>The daemon and its processes at one moment: what the HTTP layer renders as metrics.</summary>
 public sealed record DaemonSnapshot(bool Running, int Pid, double UptimeSeconds, long LogForwardDropped, long LogForwardSent, bool Forwarding,
-    IReadOnlyList<ProcessSnapshot> Processes);
+    IReadOnlyList<ProcessSnapshot> Processes)
+{
+    /// <summary>Bytes of program output the child logs could not write (a full disk).</summary>
+    public long LogDroppedBytes { get; init; }
+}

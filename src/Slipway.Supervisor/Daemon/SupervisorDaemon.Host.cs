@@ -10,7 +10,7 @@ namespace Slipway.Supervisor.Daemon;
 public sealed partial class SupervisorDaemon : IProcessHost
 {
     /// <summary>SUPERVISOR_SERVER_URL for children: the unix socket when there is one.</summary>
-    private static string? ServerUrlOf(SupervisorConfig config) => config.UnixServer is { } u ? "unix://" + u.File
+    internal static string? ServerUrlOf(SupervisorConfig config) => config.UnixServer is { } u ? "unix://" + u.File
         : config.InetServer is { } i ? $"http://{(i.Host.Length == 0 ? "localhost" : i.Host)}:{i.Port.ToString(CultureInfo.InvariantCulture)}" : null;
 
     /// <summary>
@@ -193,6 +193,9 @@ public sealed partial class SupervisorDaemon : IProcessHost
 
         var (sent, dropped, forwarding) = _forwarding.Counters();
         return new DaemonSnapshot(running, Environment.ProcessId, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 - _startedAt,
-            dropped, sent, forwarding, processes);
+            dropped, sent, forwarding, processes)
+        {
+            LogDroppedBytes = ChildLogs.Failures.DroppedBytes,
+        };
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class SupervisorDaemon : IDisposable
         _fastCgi = new FastCgiSockets(log, spawner);
         _forwarding = new LogForwarding(log, time, config.Daemon.SyslogForwardBuffer);
         _treeKiller = new TreeKiller(log, () => Now);
-        ChildLogs = new ChildLogs(config.Daemon);
+        ChildLogs = new ChildLogs(config.Daemon, log.Write);
         Events = new EventHub(log, Wake, () => Now, FindGroup);
         Spawning = new ChildSpawning(spawner, _fastCgi, () => Now, ServerUrlOf(config));
         Dependencies = new DependencyScheduler(log, Wake, p => Health!.AllowsDependants(p), () => Mood == SupervisorMood.Running);

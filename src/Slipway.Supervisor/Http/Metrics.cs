@@ -10,7 +10,11 @@ public sealed record ProcessSample(string Group, string Name, ProcessState State
     bool? Healthy, long HealthCheckFailures, bool HasHealthCheck);
 
 /// <summary>What the daemon reports about itself on <c>/metrics</c>.</summary>
-public sealed record DaemonSample(bool Running, long RssBytes, double UptimeSeconds, long LogForwardDropped, long LogForwardSent, bool Forwarding);
+public sealed record DaemonSample(bool Running, long RssBytes, double UptimeSeconds, long LogForwardDropped, long LogForwardSent, bool Forwarding)
+{
+    /// <summary>Bytes of program output the child logs could not write (a full disk).</summary>
+    public long LogDroppedBytes { get; init; }
+}
 
 /// <summary><c>GET /metrics</c>: the Prometheus text exposition format (version 0.0.4).</summary>
 public static class Metrics
@@ -22,7 +26,7 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var daemon = new DaemonSample(snapshot.Running, Rss(snapshot.Pid) ?? 0, snapshot.UptimeSeconds, snapshot.LogForwardDropped,
-            snapshot.LogForwardSent, snapshot.Forwarding);
+            snapshot.LogForwardSent, snapshot.Forwarding) { LogDroppedBytes = snapshot.LogDroppedBytes };
         var processes = snapshot.Processes.Select(p => new ProcessSample(p.Group, p.Name, p.State, p.UptimeSeconds, p.Starts,
             p.Pid > 0 ? Rss(p.Pid) : null, p.Healthy, p.HealthCheckFailures, p.HasHealthCheck)).ToList();
         return Render(daemon, processes);
@@ -39,6 +43,8 @@ public static class Metrics
         Line(b, "supervisor_resident_memory_bytes", "", daemon.RssBytes);
         Family(b, "supervisor_uptime_seconds", "gauge", "Seconds since the daemon started.");
         Line(b, "supervisor_uptime_seconds", "", Math.Round(daemon.UptimeSeconds, 3));
+        Family(b, "supervisor_log_dropped_bytes_total", "counter", "Bytes of program output dropped because a log file could not be written (disk full).");
+        Line(b, "supervisor_log_dropped_bytes_total", "", daemon.LogDroppedBytes);
         if (daemon.Forwarding)
         {
             Family(b, "supervisor_log_forward_lines_total", "counter", "Lines sent to the syslog_forward server.");

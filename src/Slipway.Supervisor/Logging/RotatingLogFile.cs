@@ -18,12 +18,16 @@ public sealed unsafe class RotatingLogFile : IDisposable
     private int _fd = -1;
     private long _size;
     private bool _seekable;
+    private readonly LogWriteFailures? _failures;
+    private long _droppedInThisRun = -1; // -1 while writes succeed
 
-    public RotatingLogFile(string path, long maxBytes, int backups)
+    /// <summary>A log at <paramref name="path"/>; <paramref name="failures"/> counts and tells dropped output (null for the main log, which cannot report on itself).</summary>
+    public RotatingLogFile(string path, long maxBytes, int backups, LogWriteFailures? failures = null)
     {
         Path = path;
         _maxBytes = maxBytes;
         _backups = backups;
+        _failures = failures;
         Open();
     }
 
@@ -120,9 +124,10 @@ public sealed unsafe class RotatingLogFile : IDisposable
 
     private void Append(ReadOnlySpan<byte> data)
     {
+        int offset;
         fixed (byte* p = data)
         {
-            var offset = 0;
+            offset = 0;
             while (offset < data.Length)
             {
                 var n = Posix.write(_fd, p + offset, data.Length - offset);
@@ -133,14 +138,29 @@ public sealed unsafe class RotatingLogFile : IDisposable
                         continue;
                     }
 
-                    break; // a full disk must not stop the daemon; supervisord drops the output too
+                    // A full disk must not stop the daemon or block the child: the rest is dropped and counted.
+                    Dropped(data.Length - offset, Posix.StrError(Posix.Errno));
+                    break;
                 }
 
                 offset += (int)n;
             }
         }
 
-        _size += data.Length;
+        if (offset == data.Length && _droppedInThisRun >= 0)
+        {
+            _failures?.Recovered(Path, _droppedInThisRun);
+            _droppedInThisRun = -1;
+        }
+
+        _size += offset;
+    }
+
+    private void Dropped(int bytes, string error)
+    {
+        var first = _droppedInThisRun < 0;
+        _droppedInThisRun = Math.Max(0, _droppedInThisRun) + bytes;
+        _failures?.Dropped(Path, bytes, error, first);
     }
 
     /// <summary>The current file and its backups are all about to be pushed out of the rotation: start empty.</summary>

@@ -9,12 +9,16 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The newest major version Debian's packages installed (as scripts/deps/logs.sh accepts any).</summary>
     public static readonly string BinDir = FindBinDir();
     private readonly TempDir _dir;
-    private readonly Process _process;
+    private readonly string[] _args;
+    private readonly string? _runAs;
+    private Process _process;
 
-    private PostgresServer(TempDir dir, Process process, int port)
+    private PostgresServer(TempDir dir, Process process, int port, string[] args, string? runAs)
     {
         _dir = dir;
         _process = process;
+        _args = args;
+        _runAs = runAs;
         Port = port;
     }
 
@@ -47,12 +51,13 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var port = ServerProcess.FreeTcpPort();
         var log = dir.File("server.log");
-        var process = ServerProcess.Start(Path.Combine(BinDir, "postgres"),
+        string[] args =
         [
             "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", dir.Path,
             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        ], log, runAs);
-        var server = new PostgresServer(dir, process, port);
+        ];
+        var process = ServerProcess.Start(Path.Combine(BinDir, "postgres"), args, log, runAs);
+        var server = new PostgresServer(dir, process, port, args, runAs);
         try
         {
             await ServerProcess.WaitForPortAsync(port, process, log, ct);
@@ -105,6 +110,22 @@ public sealed class PostgresServer : IAsyncDisposable
         cmd.CommandText = $"CREATE DATABASE \"{name}\"";
 #pragma warning restore CA2100
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Stops the server (the database becomes unavailable to clients). SIGINT, PostgreSQL's fast shutdown: SIGTERM's
+    /// smart shutdown would wait for the client's pooled connections to close.
+    /// </summary>
+    public Task StopAsync() => ServerProcess.StopAsync(_process, TimeSpan.FromSeconds(30), signal: "INT");
+
+    /// <summary>Starts it again on the same data and port.</summary>
+    public async Task RestartAsync(CancellationToken ct)
+    {
+        _process.Dispose();
+        var log = _dir.File("server.log");
+        _process = ServerProcess.Start(Path.Combine(BinDir, "postgres"), _args, log, _runAs);
+        await ServerProcess.WaitForPortAsync(Port, _process, log, ct);
+        await WaitUntilAcceptingAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -83,7 +83,7 @@ internal static class ServerProcess
         }
     }
 
-    public static async Task StopAsync(Process process, TimeSpan grace)
+    public static async Task StopAsync(Process process, TimeSpan grace, string signal = "TERM")
     {
         if (process.HasExited)
         {
@@ -91,7 +91,7 @@ internal static class ServerProcess
         }
 
         // SIGTERM first (a clean shutdown is quicker to restart); SIGKILL after the grace period.
-        _ = await ProcessTools.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
+        _ = await ProcessTools.RunAsync("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], CancellationToken.None);
         using var cts = new CancellationTokenSource(grace);
         try
         {

@@ -23,6 +23,7 @@ public sealed partial class Daemon : IAsyncDisposable
     public const string Supervisorctl = "/usr/bin/supervisorctl";
 
     private readonly Process _process;
+    private bool _dirHandedOver;
 
     private Daemon(string kind, TempDir dir, string config, Process process, int port)
     {
@@ -78,6 +79,23 @@ public sealed partial class Daemon : IAsyncDisposable
         var port = FreePort();
         var config = dir.Write("supervisord.conf", Header(dir, port, user, password) + programs.Replace("{dir}", dir.Path, StringComparison.Ordinal));
         prepare?.Invoke(dir);
+        return await LaunchAsync(kind, dir, config, port, launcher, ct);
+    }
+
+    /// <summary>
+    /// SIGKILL to the daemon alone (its children live on, as after the OOM killer), then the same daemon started again on
+    /// the same config and directory. The returned daemon owns the directory; this one only lets go of its process.
+    /// </summary>
+    public async Task<Daemon> Kill9AndStartAgainAsync(CancellationToken ct)
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync(ct);
+        _dirHandedOver = true;
+        return await LaunchAsync(Kind, Dir, ConfigPath, Port, launcher: null, ct);
+    }
+
+    private static async Task<Daemon> LaunchAsync(string kind, TempDir dir, string config, int port, IReadOnlyList<string>? launcher, CancellationToken ct)
+    {
         var process = Process.Start(StartInfo(kind, config, dir, launcher))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -247,7 +265,10 @@ public sealed partial class Daemon : IAsyncDisposable
         }
 
         _process.Dispose();
-        Dir.Dispose();
+        if (!_dirHandedOver)
+        {
+            Dir.Dispose();
+        }
     }
 
     [GeneratedRegex(@"pid \d+")]

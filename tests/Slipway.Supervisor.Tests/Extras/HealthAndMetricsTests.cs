@@ -136,7 +136,7 @@ public sealed class HealthAndMetricsTests
     [Fact]
     public void Metrics_render_in_prometheus_text_format()
     {
-        var text = Metrics.Render(new DaemonSample(true, 1000, 12.5, 3, 40, Forwarding: true), [
+        var text = Metrics.Render(new DaemonSample(true, 1000, 12.5, 3, 40, Forwarding: true) { LogDroppedBytes = 7 }, [
             new ProcessSample("web", "web_0", ProcessState.Running, 61.25, 3, 4096, true, 2, true),
             new ProcessSample("odd\"grp", "x\\y", ProcessState.Fatal, 0, 4, null, null, 0, false),
         ]);
@@ -145,6 +145,7 @@ public sealed class HealthAndMetricsTests
         text.ShouldContain("supervisor_up 1\n");
         text.ShouldContain("supervisor_resident_memory_bytes 1000\n");
         text.ShouldContain("supervisor_log_forward_dropped_total 3\n");
+        text.ShouldContain("# TYPE supervisor_log_dropped_bytes_total counter\nsupervisor_log_dropped_bytes_total 7\n");
         text.ShouldContain("supervisor_process_state{group=\"web\",name=\"web_0\",state=\"RUNNING\"} 20\n");
         text.ShouldContain("supervisor_process_state{group=\"odd\\\"grp\",name=\"x\\\\y\",state=\"FATAL\"} 200\n");
         text.ShouldContain("supervisor_process_restarts_total{group=\"web\",name=\"web_0\"} 2\n");
