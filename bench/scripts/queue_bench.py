@@ -208,7 +208,7 @@ def start_postgres(tmp):
 def hangfire(pg_port):
     """Hangfire's own server in process: push N one by one, then WORKERS x THREADS workers (HANGFIRE_WORKERS)."""
     out = subprocess.run(["dotnet", HANGFIRE, f"Host=127.0.0.1;Port={pg_port};Username=postgres;Database=hangfire;Maximum Pool Size=100",
-                          str(N), str(HANGFIRE_WORKERS), str(LATENCY_JOBS)], check=True, capture_output=True, text=True).stdout
+                          str(N), str(HANGFIRE_WORKERS), str(LATENCY_JOBS)], check=True, stdout=subprocess.PIPE, text=True).stdout
     figures, latencies = out.split("\n")[:2]
     push, run, steady, cpu = (float(x) for x in figures.split())
     return None, push, run, steady, cpu, [float(x) for x in latencies.split()]
