@@ -13,11 +13,8 @@ namespace Slipway.Monitor.Web;
 /// </summary>
 public static class StatusHtml
 {
+    /// <summary>The style of this part's own elements (PartPage gives the frame's).</summary>
     private const string Style = """
-        body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
-        header{background:#1d3557;color:#fff;padding:8px 16px}header a{color:#fff;margin-right:16px}
-        main{padding:12px 16px}table{border-collapse:collapse;width:100%;margin-top:10px}
-        td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
         td.out{font-family:monospace;white-space:pre-wrap;word-break:break-all}
         .OK{color:#1b7f3b;font-weight:bold}.WARNING{color:#a15c00;font-weight:bold}.CRITICAL,.UNKNOWN{color:#b00020;font-weight:bold}
         .PENDING,.muted{color:#777}.stale{background:#ffe08a;padding:4px 8px}.perf{white-space:nowrap}
@@ -223,15 +220,6 @@ public static class StatusHtml
         t < TimeSpan.Zero ? "0s" : t.TotalDays >= 1 ? $"{(int)t.TotalDays}d" : t.TotalHours >= 1 ? $"{(int)t.TotalHours}h"
             : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m" : $"{(int)t.TotalSeconds}s";
 
-    private static string Layout(string title, string body, IReadOnlyList<WebLink> menu, bool refresh = false)
-    {
-        var links = string.Concat(menu.Select(l => $"<a href=\"{Html.Encode(l.Href)}\">{Html.Encode(l.Title)}</a>"));
-        return $"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{Html.Encode(title)} · Slipway</title>
-            {(refresh ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")}
-            <style>{Style}</style></head>
-            <body><header><b>Slipway</b> {links}</header>
-            <main>{body}</main></body></html>
-            """;
-    }
+    private static string Layout(string title, string body, IReadOnlyList<WebLink> menu, bool refresh = false) =>
+        PartPage.Layout(title, body, menu, Style, refresh);
 }

@@ -9,11 +9,8 @@ namespace Slipway.Queue.Web;
 /// <summary>The queue pages' HTML. Every value from the store (names, errors, output, payloads) is encoded: it is the app's text.</summary>
 internal static class QueueHtml
 {
+    /// <summary>The style of this part's own elements (PartPage gives the frame's).</summary>
     private const string Style = """
-        body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}
-        header{background:#1d3557;color:#fff;padding:8px 16px}header a{color:#fff;margin-right:16px}
-        main{padding:12px 16px}table{border-collapse:collapse;width:100%;margin-top:10px}
-        td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
         td.num,th.num{text-align:right}pre{margin:0;white-space:pre-wrap;word-break:break-all;max-height:20em;overflow:auto}
         .bad{color:#b00020;font-weight:bold}.muted{color:#777}.note{background:#e6f4ea;padding:4px 8px}
         .problem{background:#ffe08a;padding:4px 8px}form{display:inline}button{margin:0 4px 4px 0}
@@ -96,17 +93,8 @@ internal static class QueueHtml
 
     public static string Problem(string message) => $"<p class=\"problem\" id=\"problem\">{E(message)}</p>";
 
-    public static string Layout(string title, string body, IReadOnlyList<WebLink> menu, bool refresh = false)
-    {
-        var links = string.Concat(menu.Select(l => $"<a href=\"{E(l.Href)}\">{E(l.Title)}</a>"));
-        return $"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{E(title)} · Slipway</title>
-            {(refresh ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")}
-            <style>{Style}</style></head>
-            <body><header><b>Slipway</b> {links}</header>
-            <main>{body}</main></body></html>
-            """;
-    }
+    public static string Layout(string title, string body, IReadOnlyList<WebLink> menu, bool refresh = false) =>
+        PartPage.Layout(title, body, menu, Style, refresh);
 
     private static TimeSpan Round(TimeSpan age) => TimeSpan.FromSeconds(Math.Max(1, Math.Round(age.TotalSeconds)));
 
