@@ -50,6 +50,9 @@ public sealed class MonitorSourcesTests : IDisposable
             autorestart=false
             """, ct, user: "ops", password: "s3cret");
         await daemon.WaitForAsync("broken", "FATAL", ct);
+        // RUNNING only after startsecs (1 s): a check asked before that sees STARTING and rightly warns.
+        await daemon.WaitForAsync("web:web_00", "RUNNING", ct);
+        await daemon.WaitForAsync("web:web_01", "RUNNING", ct);
         var http = "http://ops:s3cret@127.0.0.1:" + daemon.Port.ToString(CultureInfo.InvariantCulture);
         var file = Config($"""
                 web_procs: {"{"} type: supervise, program: web {"}"}
