@@ -300,7 +300,7 @@ public sealed class QueueCommandTests : IDisposable
     [InlineData("push emails --json-payload {}", "unknown option '--json-payload'")]
     [InlineData("push emails --payload {} --delya 5m", "unknown option '--delya'; did you mean '--delay'?")]
     [InlineData("push bad/name --payload {}", "'bad/name' is not a queue name")]
-    [InlineData("peek emails --state gone", "--state: 'gone' is not one of ready, running, succeeded or dead")]
+    [InlineData("peek emails --state gone", "--state: 'gone' is not one of ready, retrying, running, succeeded or dead")]
     [InlineData("delete emails twelve", "not job ids (positive numbers): 'twelve'")]
     [InlineData("worker emails --timeout forever -- true", "--timeout: 'forever' is not a duration")]
     [InlineData("worker emails", "no command given")]

@@ -52,16 +52,17 @@ internal abstract partial class SqlQueueEngine
     {
         ArgumentNullException.ThrowIfNull(query);
         QueueNames.Check(query.Queue);
+        var state = query.OnlyRetrying ? JobState.Ready : query.State;
         var jobs = new List<JobInfo>();
         await using var session = await BeginAsync(ct);
         await using var command = session.Command(
             $"""
-            SELECT {Columns} FROM slipway_jobs WHERE queue = @queue AND id > @after{(query.State is null ? "" : " AND state = @state")}
+            SELECT {Columns} FROM slipway_jobs WHERE queue = @queue AND id > @after{(state is null ? "" : " AND state = @state")}{(query.OnlyRetrying ? " AND attempt > attempt_base" : "")}
             ORDER BY id LIMIT @limit
             """).With("queue", query.Queue).With("after", query.AfterId).With("limit", (long)Math.Max(0, query.Limit));
-        if (query.State is { } state)
+        if (state is { } only)
         {
-            command.With("state", (long)state);
+            command.With("state", (long)only);
         }
 
         await using (var r = await command.ExecuteReaderAsync(ct))

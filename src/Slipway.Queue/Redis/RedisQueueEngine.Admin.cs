@@ -47,8 +47,8 @@ internal sealed partial class RedisQueueEngine
             return [];
         }
 
-        var state = query.State is { } s ? (long)s : -1;
-        var r = (RedisResult[])(await RunAsync(RedisScripts.Peek, Args(query.Queue, query.AfterId, query.Limit, state), ct))!;
+        var state = query.OnlyRetrying ? (long)JobState.Ready : query.State is { } s ? (long)s : -1;
+        var r = (RedisResult[])(await RunAsync(RedisScripts.Peek, Args(query.Queue, query.AfterId, query.Limit, state, query.OnlyRetrying ? 1 : 0), ct))!;
         var width = 1 + RedisScripts.JobFields.Length;
         var jobs = new List<JobInfo>(r.Length / width);
         for (var i = 0; i + width - 1 < r.Length; i += width)

@@ -266,10 +266,13 @@ internal static class RedisScripts
     /// <summary>The job hash fields <see cref="Peek"/> returns after each id, in this order (GetAsync reads the same).</summary>
     public static readonly string[] JobFields = ["q", "s", "p", "pr", "a", "b", "mx", "c", "v", "f", "k", "e", "o"];
 
-    /// <summary>ARGV: base, queue, after id, limit, state (−1: any). Returns id then <see cref="JobFields"/> per job, by id.</summary>
+    /// <summary>
+    /// ARGV: base, queue, after id, limit, state (−1: any), retrying (1: only jobs with attempts used, attempt above its
+    /// base). Returns id then <see cref="JobFields"/> per job, by id.
+    /// </summary>
     public const string Peek = Common +
         """
-        local q, after, limit, state = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local q, after, limit, state, retrying = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6] == '1'
         local res, found = {}, 0
         local cursor = '(' .. after
         while found < limit do
@@ -277,7 +280,7 @@ internal static class RedisScripts
           if #ids == 0 then break end
           for _, id in ipairs(ids) do
             local h = redis.call('HMGET', jk(id), 'q', 's', 'p', 'pr', 'a', 'b', 'mx', 'c', 'v', 'f', 'k', 'e', 'o')
-            if h[1] and (state == '-1' or h[2] == state) then
+            if h[1] and (state == '-1' or h[2] == state) and (not retrying or tonumber(h[5]) > tonumber(h[6])) then
               res[#res + 1] = id
               for j = 1, 13 do res[#res + 1] = h[j] end
               found = found + 1

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Slipway.Cli.Output;
 using Slipway.Queue;
+using Slipway.Queue.Admin;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -91,7 +92,7 @@ internal static class QueueAdmin
             var count = await call(engine, ids.Count == 0 && !idsRequired ? null : ids);
             if (settings.Json)
             {
-                QueueJson.Write(console, new CountRecord(true, settings.Queue, action, count), QueueJson.Context.CountRecord);
+                QueueJson.Write(console, new CountRecord(true, settings.Queue, action, count), QueueJson.Admin.CountRecord);
             }
             else
             {

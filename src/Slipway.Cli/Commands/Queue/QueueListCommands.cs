@@ -3,6 +3,7 @@ using System.Globalization;
 using Slipway.Cli.Output;
 using Slipway.Core;
 using Slipway.Queue;
+using Slipway.Queue.Admin;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -31,7 +32,10 @@ public sealed class QueueListCommand(IAnsiConsole console, TimeProvider time) : 
             var all = await engine.StatsAsync(cancellationToken);
             if (settings.Json)
             {
-                QueueJson.Write(console, new QueueListRecord(true, [.. all.Select(QueueStatsRecord.From)]), QueueJson.Context.QueueListRecord);
+                var options = section.EngineOptions();
+                QueueJson.Write(console, new QueueListRecord(true,
+                        [.. all.Select(s => QueueStatsRecord.From(s).WithLimits(options.ConcurrencyLimits, options.RateLimits))]),
+                    QueueJson.Admin.QueueListRecord);
                 return ExitCodes.Success;
             }
 
@@ -75,7 +79,9 @@ public sealed class QueueStatsCommand(IAnsiConsole console, TimeProvider time) :
             var s = await engine.StatsAsync(settings.Queue, cancellationToken);
             if (settings.Json)
             {
-                QueueJson.Write(console, new StatsRecord(true, QueueStatsRecord.From(s)), QueueJson.Context.StatsRecord);
+                var options = section.EngineOptions();
+                QueueJson.Write(console, new StatsRecord(true, QueueStatsRecord.From(s).WithLimits(options.ConcurrencyLimits, options.RateLimits)),
+                    QueueJson.Admin.StatsRecord);
                 return ExitCodes.Success;
             }
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Slipway.Cli.Output;
 using Slipway.Queue;
+using Slipway.Queue.Admin;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,7 +15,7 @@ public sealed class QueuePeekSettings : OneQueueSettings
     public string? Id { get; init; }
 
     [CommandOption("--state <STATE>")]
-    [Description("Only jobs in this state: ready, running, succeeded or dead.")]
+    [Description("Only jobs in this state: ready, retrying (ready after a failure), running, succeeded or dead.")]
     public string? State { get; init; }
 
     [CommandOption("--limit <N>")]
@@ -34,9 +35,9 @@ public sealed class QueuePeekSettings : OneQueueSettings
             return queue;
         }
 
-        if (State is not null && QueueStore.ParseState(State) is null)
+        if (JobStates.Query(Queue, State, 1, 0) is null)
         {
-            return ValidationResult.Error($"--state: '{State}' is not one of {QueueStore.StateWords}.");
+            return ValidationResult.Error($"--state: '{State}' is not one of {JobStates.ListWords}.");
         }
 
         return Limit is < 1 or > 10_000 ? ValidationResult.Error("--limit must be from 1 to 10000.") : ValidationResult.Success();
@@ -79,7 +80,7 @@ public sealed class QueuePeekCommand(IAnsiConsole console, TimeProvider time) : 
                 var job = await engine.GetAsync(one, cancellationToken);
                 if (job is null || job.Queue != settings.Queue)
                 {
-                    ConsoleText.Error(console, $"no job {one} in {settings.Queue}.");
+                    ConsoleText.Error(console, $"no job {one} in {settings.Queue}" + (engine.Kind == "sqs" ? " (on SQS only dead jobs can be found by id)." : "."));
                     return ExitCodes.CommandFailed;
                 }
 
@@ -87,14 +88,14 @@ public sealed class QueuePeekCommand(IAnsiConsole console, TimeProvider time) : 
             }
             else
             {
-                var query = new JobQuery(settings.Queue) { State = QueueStore.ParseState(settings.State), Limit = settings.Limit, AfterId = settings.After };
+                var query = JobStates.Query(settings.Queue, settings.State, settings.Limit, settings.After)!;
                 jobs = await engine.PeekAsync(query, cancellationToken);
             }
 
             var now = time.GetUtcNow();
             if (settings.Json)
             {
-                QueueJson.Write(console, new PeekRecord(true, settings.Queue, [.. jobs.Select(j => JobRecord.From(j, now))]), QueueJson.Context.PeekRecord);
+                QueueJson.Write(console, new PeekRecord(true, settings.Queue, [.. jobs.Select(j => JobRecord.From(j, now))]), QueueJson.Admin.PeekRecord);
             }
             else if (id is not null)
             {
@@ -153,7 +154,7 @@ public sealed class QueuePeekCommand(IAnsiConsole console, TimeProvider time) : 
     }
 
     private static string StateText(JobInfo j, DateTimeOffset now) =>
-        j.State == JobState.Ready && j.VisibleAt > now ? "scheduled" : QueueStore.Name(j.State);
+        j.State == JobState.Ready && j.VisibleAt > now ? "scheduled" : JobStates.Name(j.State);
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 

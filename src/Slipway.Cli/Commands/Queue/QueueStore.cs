@@ -44,24 +44,10 @@ internal static class QueueStore
         }
     }
 
-    /// <summary>"ready", "running", "succeeded", "dead" (what the commands print and take).</summary>
-    public static string Name(JobState state) => state switch
-    {
-        JobState.Ready => "ready",
-        JobState.Running => "running",
-        JobState.Succeeded => "succeeded",
-        JobState.Dead => "dead",
-        _ => state.ToString().ToLowerInvariant(),
-    };
+    /// <summary>"ready", "running", "succeeded", "dead" (what the commands print and take; the HTTP API's words too).</summary>
+    public static string Name(JobState state) => Slipway.Queue.Admin.JobStates.Name(state);
 
-    public const string StateWords = "ready, running, succeeded or dead";
+    public const string StateWords = Slipway.Queue.Admin.JobStates.Words;
 
-    public static JobState? ParseState(string? word) => word?.ToLowerInvariant() switch
-    {
-        "ready" => JobState.Ready,
-        "running" => JobState.Running,
-        "succeeded" => JobState.Succeeded,
-        "dead" => JobState.Dead,
-        _ => null,
-    };
+    public static JobState? ParseState(string? word) => Slipway.Queue.Admin.JobStates.Parse(word);
 }
