@@ -301,7 +301,7 @@ internal sealed class QueueApi(IQueueEngine engine, QueueHttpOptions options, Qu
         w.WriteNumber("attempt", lease.Attempt);
     }
 
-    private static string Queue(HttpContext http)
+    internal static string Queue(HttpContext http)
     {
         var queue = http.Request.RouteValues["queue"] as string ?? "";
         return QueueName.IsValid(queue) ? queue : throw new ApiException(StatusCodes.Status404NotFound, $"'{queue}' is not a queue name: use {QueueName.Rule}");

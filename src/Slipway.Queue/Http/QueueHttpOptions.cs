@@ -29,5 +29,11 @@ public sealed record QueueHttpOptions
     /// <summary>Where each failure reported over the API goes, with its output (<see cref="Workers.JobFailureEvent"/>); null: only the store keeps it.</summary>
     public Slipway.Core.Logging.ICentralLog? FailureLog { get; init; }
 
+    /// <summary>The queues' concurrency limits (queue.limits), shown by <c>GET /api/queues</c>; the engine enforces them.</summary>
+    public IReadOnlyDictionary<string, int> ConcurrencyLimits { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The queues' rate limits (queue.rates), shown by <c>GET /api/queues</c>; the engine enforces them.</summary>
+    public IReadOnlyDictionary<string, Slipway.Core.Rate> RateLimits { get; init; } = new Dictionary<string, Slipway.Core.Rate>(StringComparer.Ordinal);
+
     public const int DefaultPort = 8515;
 }

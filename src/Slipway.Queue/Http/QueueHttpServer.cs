@@ -29,6 +29,7 @@ public sealed class QueueHttpServer(IQueueEngine engine, QueueHttpOptions option
     public async Task StartAsync(CancellationToken ct)
     {
         var api = new QueueApi(engine, options, Metrics, time ?? TimeProvider.System, _stopping.Token);
+        var admin = new QueueAdminApi(engine, options, time ?? TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
@@ -45,6 +46,13 @@ public sealed class QueueHttpServer(IQueueEngine engine, QueueHttpOptions option
         Map(app, "POST", "/api/queues/{queue}/jobs/{id}/fail", api.FailAsync);
         Map(app, "POST", "/api/queues/{queue}/jobs/{id}/release", api.ReleaseAsync);
         Map(app, "GET", "/api/queues/{queue}", api.StatsAsync);
+        Map(app, "GET", "/api/queues", admin.ListAsync);
+        Map(app, "GET", "/api/queues/{queue}/jobs", admin.JobsAsync);
+        Map(app, "GET", "/api/queues/{queue}/jobs/{id}", admin.JobAsync);
+        Map(app, "POST", "/api/queues/{queue}/jobs/{id}/retry", admin.RetryAsync);
+        Map(app, "POST", "/api/queues/{queue}/retry", admin.RetryAllAsync);
+        Map(app, "DELETE", "/api/queues/{queue}/jobs/{id}", admin.DeleteAsync);
+        Map(app, "POST", "/api/queues/{queue}/purge", admin.PurgeAsync);
         Map(app, "GET", "/metrics", api.MetricsAsync);
         app.MapFallback(http => JsonReply.ErrorAsync(http, StatusCodes.Status404NotFound,
             $"no such route: {http.Request.Method} {http.Request.Path} (see docs/queue.md, HTTP API)"));

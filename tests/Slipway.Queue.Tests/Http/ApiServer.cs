@@ -9,7 +9,10 @@ using Slipway.Testing;
 
 namespace Slipway.Queue.Tests.Http;
 
-/// <summary>A queue HTTP server on 127.0.0.1 (a free port) over a SQLite store in a temp dir, on a fake clock, and a client.</summary>
+/// <summary>
+/// A queue HTTP server on 127.0.0.1 (a free port) over a store (a SQLite file in a temp dir unless a URL is given), on
+/// a fake clock, and a client.
+/// </summary>
 internal sealed class ApiServer : IAsyncDisposable
 {
     public const string Token = "s3cret-token";
@@ -32,10 +35,11 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>Sends the token.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<ApiServer> StartAsync(CancellationToken ct)
+    public static async Task<ApiServer> StartAsync(CancellationToken ct, string? url = null, QueueEngineOptions? engineOptions = null)
     {
         var api = new ApiServer(null!, null!, new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
-        api.Engine = QueueEngineFactory.Open("sqlite://" + api._dir.File("queue.db"), new QueueEngineOptions(), api.Clock);
+        engineOptions ??= new QueueEngineOptions();
+        api.Engine = QueueEngineFactory.Open(url ?? "sqlite://" + api._dir.File("queue.db"), engineOptions, api.Clock);
         await api.Engine.InitializeAsync(ct);
         // The idle poll is an hour of a clock that only moves when a test says so: a waiting lease can only be woken
         // by the engine's signal.
@@ -44,6 +48,8 @@ internal sealed class ApiServer : IAsyncDisposable
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
             Token = Token,
             IdlePoll = TimeSpan.FromHours(1),
+            ConcurrencyLimits = engineOptions.ConcurrencyLimits,
+            RateLimits = engineOptions.RateLimits,
         }, NullLoggerFactory.Instance, api.Clock);
         await api.Server.StartAsync(ct);
         api.Client.BaseAddress = api.Server.Address;
@@ -54,6 +60,13 @@ internal sealed class ApiServer : IAsyncDisposable
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json, CancellationToken ct)
     {
         using var response = await Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), ct);
+        return (response.StatusCode, await ReadAsync(response, ct));
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        using var response = await Client.SendAsync(request, ct);
         return (response.StatusCode, await ReadAsync(response, ct));
     }
 

@@ -61,6 +61,8 @@ public sealed class QueueServeCommand(IAnsiConsole console, TimeProvider time) :
             DefaultLease = section.Config.Lease,
             IdlePoll = section.Config.Worker.Poll,
             FailureLog = failureLog,
+            ConcurrencyLimits = section.EngineOptions().ConcurrencyLimits,
+            RateLimits = section.EngineOptions().RateLimits,
         };
 
         // Kestrel's warnings stay; the host's "failed to start" would repeat the error this command prints itself.
