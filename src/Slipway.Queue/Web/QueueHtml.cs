@@ -53,9 +53,14 @@ internal static class QueueHtml
         return Layout("Queues", sb.ToString(), menu, refresh: true);
     }
 
-    public static string Dead(QueueStats stats, IReadOnlyList<JobInfo> dead, string done, IReadOnlyList<WebLink> menu, string prefix)
+    /// <summary>One page of a job list: the jobs after <see cref="After"/>, and whether more follow.</summary>
+    public sealed record Page(IReadOnlyList<JobInfo> Jobs, long After, bool More);
+
+    public static string Dead(QueueStats stats, Page page, string done, IReadOnlyList<WebLink> menu, string prefix)
     {
         ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(page);
+        var dead = page.Jobs;
         var q = E(stats.Queue);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<h2>Dead-letter list of <span id=\"queue\">{q}</span></h2>");
@@ -64,11 +69,12 @@ internal static class QueueHtml
             sb.Append(CultureInfo.InvariantCulture, $"<p class=\"note\" id=\"done\">{E(done)}</p>");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(prefix)}\">all queues</a> · {stats.Dead} dead, {stats.Ready} ready, {stats.Running} running")
-            .Append(dead.Count < stats.Dead ? string.Create(CultureInfo.InvariantCulture, $"; the oldest {dead.Count} shown") : "").Append("</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(prefix)}\">all queues</a> · {stats.Dead} dead, {stats.Ready} ready, {stats.Running} running · ")
+            .Append(CultureInfo.InvariantCulture, $"<a id=\"retrying-link\" href=\"{E(prefix)}/retrying?queue={E(Uri.EscapeDataString(stats.Queue))}\">jobs waiting to retry</a></p>");
         if (dead.Count == 0)
         {
-            sb.Append("<p id=\"empty\">No dead jobs.</p>");
+            sb.Append(page.After > 0 ? "<p id=\"empty\">No more dead jobs.</p>" : "<p id=\"empty\">No dead jobs.</p>");
+            sb.Append(Pager(page, stats.Queue, prefix + "/dead"));
             return Layout(stats.Queue, sb.ToString(), menu);
         }
 
@@ -88,7 +94,59 @@ internal static class QueueHtml
         }
 
         sb.Append("</tbody></table>");
+        sb.Append(Pager(page, stats.Queue, prefix + "/dead"));
         return Layout(stats.Queue, sb.ToString(), menu);
+    }
+
+    /// <summary>Ready jobs that failed (or lost their worker) and wait for their next attempt, with why and when.</summary>
+    public static string Retrying(QueueStats stats, Page page, DateTimeOffset now, IReadOnlyList<WebLink> menu, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(page);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>Jobs of <span id=\"queue\">{E(stats.Queue)}</span> waiting to retry</h2>")
+            .Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(prefix)}\">all queues</a> · ")
+            .Append(CultureInfo.InvariantCulture, $"<a href=\"{E(prefix)}/dead?queue={E(Uri.EscapeDataString(stats.Queue))}\">dead-letter list ({stats.Dead})</a></p>");
+        if (page.Jobs.Count == 0)
+        {
+            sb.Append(page.After > 0 ? "<p id=\"empty\">No more jobs waiting to retry.</p>" : "<p id=\"empty\">No job is waiting to retry.</p>");
+            sb.Append(Pager(page, stats.Queue, prefix + "/retrying"));
+            return Layout(stats.Queue, sb.ToString(), menu);
+        }
+
+        sb.Append("<table id=\"retrying\"><thead><tr><th>Job</th><th>Attempts</th><th>Next attempt</th><th>Last error and output</th><th>Payload</th></tr></thead><tbody>");
+        foreach (var job in page.Jobs)
+        {
+            var id = job.Id.ToString(CultureInfo.InvariantCulture);
+            var next = job.VisibleAt > now ? $"in {Durations.Format(Round(job.VisibleAt - now))}" : "now";
+            sb.Append(CultureInfo.InvariantCulture, $"<tr data-job=\"{id}\"><td>{id}</td><td>{job.AttemptsUsed} of {job.MaxAttempts}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"next\">{E(next)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><div class=\"error bad\">{E(job.LastError ?? "")}</div><pre class=\"output\">{E(job.Output ?? "")}</pre></td>")
+                .Append(CultureInfo.InvariantCulture, $"<td><pre class=\"payload\">{E(job.Payload)}</pre></td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
+        sb.Append(Pager(page, stats.Queue, prefix + "/retrying"));
+        return Layout(stats.Queue, sb.ToString(), menu);
+    }
+
+    /// <summary>Links to the first page and to the next (after the last job shown), when there are such pages.</summary>
+    private static string Pager(Page page, string queue, string path)
+    {
+        var q = E(Uri.EscapeDataString(queue));
+        var links = new List<string>();
+        if (page.After > 0)
+        {
+            links.Add($"<a id=\"first-page\" href=\"{E(path)}?queue={q}\">first page</a>");
+        }
+
+        if (page.More && page.Jobs.Count > 0)
+        {
+            var last = page.Jobs[^1].Id.ToString(CultureInfo.InvariantCulture);
+            links.Add($"<a id=\"next-page\" href=\"{E(path)}?queue={q}&amp;after={last}\">next page →</a>");
+        }
+
+        return links.Count == 0 ? "" : $"<p class=\"pager\">{string.Join(" · ", links)}</p>";
     }
 
     public static string Problem(string message) => $"<p class=\"problem\" id=\"problem\">{E(message)}</p>";

@@ -5,13 +5,15 @@ namespace Slipway.Queue.Web;
 
 /// <summary>
 /// <c>/queue</c>: every queue's depth, scheduled, running, succeeded and dead counts, the oldest waiting job's age, jobs
-/// finished per minute and the limits from slipway.yml; <c>/queue/dead?queue=Q</c>: the dead-letter list with each job's
-/// last error and output, and buttons that retry or delete a job (or retry them all). Served by the one web server the
+/// finished per minute and the limits from slipway.yml; <c>/queue/dead?queue=Q[&amp;after=ID]</c>: the dead-letter list,
+/// a hundred jobs a page, with each job's last error and output, and buttons that retry or delete a job (or retry them
+/// all); <c>/queue/retrying?queue=Q[&amp;after=ID]</c>: the ready jobs that failed and wait for their next attempt, with
+/// their last error and when they run again. Served by the one web server the
 /// CLI runs (<c>logs serve --http</c>) behind its login; the buttons need full access (the server refuses viewers).
 /// </summary>
 public sealed class QueuePart(QueuePageSources sources, TimeProvider? clock = null) : IWebPart
 {
-    /// <summary>Dead jobs shown on one page, oldest first.</summary>
+    /// <summary>Dead (or retrying) jobs shown on one page, oldest first.</summary>
     public const int DeadShown = 100;
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -25,7 +27,7 @@ public sealed class QueuePart(QueuePageSources sources, TimeProvider? clock = nu
     {
         ArgumentNullException.ThrowIfNull(ask);
         var path = ask.Path.TrimEnd('/');
-        if (path != Prefix && path != Prefix + "/dead")
+        if (path != Prefix && path != Prefix + "/dead" && path != Prefix + "/retrying")
         {
             return null;
         }
@@ -56,9 +58,22 @@ public sealed class QueuePart(QueuePageSources sources, TimeProvider? clock = nu
                 return new WebAnswer(400, "text/html; charset=utf-8", QueueHtml.Layout("Queue", QueueHtml.Problem($"'{queue}' is not a queue name: use {QueueName.Rule}"), ask.Menu));
             }
 
+            var after = long.TryParse(ask["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : 0;
+            var retrying = path.EndsWith("/retrying", StringComparison.Ordinal);
             var stats = await engine.StatsAsync(queue, ct);
-            var dead = await engine.PeekAsync(new JobQuery(queue) { State = JobState.Dead, Limit = DeadShown }, ct);
-            return WebAnswer.Html(QueueHtml.Dead(stats, dead, ask["done"], ask.Menu, Prefix));
+
+            // One more than a page: whether there is a next page, without counting.
+            var jobs = await engine.PeekAsync(new JobQuery(queue)
+            {
+                State = retrying ? JobState.Ready : JobState.Dead,
+                OnlyRetrying = retrying,
+                Limit = DeadShown + 1,
+                AfterId = after,
+            }, ct);
+            var page = new QueueHtml.Page(jobs.Take(DeadShown).ToList(), after, jobs.Count > DeadShown);
+            return WebAnswer.Html(retrying
+                ? QueueHtml.Retrying(stats, page, _clock.GetUtcNow(), ask.Menu, Prefix)
+                : QueueHtml.Dead(stats, page, ask["done"], ask.Menu, Prefix));
         }
         catch (Exception e) when (e is QueueUnavailableException or QueueException)
         {
