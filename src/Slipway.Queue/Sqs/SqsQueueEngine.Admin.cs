@@ -88,29 +88,17 @@ internal sealed partial class SqsQueueEngine
         return (Read(Approx), Read(ApproxDelayed), Read(ApproxNotVisible));
     }
 
-    public Task<IReadOnlyList<JobInfo>> PeekAsync(JobQuery query, CancellationToken ct) =>
-        throw new QueueException(
-            "The sqs engine cannot list jobs: SQS has no way to read messages without receiving them (which would count as attempts). "
-            + "Use queue stats for the counts; a dead job's error went to the worker's log.");
-
-    public Task<JobInfo?> GetAsync(long jobId, CancellationToken ct) =>
-        throw new QueueException($"The sqs engine cannot look up job {jobId}: SQS finds messages only by receiving them, not by id.");
-
-    public Task<int> DeleteAsync(string queue, IReadOnlyList<long> jobIds, CancellationToken ct) =>
-        throw new QueueException(
-            $"The sqs engine cannot delete jobs by id in '{queue}': SQS deletes only a message just received. Use queue purge.");
-
     /// <summary>
-    /// Every dead job back to the queue, visible at once, with all its attempts again (the fence keeps growing).
-    /// Moves at most the dead list as it was when the call began (messages received once; SQS's count bounds the loop).
+    /// Dead jobs back to the queue, visible at once, with all their attempts again (the fence keeps growing): every one
+    /// (at most the dead list as it was when the call began: messages received once), or the chosen ids that are in
+    /// the dead-letter list (read as <see cref="ReadDeadAsync"/> reads it).
     /// </summary>
     public async Task<int> ReplayAsync(string queue, IReadOnlyList<long>? jobIds, CancellationToken ct)
     {
         CheckQueue(queue);
         if (jobIds is not null)
         {
-            throw new QueueException(
-                $"The sqs engine replays a queue's whole dead-letter list only, not chosen jobs: SQS cannot find messages by id. Run queue retry {queue} without ids.");
+            return await ReplayChosenAsync(queue, jobIds, ct);
         }
 
         if (await ExistingQueueUrlAsync(queue, dead: true, ct) is not { } deadUrl)
@@ -137,16 +125,7 @@ internal sealed partial class SqsQueueEngine
                 break;
             }
 
-            var batch = fresh.Select(m =>
-            {
-                var dead = ReadCounters(m.MessageAttributes);
-                var attempt = m.MessageAttributes is { } a && a.TryGetValue(AttrAttempt, out var v) &&
-                              int.TryParse(v.StringValue, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
-                    ? n
-                    : dead.AttemptBase;
-                return (m.Body, Attributes(dead with { AttemptBase = attempt, SpentBase = 0, RunAtMs = null }), 0);
-            }).ToList();
-            await SendBatchAsync(mainUrl, batch, ct);
+            await SendBatchAsync(mainUrl, [.. fresh.Select(Replayed)], ct);
             foreach (var message in fresh)
             {
                 await DeleteAsync(deadUrl, message.ReceiptHandle, ct);
@@ -206,14 +185,18 @@ internal sealed partial class SqsQueueEngine
         var retention = dead ? _options.Retention.Dead : MaxRetention;
         var seconds = Seconds(retention < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : retention > MaxRetention ? MaxRetention : retention,
             int.MaxValue);
-        var created = await CallAsync(() => _client.CreateQueueAsync(new CreateQueueRequest
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            QueueName = name,
-            Attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["MessageRetentionPeriod"] = seconds.ToString(CultureInfo.InvariantCulture),
-            },
-        }, ct), ct);
+            ["MessageRetentionPeriod"] = seconds.ToString(CultureInfo.InvariantCulture),
+        };
+        if (!dead && SqsNames.IsFifo(queue))
+        {
+            // Deduplication ids come from the engine (the key, or the job and its counters), never from the body.
+            attributes["FifoQueue"] = "true";
+            attributes["ContentBasedDeduplication"] = "false";
+        }
+
+        var created = await CallAsync(() => _client.CreateQueueAsync(new CreateQueueRequest { QueueName = name, Attributes = attributes }, ct), ct);
         _queueUrls[name] = created.QueueUrl;
         return created.QueueUrl;
     }
