@@ -70,6 +70,47 @@ public sealed class QueueEngineFactoryTests
         Slipway.Queue.Sqs.SqsNames.Decode(Slipway.Queue.Sqs.SqsNames.Dead("", queue)).ShouldBe((queue, true));
     }
 
+    [Fact]
+    public void A_queue_named_fifo_is_an_sqs_fifo_queue_whose_dead_letter_list_is_a_standard_queue()
+    {
+        Slipway.Queue.Sqs.SqsNames.IsFifo("orders.fifo").ShouldBeTrue();
+        Slipway.Queue.Sqs.SqsNames.IsFifo(".fifo").ShouldBeFalse();
+        Slipway.Queue.Sqs.SqsNames.Main("shop-", "app:orders.fifo").ShouldBe("shop-app_corders.fifo");
+        Slipway.Queue.Sqs.SqsNames.Dead("shop-", "app:orders.fifo").ShouldBe("shop-app_corders_dfifo_X");
+        Slipway.Queue.Sqs.SqsNames.Decode("app_corders.fifo").ShouldBe(("app:orders.fifo", false));
+        Slipway.Queue.Sqs.SqsNames.Decode("app_corders_dfifo_X").ShouldBe(("app:orders.fifo", true));
+        Slipway.Queue.Sqs.SqsNames.Decode("a_X.fifo").ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_fifo_send_deduplicates_on_the_key_first_and_on_the_job_and_its_counters_after()
+    {
+        static Dictionary<string, Amazon.SQS.Model.MessageAttributeValue> Attributes(int attemptBase, string? key)
+        {
+            var a = new Dictionary<string, Amazon.SQS.Model.MessageAttributeValue>
+            {
+                ["job_id"] = new() { DataType = "Number", StringValue = "42" },
+                ["attempt_base"] = new() { DataType = "Number", StringValue = attemptBase.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["spent_base"] = new() { DataType = "Number", StringValue = "0" },
+            };
+            if (key is not null)
+            {
+                a["idempotency_key"] = new() { DataType = "String", StringValue = key };
+            }
+
+            return a;
+        }
+
+        var first = Slipway.Queue.Sqs.Fifo.Entry("http://127.0.0.1:1/000000000000/shop-orders.fifo", "0", "{}", Attributes(0, "order-7"), 0);
+        first.MessageGroupId.ShouldBe("shop-orders.fifo");
+        first.MessageDeduplicationId.ShouldBe("k:order-7");
+        first.DelaySeconds.ShouldBeNull();
+        Slipway.Queue.Sqs.Fifo.DeduplicationId(Attributes(2, "order-7")).ShouldBe("j:42-2-0"); // given back or replayed: not a duplicate
+        Slipway.Queue.Sqs.Fifo.FromKey("commande n°7").ShouldStartWith("h:");
+        var standard = Slipway.Queue.Sqs.Fifo.Entry("http://127.0.0.1:1/000000000000/shop-orders", "0", "{}", Attributes(0, null), 5);
+        (standard.MessageGroupId, standard.DelaySeconds).ShouldBe((null, 5));
+    }
+
     [Theory]
     [InlineData("sqlite:///var/lib/app/queue.db")]
     [InlineData("queue.db")]

@@ -39,6 +39,7 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
     private const string AttrLastError = "last_error";
     private const string AttrOutput = "output";
     private const string AttrAttempt = "attempt";
+    private const string AttrKey = "idempotency_key";
 
     private readonly SqsUrl _url;
     private readonly QueueEngineOptions _options;
@@ -113,7 +114,7 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
             var runAt = job.RunAt ?? now + job.Delay;
             var counters = new MessageCounters(id, job.MaxAttempts ?? _options.Retry.MaxAttempts, 0, 0, now.ToUnixTimeMilliseconds(),
                 runAt > now ? runAt.ToUnixTimeMilliseconds() : null);
-            return (job.Queue, job.Payload, Counters: counters);
+            return (job.Queue, job.Payload, Counters: counters, Key: job.IdempotencyKey);
         }).ToList();
 
         foreach (var group in prepared.GroupBy(p => p.Queue, StringComparer.Ordinal))
@@ -121,7 +122,7 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
             var queueUrl = await QueueUrlAsync(group.Key, dead: false, ct);
             foreach (var chunk in group.Chunk(10))
             {
-                await SendBatchAsync(queueUrl, [.. chunk.Select(p => (p.Payload, Attributes(p.Counters), DelayOf(p.Counters, now)))], ct);
+                await SendBatchAsync(queueUrl, [.. chunk.Select(p => (p.Payload, WithKey(Attributes(p.Counters), p.Key), DelayOf(p.Counters, now)))], ct);
             }
 
             _signals.Signal(group.Key);
@@ -375,11 +376,7 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
         var response = await CallAsync(() => _client.SendMessageBatchAsync(new SendMessageBatchRequest
         {
             QueueUrl = queueUrl,
-            Entries = [.. messages.Select((m, i) => new SendMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.Body)
-            {
-                MessageAttributes = m.Attributes,
-                DelaySeconds = m.Delay,
-            })],
+            Entries = [.. messages.Select((m, i) => Fifo.Entry(queueUrl, i.ToString(CultureInfo.InvariantCulture), m.Body, m.Attributes, m.Delay))],
         }, ct), ct);
         if (response.Failed is { Count: > 0 } failed)
         {
@@ -398,10 +395,18 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
                 $"The sqs engine has no priorities (an SQS queue hands messages out in no set order): job priority {job.Priority} in queue '{job.Queue}'. Use a queue of its own for urgent jobs.");
         }
 
-        if (job.IdempotencyKey is not null)
+        if (SqsNames.IsFifo(job.Queue))
+        {
+            if (job.Delay > TimeSpan.Zero || job.RunAt is not null)
+            {
+                throw new QueueException(
+                    $"The sqs engine cannot delay a job in the FIFO queue '{job.Queue}': SQS FIFO queues take no delay per message. Use a standard queue (a name without .fifo) for delayed jobs.");
+            }
+        }
+        else if (job.IdempotencyKey is not null)
         {
             throw new QueueException(
-                $"The sqs engine has no idempotency keys (SQS deduplicates only on FIFO queues, and only for 5 minutes): key '{job.IdempotencyKey}' in queue '{job.Queue}'.");
+                $"The sqs engine has idempotency keys only on FIFO queues (a name ending in .fifo), and only for SQS's 5 minutes: key '{job.IdempotencyKey}' in queue '{job.Queue}'.");
         }
 
         if (job.Payload.Length == 0)
@@ -462,6 +467,17 @@ internal sealed partial class SqsQueueEngine : IQueueEngine
         var runAt = Read(AttrRunAt, -1);
         return new MessageCounters(Read(AttrJobId, 0), (int)Read(AttrMaxAttempts, RetryPolicy.Default.MaxAttempts), (int)Read(AttrAttemptBase, 0),
             (int)Read(AttrSpentBase, 0), Read(AttrCreatedAt, 0), runAt < 0 ? null : runAt);
+    }
+
+    /// <summary>The job's idempotency key as an attribute (FIFO queues only: the first send's deduplication id is made from it).</summary>
+    private static Dictionary<string, MessageAttributeValue> WithKey(Dictionary<string, MessageAttributeValue> attributes, string? key)
+    {
+        if (key is not null)
+        {
+            attributes[AttrKey] = Text(key);
+        }
+
+        return attributes;
     }
 
     private static MessageAttributeValue Number(long value) => new() { DataType = "Number", StringValue = value.ToString(CultureInfo.InvariantCulture) };

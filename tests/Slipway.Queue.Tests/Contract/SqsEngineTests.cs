@@ -15,6 +15,7 @@ namespace Slipway.Queue.Tests.Contract;
 public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClassFixture<SqsFixture>
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+    private static readonly string[] Abc = ["a", "b", "c"];
 
     protected override Task<string> NewStoreAsync(CancellationToken ct) => sqs.NewStoreAsync(ct);
 
@@ -22,8 +23,8 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
     {
         EngineCapability.FakeClock => "SQS runs visibility and delays on its server's clock; SqsEngineTests covers this on the real clock",
         EngineCapability.Priorities => "SQS has no priorities; SqsEngineTests asserts the refusal",
-        EngineCapability.IdempotencyKeys => "SQS keeps no idempotency keys; SqsEngineTests asserts the refusal",
-        EngineCapability.JobLookup => "SQS cannot read, list or delete a message by id, nor keeps finished ones; SqsEngineTests covers this through leases and counts",
+        EngineCapability.IdempotencyKeys => "SQS keeps idempotency keys only on FIFO queues and only for 5 minutes; SqsEngineTests covers both",
+        EngineCapability.JobLookup => "SQS reads by id and lists only the dead-letter list, and keeps no finished job; SqsEngineTests covers the dead-letter list",
         EngineCapability.ConcurrencyLimits => "SQS cannot cap concurrency across hosts; SqsEngineTests asserts the refusal",
         EngineCapability.RateLimits => "SQS keeps no shared state to pace leases across hosts; SqsEngineTests asserts the refusal",
         _ => null,
@@ -32,12 +33,15 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
     private Task<IQueueEngine> RealClockEngineAsync(string url, QueueEngineOptions? options = null) =>
         OpenAsync(url, options, TimeProvider.System);
 
-    private static async Task<LeasedJob> EventuallyLeaseAsync(IQueueEngine engine, TimeSpan lease, CancellationToken ct)
+    private static Task<LeasedJob> EventuallyLeaseAsync(IQueueEngine engine, TimeSpan lease, CancellationToken ct) =>
+        EventuallyLeaseAsync(engine, "mail", lease, ct);
+
+    private static async Task<LeasedJob> EventuallyLeaseAsync(IQueueEngine engine, string queue, TimeSpan lease, CancellationToken ct)
     {
         LeasedJob? got = null;
         (await Eventually.ForAsync(async () =>
         {
-            got = (await engine.LeaseAsync("mail", 1, lease, ct)).SingleOrDefault();
+            got = (await engine.LeaseAsync(queue, 1, lease, ct)).SingleOrDefault();
             return got is not null;
         }, TimeSpan.FromSeconds(20), ct)).ShouldBeTrue();
         return got!;
@@ -257,12 +261,15 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
         (await Should.ThrowAsync<QueueException>(() => engine.EnqueueAsync(Job("x") with { Priority = 5 }, ct)))
             .Message.ShouldStartWith("The sqs engine has no priorities");
         (await Should.ThrowAsync<QueueException>(() => engine.EnqueueManyAsync([Job("a"), Job("b") with { IdempotencyKey = "k" }], ct)))
-            .Message.ShouldStartWith("The sqs engine has no idempotency keys");
+            .Message.ShouldStartWith("The sqs engine has idempotency keys only on FIFO queues");
         (await engine.StatsAsync("mail", ct)).Ready.ShouldBe(0); // a refused batch adds nothing
-        (await Should.ThrowAsync<QueueException>(() => engine.PeekAsync(new JobQuery("mail"), ct))).Message.ShouldStartWith("The sqs engine cannot list jobs");
-        (await Should.ThrowAsync<QueueException>(() => engine.GetAsync(1, ct))).Message.ShouldStartWith("The sqs engine cannot look up job 1");
-        (await Should.ThrowAsync<QueueException>(() => engine.DeleteAsync("mail", [1], ct))).Message.ShouldContain("Use queue purge");
-        (await Should.ThrowAsync<QueueException>(() => engine.ReplayAsync("mail", [1], ct))).Message.ShouldContain("whole dead-letter list");
+        (await Should.ThrowAsync<QueueException>(() => engine.EnqueueAsync(Job("x", "orders.fifo") with { Delay = TimeSpan.FromSeconds(5) }, ct)))
+            .Message.ShouldStartWith("The sqs engine cannot delay a job in the FIFO queue 'orders.fifo'");
+        (await Should.ThrowAsync<QueueException>(() => engine.PeekAsync(new JobQuery("mail"), ct))).Message.ShouldStartWith("The sqs engine lists only the dead-letter list");
+        (await Should.ThrowAsync<QueueException>(() => engine.PeekAsync(new JobQuery("mail") { State = JobState.Ready, OnlyRetrying = true }, ct)))
+            .Message.ShouldStartWith("The sqs engine lists only the dead-letter list");
+        (await engine.GetAsync(1, ct)).ShouldBeNull(); // only dead jobs are found by id
+        (await engine.DeleteAsync("mail", [1], ct)).ShouldBe(0);
         Should.Throw<QueueException>(() => QueueEngineFactory.Open(url, new QueueEngineOptions { ConcurrencyLimits = new Dictionary<string, int> { ["mail"] = 2 } }))
             .Message.ShouldStartWith("The sqs engine cannot cap how many jobs run at once");
         Should.Throw<QueueException>(() => QueueEngineFactory.Open(url, new QueueEngineOptions { RateLimits = new Dictionary<string, Rate> { ["mail"] = new(10, OneSecond) } }))
@@ -290,6 +297,95 @@ public sealed class SqsEngineTests(SqsFixture sqs) : QueueEngineContract, IClass
         var error = await Should.ThrowAsync<QueueUnavailableException>(() => engine.InitializeAsync(TestContext.Current.CancellationToken));
 
         error.Message.ShouldStartWith($"SQS at http://127.0.0.1:{port} cannot be reached");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_dead_letter_list_is_read_again_and_again_and_jobs_in_it_are_retried_or_deleted_by_id()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await RealClockEngineAsync(await NewStoreAsync(ct), new QueueEngineOptions { Retry = new RetryPolicy { MaxAttempts = 1 } });
+        var ids = (await engine.EnqueueManyAsync([Job("a"), Job("b"), Job("c")], ct)).Select(r => r.JobId).Order().ToList();
+        var leased = new List<LeasedJob>();
+        while (leased.Count < 3)
+        {
+            leased.AddRange(await engine.LeaseAsync("mail", 3 - leased.Count, Lease, ct));
+        }
+
+        foreach (var job in leased)
+        {
+            (await engine.FailAsync(job.Lease, new JobFailure($"bad {job.Payload}", $"output of {job.Payload}"), ct)).Outcome.ShouldBe(FailOutcome.Dead);
+        }
+
+        var dead = new JobQuery("mail") { State = JobState.Dead, Limit = 10 };
+        var listed = await engine.PeekAsync(dead, ct);
+        listed.Select(j => j.Id).ShouldBe(ids);
+        listed.Select(j => (j.Payload, j.LastError, j.Output, j.State, j.AttemptsUsed, j.MaxAttempts)).ShouldBe(
+            Abc.Select(p => (p, (string?)$"bad {p}", (string?)$"output of {p}", JobState.Dead, 1, 1)));
+
+        // A read leaves every message visible: the next read, at once, sees them all again, and a page starts after an id.
+        (await engine.PeekAsync(dead, ct)).Count.ShouldBe(3);
+        (await engine.PeekAsync(dead with { AfterId = ids[0], Limit = 1 }, ct)).Select(j => j.Id).ShouldBe([ids[1]]);
+        (await engine.GetAsync(ids[1], ct))!.Queue.ShouldBe("mail");
+        (await engine.StatsAsync("mail", ct)).Dead.ShouldBe(3);
+
+        (await engine.ReplayAsync("mail", [ids[1]], ct)).ShouldBe(1);
+        var replayed = await LeaseOneAsync(engine);
+        (replayed.Id, replayed.Payload, replayed.AttemptsUsed).ShouldBe((ids[1], "b", 1));
+        (await engine.DeleteAsync("mail", [ids[0], 987654321], ct)).ShouldBe(1);
+        (await engine.PeekAsync(dead, ct)).Select(j => j.Id).ShouldBe([ids[2]]);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_fifo_queue_hands_jobs_out_in_push_order_one_at_a_time_and_drops_a_repeated_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A backoff of 3 s: long enough that the lease right after the failure comes before it on a loaded machine.
+        var options = new QueueEngineOptions { Retry = new RetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromSeconds(3) }, JitterSource = () => 0 };
+        await using var engine = await RealClockEngineAsync(await NewStoreAsync(ct), options);
+        await engine.EnqueueAsync(Job("1", "orders.fifo") with { IdempotencyKey = "order-1" }, ct);
+        await engine.EnqueueManyAsync([Job("2", "orders.fifo"), Job("3", "orders.fifo"), Job("4", "orders.fifo")], ct);
+        await engine.EnqueueAsync(Job("1 again", "orders.fifo") with { IdempotencyKey = "order-1" }, ct); // within SQS's 5 minutes
+        (await engine.StatsAsync(ct)).Select(s => (s.Queue, s.Ready)).ShouldBe([("orders.fifo", 4L)]);
+
+        // The group is held while a job is out: the next one waits, also while a failed job waits out its backoff.
+        var first = (await engine.LeaseAsync("orders.fifo", 5, Lease, ct)).ShouldHaveSingleItem();
+        first.Payload.ShouldBe("1");
+        (await engine.LeaseAsync("orders.fifo", 5, Lease, ct)).ShouldBeEmpty();
+        (await engine.FailAsync(first.Lease, new JobFailure("later"), ct)).Outcome.ShouldBe(FailOutcome.Retrying);
+        (await engine.LeaseAsync("orders.fifo", 5, Lease, ct)).ShouldBeEmpty();
+        var again = await EventuallyLeaseAsync(engine, "orders.fifo", Lease, ct);
+        (again.Payload, again.AttemptsUsed).ShouldBe(("1", 2));
+        (await engine.CompleteAsync(again.Lease, null, ct)).ShouldBeTrue();
+
+        var order = new List<string>();
+        while (order.Count < 3)
+        {
+            var job = (await engine.LeaseAsync("orders.fifo", 5, Lease, ct)).ShouldHaveSingleItem();
+            order.Add(job.Payload);
+            (await engine.CompleteAsync(job.Lease, null, ct)).ShouldBeTrue();
+        }
+
+        order.ShouldBe(["2", "3", "4"]);
+        (await engine.LeaseAsync("orders.fifo", 5, Lease, ct)).ShouldBeEmpty(); // "1 again" was a duplicate
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_fifo_queues_dead_jobs_are_listed_and_replayed_to_the_end_of_the_queue()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await RealClockEngineAsync(await NewStoreAsync(ct), new QueueEngineOptions { Retry = new RetryPolicy { MaxAttempts = 1 } });
+        await engine.EnqueueManyAsync([Job("a", "orders.fifo"), Job("b", "orders.fifo")], ct);
+        var a = (await engine.LeaseAsync("orders.fifo", 1, Lease, ct)).Single();
+        (await engine.FailAsync(a.Lease, new JobFailure("bad a"), ct)).Outcome.ShouldBe(FailOutcome.Dead);
+
+        (await engine.PeekAsync(new JobQuery("orders.fifo") { State = JobState.Dead }, ct)).ShouldHaveSingleItem().LastError.ShouldBe("bad a");
+        (await engine.ReplayAsync("orders.fifo", [a.Id], ct)).ShouldBe(1);
+
+        var b = (await engine.LeaseAsync("orders.fifo", 1, Lease, ct)).Single();
+        b.Payload.ShouldBe("b");
+        (await engine.CompleteAsync(b.Lease, null, ct)).ShouldBeTrue();
+        var replayed = (await engine.LeaseAsync("orders.fifo", 1, Lease, ct)).Single();
+        (replayed.Id, replayed.AttemptsUsed).ShouldBe((a.Id, 1));
     }
 
     private sealed class DelegateHandler(Func<LeasedJob, CancellationToken, Task<JobResult>> run) : IJobHandler
