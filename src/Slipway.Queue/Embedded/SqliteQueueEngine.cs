@@ -68,12 +68,7 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
 
         _connection = connection;
         await using var session = await BeginAsync(ct);
-        foreach (var statement in Schema)
-        {
-            await using var command = session.Command(statement);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
+        await SchemaVersion.MigrateAsync(session, [Schema], ct);
         await session.CommitAsync(ct);
     }
 

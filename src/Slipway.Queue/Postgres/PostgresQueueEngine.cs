@@ -60,12 +60,7 @@ internal sealed class PostgresQueueEngine : SqlQueueEngine
                 await lockSchema.ExecuteNonQueryAsync(ct);
             }
 
-            foreach (var statement in Schema)
-            {
-                await using var command = session.Command(statement);
-                await command.ExecuteNonQueryAsync(ct);
-            }
-
+            await SchemaVersion.MigrateAsync(session, [Schema], ct);
             await session.CommitAsync(ct);
         }
 

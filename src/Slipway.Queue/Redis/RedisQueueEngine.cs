@@ -49,6 +49,7 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
             _redis = redis;
             // A first round trip: a wrong port or password fails here (exit 3 in the CLI), not at the first enqueue.
             await CallAsync(Db.PingAsync(), ct);
+            await CheckSchemaAsync(ct);
             await LoadScriptsAsync(ct);
             // After a reconnect a wake-up may have been missed: everyone looks again.
             redis.ConnectionRestored += (_, _) => _signals.SignalAll();
@@ -65,6 +66,18 @@ internal sealed partial class RedisQueueEngine : IQueueEngine
             _redis = null;
             await redis.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Records the layout version on a new store (SET NX) and refuses a store a newer release has changed.</summary>
+    private async Task CheckSchemaAsync(CancellationToken ct)
+    {
+        var key = _url.KeyBase + "schema";
+        await CallAsync(Db.StringSetAsync(key, SchemaVersion.Current, when: When.NotExists), ct);
+        var stored = (long)await CallAsync(Db.StringGetAsync(key), ct);
+        if (stored > SchemaVersion.Current)
+        {
+            throw SchemaVersion.TooNew(stored);
         }
     }
 

@@ -22,6 +22,31 @@ public sealed class PostgresEngineTests(PostgresFixture postgres) : QueueEngineC
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_store_keeps_its_schema_version_and_one_from_a_newer_release_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using (var engine = await OpenAsync(url))
+        {
+            await engine.EnqueueAsync(Job("kept"), ct);
+        }
+
+        await using var data = Npgsql.NpgsqlDataSource.Create(QueueEngineFactory.PostgresConnectionString(url));
+        await using (var read = data.CreateCommand("SELECT version FROM slipway_queue_schema"))
+        {
+            Convert.ToInt64(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(1L);
+        }
+
+        await using (var bump = data.CreateCommand("UPDATE slipway_queue_schema SET version = 2"))
+        {
+            await bump.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var newer = QueueEngineFactory.Open(url);
+        (await Should.ThrowAsync<QueueException>(() => newer.InitializeAsync(ct))).Message.ShouldStartWith("The queue store has schema version 2");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_delayed_enqueue_does_not_notify()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -46,6 +46,26 @@ public sealed class RedisEngineTests(RedisFixture redis) : QueueEngineContract, 
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_store_keeps_its_schema_version_and_one_from_a_newer_release_is_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using (var engine = await OpenAsync(url))
+        {
+            await engine.EnqueueAsync(Job("kept"), ct);
+        }
+
+        var parsed = Slipway.Queue.Redis.RedisUrl.Parse(url);
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(parsed.Options.Clone());
+        var db = admin.GetDatabase();
+        ((long)await db.StringGetAsync(parsed.KeyBase + "schema")).ShouldBe(1L);
+        await db.StringSetAsync(parsed.KeyBase + "schema", 2);
+
+        await using var newer = QueueEngineFactory.Open(url);
+        (await Should.ThrowAsync<QueueException>(() => newer.InitializeAsync(ct))).Message.ShouldStartWith("The queue store has schema version 2");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Scripts_are_called_by_their_hash_not_sent_with_every_call()
     {
         var ct = TestContext.Current.CancellationToken;
