@@ -72,6 +72,16 @@ def api(port, method, path, body=None):
         return json.loads(r.read())
 
 
+def acked_total(port):
+    """slipway_queue_http_acked_total from the server's /metrics: jobs completed through it so far."""
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("slipway_queue_http_acked_total"):
+                return int(float(line.split()[-1]))
+    raise SystemExit("queue-bench: no slipway_queue_http_acked_total in /metrics")
+
+
 def until(count, what, limit=600):
     """Waits for N jobs done; returns (seconds until all done, jobs/s from 10% done to the end: start-up left out)."""
     start = time.monotonic()
@@ -128,7 +138,10 @@ def slipway(engine, redis_port, pg_port, tmp):
         workers = [subprocess.Popen([PY, "-m", "slipway_jobs", "worker", "bench", "--import", "benchjobs", "--quiet",
                                      "--concurrency", str(THREADS), "--wait", "5"], env=env, cwd=tmp,
                                     stderr=open(os.path.join(tmp, f"worker-{engine}-{n}.log"), "w")) for n in range(WORKERS)]
-        run, steady = until(lambda: api(port, "GET", "/api/queues/bench")["succeeded"], f"slipway {engine}")
+        # Counted from the server's acks, not the queue's succeeded list: retention keeps only the newest 10,000
+        # finished jobs per queue (pruned once a minute), so at 100,000 jobs that list never reaches N.
+        acked0 = acked_total(port)
+        run, steady = until(lambda: acked_total(port) - acked0, f"slipway {engine}")
         cpu = cpu_of([serve]) - cpu0 + cpu_of(workers)
         return push, single, run, steady, cpu, slipway_latency(port)
     finally:
@@ -238,6 +251,13 @@ def celery(redis_port, tmp, pool):
         stop(worker)
 
 
+def print_row(name, push, single, run, steady, cpu, lat):
+    batch = "-" if push is None else f"{N / push:,.0f}"
+    p50, p99 = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]) if lat else (float("nan"),) * 2
+    print(f"{name:<30} {batch:>12} {single:>13,.0f} {run:>10.2f}s {steady:>13,.0f} {cpu / N * 1000:>15.2f} "
+          f"{p50:>12.1f} {p99:>7.1f}  ({len(lat)} of {LATENCY_JOBS})", flush=True)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="queue-bench-")
     with open(os.path.join(tmp, "benchjobs.py"), "w") as f:
@@ -259,17 +279,14 @@ def main():
               f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
         print(f"{'system':<30} {'push batch/s':>12} {'push 1-by-1/s':>13} {'all done in':>11} {'steady jobs/s':>13} "
               f"{'CPU s/1000 jobs':>15} {'start p50 ms':>12} {'p99 ms':>7}")
-        rows = [(f"slipway HTTP, {e}", *slipway(e, redis_port, pg_port, tmp)) for e in ENGINES]
+        # Each row is printed as soon as it is measured, so a run cut short (a peer past its limit) keeps the others.
+        for e in ENGINES:
+            print_row(f"slipway HTTP, {e}", *slipway(e, redis_port, pg_port, tmp))
         if "hangfire" in PEERS:
-            rows.append((f"hangfire 1.8, postgres ({HANGFIRE_WORKERS}w)", *hangfire(pg_port)))
+            print_row(f"hangfire 1.8, postgres ({HANGFIRE_WORKERS}w)", *hangfire(pg_port))
         if "celery" in PEERS:
             for pool in os.environ.get("CELERY_POOLS", "prefork threads").split():
-                rows.append((f"celery 5.2 {pool}, redis", *celery(redis_port, tmp, pool)))
-        for name, push, single, run, steady, cpu, lat in rows:
-            batch = "-" if push is None else f"{N / push:,.0f}"
-            p50, p99 = (lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]) if lat else (float("nan"),) * 2
-            print(f"{name:<30} {batch:>12} {single:>13,.0f} {run:>10.2f}s {steady:>13,.0f} {cpu / N * 1000:>15.2f} "
-                  f"{p50:>12.1f} {p99:>7.1f}  ({len(lat)} of {LATENCY_JOBS})")
+                print_row(f"celery 5.2 {pool}, redis", *celery(redis_port, tmp, pool))
         print(f"load after: {os.getloadavg()[0]:.1f}")
     finally:
         stop(redis)

@@ -36,7 +36,7 @@ public static class SlipwayApp
         var diagnostics = ReferenceEquals(CliConsole.DiagnosticsOf(console), console) ? null : Watch(CliConsole.DiagnosticsOf(console), keepText: json);
 
         CommandParseException? parseError = null;
-        var app = Build(console, time, exception =>
+        int OnError(Exception exception)
         {
             if (exception is CommandParseException parse)
             {
@@ -45,7 +45,11 @@ public static class SlipwayApp
             }
 
             return ErrorReporter.Report(console, exception);
-        });
+        }
+
+        var app = args.Count > 0 && !args[0].StartsWith('-')
+            ? Build(console, time, OnError, only: args[0]) ?? Build(console, time, OnError)!
+            : Build(console, time, OnError)!;
         var exit = await app.RunAsync(args, ct);
         if (parseError is not null)
         {
@@ -91,7 +95,7 @@ public static class SlipwayApp
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 1_000_000; // never wrapped: a line break inside an attribute would change it
-        return (Build(console, TimeProvider.System, _ => ExitCodes.CommandFailed), writer);
+        return (Build(console, TimeProvider.System, _ => ExitCodes.CommandFailed)!, writer);
     }
 
     private static WatchedWriter Watch(IAnsiConsole console, bool keepText)
@@ -103,12 +107,18 @@ public static class SlipwayApp
         return watched;
     }
 
+    /// <summary>
+    /// The app with every command, or with <paramref name="only"/> the top-level command of that name
+    /// (<see cref="OneCommandConfigurator"/>); null when no command has that name.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Command and settings types are rooted in the native publish.")]
-    private static CommandApp Build(IAnsiConsole console, TimeProvider time, Func<Exception, int> onError)
+    private static CommandApp? Build(IAnsiConsole console, TimeProvider time, Func<Exception, int> onError, string? only = null)
     {
         var app = new CommandApp();
-        app.Configure(config =>
+        OneCommandConfigurator? filter = null;
+        app.Configure(all =>
         {
+            IConfigurator config = only is null ? all : filter = new OneCommandConfigurator(all, only);
             // The one clock of the run: a command that reads the time takes a TimeProvider in its constructor.
             config.Settings.Registrar.RegisterInstance(time);
             config.SetApplicationName("slipway");
@@ -159,6 +169,6 @@ public static class SlipwayApp
                 Commands.Hosts.HostCommands.Register(config);
             }
         });
-        return app;
+        return filter is { Matched: false } ? null : app;
     }
 }
