@@ -18,28 +18,7 @@ internal sealed partial class SqsQueueEngine
 
     public async Task<IReadOnlyList<QueueStats>> StatsAsync(CancellationToken ct)
     {
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        string? next = null;
-        do
-        {
-            var page = await CallAsync(() => _client.ListQueuesAsync(new ListQueuesRequest
-            {
-                QueueNamePrefix = _url.Prefix,
-                MaxResults = 1000,
-                NextToken = next,
-            }, ct), ct);
-            foreach (var queueUrl in page.QueueUrls ?? [])
-            {
-                var sqsName = queueUrl[(queueUrl.LastIndexOf('/') + 1)..];
-                if (sqsName.StartsWith(_url.Prefix, StringComparison.Ordinal) && SqsNames.Decode(sqsName[_url.Prefix.Length..]) is { } decoded)
-                {
-                    names.Add(decoded.Queue);
-                }
-            }
-
-            next = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(next));
+        var names = await QueueNamesAsync(dead: null, ct);
 
         var stats = new List<QueueStats>();
         foreach (var name in names)

@@ -192,8 +192,11 @@ internal sealed partial class SqsQueueEngine
         return (m.Body, Attributes(dead with { AttemptBase = attempt, SpentBase = 0, RunAtMs = null }), 0);
     }
 
-    /// <summary>The Slipway queues that have an SQS queue under the prefix (their dead-letter list, with <paramref name="dead"/>).</summary>
-    private async Task<SortedSet<string>> QueueNamesAsync(bool dead, CancellationToken ct)
+    /// <summary>
+    /// The Slipway queues that have an SQS queue under the prefix: their job queue (<paramref name="dead"/> false), their
+    /// dead-letter list (true), or either (null).
+    /// </summary>
+    private async Task<SortedSet<string>> QueueNamesAsync(bool? dead, CancellationToken ct)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
         string? next = null;
@@ -209,7 +212,7 @@ internal sealed partial class SqsQueueEngine
             {
                 var sqsName = queueUrl[(queueUrl.LastIndexOf('/') + 1)..];
                 if (sqsName.StartsWith(_url.Prefix, StringComparison.Ordinal) && SqsNames.Decode(sqsName[_url.Prefix.Length..]) is { } decoded
-                    && decoded.Dead == dead)
+                    && (dead is null || decoded.Dead == dead))
                 {
                     names.Add(decoded.Queue);
                 }
