@@ -84,7 +84,9 @@ public sealed class CommandChannel(string commandLine, bool shell, TimeSpan time
     public async Task SendAsync(Notification notification, CancellationToken ct)
     {
         var result = await _runner.RunAsync(_command with { Environment = Environment(notification) }, timeout, ct);
-        if (result.State != ServiceState.Ok)
+        // Success is exit 0, output or not: a notification command (a mail pipe) usually prints nothing, and the
+        // plugin parser's "no output" UNKNOWN must not count as a failure here.
+        if (result.ExitCode != 0)
         {
             var code = result.ExitCode is { } exit ? string.Create(CultureInfo.InvariantCulture, $"exited {exit}") : "failed";
             throw new AlertDeliveryException($"{_command.Argv[0]} {code}: {result.Output}");

@@ -2,6 +2,16 @@ using System.Threading.Channels;
 
 namespace Slipway.Monitor.Alerts;
 
+/// <summary>Takes the alerts the monitor decides and sends them through the channels, retrying failed tries.</summary>
+public interface IAlertDispatcher
+{
+    /// <summary>Queues <paramref name="notification"/> on every channel; false when every channel already had it.</summary>
+    bool Enqueue(Notification notification);
+
+    /// <summary>Delivers until <paramref name="ct"/> is cancelled.</summary>
+    Task RunAsync(CancellationToken ct);
+}
+
 /// <summary>What became of one try to send one alert through one channel (for the console and the log).</summary>
 public sealed record DeliveryReport(Notification Notification, string Channel, int Attempt, int Attempts, string? Error, TimeSpan? RetryIn)
 {
@@ -41,7 +51,7 @@ public sealed record DeliveryPolicy
 /// just sent is dropped. When the service stops, what is still queued gets one more try each, for at most
 /// <see cref="DeliveryPolicy.DrainTimeout"/>; what then remains is reported as given up.
 /// </summary>
-public sealed class AlertDispatcher
+public sealed class AlertDispatcher : IAlertDispatcher
 {
     private const int RememberSent = 4096;
     private readonly Lane[] _lanes;

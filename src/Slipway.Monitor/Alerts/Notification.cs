@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Slipway.Monitor.Alerts;
 
@@ -55,13 +56,17 @@ public sealed record Notification
 
     public DeployAttribution? Deploy { get; init; }
 
+    [JsonIgnore]
     public string Name => Check.IndexOf('@', StringComparison.Ordinal) is var at and > 0 ? Check[..at] : Check;
 
+    [JsonIgnore]
     public string Host => Check.IndexOf('@', StringComparison.Ordinal) is var at and > 0 ? Check[(at + 1)..] : "";
 
+    [JsonIgnore]
     public string Key => string.Create(CultureInfo.InvariantCulture, $"{Check} {Type} {Since:O} #{Number}");
 
     /// <summary>** PROBLEM: web_port@web1 is CRITICAL **</summary>
+    [JsonIgnore]
     public string Subject => Type switch
     {
         "PROBLEM" => $"** PROBLEM: {Check} is {State.Label()} **",

@@ -28,7 +28,7 @@ public sealed record MonitorServiceOptions
     public TimeSpan RollupEvery { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Where alerts go; null sends none (the state file still says what would have been told).</summary>
-    public Alerts.AlertDispatcher? Alerts { get; init; }
+    public Alerts.IAlertDispatcher? Alerts { get; init; }
 
     /// <summary>A problem still HARD, unacknowledged and out of downtime is told again this often; zero: once.</summary>
     public TimeSpan RenotifyInterval { get; init; } = TimeSpan.FromMinutes(30);

@@ -57,7 +57,10 @@ public sealed partial class QueueWorker
             }
             else if (result.Succeeded)
             {
-                await _completions!.CompleteAsync(new JobCompletion(job.Lease, result.Output));
+                if (await _completions!.CompleteAsync(new JobCompletion(job.Lease, result.Output)))
+                {
+                    _options.Recorded?.Invoke(job, result, null);
+                }
             }
             else
             {
@@ -67,6 +70,7 @@ public sealed partial class QueueWorker
                 if (outcome.Outcome != FailOutcome.Refused)
                 {
                     _options.FailureLog?.Write(JobFailureEvent.Create(queue, job.Id, job.Attempt, outcome, error, result.Output, _time.GetUtcNow()));
+                    _options.Recorded?.Invoke(job, result, outcome);
                 }
             }
         }

@@ -23,5 +23,11 @@ public sealed record WorkerOptions
     /// <summary>Where each failed attempt goes, with its output (<see cref="JobFailureEvent"/>); null: only the store keeps it.</summary>
     public Slipway.Core.Logging.ICentralLog? FailureLog { get; init; }
 
+    /// <summary>
+    /// Told of each attempt once its result is recorded: the job, its result, and for a failure what the failure did
+    /// (null for a success). Not told of jobs given back or whose lease was lost.
+    /// </summary>
+    public Action<LeasedJob, JobResult, FailResult?>? Recorded { get; init; }
+
     public TimeSpan EffectiveHeartbeat => HeartbeatInterval ?? Lease / 3;
 }

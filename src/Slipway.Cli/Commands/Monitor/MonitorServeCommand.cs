@@ -62,8 +62,12 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var monitor = config.Monitor!;
         var channels = AlertChannels(monitor.Alerts, time);
         var printer = new ConsoleEventSink(console);
-        var dispatcher = new AlertDispatcher(channels, new DeliveryPolicy { Attempts = monitor.Alerts.Attempts, FirstDelay = monitor.Alerts.RetryDelay },
+        var inMemory = new AlertDispatcher(channels, new DeliveryPolicy { Attempts = monitor.Alerts.Attempts, FirstDelay = monitor.Alerts.RetryDelay },
             printer.Delivery, time);
+        await using var outbox = channels.Count == 0 ? null : await AlertOutbox.OpenAsync(config, monitor.Alerts, time, printer.Warn, cancellationToken);
+        IAlertDispatcher dispatcher = outbox is null
+            ? inMemory
+            : new QueuedAlertDispatcher(channels, outbox.Jobs, monitor.Alerts.Attempts, inMemory, printer.Delivery, printer.Warn, time);
         var options = new MonitorServiceOptions
         {
             Store = store,
@@ -86,7 +90,8 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         ConsoleText.Line(console, channels.Count == 0
             ? "alerts: none (no monitor.alerts channel is configured; see docs/monitor.md)"
             : $"alerts: {string.Join(", ", channels.Select(c => c.Name))}; " +
-              (monitor.Alerts.RenotifyInterval > TimeSpan.Zero ? $"a problem is told again every {Core.Durations.Format(monitor.Alerts.RenotifyInterval)}" : "a problem is told once"));
+              (monitor.Alerts.RenotifyInterval > TimeSpan.Zero ? $"a problem is told again every {Core.Durations.Format(monitor.Alerts.RenotifyInterval)}" : "a problem is told once") +
+              (outbox is null ? "" : $"; kept in the queue at {outbox.Jobs.Where} until sent"));
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
         ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
@@ -130,6 +135,15 @@ internal sealed class ConsoleEventSink(IAnsiConsole console) : ICheckRunSink
         lock (_gate)
         {
             ConsoleText.Line(console, line);
+        }
+    }
+
+    /// <summary>Something the service carries on from (an alert it could not store in the queue).</summary>
+    public void Warn(string message)
+    {
+        lock (_gate)
+        {
+            ConsoleText.Line(console, "warning: " + message, ConsoleText.Yellow);
         }
     }
 
