@@ -122,6 +122,36 @@ public sealed class MonitorCommandTests : IDisposable
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task Serve_sends_alerts_through_the_sites_job_queue_where_queue_stats_shows_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var checkDummy = Plugin("check_dummy");
+        var sent = _dir.File("alerts.txt");
+        var file = Config($"""
+                broken:
+                  command: {checkDummy} 2 "disk on fire"
+                  hosts: [web1]
+            """, monitor: $"  check_interval: 1s\n  retry_interval: 1s\n  max_check_attempts: 2\n" +
+                $"  alerts:\n    command:\n      command: echo $NOTIFICATIONTYPE $SLIPWAY_CHECK >> {sent}\n      shell: true\n");
+        var live = new LiveOutput();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var serving = CliRunner.RunAsync(["monitor", "serve", "-f", file], 200, TimeProvider.System, live, stop.Token);
+
+        var told = await Eventually.ForAsync(() => File.Exists(sent), TimeSpan.FromSeconds(60), ct);
+        await stop.CancelAsync();
+        var result = await serving;
+
+        told.ShouldBeTrue(live.Text);
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Output);
+        result.Stdout.ShouldContain("alerts: command; a problem is told again every 30m; kept in the queue at sqlite://");
+        (await File.ReadAllTextAsync(sent, ct)).Trim().ShouldBe("PROBLEM broken@web1");
+        var stats = await Run(ct, "queue", "stats", "monitor-alerts.command", "-f", file, "--json");
+        stats.ExitCode.ShouldBe(ExitCodes.Success, stats.Output);
+        using var json = JsonDocument.Parse(stats.Stdout);
+        json.RootElement.GetProperty("stats").GetProperty("succeeded").GetInt64().ShouldBe(1, stats.Stdout);
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Serve_keeps_the_history_where_monitor_db_says_relative_to_slipway_yml()
     {
         var ct = TestContext.Current.CancellationToken;
