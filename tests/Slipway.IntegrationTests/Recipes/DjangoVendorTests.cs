@@ -32,18 +32,18 @@ public sealed class DjangoVendorTests
         code.ShouldBe(0, output + site.Fixture.ServerLogs());
         (code, output) = await site.RunAsync("build");
         code.ShouldBe(0, output + BuildLog(site));
-        output.ShouldContain("1 packages: 0 cached (0 local), 1 built, 0 failed");
+        output.ShouldContain("1 packages: 0 cached (0 local), 1 built, 0 failed", customMessage: output);
         var key = StoredKeys(site).ShouldHaveSingleItem();
 
-        (code, output) = await site.RunAsync("deploy", "production");
+        (code, output) = await site.RunAsync("deploy", "production", "-v");
 
         code.ShouldBe(0, output + site.Fixture.ServerLogs());
-        output.ShouldContain($"vendor: 1 of 1 artifacts ready (pillow {key[..12]} for web)");
-        output.ShouldContain($"{site.HostName(0)}: vendor: 1 uploaded (pillow), 0 already there");
+        output.ShouldContain($"vendor: 1 of 1 artifacts ready (pillow {key[..12]} for web)", customMessage: output);
+        output.ShouldContain($"{site.HostName(0)}: vendor: 1 uploaded (pillow), 0 already there", customMessage: output);
         var first = site.Current(0);
         var firstPath = Path.Combine(site.DeployTo(0), "releases", first);
         var python = $"lib/python{await PythonVersionAsync(ct)}/site-packages";
-        output.ShouldContain($"vendor: pillow -> {firstPath}/vendor/pillow/{python}");
+        output.ShouldContain($"vendor: pillow -> {firstPath}/vendor/pillow/{python}", customMessage: output);
         (await GetAsync(django.Url(0, "/pillow"), ct)).ShouldBe($"Pillow 9.4.0 patched=True mode=RGB from {firstPath}/vendor/pillow/{python}/PIL\n");
         (await ImportAsync(firstPath, ct)).ShouldBe($"True {firstPath}/vendor/pillow/{python}/PIL/__init__.py");
         var vendor = Path.Combine(site.DeployTo(0), "shared", "vendor");
@@ -54,15 +54,15 @@ public sealed class DjangoVendorTests
         await django.CommitAsync("a second release", ct);
         (code, output) = await site.RunAsync("build");
         code.ShouldBe(0, output);
-        output.ShouldContain("1 packages: 1 cached (1 local), 0 built, 0 failed");
-        (code, output) = await site.RunAsync("deploy", "production");
+        output.ShouldContain("1 packages: 1 cached (1 local), 0 built, 0 failed", customMessage: output);
+        (code, output) = await site.RunAsync("deploy", "production", "-v");
 
         code.ShouldBe(0, output + site.Fixture.ServerLogs());
-        output.ShouldContain($"{site.HostName(0)}: vendor: 0 uploaded, 1 already there");
+        output.ShouldContain($"{site.HostName(0)}: vendor: 0 uploaded, 1 already there", customMessage: output);
         var second = site.Current(0);
         second.ShouldNotBe(first);
         var secondPath = Path.Combine(site.DeployTo(0), "releases", second);
-        output.ShouldContain($"reusing the virtualenv of release {first}");
+        output.ShouldContain($"reusing the virtualenv of release {first}", customMessage: output);
         (await GetAsync(django.Url(0, "/pillow"), ct)).ShouldBe($"Pillow 9.4.0 patched=True mode=RGB from {secondPath}/vendor/pillow/{python}/PIL\n");
         new DirectoryInfo(Path.Combine(secondPath, "vendor", "pillow")).LinkTarget.ShouldBe(Path.Combine(vendor, key));
         (await InodeAsync(Path.Combine(vendor, key, python, "PIL", "__init__.py"), ct)).ShouldBe(unpacked, "not unpacked again");
