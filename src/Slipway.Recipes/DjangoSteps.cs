@@ -12,6 +12,7 @@ namespace Slipway.Recipes;
 public static class DjangoSteps
 {
     public const string VenvLabel = "django: virtualenv";
+    public const string VendorLabel = "django: vendor";
     public const string PipLabel = "django: pip install";
     public const string CheckLabel = "django: check --deploy";
     public const string MigrateLabel = "django: migrate";
@@ -25,6 +26,12 @@ public static class DjangoSteps
         ArgumentNullException.ThrowIfNull(django);
         ArgumentNullException.ThrowIfNull(pythonModules);
         var hooks = new List<HookConfig> { Hook(django, VenvLabel, Virtualenv(django)) };
+        if (django.Vendor.Count > 0)
+        {
+            // Before pip, so requirements the vendored packages satisfy are seen as installed.
+            hooks.Add(Hook(django, VendorLabel, Vendor(django)));
+        }
+
         if (django.Requirements is not null)
         {
             hooks.Add(Hook(django, PipLabel, PipInstall(django)));
@@ -103,12 +110,49 @@ public static class DjangoSteps
                 if [ -e "$new/bin/$n" ] || [ -L "$f" ] || [ ! -f "$f" ]; then continue; fi
                 sed "1s|^#!$old/bin/|#!$new/bin/|" "$f" > "$new/bin/$n" && chmod --reference="$f" "$new/bin/$n"
               done
+              rm -f "$new"/lib/*/site-packages/{{ReleaseLayout.VendorPth}}
               printf '%s\n' "$SLIPWAY_PREVIOUS_RELEASE" > "$new/.slipway-reused-from"
             else
               {{django.Python}} -m venv {{(IEnumerable<string>)fresh}} "$new"
             fi
             printf '%s\n' {{key}} > "$new/.slipway-venv"
             "$new/bin/python" -c 'import sys; assert sys.prefix != sys.base_prefix, sys.prefix'
+            """);
+    }
+
+    /// <summary>
+    /// Writes <c>slipway-vendor.pth</c> into the virtualenv's site-packages: for each of <c>vendor</c>, the Python folders
+    /// of its artifact as linked into this release (<c>vendor/NAME/lib/pythonX.Y/site-packages</c>, or
+    /// <c>dist-packages</c>, also under <c>local/</c>), so the release imports the vendored build and a rollback's
+    /// virtualenv keeps pointing at its own release's artifacts. The file is replaced, never written through: a reused
+    /// virtualenv's files are hard links shared with the previous release.
+    /// </summary>
+    public static ShellCommand Vendor(DjangoRecipeConfig django)
+    {
+        ArgumentNullException.ThrowIfNull(django);
+        var packages = (IEnumerable<string>)django.Vendor;
+        return ShellCommand.Create($$"""
+            set -e
+            venv="$SLIPWAY_RELEASE_PATH/{{ReleaseLayout.Venv}}"
+            site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+            ver=$("$venv/bin/python" -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+            pth="$site/{{ReleaseLayout.VendorPth}}"; tmp="$site/.{{ReleaseLayout.VendorPth}}.tmp"
+            rm -f "$tmp"; : > "$tmp"
+            for pkg in {{packages}}; do
+              dir="$SLIPWAY_RELEASE_PATH/{{ReleaseLayout.Vendor}}/$pkg"
+              if [ ! -d "$dir/" ]; then
+                echo "vendored package $pkg is not linked into this release ($dir): is build.packages.$pkg deployed to this host's roles?" >&2; rm -f "$tmp"; exit 1
+              fi
+              found=
+              for p in "$dir/lib/$ver/site-packages" "$dir/lib/$ver/dist-packages" "$dir/local/lib/$ver/site-packages" "$dir/local/lib/$ver/dist-packages"; do
+                if [ -d "$p" ]; then printf '%s\n' "$p" >> "$tmp"; found="$found $p"; fi
+              done
+              if [ -z "$found" ]; then
+                echo "vendored package $pkg has no lib/$ver/site-packages (nor dist-packages) in its artifact $(readlink "$dir"): build it for the virtualenv's $ver" >&2; rm -f "$tmp"; exit 1
+              fi
+              echo "vendor: $pkg ->$found"
+            done
+            rm -f "$pth"; mv "$tmp" "$pth"
             """);
     }
 

@@ -9,6 +9,15 @@ public static class ReleaseLayout
     /// <summary>A release's virtualenv, relative to the release directory.</summary>
     public const string Venv = "venv";
 
+    /// <summary>
+    /// Where the deploy links the release's build artifacts (<c>vendor/PACKAGE</c> → <c>shared/vendor/KEY</c>,
+    /// docs/build.md "Deploy integration"), relative to the release directory.
+    /// </summary>
+    public const string Vendor = "vendor";
+
+    /// <summary>The file in the virtualenv's site-packages that puts the vendored packages on <c>sys.path</c>.</summary>
+    public const string VendorPth = "slipway-vendor.pth";
+
     /// <summary>Where a release records what the Django recipe did (relative to the release directory).</summary>
     public const string StateDir = ".slipway";
 

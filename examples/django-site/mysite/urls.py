@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.index),
     path("health", views.health),
     path("notes", views.queue_note),
+    path("pillow", views.pillow),
 ]

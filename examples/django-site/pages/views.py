@@ -20,6 +20,21 @@ def index(request):
     )
 
 
+def pillow(request):
+    """Which Pillow this release imports: the one vendored by recipes.django.vendor has PIL.SLIPWAY_PATCHED."""
+    try:
+        import PIL
+        from PIL import Image
+    except ImportError as e:
+        return HttpResponse(f"Pillow is not importable: {e}\n", content_type="text/plain", status=503)
+    image = Image.new("RGB", (1, 1))  # the C extension loads, not only the Python package
+    patched = getattr(PIL, "SLIPWAY_PATCHED", False)
+    return HttpResponse(
+        f"Pillow {PIL.__version__} patched={patched} mode={image.mode} from {Path(PIL.__file__).parent}\n",
+        content_type="text/plain",
+    )
+
+
 def health(request):
     Note.objects.exists()  # the database answers
     return HttpResponse("ok\n", content_type="text/plain")

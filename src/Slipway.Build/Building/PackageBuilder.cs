@@ -46,6 +46,12 @@ public sealed class PackageBuilder : IDisposable
     /// <summary>Files read and hashed by this builder's plans (the rest came from the digest cache).</summary>
     public int FilesHashed => _digests.Hashed;
 
+    /// <summary>Git mirrors cloned or fetched by this builder (remote refs are listed with ls-remote instead).</summary>
+    public int GitFetches => _mirrors.Fetches;
+
+    /// <summary>Repositories whose refs this builder listed with <c>git ls-remote</c>.</summary>
+    public int GitRefListings => _mirrors.RefListings;
+
     public LocalFolderStore Store => _store;
 
     /// <summary>Keys and decisions for the selected packages and their dependencies (all when none is selected).</summary>

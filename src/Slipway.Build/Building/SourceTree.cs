@@ -14,8 +14,8 @@ internal sealed class SourceTree(GitMirrors mirrors, InputResolver resolver, Htt
         switch (source.Kind)
         {
             case SourceKind.Git:
-                var mirror = await mirrors.MirrorAsync(source.Url!, ct);
                 var commit = sourceIdentity["git ".Length..];
+                var mirror = await mirrors.MirrorWithAsync(source.Url!, commit, ct);
                 await ProcessRunner.GitAsync(Path.GetDirectoryName(folder)!, log, ct, "clone", "--quiet", "--no-checkout", mirror, folder);
                 await ProcessRunner.GitAsync(folder, log, ct, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit);
                 return folder;

@@ -53,5 +53,14 @@ public sealed record DjangoRecipeConfig
     /// <summary>Hosts that get the Django steps; empty means every host.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 
+    /// <summary>
+    /// <c>vendor</c>: names of <c>build.packages</c> whose artifacts (linked into the release as <c>vendor/NAME</c>) the
+    /// release's virtualenv imports from, through <c>slipway-vendor.pth</c> in its site-packages (docs/recipes.md).
+    /// </summary>
+    public IReadOnlyList<string> Vendor { get; init; } = [];
+
+    /// <summary>Where each <c>vendor</c> entry is written, by package name (first occurrence), for the cross-section check.</summary>
+    public IReadOnlyDictionary<string, SourceLocation> VendorLocations { get; init; } = new Dictionary<string, SourceLocation>();
+
     public SourceLocation Location { get; init; }
 }

@@ -69,7 +69,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> DjangoKeys { get; } =
     [
         "python", "system_site_packages", "requirements", "find_links", "no_index", "settings", "manage_py", "env_file", "migrate",
-        "collectstatic", "static_dir", "check_deploy", "compilemessages", Roles,
+        "collectstatic", "static_dir", "check_deploy", "compilemessages", Roles, "vendor",
     ];
 
     public static IReadOnlyList<string> MigrateKeys { get; } = [Roles];

@@ -114,4 +114,78 @@ internal static class CrossChecks
                 $"'{worker.Name}' is also a process: both would be the program [program:{worker.Name}]; rename one");
         }
     }
+
+    /// <summary>
+    /// <c>recipes.django.vendor</c>: each name must be a <c>build.packages</c> entry that every Django host gets during a
+    /// deploy (its own <c>roles</c>, or those of a deployed package that depends on it), else the release's virtualenv
+    /// would point at a <c>vendor/NAME</c> that is not there.
+    /// </summary>
+    public static void CheckDjangoVendor(BindContext context, SlipwayConfig config)
+    {
+        if (config.Recipes.Django is not { Vendor.Count: > 0 } django || context.HasErrorsUnder(ConfigKeys.Build))
+        {
+            return;
+        }
+
+        var path = Paths.Child(Paths.Child(ConfigKeys.Recipes, "django"), "vendor");
+        var packages = config.Build?.Packages ?? [];
+        var roles = DeployedRoles(packages);
+        var hosts = context.HasErrorsUnder(ConfigKeys.Stages)
+            ? []
+            : config.Stages.SelectMany(st => st.Hosts.Select(h => (Stage: st.Name, Host: h)))
+                .Where(x => django.Roles.Count == 0 || django.Roles.Any(x.Host.HasRole)).ToList();
+        foreach (var name in django.Vendor)
+        {
+            var location = django.VendorLocations.TryGetValue(name, out var at) ? at : django.Location;
+            if (!roles.TryGetValue(name, out var deployed))
+            {
+                context.Error(location, path, packages.Count == 0
+                    ? $"unknown package '{name}': there is no build.packages section to vendor it from"
+                    : $"unknown package '{name}'; build.packages: {string.Join(", ", packages.Select(p => p.Name))}");
+                continue;
+            }
+
+            if (deployed.Count == 0)
+            {
+                context.Error(location, path,
+                    $"package '{name}' is not deployed: give build.packages.{name} the roles of the Django hosts (roles: [...]) so the release links vendor/{name}");
+                continue;
+            }
+
+            var lacking = hosts.Where(x => !deployed.Any(x.Host.HasRole)).Select(x => $"{x.Stage}/{x.Host.DisplayName}").ToList();
+            if (lacking.Count > 0)
+            {
+                context.Error(location, path,
+                    $"package '{name}' is deployed to roles {string.Join(", ", deployed.Order(StringComparer.Ordinal))}, but the Django host {string.Join(", ", lacking)} has none of them");
+            }
+        }
+    }
+
+    /// <summary>Every package's deployed roles: its own, and those of each deployed package that depends on it (transitively).</summary>
+    private static Dictionary<string, HashSet<string>> DeployedRoles(IReadOnlyList<BuildPackageConfig> packages)
+    {
+        var roles = packages.GroupBy(p => p.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        var byName = packages.GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var package in packages.Where(p => p.Roles.Count > 0))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<string>([package.Name]);
+            while (pending.TryPop(out var current))
+            {
+                if (!seen.Add(current) || !byName.TryGetValue(current, out var found))
+                {
+                    continue;
+                }
+
+                roles[current].UnionWith(package.Roles);
+                foreach (var dependency in found.Depends)
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        return roles;
+    }
 }

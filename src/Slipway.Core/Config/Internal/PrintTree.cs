@@ -364,12 +364,13 @@ internal static class PrintTree
     {
         if (config.Recipes.Django is { } d)
         {
-            map.Add("recipes", new PrintMap().Add("django", new PrintMap()
+            var django = new PrintMap()
                 .Add("python", d.Python).Add("system_site_packages", d.SystemSitePackages).Add("requirements", d.Requirements)
                 .Add("find_links", d.FindLinks).Add("no_index", d.NoIndex).Add("settings", d.Settings).Add("manage_py", d.ManagePy)
                 .Add("env_file", d.EnvFile).Add("migrate", d.Migrate ? new PrintMap().Add("roles", d.MigrateRoles.ToList<object?>()) : false)
                 .Add("collectstatic", d.CollectStatic).Add("static_dir", d.StaticDir).Add("check_deploy", d.CheckDeploy)
-                .Add("compilemessages", d.CompileMessages).Add("roles", d.Roles.ToList<object?>())));
+                .Add("compilemessages", d.CompileMessages).Add("roles", d.Roles.ToList<object?>());
+            map.Add("recipes", new PrintMap().Add("django", d.Vendor.Count > 0 ? django.Add("vendor", d.Vendor.ToList<object?>()) : django));
         }
 
         if (config.Processes.Count > 0 || config.Supervisor.Location != default)

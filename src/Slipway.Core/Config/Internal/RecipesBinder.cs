@@ -49,6 +49,7 @@ internal static class RecipesBinder
             context.Error(s.Get("static_dir")!, s.PathOf("static_dir"), problem);
         }
 
+        var (vendor, vendorLocations) = BindVendor(s);
         return new DjangoRecipeConfig
         {
             Python = python,
@@ -66,8 +67,33 @@ internal static class RecipesBinder
             CheckDeploy = s.Bool("check_deploy") ?? defaults.CheckDeploy,
             CompileMessages = s.Bool("compilemessages") ?? defaults.CompileMessages,
             Roles = s.Roles(recordUse: true),
+            Vendor = vendor,
+            VendorLocations = vendorLocations,
             Location = s.Location,
         };
+    }
+
+    /// <summary>
+    /// <c>vendor: [pillow, …]</c>: package names, each written once. Whether each is a deployed <c>build.packages</c>
+    /// entry is checked once the whole file is bound (<see cref="CrossChecks.CheckDjangoVendor"/>).
+    /// </summary>
+    private static (List<string> Names, Dictionary<string, SourceLocation> Locations) BindVendor(Section s)
+    {
+        var names = new List<string>();
+        var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (name, node, path) in s.StringList("vendor"))
+        {
+            if (!locations.TryAdd(name, node.Location))
+            {
+                s.Context.Error(node, path, $"'{name}' is listed twice");
+            }
+            else
+            {
+                names.Add(name);
+            }
+        }
+
+        return (names, locations);
     }
 
     /// <summary><c>migrate: true|false</c> or <c>migrate: { roles: [db] }</c>.</summary>

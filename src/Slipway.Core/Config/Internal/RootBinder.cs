@@ -75,6 +75,7 @@ internal static class RootBinder
         CrossChecks.CheckPromotions(context, config);
         CrossChecks.CheckMonitorHosts(context, config);
         CrossChecks.CheckWorkerNames(context, config);
+        CrossChecks.CheckDjangoVendor(context, config);
         return context.HasErrors ? null : config;
     }
 }
