@@ -38,8 +38,13 @@ public sealed class FreshnessWatch
     }
 
     /// <summary>"5m", "1h30m", "45s": whole seconds, as slipway.yml writes durations.</summary>
-    public static string Describe(TimeSpan span) =>
-        Core.Durations.Format(TimeSpan.FromSeconds(Math.Max(1, Math.Round(span.TotalSeconds))));
+    public static string Describe(TimeSpan span)
+    {
+        var seconds = (long)Math.Max(1, Math.Round(span.TotalSeconds));
+        var (d, h, m, s) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+        var text = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(d > 0 ? d + "d" : "")}{(h > 0 ? h + "h" : "")}{(m > 0 ? m + "m" : "")}{(s > 0 ? s + "s" : "")}");
+        return text;
+    }
 
     public bool Watches(string id) => _entries.ContainsKey(id);
 
