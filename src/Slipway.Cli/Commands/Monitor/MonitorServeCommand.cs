@@ -122,7 +122,8 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
 
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
-        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
+        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}" +
+            (service.Agents is { } taken ? $" and {ConfigSource.Plural((int)taken.Accepted, "result")} from agents" : "") + $", {service.Stored} stored " +
             $"(start lateness p99 {lateness.Percentile(99).TotalMilliseconds:0} ms, max {lateness.Max.TotalMilliseconds:0} ms)");
         return ExitCodes.Success;
     }
