@@ -27,6 +27,8 @@ public sealed class HelpTests
     [InlineData("monitor-ls", new[] { "monitor", "ls", "--help" })]
     [InlineData("monitor-run", new[] { "monitor", "run", "--help" })]
     [InlineData("monitor-serve", new[] { "monitor", "serve", "--help" })]
+    [InlineData("monitor-agent", new[] { "monitor", "agent", "--help" })]
+    [InlineData("monitor", new[] { "monitor", "--help" })]
     public async Task Help_is_printed_for_every_command_and_exits_zero(string name, string[] args)
     {
         var (exitCode, output) = await CliRunner.RunAsync(args);

@@ -44,6 +44,37 @@ public sealed record MonitorConfig
     /// </summary>
     public string? Db { get; init; }
 
+    /// <summary>
+    /// <c>monitor.agent</c>: where host agents (<c>slipway monitor agent</c>) send the results of <c>run_on: agent</c>
+    /// checks, and what <c>monitor serve</c> listens on for them. Null: no check may run on the agent.
+    /// </summary>
+    public MonitorAgentConfig? Agent { get; init; }
+
+    public SourceLocation Location { get; init; }
+}
+
+/// <summary>
+/// <c>monitor.agent</c>: the host agents' link to the central <c>monitor serve</c> (docs/monitor.md, "Checks on the host
+/// agent"). Results go as HTTP POSTs to <see cref="Url"/> with <see cref="Token"/>; an agent that cannot reach it keeps
+/// them in a spool of at most <see cref="SpoolLimit"/> results.
+/// </summary>
+public sealed record MonitorAgentConfig
+{
+    /// <summary>The central server as the hosts reach it, such as http://monitor.internal:8471/.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The bearer token (<c>SLIPWAY_MONITOR_TOKEN</c> wins); null: none, allowed only on loopback.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>HOST:PORT monitor serve listens on; null: the URL's port on every address (its host when that is an IP literal).</summary>
+    public string? Listen { get; init; }
+
+    /// <summary>A check with no result from its agent for this long goes UNKNOWN; null: per check, 2 × check_interval + 60 s.</summary>
+    public TimeSpan? Freshness { get; init; }
+
+    /// <summary>Results an agent keeps while the server is unreachable; beyond it the oldest are dropped (and counted).</summary>
+    public int SpoolLimit { get; init; } = 10_000;
+
     public SourceLocation Location { get; init; }
 }
 
@@ -78,7 +109,10 @@ public sealed record MonitorCheckConfig
     /// <summary>Run <see cref="Command"/> with /bin/sh -c instead of splitting it into argv.</summary>
     public bool Shell { get; init; }
 
-    /// <summary>Where a plugin runs: <c>local</c> (where the monitor runs) or <c>ssh</c> (on each host, over SSH from here).</summary>
+    /// <summary>
+    /// Where a check runs: <c>local</c> (where the monitor runs), <c>ssh</c> (a plugin on each host, over SSH from here) or
+    /// <c>agent</c> (on each host by <c>slipway monitor agent</c>, which sends the results to monitor serve).
+    /// </summary>
     public string RunOn { get; init; } = "local";
 
     /// <summary>http, tcp, disk, load, supervise, queue, log_errors or release; null for a plugin.</summary>

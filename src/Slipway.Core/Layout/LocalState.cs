@@ -38,6 +38,13 @@ public sealed record LocalState(string Dir)
     /// <summary>Every check's state as <c>slipway monitor serve</c> last wrote it (read by <c>slipway status</c>).</summary>
     public string MonitorState => Path.Combine(Dir, "monitor-state.json");
 
+    /// <summary>
+    /// Where <c>slipway monitor agent --host HOST</c> keeps results monitor serve has not taken yet (one directory per
+    /// host, so two agents on one machine never share one).
+    /// </summary>
+    public string MonitorSpool(string host) =>
+        Path.Combine(Dir, "monitor-spool", string.Concat(host.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')));
+
     /// <summary>The default results and perfdata history of <c>slipway monitor serve</c> (SQLite).</summary>
     public string MonitorDb => Path.Combine(Dir, "monitor.db");
 

@@ -13,11 +13,16 @@ public sealed record ConfiguredCheck(MonitorCheckConfig Config, string Stage, Ho
 
     public string Id => Config.Name + "@" + Host.DisplayName;
 
+    /// <summary>Run on the host by <c>slipway monitor agent</c>, which sends the results to monitor serve (<c>run_on: agent</c>).</summary>
+    public bool RunsOnAgent => Config.RunOn == "agent";
+
     /// <summary>command, or the built-in's type (http, tcp, disk, load, supervise, queue, log_errors, release).</summary>
     public string Kind => Config.Type ?? "command";
 
     /// <summary>What it runs or probes, in one line: the plugin command line, the URL, host:port, the path.</summary>
-    public string Target => Definition switch
+    public string Target => RunsOnAgent ? LocalTarget + " (on " + Host.DisplayName + " by its agent)" : LocalTarget;
+
+    private string LocalTarget => Definition switch
     {
         { Plugin: { OnHost: { } on } p } => p.Command + " (on " + on + " over ssh)",
         { Plugin: { } p } => p.Command,

@@ -133,7 +133,7 @@ public sealed class CheckScheduler
         var start = _time.GetUtcNow();
         lock (_gate)
         {
-            foreach (var check in _checks.Values)
+            foreach (var check in _checks.Values.Where(c => !c.Passive))
             {
                 _queue.Enqueue(check, CheckSchedule.FirstDue(check.Name, check.Options.CheckInterval, start));
             }
@@ -260,6 +260,41 @@ public sealed class CheckScheduler
         {
             slots.Release();
         }
+    }
+
+    /// <summary>
+    /// A result of a passive check that ran elsewhere (a host agent), or that a freshness watch made up: judged by the
+    /// state machine with the marks applied, exactly as a run of its own, and handed to the sink. <paramref name="at"/>
+    /// is when it ran; the returned run's <see cref="CheckRun.NextDue"/> is when the next result is expected.
+    /// </summary>
+    public async ValueTask<CheckRun> SubmitAsync(string check, CheckResult result, DateTimeOffset at, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_checks.TryGetValue(check, out var scheduled))
+        {
+            throw new KeyNotFoundException($"no check is named '{check}'");
+        }
+
+        CheckRun run;
+        lock (_gate)
+        {
+            var before = _marks?.Apply(check, _statuses[check], at) ?? _statuses[check];
+            var transition = CheckStateMachine.Apply(check, before, result, at, scheduled.Options);
+            _statuses[check] = transition.Status;
+            var next = CheckSchedule.NextDue(check, transition.Status, scheduled.Options, at);
+            run = new CheckRun(check, at, at, result, transition.Status, transition.Events, next);
+        }
+
+        try
+        {
+            await _sink.RecordAsync(run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogMessages.SinkFailed(_logger, check, e);
+        }
+
+        return run;
     }
 
     private void Update(string check, Func<CheckStatus, CheckStatus> change)

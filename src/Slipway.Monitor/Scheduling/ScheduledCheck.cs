@@ -1,7 +1,14 @@
 namespace Slipway.Monitor.Scheduling;
 
 /// <summary>A check with its name (unique in a scheduler) and its options.</summary>
-public sealed record ScheduledCheck(string Name, ICheck Check, CheckOptions Options);
+public sealed record ScheduledCheck(string Name, ICheck Check, CheckOptions Options)
+{
+    /// <summary>
+    /// Run elsewhere (<c>run_on: agent</c>): the scheduler never runs it, its results come in through
+    /// <see cref="CheckScheduler.SubmitAsync"/>.
+    /// </summary>
+    public bool Passive { get; init; }
+}
 
 /// <summary>Scheduler-wide settings.</summary>
 public sealed record SchedulerOptions

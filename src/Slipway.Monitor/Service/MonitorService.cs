@@ -36,6 +36,12 @@ public sealed record MonitorServiceOptions
     /// <summary>A HARD problem that begins during a deploy of its host or this long after is attributed to it.</summary>
     public TimeSpan DeployWindow { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The freshness limit of every passive (<c>run_on: agent</c>) check; null: each check's
+    /// <see cref="Agent.FreshnessWatch.DefaultLimit"/>.
+    /// </summary>
+    public TimeSpan? AgentFreshness { get; init; }
+
     /// <summary>Start every check from the state file (a restart), rather than PENDING.</summary>
     public bool RestoreState { get; init; } = true;
 }
@@ -78,9 +84,14 @@ public sealed class MonitorService
 
         Scheduler = new CheckScheduler(checks, new SchedulerOptions { MaxConcurrency = options.MaxConcurrency, Marks = _marks },
             new Recorder(this), _time, loggers.CreateLogger<CheckScheduler>());
+        var passive = checks.Where(c => c.Passive).Select(c => (c.Name, options.AgentFreshness ?? Agent.FreshnessWatch.DefaultLimit(c.Options))).ToList();
+        Agents = passive.Count == 0 ? null : new Agent.AgentIntake(Scheduler, passive, _time);
     }
 
     public CheckScheduler Scheduler { get; }
+
+    /// <summary>Where the host agents' results go in (<c>run_on: agent</c> checks); null when there are none.</summary>
+    public Agent.AgentIntake? Agents { get; }
 
     public int CheckCount => _checks.Count;
 
@@ -119,6 +130,11 @@ public sealed class MonitorService
                     Interlocked.Exchange(ref _dirty, 1);
                 }
 
+                if (Agents is { } agents)
+                {
+                    await agents.CheckFreshnessAsync(ct);
+                }
+
                 PlanAlerts();
                 await WriteStateAsync();
                 await RollupAsync(force: false);
@@ -126,6 +142,11 @@ public sealed class MonitorService
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+
+        if (Agents is { } intake)
+        {
+            await intake.CloseAsync();
         }
 
         try

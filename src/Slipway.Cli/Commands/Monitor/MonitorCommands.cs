@@ -23,6 +23,10 @@ internal static class MonitorCommands
                 .WithDescription("Run every check on its schedule until SIGTERM or Ctrl-C: print state changes, apply ack/downtime, keep .slipway/monitor-state.json current.")
                 .WithExample("monitor", "serve")
                 .WithExample("monitor", "serve", "-s", "production");
+            branch.AddCommand<MonitorAgentCommand>("agent")
+                .WithDescription("On a host: run its run_on: agent checks on their schedule and send the results to monitor serve (monitor.agent.url), spooled on disk while it is unreachable.")
+                .WithExample("monitor", "agent", "--host", "web1")
+                .WithExample("monitor", "agent", "--host", "web1", "-f", "/srv/app/slipway.yml", "--json");
             branch.AddCommand<MonitorAckCommand>("ack")
                 .WithDescription("Acknowledge a check's problem (kept in .slipway/monitor-marks.json, shown by monitor ls).")
                 .WithExample("monitor", "ack", "web_port@web1", "--comment", "disk replaced tomorrow")

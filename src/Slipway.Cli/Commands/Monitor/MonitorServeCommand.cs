@@ -4,6 +4,7 @@ using Slipway.Cli.Output;
 using Slipway.Core.Config;
 using Slipway.Core.Net;
 using Slipway.Core.Layout;
+using Slipway.Monitor.Agent;
 using Slipway.Monitor.Alerts;
 using Slipway.Monitor.Checks;
 using Slipway.Monitor.Scheduling;
@@ -39,7 +40,16 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
         var state = LocalState.For(config);
         await using var remote = new SshRemotePlugins(config);
         var factory = new CheckFactory(timeProvider: time, sources: MonitorSources.For(config, time, remote));
-        var scheduled = checks.Select(c => factory.Create(c.Definition with { Name = c.Id })).ToList();
+        // run_on: agent checks are passive here: their hosts' agents run them and post the results (AgentResultServer).
+        var scheduled = checks.Select(c => factory.Create(c.Definition with { Name = c.Id }) with { Passive = c.RunsOnAgent }).ToList();
+        var agentChecks = checks.Where(c => c.RunsOnAgent).ToList();
+        var intake = agentChecks.Count == 0 ? null : AgentEndpoint.Resolve(config.Monitor!.Agent!);
+        if (intake is { Error: { } intakeError })
+        {
+            ConsoleText.Error(console, intakeError);
+            return ExitCodes.UsageOrConfig;
+        }
+
         var db = HistoryLocation.Resolve(settings.Db, config);
         if (MonitorStoreFactory.Problem(db) is { } problem)
         {
@@ -77,6 +87,7 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
             Alerts = dispatcher,
             RenotifyInterval = monitor.Alerts.RenotifyInterval,
             DeployWindow = monitor.DeployWindow,
+            AgentFreshness = monitor.Agent?.Freshness,
         };
 
         // SIGTERM (systemd, supervisord, docker stop) stops the service like Ctrl-C: running checks end, the state is written, exit 0.
@@ -92,9 +103,32 @@ public sealed class MonitorServeCommand(IAnsiConsole console, TimeProvider time)
             : $"alerts: {string.Join(", ", channels.Select(c => c.Name))}; " +
               (monitor.Alerts.RenotifyInterval > TimeSpan.Zero ? $"a problem is told again every {Core.Durations.Format(monitor.Alerts.RenotifyInterval)}" : "a problem is told once") +
               (outbox is null ? "" : $"; kept in the queue at {outbox.Jobs.Where} until sent"));
+        await using var agents = service.Agents is { } receiver
+            ? new AgentResultServer(receiver, intake!.Endpoint!, intake.Token, loggers)
+            : null;
+        if (agents is not null)
+        {
+            try
+            {
+                await agents.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                ConsoleText.Error(console, $"cannot listen on {intake!.Endpoint} for the host agents' results: {e.Message}");
+                return ExitCodes.CommandFailed;
+            }
+
+            service.Agents!.Noted += note => printer.Note(note);
+            var agentHosts = agentChecks.Select(c => c.Host.DisplayName).Distinct(StringComparer.Ordinal).Count();
+            ConsoleText.Line(console, $"agents: {ConfigSource.Plural(agentChecks.Count, "check")} on {ConfigSource.Plural(agentHosts, "host")} " +
+                $"report to {agents.Address}{AgentResultServer.Route.TrimStart('/')}" + (intake!.Token is null ? " (no token: loopback only)" : "") +
+                $"; UNKNOWN after {(monitor.Agent!.Freshness is { } f ? Core.Durations.Format(f) : "2 x check_interval + 1m")} without a result");
+        }
+
         await service.RunAsync(stop.Token);
         var lateness = service.Scheduler.Lateness;
-        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}, {service.Stored} stored " +
+        ConsoleText.Line(console, $"stopped after {ConfigSource.Plural((int)lateness.Count, "run")}" +
+            (service.Agents is { } taken ? $" and {ConfigSource.Plural((int)taken.Accepted, "result")} from agents" : "") + $", {service.Stored} stored " +
             $"(start lateness p99 {lateness.Percentile(99).TotalMilliseconds:0} ms, max {lateness.Max.TotalMilliseconds:0} ms)");
         return ExitCodes.Success;
     }
@@ -147,6 +181,15 @@ internal sealed class ConsoleEventSink(IAnsiConsole console) : ICheckRunSink
         }
     }
 
+    /// <summary>A line about the host agents (dropped results, unknown checks).</summary>
+    public void Note(string text)
+    {
+        lock (_gate)
+        {
+            ConsoleText.Line(console, text, ConsoleText.Yellow);
+        }
+    }
+
     /// <summary>A failed try (and its retry), a give-up, or a success after a retry; a first-time success is silent.</summary>
     public void Delivery(DeliveryReport r)
     {
@@ -167,6 +210,13 @@ internal sealed class ConsoleEventSink(IAnsiConsole console) : ICheckRunSink
 
     public ValueTask RecordAsync(CheckRun run, CancellationToken ct)
     {
+        Print(run);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The run's state changes, one line each.</summary>
+    public void Print(CheckRun run)
+    {
         foreach (var e in run.Events)
         {
             var line = $"{e.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z {e.Check} {Slipway.Monitor.EventText.Describe(e)}: {e.Result.Output}" +
@@ -183,7 +233,5 @@ internal sealed class ConsoleEventSink(IAnsiConsole console) : ICheckRunSink
                 ConsoleText.Line(console, line, colour);
             }
         }
-
-        return ValueTask.CompletedTask;
     }
 }

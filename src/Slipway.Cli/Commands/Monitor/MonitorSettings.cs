@@ -47,3 +47,22 @@ public sealed class MonitorServeSettings : ConfigFileSettings
     [Description("The results and perfdata history: a SQLite file, mysql://user:pass@host/db or postgres://user:pass@host/db (default: monitor.db in slipway.yml, else logs.db when it is a MariaDB or PostgreSQL server, else .slipway/monitor.db next to slipway.yml).")]
     public string? Db { get; init; }
 }
+
+public sealed class MonitorAgentSettings : ConfigFileSettings
+{
+    [CommandOption("--host <HOST>")]
+    [Description("This host as slipway.yml names it (name, host:port or user@host:port): its run_on: agent checks are run.")]
+    public string? Host { get; init; }
+
+    [CommandOption("-s|--stage <STAGE>")]
+    [Description("Look for the host in this stage only (default: every stage).")]
+    public string? Stage { get; init; }
+
+    [CommandOption("--spool <DIR>")]
+    [Description("Where results wait while the server is unreachable (default: .slipway/monitor-spool/HOST next to slipway.yml).")]
+    public string? Spool { get; init; }
+
+    [CommandOption("--json")]
+    [Description("One JSON object per line on stdout for each result: check, host, state, state_type (as the agent judged it), attempt, output, perf_data, at.")]
+    public bool Json { get; init; }
+}

@@ -122,7 +122,9 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> QueueWorkerKeys { get; } = ["concurrency", "timeout", "stop_grace", "poll"];
 
     public static IReadOnlyList<string> MonitorKeys { get; } =
-        ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "max_concurrency", "deploy_window", "flapping", "db", "alerts", "checks"];
+        ["check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "max_concurrency", "deploy_window", "flapping", "db", "alerts", "agent", "checks"];
+
+    public static IReadOnlyList<string> MonitorAgentKeys { get; } = ["url", "token", "listen", "freshness", "spool_limit"];
 
     public static IReadOnlyList<string> MonitorFlappingKeys { get; } = ["enabled", "low_threshold", "high_threshold"];
 
@@ -137,12 +139,12 @@ internal static class ConfigKeys
 
     /// <summary>Keys every check takes, whatever it is.</summary>
     public static IReadOnlyList<string> MonitorCommonKeys { get; } =
-        ["command", "type", Roles, "hosts", "check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "flapping"];
+        ["command", "type", Roles, "hosts", "check_interval", "retry_interval", "max_check_attempts", "recover_after", "timeout", "flapping", "run_on"];
 
     /// <summary>The keys that belong to one kind of check (a plugin's <c>command</c>, or a built-in <c>type</c>).</summary>
     public static IReadOnlyList<(string Kind, string[] Keys)> MonitorKindKeys { get; } =
     [
-        ("command", ["shell", "run_on"]),
+        ("command", ["shell"]),
         ("http", ["url", "expect_status", "body_contains", "verify_certificate", "certificate_warning_days", "certificate_critical_days", "warning", "critical"]),
         ("tcp", ["host", "port", "warning", "critical"]),
         ("disk", ["path", "warning", "critical"]),
@@ -157,7 +159,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> MonitorQueueMeasures { get; } = ["depth", "oldest_age"];
 
-    public static IReadOnlyList<string> MonitorRunOn { get; } = ["local", "ssh"];
+    public static IReadOnlyList<string> MonitorRunOn { get; } = ["local", "ssh", "agent"];
 
     public static IReadOnlyList<string> MonitorCheckKeys { get; } =
         [.. MonitorCommonKeys, .. MonitorKindKeys.SelectMany(k => k.Keys).Distinct(StringComparer.Ordinal)];

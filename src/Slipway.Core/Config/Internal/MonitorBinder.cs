@@ -37,9 +37,50 @@ internal static class MonitorBinder
             Flapping = BindFlapping(s, defaults.Flapping),
             Db = Db(s, sourceFile),
             Alerts = BindAlerts(s),
+            Agent = BindAgent(s),
             Location = s.Location,
         };
         return section with { Checks = BindChecks(s, section) };
+    }
+
+    /// <summary><c>monitor.agent</c>: url (http or https) is required; listen is an IP HOST:PORT.</summary>
+    private static MonitorAgentConfig? BindAgent(Section monitor)
+    {
+        if (monitor.Get("agent") is not { } node)
+        {
+            return null;
+        }
+
+        var path = monitor.PathOf("agent");
+        var s = monitor.Context.Section(node, path, ConfigKeys.MonitorAgentKeys,
+            "a mapping such as { url: http://monitor.internal:8471/, token: ${SLIPWAY_MONITOR_TOKEN} }");
+        if (s is null)
+        {
+            return null;
+        }
+
+        var url = s.RequiredString("url", "the central monitor as the hosts reach it, such as http://monitor.internal:8471/");
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            s.Context.Error(s.Get("url")!, s.PathOf("url"), $"must be an http:// or https:// URL, got \"{url}\"");
+        }
+
+        var listen = s.String("listen");
+        if (listen is not null && Net.ListenAddress.Parse(listen, out var error) is null)
+        {
+            s.Context.Error(s.Get("listen")!, s.PathOf("listen"), error!);
+        }
+
+        var defaults = new MonitorAgentConfig { Url = "" };
+        return url is null || s.Context.HasErrorsUnder(path) ? null : new MonitorAgentConfig
+        {
+            Url = url,
+            Token = s.String("token") is { Length: > 0 } token ? token : null,
+            Listen = listen,
+            Freshness = Positive(s, "freshness"),
+            SpoolLimit = s.Int("spool_limit", 1, 10_000_000) ?? defaults.SpoolLimit,
+            Location = s.Location,
+        };
     }
 
     /// <summary>
@@ -301,6 +342,18 @@ internal static class MonitorBinder
         if (kind is null)
         {
             return null;
+        }
+
+        if (kind != "command" && s.Has("run_on") && s.String("run_on") == "ssh")
+        {
+            context.Error(s.Get("run_on")!, s.PathOf("run_on"),
+                $"ssh runs plugin commands only; type: {kind} runs where the monitor runs (local) or on each host's agent (agent)");
+        }
+
+        if (s.Has("run_on") && s.String("run_on") == "agent" && section.Agent is null)
+        {
+            context.Error(s.Get("run_on")!, s.PathOf("run_on"),
+                "agent needs monitor.agent { url: http://CENTRAL:PORT/, token: ... }: where the host agents send their results");
         }
 
         var allowed = ConfigKeys.MonitorKindKeys.First(k => k.Kind == kind).Keys;

@@ -8,6 +8,9 @@ internal sealed class PrintMap : List<KeyValuePair<string, object?>>
         Add(new KeyValuePair<string, object?>(key, value));
         return this;
     }
+
+    /// <summary>Adds the key only when <paramref name="present"/>: a section that is not configured is left out rather than shown as null.</summary>
+    public PrintMap AddWhen(bool present, string key, Func<object?> value) => present ? Add(key, value()) : this;
 }
 
 /// <summary>Builds the resolved view of one stage that <c>config show</c> prints, with every default filled in. Pure.</summary>
@@ -242,6 +245,12 @@ internal static class PrintTree
         .Add("flapping", Flapping(monitor.Flapping))
         .Add("db", UrlWithoutPassword(monitor.Db))
         .Add("alerts", MonitorAlerts(monitor.Alerts))
+        .AddWhen(monitor.Agent is not null, "agent", () => monitor.Agent is { } a ? new PrintMap()
+            .Add("url", UrlWithoutPassword(a.Url))
+            .Add("token", Secret(a.Token))
+            .Add("listen", a.Listen)
+            .Add("freshness", a.Freshness is { } f ? Duration(f) : "2 x check_interval + 1m")
+            .Add("spool_limit", a.SpoolLimit) : null)
         .Add("checks", monitor.Checks.Aggregate(new PrintMap(), (m, c) => m.Add(c.Name, MonitorCheck(c, stage))));
 
     // A webhook URL often is the secret (chat services put the token in its path): only scheme, host and port are shown.
@@ -276,6 +285,11 @@ internal static class PrintTree
         var map = c.Command is not null
             ? new PrintMap().Add("command", c.Command).Add("shell", c.Shell).Add("run_on", c.RunOn)
             : new PrintMap().Add("type", c.Type);
+        if (c.Command is null && c.RunOn != "local")
+        {
+            map.Add("run_on", c.RunOn);
+        }
+
         switch (c.Type)
         {
             case "http":
