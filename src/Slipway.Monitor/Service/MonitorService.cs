@@ -17,8 +17,18 @@ public sealed record MonitorServiceOptions
     /// <summary><c>.slipway/monitor-state.json</c>: every check's state, rewritten while results come in.</summary>
     public required string StatePath { get; init; }
 
-    /// <summary>How often the marks file is looked at and the state file rewritten (when something changed).</summary>
+    /// <summary>How often the marks file is looked at and the alerts planned.</summary>
     public TimeSpan Housekeeping { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The state file is rewritten at once when a check changes state (or gets its first result, or a mark or alert
+    /// changes), and otherwise, for the new last-check times and outputs, at most this often: rewriting a thousand
+    /// checks' state every second cost more CPU than running their plugins.
+    /// </summary>
+    public TimeSpan StateWriteInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long finished runs are gathered before they go to the history in one transaction.</summary>
+    public TimeSpan StoreBatchWindow { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The history; null keeps none. Rolled up and pruned every <see cref="RollupEvery"/>.</summary>
     public Storage.IMonitorStore? Store { get; init; }
@@ -64,6 +74,9 @@ public sealed class MonitorService
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Alerts.AlertTrack> _tracks = new(StringComparer.Ordinal);
     private int _dirty = 1;
+    private int _urgent = 1;
+    private long _lastStateWrite;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Storage.StoreSink? _storeSink;
     private DateTimeOffset _nextRollup;
 
@@ -78,7 +91,7 @@ public sealed class MonitorService
         _logger = loggers.CreateLogger("Slipway.Monitor");
         if (options.Store is { } store)
         {
-            _storeSink = new Storage.StoreSink(store, _logger);
+            _storeSink = new Storage.StoreSink(store, _logger, options.StoreBatchWindow, _time);
             _sink = new CheckRunSinks(_storeSink, sink);
         }
 
@@ -123,11 +136,12 @@ public sealed class MonitorService
         {
             while (!ct.IsCancellationRequested && !scheduler.IsCompleted)
             {
-                await Task.WhenAny(Task.Delay(_options.Housekeeping, _time, ct), scheduler);
+                await Task.WhenAny(Task.Delay(_options.Housekeeping, _time, ct), scheduler, Volatile.Read(ref _wake).Task);
+                Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 if (await watcher.RefreshAsync(CancellationToken.None))
                 {
                     Scheduler.ApplyMarks();
-                    Interlocked.Exchange(ref _dirty, 1);
+                    MarkChanged();
                 }
 
                 if (Agents is { } agents)
@@ -160,7 +174,7 @@ public sealed class MonitorService
         PlanAlerts();
         await stopAlerts.CancelAsync();
         await alerts;
-        Interlocked.Exchange(ref _dirty, 1);
+        MarkChanged();
         await WriteStateAsync();
         if (_storeSink is not null)
         {
@@ -205,7 +219,7 @@ public sealed class MonitorService
             if (decision.Track != track)
             {
                 _tracks[check] = decision.Track;
-                Interlocked.Exchange(ref _dirty, 1);
+                MarkChanged();
             }
 
             foreach (var notification in decision.Notifications)
@@ -249,13 +263,28 @@ public sealed class MonitorService
         }
     }
 
-    /// <summary>The state file, when a run or a mark changed something since it was last written.</summary>
+    /// <summary>Something a reader of the state file must see now (a state change, a mark, an alert).</summary>
+    private void MarkChanged()
+    {
+        Interlocked.Exchange(ref _dirty, 1);
+        Interlocked.Exchange(ref _urgent, 1);
+    }
+
+    /// <summary>
+    /// The state file: at once after a change (<see cref="MarkChanged"/>); after runs that changed nothing but times
+    /// and outputs, once <see cref="MonitorServiceOptions.StateWriteInterval"/> has passed since the last write.
+    /// </summary>
     private async Task WriteStateAsync()
     {
-        if (Interlocked.Exchange(ref _dirty, 0) == 0)
+        if (Volatile.Read(ref _dirty) == 0
+            || (Volatile.Read(ref _urgent) == 0 && _time.GetElapsedTime(_lastStateWrite) < _options.StateWriteInterval))
         {
             return;
         }
+
+        Interlocked.Exchange(ref _dirty, 0);
+        Interlocked.Exchange(ref _urgent, 0);
+        _lastStateWrite = _time.GetTimestamp();
 
         try
         {
@@ -273,8 +302,18 @@ public sealed class MonitorService
     {
         public ValueTask RecordAsync(CheckRun run, CancellationToken ct)
         {
+            var first = !service._nextDue.ContainsKey(run.Check);
             service._nextDue[run.Check] = run.NextDue;
-            Interlocked.Exchange(ref service._dirty, 1);
+            if (first || run.Events.Count > 0 || run.Status.LastStateChange == run.Status.LastCheck)
+            {
+                service.MarkChanged();
+                Volatile.Read(ref service._wake).TrySetResult();
+            }
+            else
+            {
+                Interlocked.Exchange(ref service._dirty, 1);
+            }
+
             return service._sink.RecordAsync(run, ct);
         }
     }

@@ -48,7 +48,7 @@ public sealed record AlertTrackRecord(DateTimeOffset? ProblemSince, string Probl
 
 /// <summary>
 /// <c>.slipway/monitor-state.json</c>: every check's state, written by <c>monitor serve</c> whole and renamed into place
-/// (at most once a second while results come in, and when it stops), so a reader never sees half a file.
+/// (at once after a state change, otherwise at most every 10 s, and when it stops), so a reader never sees half a file.
 /// </summary>
 public sealed record MonitorStateFile(DateTimeOffset WrittenAt, IReadOnlyList<CheckStateRecord> Checks)
 {

@@ -5,9 +5,10 @@ using Slipway.Monitor.Scheduling;
 namespace Slipway.Monitor.Storage;
 
 /// <summary>
-/// Hands finished runs to the store in batches (one transaction for whatever arrived meanwhile), so a thousand checks a
-/// minute cost a few commits a second, not one each; the scheduler never waits on the database. A failed batch is
-/// logged and dropped: the state machine and alerts go on, only that history is missing.
+/// Hands finished runs to the store in batches: after the first run of a batch it waits the batch window (1 s by
+/// default) and writes whatever arrived meanwhile in one transaction, so a thousand checks a minute cost one commit a
+/// second, not one each; the scheduler never waits on the database. A failed batch is logged and dropped: the state
+/// machine and alerts go on, only that history is missing.
 /// </summary>
 public sealed class StoreSink : ICheckRunSink
 {
@@ -17,13 +18,20 @@ public sealed class StoreSink : ICheckRunSink
         FullMode = BoundedChannelFullMode.DropOldest,
     });
 
+    private const int MaxBatch = 2_000;
+
     private readonly IMonitorStore _store;
     private readonly ILogger _logger;
+    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _completing = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public StoreSink(IMonitorStore store, ILogger logger)
+    public StoreSink(IMonitorStore store, ILogger logger, TimeSpan? batchWindow = null, TimeProvider? timeProvider = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _window = batchWindow ?? TimeSpan.FromSeconds(1);
+        _time = timeProvider ?? TimeProvider.System;
         Writer = WriteAsync();
     }
 
@@ -40,14 +48,24 @@ public sealed class StoreSink : ICheckRunSink
         return ValueTask.CompletedTask;
     }
 
-    public void Complete() => _runs.Writer.TryComplete();
+    /// <summary>No more runs: what is queued is written without waiting out the batch window.</summary>
+    public void Complete()
+    {
+        _runs.Writer.TryComplete();
+        _completing.TrySetResult();
+    }
 
     private async Task WriteAsync()
     {
         var batch = new List<CheckRun>();
         while (await _runs.Reader.WaitToReadAsync())
         {
-            while (batch.Count < 2_000 && _runs.Reader.TryRead(out var run))
+            if (_window > TimeSpan.Zero && !_completing.Task.IsCompleted && _runs.Reader.Count < MaxBatch)
+            {
+                await Task.WhenAny(Task.Delay(_window, _time), _completing.Task);
+            }
+
+            while (batch.Count < MaxBatch && _runs.Reader.TryRead(out var run))
             {
                 batch.Add(run);
             }

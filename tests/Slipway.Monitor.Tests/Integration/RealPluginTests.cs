@@ -145,6 +145,41 @@ public sealed class RealPluginTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_plugin_killed_by_a_signal_is_unknown_with_what_it_printed()
+    {
+        using var dir = new TempDir();
+        var plugin = Script(dir, "check_segv", """
+            echo "OK - about to crash"
+            kill -SEGV $$
+            """);
+
+        var result = await RunAsync(plugin, TestContext.Current.CancellationToken);
+
+        result.State.ShouldBe(ServiceState.Unknown);
+        result.ExitCode.ShouldBe(128 + 11);
+        result.Output.ShouldContain("OK - about to crash");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Huge_output_is_kept_up_to_the_cap_and_the_plugin_still_finishes()
+    {
+        using var dir = new TempDir();
+        var plugin = Script(dir, "check_chatty", """
+            echo "OK - chatty | lines=200000"
+            seq 1 200000
+            exit 0
+            """);
+
+        var result = await RunAsync(plugin, TestContext.Current.CancellationToken);
+
+        result.State.ShouldBe(ServiceState.Ok);
+        result.Output.ShouldBe("OK - chatty");
+        result.PerfData.Single().Label.ShouldBe("lines");
+        result.LongOutput.ShouldStartWith("1\n2\n3\n");
+        result.LongOutput.Length.ShouldBeLessThanOrEqualTo(PluginRunner.MaxOutputChars);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Multi_line_output_with_quoted_perfdata_labels_is_read_whole()
     {
         using var dir = new TempDir();
