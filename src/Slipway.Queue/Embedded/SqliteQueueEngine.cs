@@ -6,7 +6,8 @@ namespace Slipway.Queue.Embedded;
 /// <summary>
 /// The embedded engine: one SQLite file in WAL mode. One connection per engine, and one transaction at a time on it
 /// (SQLite has one writer per file anyway; several processes sharing the file take turns through its lock and busy
-/// time-out). Idle workers in this process wake on its own enqueues; other processes' enqueues are seen on the next poll.
+/// time-out). Idle workers in this process wake on its own enqueues, and on other processes' through a file beside the
+/// store that they watch (<see cref="WakeFile"/>).
 /// </summary>
 internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options, TimeProvider time) : SqlQueueEngine(options, time)
 {
@@ -69,6 +70,8 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
+    private SqliteCommandCache? _commands;
+    private WakeFile? _wakeFile;
 
     public override string Kind => "sqlite";
 
@@ -102,6 +105,8 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
         }
 
         _connection = connection;
+        _commands = new SqliteCommandCache(connection);
+        _wakeFile = new WakeFile(path, Signals.SignalAll);
         await using var session = await BeginAsync(ct);
         await SchemaVersion.MigrateAsync(session, [Schema, Counters], ct);
         await session.CommitAsync(ct);
@@ -110,16 +115,17 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
     protected override async Task<SqlSession> BeginAsync(CancellationToken ct)
     {
         var connection = _connection ?? throw new InvalidOperationException("InitializeAsync was not called");
+        var commands = _commands!;
         await _gate.WaitAsync(ct);
         try
         {
             // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the write lock up front, so two processes never deadlock upgrading.
-            var transaction = await connection.BeginTransactionAsync(ct);
+            var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             return new SqlSession(connection, transaction, () =>
             {
                 _gate.Release();
                 return ValueTask.CompletedTask;
-            });
+            }, sql => commands.Get(sql, transaction));
         }
         catch
         {
@@ -171,12 +177,26 @@ internal sealed class SqliteQueueEngine(string path, QueueEngineOptions options,
         {
             Signals.Signal(queue);
         }
+
+        _wakeFile?.Touch();
+    }
+
+    public override Task WhenJobsMayBeReadyAsync(string queue)
+    {
+        // Taken before the watch starts: a wake-up from the watcher completes this task too.
+        var next = base.WhenJobsMayBeReadyAsync(queue);
+        _wakeFile?.Watch();
+        return next;
     }
 
     public override async ValueTask DisposeAsync()
     {
         if (_connection is not null)
         {
+            _commands?.Dispose();
+            _commands = null;
+            _wakeFile?.Dispose();
+            _wakeFile = null;
             await _connection.DisposeAsync();
             _connection = null;
         }

@@ -74,6 +74,22 @@ public sealed class SqliteEngineTests : QueueEngineContract, IDisposable
         (await one.StatsAsync(ct)).Select(s => s.Queue).ShouldBe(["thumbs"]);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_push_from_another_process_wakes_a_waiting_worker_without_waiting_for_its_poll()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await NewStoreAsync(ct);
+        await using var waiting = await OpenAsync(url); // two engines on one file: two processes' views of it
+        await using var pushing = await OpenAsync(url);
+        var wake = waiting.WhenJobsMayBeReadyAsync("mail");
+        (await waiting.LeaseAsync("mail", 1, Lease, ct)).ShouldBeEmpty();
+
+        await pushing.EnqueueAsync(Job("from a shell"), ct);
+
+        await wake.WaitAsync(TimeSpan.FromSeconds(10), ct); // through the wake file's inotify watch, not a poll
+        (await waiting.LeaseAsync("mail", 1, Lease, ct)).Single().Payload.ShouldBe("from a shell");
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static async Task<object?> SqlAsync(string url, string sql)
