@@ -12,7 +12,8 @@ internal abstract partial class SqlQueueEngine
         return stats.Count == 1 ? stats[0] : new QueueStats(queue, 0, 0, 0, 0, 0, null);
     }
 
-    private async Task<IReadOnlyList<QueueStats>> ReadStatsAsync(string? queue, CancellationToken ct)
+    /// <summary>The queues with jobs (or only <paramref name="queue"/>), by name. Here: counted over the jobs table.</summary>
+    protected virtual async Task<IReadOnlyList<QueueStats>> ReadStatsAsync(string? queue, CancellationToken ct)
     {
         var now = NowMs();
         var stats = new List<QueueStats>();

@@ -47,7 +47,7 @@ internal abstract partial class SqlQueueEngine(QueueEngineOptions options, TimeP
     {
     }
 
-    public Task WhenJobsMayBeReadyAsync(string queue) => Signals.NextAsync(queue);
+    public virtual Task WhenJobsMayBeReadyAsync(string queue) => Signals.NextAsync(queue);
 
     public abstract ValueTask DisposeAsync();
 

@@ -4,7 +4,9 @@ namespace Slipway.Queue.Workers;
 
 /// <summary>
 /// Records a worker's successes in batches: while one transaction commits, the next successes queue up and go in the
-/// next one. Each caller still waits for its own job's commit, so a job's slot frees only once it is recorded.
+/// next one. Each caller still waits for its own job's commit, so a job's slot frees only once it is recorded. A success
+/// that finds nothing queued and no commit in flight (one slot, or a quiet moment) is recorded at once on its own
+/// thread: the hand-off to the flusher and back cost two thread wake-ups per job.
 /// </summary>
 internal sealed class CompletionBatcher : IAsyncDisposable
 {
@@ -15,6 +17,11 @@ internal sealed class CompletionBatcher : IAsyncDisposable
 
     private readonly Task _flusher;
 
+    // Held while a transaction of successes commits, by the flusher or by a caller recording its own.
+    private readonly SemaphoreSlim _committing = new(1, 1);
+    private volatile bool _closed;
+    private int _queued;
+
     public CompletionBatcher(IQueueEngine engine, int maxBatch)
     {
         _engine = engine;
@@ -24,8 +31,34 @@ internal sealed class CompletionBatcher : IAsyncDisposable
 
     public Task<bool> CompleteAsync(JobCompletion completion)
     {
+#pragma warning disable VSTHRD103 // Wait(0) never blocks: it takes the semaphore only if it is free now
+        if (!_closed && Volatile.Read(ref _queued) == 0 && _committing.Wait(0))
+#pragma warning restore VSTHRD103
+        {
+            return CompleteNowAsync(completion);
+        }
+
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _pending.Writer.TryWrite((completion, done)) ? done.Task : Task.FromException<bool>(new ObjectDisposedException(nameof(CompletionBatcher)));
+        Interlocked.Increment(ref _queued);
+        if (_pending.Writer.TryWrite((completion, done)))
+        {
+            return done.Task;
+        }
+
+        Interlocked.Decrement(ref _queued);
+        return Task.FromException<bool>(new ObjectDisposedException(nameof(CompletionBatcher)));
+    }
+
+    private async Task<bool> CompleteNowAsync(JobCompletion completion)
+    {
+        try
+        {
+            return (await _engine.CompleteManyAsync([completion], CancellationToken.None)).Count == 1;
+        }
+        finally
+        {
+            _committing.Release();
+        }
     }
 
     private async Task FlushLoopAsync()
@@ -34,8 +67,10 @@ internal sealed class CompletionBatcher : IAsyncDisposable
         while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
+            await _committing.WaitAsync(CancellationToken.None);
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _queued);
                 batch.Add(item);
             }
 
@@ -55,12 +90,18 @@ internal sealed class CompletionBatcher : IAsyncDisposable
                     done.TrySetException(e);
                 }
             }
+            finally
+            {
+                _committing.Release();
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _pending.Writer.TryComplete();
         await _flusher;
+        _committing.Dispose();
     }
 }
